@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Packs node-axes as npm would publish it and checks the tarball: publint (package.json, exports,
+# files) and @arethetypeswrong/cli (types resolve for ESM and CJS, under node16 and bundler).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rm -rf .artifacts/pack && mkdir -p .artifacts/pack
+tarball=$(npm pack --silent --pack-destination .artifacts/pack 2>/dev/null | tail -n 1)
+echo "packed .artifacts/pack/$tarball"
+npx --no-install publint run ".artifacts/pack/$tarball" --strict
+# node10 resolution cannot see subpath exports; node-axes needs Node 20, so that profile is left out.
+npx --no-install attw ".artifacts/pack/$tarball" --profile node16
