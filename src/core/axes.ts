@@ -1,0 +1,920 @@
+/**
+ * The engine: `createAxes(options)` returns an `Axes` instance that decides, per request, whether a
+ * login may proceed, and records what happened. No global state: create as many as you like.
+ */
+
+import type {
+  AttemptRecord,
+  AxesHandler,
+  Bucket,
+  CountInput,
+  CountResult,
+  LockoutRule,
+} from '../handlers/contract.js'
+import { dummyHandler } from '../handlers/dummy.js'
+import { memoryHandler } from '../handlers/memory.js'
+import { bucketWindowMs } from '../handlers/rule.js'
+import { testHandler } from '../handlers/test.js'
+import { VERSION } from '../version.js'
+import { bucketsFor, type LockoutParameterItem, lockoutParameterProblems } from './buckets.js'
+import { type AxesCheck, type CheckId, makeCheck, staticChecks } from './checks.js'
+import { UNRESOLVED_DJANGO_PATHS } from './django-marker.js'
+import { parseDuration } from './durations.js'
+import { AxesCallableError, AxesError, AxesStoreError, describeError } from './errors.js'
+import { AxesEmitter, type AxesEvents, type AxesListener } from './events.js'
+import {
+  IdentityResolver,
+  requestDataString,
+  sensitiveKeys,
+  sessionHash,
+  UNKNOWN,
+} from './identity.js'
+import { parseIp } from './ip.js'
+import { buildLockoutResponse } from './lockout-response.js'
+import {
+  type AxesLogger,
+  type AxesOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from './options.js'
+import { Policy } from './policy.js'
+import type {
+  AxesRequest,
+  AxesResponse,
+  ClientIdentity,
+  Credentials,
+  DecisionReason,
+  LockoutDecision,
+  ResolvedTier,
+} from './types.js'
+
+/** A reserved attempt: its place is held until `failed`, `succeeded` or `release` settles it. */
+export interface Reservation {
+  /** The decision: `allowed` means a place is held and the credentials may be verified. */
+  readonly decision: LockoutDecision
+  /**
+   * The credentials were wrong: records the failure and returns the decision after it. The failure
+   * that reaches the limit comes back as a lockout (`allowed: false`), as django-axes answers it.
+   */
+  failed(): Promise<LockoutDecision>
+  /** The credentials were right: releases the place, writes the access log, resets on success. */
+  succeeded(user?: unknown): Promise<void>
+  /** Releases the place without recording anything (the check could not be completed). */
+  release(): Promise<void>
+}
+
+/** What `protect` returns. */
+export type ProtectResult<T> =
+  | { ok: true; user: T; decision: LockoutDecision }
+  | { ok: false; decision: LockoutDecision }
+
+/** Internal state of one request. */
+interface RequestState {
+  rawIp?: string | null
+  checked: boolean
+  viaMiddleware: boolean
+}
+
+/** What `#prepare` found out before counting. */
+type Prepared =
+  | { kind: 'final'; decision: LockoutDecision }
+  | {
+      kind: 'count'
+      client: ClientIdentity
+      buckets: Bucket[]
+      rule: LockoutRule
+      input: CountInput
+      parameters: readonly LockoutParameterItem[]
+    }
+
+const FORWARDED_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip']
+
+/**
+ * A node-axes instance. Adapters and applications call its per-request API; operators call its
+ * resets. Create one with `createAxes`.
+ */
+export class Axes {
+  /** The options after validation and defaults. */
+  readonly options: Readonly<ResolvedOptions>
+  /** The handler that keeps attempts. */
+  readonly handler: AxesHandler
+
+  readonly #identity: IdentityResolver
+  readonly #policy: Policy
+  readonly #events: AxesEmitter
+  readonly #states = new WeakMap<AxesRequest, RequestState>()
+  readonly #staticChecks: AxesCheck[]
+  readonly #runtimeChecks = new Map<string, AxesCheck>()
+  readonly #silenced: ReadonlySet<string>
+  readonly #sensitive: ReadonlySet<string>
+
+  constructor(options: AxesOptions = {}) {
+    this.options = resolveOptions(options)
+    const o = this.options
+    this.handler = resolveHandler(o.handler)
+    this.handler.attach?.({
+      disableAccessLog: o.disableAccessLog,
+      enableAccessFailureLog: o.enableAccessFailureLog,
+      accessFailureLogPerUserLimit: o.accessFailureLogPerUserLimit,
+      useAttemptExpiration: o.useAttemptExpiration,
+    })
+    this.#identity = new IdentityResolver(o)
+    this.#policy = new Policy(o)
+    this.#events = new AxesEmitter(() => this.options.logger)
+    this.#silenced = new Set(o.silencedChecks)
+    this.#sensitive = sensitiveKeys(o)
+    const unresolved = (options as Record<symbol, unknown>)[UNRESOLVED_DJANGO_PATHS]
+    this.#staticChecks = staticChecks(
+      o,
+      this.handler,
+      Array.isArray(unresolved) ? (unresolved as string[]) : [],
+    )
+    for (const check of this.#staticChecks) this.#logCheck(check)
+    if (o.verbose) this.#log('info', `AXES: BEGIN version ${VERSION}, ${describeMode(o)}`)
+  }
+
+  // ----- events -----
+
+  /** Adds an event listener; returns a function that removes it. */
+  on<E extends keyof AxesEvents>(event: E, listener: AxesListener<E>): () => void {
+    return this.#events.on(event, listener)
+  }
+
+  /** Adds a listener called once. */
+  once<E extends keyof AxesEvents>(event: E, listener: AxesListener<E>): () => void {
+    return this.#events.once(event, listener)
+  }
+
+  /** Removes an event listener. */
+  off<E extends keyof AxesEvents>(event: E, listener: AxesListener<E>): void {
+    this.#events.off(event, listener)
+  }
+
+  // ----- checks -----
+
+  /**
+   * The checks that apply: the static ones found at start-up and the runtime ones seen so far,
+   * without the silenced codes.
+   */
+  check(): AxesCheck[] {
+    return [...this.#staticChecks, ...this.#runtimeChecks.values()].filter(
+      (c) => !this.#silenced.has(c.id),
+    )
+  }
+
+  /**
+   * Reports a runtime check once (adapters use this for checks only they can see, such as a proxy
+   * setting that disagrees with node-axes').
+   */
+  reportCheck(id: CheckId, values: Record<string, string> = {}): void {
+    if (this.#runtimeChecks.has(id)) return
+    const check = makeCheck(id, values)
+    this.#runtimeChecks.set(id, check)
+    this.#logCheck(check)
+  }
+
+  // ----- the per-request API -----
+
+  /**
+   * Marks a request as seen by an adapter's middleware (adapters call this; it silences axes.W002
+   * for the request).
+   */
+  attach(request: AxesRequest): void {
+    this.#state(request).viaMiddleware = true
+  }
+
+  /**
+   * Whether the client may attempt a login, without recording anything (django-axes'
+   * `is_allowed`). Use it to refuse early or to show the login page; use `reserve` or `protect` on
+   * the login itself, which also counts attempts in flight.
+   */
+  async isAllowed(
+    request: AxesRequest,
+    credentials?: Credentials | null,
+  ): Promise<LockoutDecision> {
+    const state = this.#state(request)
+    state.checked = true
+    const prepared = await this.#prepare(request, credentials ?? null)
+    if (prepared.kind === 'final') return prepared.decision
+    try {
+      const result = await this.handler.getFailures(prepared.input)
+      return this.#countDecision(prepared, result, false)
+    } catch (error) {
+      return this.#storeFailure(prepared.client, prepared.rule, error, 'getFailures')
+    }
+  }
+
+  /**
+   * Checks the client and reserves one attempt, atomically, before its credentials are verified.
+   * When `decision.allowed` is true a place is held: settle it with `failed()`, `succeeded()` or
+   * `release()`. N parallel attempts for one client reach the verifier exactly as many times as the
+   * client has failures left.
+   */
+  async reserve(request: AxesRequest, credentials?: Credentials | null): Promise<Reservation> {
+    const creds = credentials ?? null
+    const state = this.#state(request)
+    state.checked = true
+    this.#noteMiddleware(state)
+    const prepared = await this.#prepare(request, creds)
+    if (prepared.kind === 'final') {
+      const decision = prepared.decision
+      return this.#reservation(request, creds, decision, null, null)
+    }
+    let result: Awaited<ReturnType<AxesHandler['reserve']>>
+    try {
+      result = await this.handler.reserve(prepared.input)
+    } catch (error) {
+      const decision = this.#storeFailure(prepared.client, prepared.rule, error, 'reserve')
+      return this.#reservation(request, creds, decision, null, null)
+    }
+    if (result.outcome === 'reserved') {
+      const decision = this.#countDecision(prepared, result, true)
+      return this.#reservation(request, creds, decision, prepared, result.reservation)
+    }
+    if (result.outcome === 'busy') {
+      const decision = this.#decision(
+        'tooManyInFlight',
+        false,
+        prepared.client,
+        prepared.rule,
+        result.failures,
+        null,
+        false,
+      )
+      return this.#reservation(request, creds, decision, null, null)
+    }
+    const decision = this.#countDecision(prepared, result, result.recorded)
+    if (result.recorded) this.#emitFailure(request, creds, prepared, decision)
+    this.#emitLockedOut(request, prepared, decision)
+    return this.#reservation(request, creds, decision, null, null)
+  }
+
+  /**
+   * Records a failed login (django-axes' `user_login_failed`) for applications that report
+   * failures after the fact. Returns the decision after it: the failure that reaches the limit
+   * comes back as a lockout. Prefer `reserve` or `protect`, which also hold the limit under
+   * concurrency.
+   */
+  async loginFailed(
+    request: AxesRequest,
+    credentials?: Credentials | null,
+  ): Promise<LockoutDecision> {
+    const creds = credentials ?? null
+    const state = this.#state(request)
+    this.#noteMiddleware(state)
+    if (!state.checked) this.reportCheck('axes.W003')
+    const prepared = await this.#prepare(request, creds)
+    if (prepared.kind === 'final') return prepared.decision
+    return this.#recordFailure(request, creds, prepared)
+  }
+
+  /**
+   * Records a successful login (django-axes' `user_logged_in`): the access log row, and with
+   * `resetOnSuccess` the deletion of the client's failures. `user` is the username, or an object
+   * with a `username` (or `usernameFormField`) property; by default the request's username.
+   */
+  async loggedIn(request: AxesRequest, user?: unknown): Promise<void> {
+    if (!this.options.enabled) return
+    const client = this.#identity.identify(
+      request,
+      null,
+      this.#rawIp(request, this.#state(request)),
+    )
+    await this.#succeeded(request, client, user)
+  }
+
+  /** Records a logout (django-axes' `user_logged_out`): the logout time on the access log. */
+  async loggedOut(request: AxesRequest, user?: unknown): Promise<void> {
+    if (!this.options.enabled) return
+    const client = this.#identity.identify(
+      request,
+      null,
+      this.#rawIp(request, this.#state(request)),
+    )
+    const username = this.#usernameOf(user) ?? client.username
+    try {
+      await this.handler.loggedOut({
+        username,
+        sessionHash: sessionHash(request.sessionId),
+        logoutTime: new Date(this.options.clock()),
+      })
+    } catch (error) {
+      this.#reportStoreError(error, 'loggedOut')
+    }
+    this.#log('info', `AXES: Successful logout by ${this.#clientString(client, request)}.`)
+    this.#events.emit('loggedOut', { request, client: { ...client, username }, user })
+  }
+
+  /**
+   * Reserve → verify → settle in one call (django-axes' `axes_dispatch`): `verify` receives the
+   * credentials and returns the user (truthy) or a falsy value for wrong credentials. A locked
+   * client's `verify` is never called. If `verify` throws, the place is released and the error is
+   * rethrown.
+   */
+  async protect<T>(
+    request: AxesRequest,
+    credentials: Credentials | null,
+    verify: (credentials: Credentials | null) => T | Promise<T>,
+  ): Promise<ProtectResult<NonNullable<T>>> {
+    const reservation = await this.reserve(request, credentials)
+    if (!reservation.decision.allowed) return { ok: false, decision: reservation.decision }
+    let user: T
+    try {
+      user = await verify(credentials)
+    } catch (error) {
+      await reservation.release()
+      throw error
+    }
+    if (user) {
+      await reservation.succeeded(user)
+      return { ok: true, user: user as NonNullable<T>, decision: reservation.decision }
+    }
+    return { ok: false, decision: await reservation.failed() }
+  }
+
+  /**
+   * The response for a refused decision (django-axes' `get_lockout_response`), framework-neutral.
+   */
+  async lockoutResponse(
+    request: AxesRequest,
+    decision: LockoutDecision,
+    credentials?: Credentials | null,
+    originalResponse?: unknown,
+  ): Promise<AxesResponse> {
+    return buildLockoutResponse({
+      options: this.options,
+      request,
+      decision,
+      credentials: credentials ? this.maskCredentials(credentials) : null,
+      originalResponse,
+    })
+  }
+
+  /** Credentials with sensitive values masked (django-axes' `cleanse_parameters`). */
+  maskCredentials(credentials: Credentials): Credentials {
+    const masked: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(credentials)) {
+      masked[key] = this.#sensitive.has(key) ? '********************' : value
+    }
+    return masked
+  }
+
+  // ----- resets and listings -----
+
+  /**
+   * Deletes attempts (django-axes' `reset`): by IP, by username, both (AND), either
+   * (`ipOrUsername`), or all of them with no argument. Returns how many were removed.
+   */
+  async reset(
+    filter: { ip?: string | null; username?: string | null; ipOrUsername?: boolean } = {},
+  ): Promise<number> {
+    const ipAddress = filter.ip
+      ? this.#identity.countedIp(parseIp(filter.ip)?.text ?? filter.ip)
+      : null
+    const username = filter.username ?? null
+    return this.handler.resetAttempts({
+      ...(ipAddress !== null ? { ipAddress } : {}),
+      ...(username !== null ? { username } : {}),
+      ipOrUsername: filter.ipOrUsername ?? false,
+    })
+  }
+
+  /**
+   * Resets what blocks this request's client (django-axes' `reset_request`): its IP and the
+   * `username` query parameter, combined as the lockout parameters combine them.
+   */
+  async resetRequest(request: AxesRequest): Promise<number> {
+    const ip = this.#identity.countedIp(this.#rawIp(request, this.#state(request)))
+    const rawUsername =
+      request.query instanceof URLSearchParams
+        ? request.query.get('username')
+        : (request.query as Record<string, unknown> | null | undefined)?.username
+    const username = typeof rawUsername === 'string' ? rawUsername : null
+    const params = this.#parameters(request, null)
+    let requiresIp = false
+    let requiresUsername = false
+    let combined = false
+    for (const item of params) {
+      const names: readonly string[] = typeof item === 'string' ? [item] : item
+      const hasIp = names.includes('ip_address')
+      const hasUsername = names.includes('username')
+      if (hasIp) requiresIp = true
+      if (hasUsername) requiresUsername = true
+      if (hasIp && hasUsername) combined = true
+    }
+    const useIp = requiresIp && ip !== null
+    const useUsername = requiresUsername && username !== null
+    if (!useIp && !useUsername) return 0
+    return this.handler.resetAttempts({
+      ...(useIp ? { ipAddress: ip } : {}),
+      ...(useUsername ? { username } : {}),
+      ipOrUsername: useIp && useUsername && !combined,
+    })
+  }
+
+  /** Deletes access logs older than `age` days (all without `age`). Returns how many. */
+  resetLogs(options: { age?: number | null } = {}): Promise<number> {
+    return this.handler.resetLogs({ ageDays: options.age ?? null })
+  }
+
+  /** Deletes access failure logs older than `age` days (all without `age`). Returns how many. */
+  resetFailureLogs(options: { age?: number | null } = {}): Promise<number> {
+    return this.handler.resetFailureLogs({ ageDays: options.age ?? null })
+  }
+
+  /** Lists stored attempts, most recent first, when the handler can list. */
+  async listAttempts(
+    options: { limit?: number } = {},
+  ): Promise<Awaited<ReturnType<NonNullable<AxesHandler['listAttempts']>>>> {
+    if (!this.handler.listAttempts) {
+      throw new AxesError(
+        'AXES_NOT_SUPPORTED',
+        `the ${this.handler.name} handler cannot list attempts`,
+      )
+    }
+    return this.handler.listAttempts({ ...options, now: this.options.clock() })
+  }
+
+  /** Closes the handler (connections, files). */
+  async close(): Promise<void> {
+    await this.handler.close?.()
+  }
+
+  // ----- internals -----
+
+  #state(request: AxesRequest): RequestState {
+    let state = this.#states.get(request)
+    if (!state) {
+      state = { checked: false, viaMiddleware: false }
+      this.#states.set(request, state)
+    }
+    return state
+  }
+
+  #noteMiddleware(state: RequestState): void {
+    if (!state.viaMiddleware) this.reportCheck('axes.W002')
+  }
+
+  #rawIp(request: AxesRequest, state: RequestState): string | null {
+    if (state.rawIp !== undefined) return state.rawIp
+    const ip = this.#identity.rawIp(request)
+    state.rawIp = ip
+    if (ip === null) this.reportCheck('axes.W012')
+    const o = this.options
+    if (
+      !o.clientIpCallable &&
+      o.ipwareMetaPrecedenceOrder.every((key) => key === 'REMOTE_ADDR') &&
+      !this.#runtimeChecks.has('axes.W009') &&
+      FORWARDED_HEADERS.some((name) => request.headers[name] !== undefined)
+    ) {
+      this.reportCheck('axes.W009')
+    }
+    return ip
+  }
+
+  async #prepare(request: AxesRequest, credentials: Credentials | null): Promise<Prepared> {
+    const o = this.options
+    const now = o.clock()
+    if (!o.enabled || this.handler.kind === 'dummy') {
+      return { kind: 'final', decision: this.#openDecision('disabled', emptyClient(request)) }
+    }
+    const state = this.#state(request)
+    const rawIp = this.#rawIp(request, state)
+    const client = this.#identity.identify(request, credentials, rawIp)
+    if (this.#policy.isExemptAsNonAdmin(request)) {
+      return { kind: 'final', decision: this.#openDecision('notAdminSite', client) }
+    }
+    const rule = this.#rule(request, credentials)
+    if (this.#policy.isBlacklisted(rawIp)) {
+      return {
+        kind: 'final',
+        decision: this.#decision('blacklisted', false, client, rule, 0, null, false),
+      }
+    }
+    if (await this.#policy.isWhitelisted(request, credentials, rawIp)) {
+      this.#log(
+        'info',
+        `AXES: Login from whitelisted client ${this.#clientString(client, request)}.`,
+      )
+      return {
+        kind: 'final',
+        decision: this.#decision('whitelisted', true, client, rule, 0, null, false),
+      }
+    }
+    const parameters = this.#parameters(request, credentials)
+    const buckets = bucketsFor(parameters, client)
+    if (buckets.length === 0) {
+      this.#log(
+        'warn',
+        'AXES: Username is None and username is the only one lockout parameter, new record will NOT be created.',
+      )
+      return {
+        kind: 'final',
+        decision: this.#decision('allowed', true, client, rule, 0, null, false),
+      }
+    }
+    const sensitive = this.#sensitive
+    let getData: string | undefined
+    let postData: string | undefined
+    const attempt: AttemptRecord = {
+      ...client,
+      attemptTime: new Date(now),
+      get getData() {
+        getData ??= requestDataString(request.query, sensitive)
+        return getData
+      },
+      get postData() {
+        postData ??= requestDataString(request.body, sensitive)
+        return postData
+      },
+    }
+    return {
+      kind: 'count',
+      client,
+      buckets,
+      rule,
+      parameters,
+      input: { buckets, rule, attempt, now },
+    }
+  }
+
+  #parameters(
+    request: AxesRequest,
+    credentials: Credentials | null,
+  ): readonly LockoutParameterItem[] {
+    const params = this.options.lockoutParameters
+    if (typeof params !== 'function') return params
+    let value: unknown
+    try {
+      value = params(request, credentials)
+    } catch (error) {
+      throw new AxesCallableError('lockoutParameters', error)
+    }
+    const problems = lockoutParameterProblems(value)
+    if (problems.length > 0) {
+      throw new AxesCallableError('lockoutParameters', new TypeError(problems.join('; ')))
+    }
+    return value as readonly LockoutParameterItem[]
+  }
+
+  #rule(request: AxesRequest, credentials: Credentials | null): LockoutRule {
+    const o = this.options
+    let failureLimit: number
+    if (o.lockoutTiers.length > 0) failureLimit = o.lockoutTiers[0]?.failures ?? 1
+    else if (typeof o.failureLimit === 'function') {
+      let value: unknown
+      try {
+        value = o.failureLimit(request, credentials)
+      } catch (error) {
+        throw new AxesCallableError('failureLimit', error)
+      }
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+        throw new AxesCallableError(
+          'failureLimit',
+          new TypeError(`it returned ${String(value)}; a whole number of at least 1 is needed`),
+        )
+      }
+      failureLimit = value
+    } else failureLimit = o.failureLimit
+
+    let cooloffMs: number | null
+    if (typeof o.cooloffTime === 'function') {
+      let value: unknown
+      try {
+        value = o.cooloffTime(request)
+      } catch (error) {
+        throw new AxesCallableError('cooloffTime', error)
+      }
+      if (value === null || value === undefined) cooloffMs = null
+      else {
+        const parsed = parseDuration(value)
+        if (!parsed.ok) throw new AxesCallableError('cooloffTime', new TypeError(parsed.reason))
+        cooloffMs = parsed.ms
+      }
+    } else cooloffMs = o.cooloffTime
+
+    return {
+      failureLimit,
+      cooloffMs,
+      tiers: o.lockoutTiers,
+      lockOutAtFailure: o.lockOutAtFailure,
+      recordLockedAttempts: o.resetCoolOffOnFailureDuringLockout,
+      reservationTtlMs: o.reservationTimeoutMs,
+    }
+  }
+
+  async #recordFailure(
+    request: AxesRequest,
+    credentials: Credentials | null,
+    prepared: Extract<Prepared, { kind: 'count' }>,
+    reservation: string | null = null,
+  ): Promise<LockoutDecision> {
+    const { input, rule } = prepared
+    let result: CountResult
+    try {
+      if (reservation !== null) {
+        result = await this.handler.settle({ ...input, reservation, outcome: 'failure' })
+      } else {
+        if (!rule.recordLockedAttempts) {
+          const before = await this.handler.getFailures(input)
+          if (before.lockedUntil !== null) {
+            const decision = this.#countDecision(prepared, before, false)
+            this.#emitLockedOut(request, prepared, decision)
+            return decision
+          }
+        }
+        result = await this.handler.recordFailure(input)
+      }
+    } catch (error) {
+      return this.#storeFailure(prepared.client, rule, error, 'recordFailure')
+    }
+    const decision = this.#countDecision(prepared, result, true)
+    this.#emitFailure(request, credentials, prepared, decision)
+    if (decision.lockedOut) this.#emitLockedOut(request, prepared, decision)
+    return decision
+  }
+
+  async #succeeded(request: AxesRequest, client: ClientIdentity, user: unknown): Promise<void> {
+    const o = this.options
+    const username = this.#usernameOf(user) ?? client.username
+    const loggedClient = { ...client, username }
+    this.#log('info', `AXES: Successful login by ${this.#clientString(loggedClient, request)}.`)
+    try {
+      await this.handler.loggedIn({
+        ...loggedClient,
+        attemptTime: new Date(o.clock()),
+        sessionHash: sessionHash(request.sessionId),
+      })
+    } catch (error) {
+      this.#reportStoreError(error, 'loggedIn')
+    }
+    if (o.resetOnSuccess) {
+      const credentials = { [o.usernameFormField]: username }
+      const buckets = bucketsFor(this.#parameters(request, credentials), loggedClient)
+      try {
+        await this.handler.resetBuckets(buckets)
+      } catch (error) {
+        this.#reportStoreError(error, 'resetBuckets')
+      }
+    }
+    this.#events.emit('loggedIn', { request, client: loggedClient, user })
+  }
+
+  #reservation(
+    request: AxesRequest,
+    credentials: Credentials | null,
+    decision: LockoutDecision,
+    prepared: Extract<Prepared, { kind: 'count' }> | null,
+    token: string | null,
+  ): Reservation {
+    let settled = false
+    const settle = async (outcome: 'success' | 'cancel') => {
+      if (settled || token === null || prepared === null) return
+      settled = true
+      try {
+        await this.handler.settle({
+          ...prepared.input,
+          now: this.options.clock(),
+          reservation: token,
+          outcome,
+        })
+      } catch (error) {
+        this.#reportStoreError(error, 'settle')
+      }
+    }
+    return {
+      decision,
+      failed: async () => {
+        if (!decision.allowed) return decision
+        if (prepared === null || token === null || settled) {
+          if (prepared === null) return decision
+          return this.#recordFailure(request, credentials, prepared)
+        }
+        settled = true
+        const input = { ...prepared.input, now: this.options.clock() }
+        return this.#recordFailure(request, credentials, { ...prepared, input }, token)
+      },
+      succeeded: async (user?: unknown) => {
+        await settle('success')
+        if (!decision.allowed || decision.reason === 'disabled') return
+        await this.#succeeded(request, decision.client, user)
+      },
+      release: () => settle('cancel'),
+    }
+  }
+
+  #countDecision(
+    prepared: Extract<Prepared, { kind: 'count' }>,
+    result: CountResult,
+    recorded: boolean,
+  ): LockoutDecision {
+    const locked = result.lockedUntil !== null
+    return this.#decision(
+      locked ? 'lockedOut' : 'allowed',
+      !locked,
+      prepared.client,
+      prepared.rule,
+      result.failures,
+      result.lockedUntil,
+      recorded,
+    )
+  }
+
+  #decision(
+    reason: DecisionReason,
+    allowed: boolean,
+    client: ClientIdentity,
+    rule: LockoutRule,
+    failures: number,
+    lockedUntil: number | null,
+    recorded: boolean,
+  ): LockoutDecision {
+    const now = this.options.clock()
+    const tier = tierFor(rule, failures)
+    const finite = lockedUntil !== null && Number.isFinite(lockedUntil)
+    return {
+      allowed,
+      reason,
+      lockedOut: reason === 'lockedOut',
+      failures,
+      failureLimit: rule.failureLimit,
+      remaining: Math.max(0, rule.failureLimit - failures),
+      cooloffMs: bucketWindowMs(rule, Math.max(failures, rule.failureLimit)),
+      retryAfterMs: finite ? Math.max(0, (lockedUntil as number) - now) : null,
+      lockedUntil: finite ? new Date(lockedUntil as number) : null,
+      tier,
+      recorded,
+      client,
+    }
+  }
+
+  #openDecision(reason: DecisionReason, client: ClientIdentity): LockoutDecision {
+    const limit = typeof this.options.failureLimit === 'number' ? this.options.failureLimit : 0
+    return {
+      allowed: true,
+      reason,
+      lockedOut: false,
+      failures: 0,
+      failureLimit: limit,
+      remaining: limit,
+      cooloffMs: null,
+      retryAfterMs: null,
+      lockedUntil: null,
+      tier: null,
+      recorded: false,
+      client,
+    }
+  }
+
+  #storeFailure(
+    client: ClientIdentity,
+    rule: LockoutRule,
+    error: unknown,
+    operation: string,
+  ): LockoutDecision {
+    const storeError = this.#reportStoreError(error, operation)
+    const failOpen = this.options.onStoreError === 'failOpen'
+    const decision = this.#decision('storeError', failOpen, client, rule, 0, null, false)
+    decision.error = storeError
+    return decision
+  }
+
+  #reportStoreError(error: unknown, operation: string): AxesStoreError {
+    const storeError =
+      error instanceof AxesStoreError
+        ? error
+        : new AxesStoreError(
+            `the ${this.handler.name} handler failed in ${operation}: ${describeError(error)}`,
+            { cause: error },
+          )
+    const policy = this.options.onStoreError
+    this.#log('error', `AXES: ${storeError.message} (onStoreError: ${policy})`)
+    this.#events.emit('storeError', { error: storeError, operation, policy })
+    return storeError
+  }
+
+  #emitFailure(
+    request: AxesRequest,
+    credentials: Credentials | null,
+    prepared: Extract<Prepared, { kind: 'count' }>,
+    decision: LockoutDecision,
+  ): void {
+    this.#log(
+      'info',
+      `AXES: Repeated login failure by ${this.#clientString(prepared.client, request, prepared.parameters)}. Count = ${decision.failures} of ${decision.failureLimit}.`,
+    )
+    this.#events.emit('loginFailed', {
+      request,
+      credentials: credentials ? this.maskCredentials(credentials) : null,
+      client: prepared.client,
+      decision,
+    })
+  }
+
+  #emitLockedOut(
+    request: AxesRequest,
+    prepared: Extract<Prepared, { kind: 'count' }>,
+    decision: LockoutDecision,
+  ): void {
+    this.#log(
+      'warn',
+      `AXES: Locked out ${this.#clientString(prepared.client, request, prepared.parameters)} after repeated login failures.`,
+    )
+    this.#events.emit('lockedOut', {
+      request,
+      username: prepared.client.username,
+      ipAddress: prepared.client.ipAddress,
+      decision,
+    })
+  }
+
+  #usernameOf(user: unknown): string | null {
+    if (typeof user === 'string') return user
+    if (typeof user === 'object' && user !== null) {
+      const record = user as Record<string, unknown>
+      const value = record[this.options.usernameFormField] ?? record.username
+      if (typeof value === 'string') return value
+    }
+    return null
+  }
+
+  #clientString(
+    client: ClientIdentity,
+    request: AxesRequest,
+    parameters?: readonly LockoutParameterItem[],
+  ): string {
+    const params =
+      parameters ??
+      (typeof this.options.lockoutParameters === 'function' ? [] : this.options.lockoutParameters)
+    try {
+      return this.#identity.clientString(client, request, params)
+    } catch (error) {
+      return `{client string failed: ${describeError(error)}}`
+    }
+  }
+
+  #logCheck(check: AxesCheck): void {
+    if (this.#silenced.has(check.id)) return
+    this.#log('warn', `${check.id}: ${check.message} HINT: ${check.hint}`)
+  }
+
+  #log(level: keyof AxesLogger, message: string): void {
+    const logger = this.options.logger
+    if (!logger) return
+    const fn = logger[level]
+    if (typeof fn === 'function') fn.call(logger, message)
+  }
+}
+
+function resolveHandler(handler: ResolvedOptions['handler']): AxesHandler {
+  if (handler === 'memory') return memoryHandler()
+  if (handler === 'dummy') return dummyHandler()
+  if (handler === 'test') return testHandler()
+  return handler
+}
+
+function tierFor(rule: LockoutRule, failures: number): ResolvedTier | null {
+  let found: ResolvedTier | null = null
+  for (const tier of rule.tiers) {
+    if (tier.failures <= failures) found = { failures: tier.failures, cooloffMs: tier.cooloffMs }
+    else break
+  }
+  return found
+}
+
+function emptyClient(request: AxesRequest): ClientIdentity {
+  return {
+    ipAddress: null,
+    username: null,
+    userAgent: UNKNOWN,
+    pathInfo: typeof request.path === 'string' ? request.path.slice(0, 255) : UNKNOWN,
+    httpAccept: UNKNOWN,
+  }
+}
+
+/** django-axes' start-up mode string, e.g. `blocking by username or ip_address`. */
+export function describeMode(options: ResolvedOptions): string {
+  const params = options.lockoutParameters
+  if (typeof params === 'function') {
+    return 'blocking by parameters that are calculated in a custom callable'
+  }
+  return `blocking by ${params
+    .map((item) => (typeof item === 'string' ? item : `combination of ${item.join(' and ')}`))
+    .join(' or ')}`
+}
+
+/**
+ * Creates a node-axes instance. Options are validated at once: a bad option throws one
+ * `AxesConfigError` naming every bad key and what it accepts.
+ *
+ * @example
+ * ```ts
+ * import { createAxes } from 'node-axes'
+ *
+ * const axes = createAxes({ failureLimit: 5, cooloffTime: '15m' })
+ * const result = await axes.protect(request, credentials, (c) => users.verify(c))
+ * ```
+ */
+export function createAxes(options: AxesOptions = {}): Axes {
+  return new Axes(options)
+}

@@ -1,0 +1,131 @@
+/**
+ * Lockout parameters → buckets. django-axes' `AXES_LOCKOUT_PARAMETERS` is a list whose items are
+ * OR-ed; an inner list's names are AND-ed. Each item becomes one bucket of the client.
+ */
+
+import type { Bucket, LockoutParameter } from '../handlers/contract.js'
+import { AxesConfigError } from './errors.js'
+import type { ClientIdentity } from './types.js'
+
+/** The names a lockout parameter may take. */
+export const LOCKOUT_PARAMETER_NAMES: readonly LockoutParameter[] = [
+  'ip_address',
+  'username',
+  'user_agent',
+]
+
+/** One item of `lockoutParameters`: a name, or a list of names that must all match. */
+export type LockoutParameterItem = LockoutParameter | readonly LockoutParameter[]
+
+const TAGS: Record<LockoutParameter, string> = { ip_address: 'i', username: 'u', user_agent: 'a' }
+const FIELD_BY_TAG: Record<string, LockoutParameter> = {
+  i: 'ip_address',
+  u: 'username',
+  a: 'user_agent',
+}
+
+/**
+ * Checks a lockout-parameter list and returns the problems found (empty when valid), with
+ * django-axes' wording for unknown names.
+ */
+export function lockoutParameterProblems(value: unknown): string[] {
+  if (!Array.isArray(value)) {
+    return ['must be a list such as ["ip_address", ["username", "ip_address"]], or a function']
+  }
+  if (value.length === 0) return ['must name at least one parameter']
+  const problems: string[] = []
+  for (const item of value) {
+    const names: unknown[] = Array.isArray(item) ? item : [item]
+    if (Array.isArray(item) && item.length === 0) problems.push('an inner list must not be empty')
+    for (const name of names) {
+      if (typeof name !== 'string' || !LOCKOUT_PARAMETER_NAMES.includes(name as LockoutParameter)) {
+        problems.push(
+          `'${String(name)}' lockout parameter is not allowed. Allowed parameters: ${LOCKOUT_PARAMETER_NAMES.join(', ')}`,
+        )
+      }
+    }
+  }
+  return problems
+}
+
+/** Throws an `AxesConfigError` unless `value` is a valid lockout-parameter list. */
+export function assertLockoutParameters(value: unknown, key = 'lockoutParameters'): void {
+  const problems = lockoutParameterProblems(value)
+  if (problems.length > 0) {
+    throw new AxesConfigError(problems.map((message) => ({ key, message })))
+  }
+}
+
+/** Encodes one bucket's key (see `Bucket.key`). */
+export function encodeBucketKey(
+  fields: Readonly<Partial<Record<LockoutParameter, string | null>>>,
+): string {
+  let key = ''
+  for (const name of LOCKOUT_PARAMETER_NAMES) {
+    if (!(name in fields)) continue
+    const value = fields[name]
+    key +=
+      value === null || value === undefined
+        ? `${TAGS[name]}-`
+        : `${TAGS[name]}${value.length}:${value}`
+  }
+  return key
+}
+
+/** Decodes a bucket key back into its fields; null when the key is not a valid encoding. */
+export function decodeBucketKey(
+  key: string,
+): Partial<Record<LockoutParameter, string | null>> | null {
+  const fields: Partial<Record<LockoutParameter, string | null>> = {}
+  let at = 0
+  while (at < key.length) {
+    const field = FIELD_BY_TAG[key[at] ?? '']
+    if (field === undefined || field in fields) return null
+    at += 1
+    if (key[at] === '-') {
+      fields[field] = null
+      at += 1
+      continue
+    }
+    const colon = key.indexOf(':', at)
+    if (colon <= at) return null
+    const digits = key.slice(at, colon)
+    if (!/^\d+$/.test(digits)) return null
+    const length = Number(digits)
+    const end = colon + 1 + length
+    if (end > key.length) return null
+    fields[field] = key.slice(colon + 1, end)
+    at = end
+  }
+  return fields
+}
+
+/**
+ * The client's buckets for a lockout-parameter list: one per item, deduplicated by key (django-axes
+ * counts a duplicated key twice). A bucket made of `username` alone is skipped when the request has
+ * no username: it would otherwise gather every anonymous attempt into one global bucket
+ * (django-axes' issue #261; django-axes skips it for `["username"]` only).
+ */
+export function bucketsFor(
+  parameters: readonly LockoutParameterItem[],
+  client: Pick<ClientIdentity, 'ipAddress' | 'username' | 'userAgent'>,
+): Bucket[] {
+  const values: Record<LockoutParameter, string | null> = {
+    ip_address: client.ipAddress,
+    username: client.username,
+    user_agent: client.userAgent,
+  }
+  const buckets: Bucket[] = []
+  const seen = new Set<string>()
+  for (const item of parameters) {
+    const names = typeof item === 'string' ? [item] : item
+    const fields: Partial<Record<LockoutParameter, string | null>> = {}
+    for (const name of names) fields[name] = values[name]
+    if (names.every((name) => name === 'username') && client.username === null) continue
+    const key = encodeBucketKey(fields)
+    if (seen.has(key)) continue
+    seen.add(key)
+    buckets.push({ key, fields })
+  }
+  return buckets
+}

@@ -1,0 +1,141 @@
+/**
+ * Checks: coded configuration warnings, as django-axes' system checks (`axes.W001` …), continued
+ * where node-axes can see more. Static checks run at `createAxes` and are logged once; runtime
+ * checks are logged the first time node-axes sees the problem. Silence any of them by code with
+ * `silencedChecks`.
+ */
+
+import cluster from 'node:cluster'
+import type { AxesHandler } from '../handlers/contract.js'
+import { DEPRECATED_OPTIONS, type ResolvedOptions } from './options.js'
+
+/** One warning. */
+export interface AxesCheck {
+  /** The stable code, e.g. `axes.W006`. */
+  id: string
+  /** Always `warning`: like django-axes, node-axes refuses bad values outright instead of erroring later. */
+  level: 'warning'
+  /** What is wrong. */
+  message: string
+  /** How to fix it. */
+  hint: string
+}
+
+/** The codes node-axes can report, with their message and hint. */
+export const CHECKS = {
+  'axes.W001': {
+    message:
+      'The cache handler keeps attempts in a cache that is not shared between processes or not atomic, so attempts are not tracked correctly.',
+    hint: 'Give the cache handler a shared store (Redis), or use the database handler.',
+  },
+  'axes.W002': {
+    message:
+      'A login was checked without the adapter middleware (e.g. axesMiddleware), so lockouts are not rendered for you.',
+    hint: 'Install the middleware of your framework adapter, or render decisions yourself with axes.lockoutResponse() and silence axes.W002.',
+  },
+  'axes.W003': {
+    message:
+      'A failed login was recorded for a request that was never checked first, so locked-out clients still reach your password check.',
+    hint: 'Call isAllowed() or reserve() (or use protect()/an adapter login wrapper) before verifying credentials.',
+  },
+  'axes.W004': {
+    message: 'A deprecated setting is configured: {names}.',
+    hint: 'Use lockoutParameters and the ipware* options instead; see the configuration reference.',
+  },
+  'axes.W005': {
+    message: 'A Django dotted path cannot be imported in Node: {names}.',
+    hint: 'Pass a JavaScript function for these options.',
+  },
+  'axes.W006': {
+    message:
+      "lockoutParameters does not contain 'ip_address', so attackers can rotate user agents or usernames to get more attempts.",
+    hint: "Add 'ip_address' to lockoutParameters, alone or in a combination.",
+  },
+  'axes.W007': {
+    message:
+      'lockoutTiers and cooloffTime are both set: the tiers decide how long locks last, cooloffTime only how long failures below the first tier count.',
+    hint: 'Remove cooloffTime, or silence axes.W007 if this is what you want.',
+  },
+  'axes.W009': {
+    message:
+      'A request arrived with a forwarded-for header, but no proxy is trusted: the socket address is used, and behind a proxy every client shares the proxy IP.',
+    hint: "If a proxy is in front, set ipwareMetaPrecedenceOrder: ['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR'] and ipwareProxyCount; if not, the header is spoofed and rightly ignored: silence axes.W009.",
+  },
+  'axes.W010': {
+    message:
+      'The {handler} handler keeps attempts in this process only, and several processes seem to run (cluster worker, PM2 or WEB_CONCURRENCY): each counts on its own, multiplying the limit.',
+    hint: 'Use the database or Redis handler for several processes.',
+  },
+  'axes.W011': {
+    message:
+      'ipwareProxyCount or ipwareProxyTrustedIps is set, but ipwareMetaPrecedenceOrder reads no header, so they have no effect.',
+    hint: "Add the proxy's header, e.g. ipwareMetaPrecedenceOrder: ['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR'].",
+  },
+  'axes.W012': {
+    message:
+      'The client IP of a request could not be determined; all such requests share one IP bucket.',
+    hint: 'Check the adapter passes the socket address and the proxy options match your proxies.',
+  },
+} as const
+
+/** A check code. */
+export type CheckId = keyof typeof CHECKS
+
+/** Builds a check from its code, filling `{placeholders}`. */
+export function makeCheck(id: CheckId, values: Record<string, string> = {}): AxesCheck {
+  const entry = CHECKS[id]
+  const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? `{${k}}`)
+  return { id, level: 'warning', message: fill(entry.message), hint: fill(entry.hint) }
+}
+
+/** Whether several processes may be running this application. */
+export function multiProcessSigns(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (cluster.isWorker) return true
+  if (env.pm_id !== undefined || env.NODE_APP_INSTANCE !== undefined) return true
+  const concurrency = Number(env.WEB_CONCURRENCY)
+  return Number.isFinite(concurrency) && concurrency > 1
+}
+
+/** The static checks of one instance's options and handler. */
+export function staticChecks(
+  options: ResolvedOptions,
+  handler: AxesHandler,
+  unresolvedDjangoPaths: readonly string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): AxesCheck[] {
+  const checks: AxesCheck[] = []
+  if (handler.kind === 'cache' && !handler.shared) checks.push(makeCheck('axes.W001'))
+  if (options.deprecatedGiven.length > 0) {
+    const names = options.deprecatedGiven.map((name) =>
+      name === 'logger' ? 'logger (AXES_LOGGER)' : name,
+    )
+    checks.push(makeCheck('axes.W004', { names: names.join(', ') }))
+  }
+  if (unresolvedDjangoPaths.length > 0) {
+    checks.push(makeCheck('axes.W005', { names: unresolvedDjangoPaths.join(', ') }))
+  }
+  const params = options.lockoutParameters
+  if (Array.isArray(params)) {
+    const hasIp = params.some((item) =>
+      typeof item === 'string' ? item === 'ip_address' : item.includes('ip_address'),
+    )
+    if (!hasIp) checks.push(makeCheck('axes.W006'))
+  }
+  if (options.lockoutTiers.length > 0 && options.cooloffTime !== null) {
+    checks.push(makeCheck('axes.W007'))
+  }
+  if (!handler.shared && handler.kind === 'memory' && multiProcessSigns(env)) {
+    checks.push(makeCheck('axes.W010', { handler: handler.name }))
+  }
+  const readsHeader = options.ipwareMetaPrecedenceOrder.some((key) => key !== 'REMOTE_ADDR')
+  const proxyConfigured =
+    options.ipwareProxyCount !== null ||
+    (options.ipwareProxyTrustedIps !== null && options.ipwareProxyTrustedIps.length > 0)
+  if (proxyConfigured && !readsHeader && !options.clientIpCallable) {
+    checks.push(makeCheck('axes.W011'))
+  }
+  return checks
+}
+
+/** The deprecated option names, re-exported for the docs' checks reference. */
+export const DEPRECATED_OPTION_NAMES: readonly string[] = DEPRECATED_OPTIONS

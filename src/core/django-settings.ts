@@ -1,0 +1,230 @@
+/**
+ * `fromDjangoSettings`: carries a Django project's `AXES_*` settings over to node-axes options, so
+ * that a team moving from Django (or sharing a database with a Django service) keeps its
+ * configuration.
+ */
+
+import { UNRESOLVED_DJANGO_PATHS } from './django-marker.js'
+import { AxesConfigError, type OptionIssue } from './errors.js'
+import { type AxesOptions, resolveOptions } from './options.js'
+
+/** A Django settings object with JSON-able values (as `json.dumps` of the settings would give). */
+export type DjangoSettings = Readonly<Record<string, unknown>>
+
+/** How one setting is carried over. */
+type Conversion =
+  | { option: keyof AxesOptions; kind: 'value' }
+  /** A value, or a dotted path to a callable (which Node cannot import: check axes.W005). */
+  | { option: keyof AxesOptions; kind: 'valueOrPath' }
+  /** Always a dotted path in Django. */
+  | { option: keyof AxesOptions; kind: 'path' }
+  | { option: 'cooloffTime'; kind: 'cooloff' }
+  | { option: 'lockoutTiers'; kind: 'tiers' }
+  | { option: 'handler'; kind: 'handler' }
+  | { option: 'lockoutTemplate'; kind: 'template' }
+  | { option: 'logger'; kind: 'deprecatedLogger' }
+  | { kind: 'ignored' }
+
+const value = (option: keyof AxesOptions): Conversion => ({ option, kind: 'value' })
+
+/** Every django-axes 8.3.1 setting (and the two on its main branch) and its node-axes option. */
+export const DJANGO_SETTINGS: Readonly<Record<string, Conversion>> = {
+  AXES_ENABLED: value('enabled'),
+  AXES_FAILURE_LIMIT: { option: 'failureLimit', kind: 'valueOrPath' },
+  AXES_LOCK_OUT_AT_FAILURE: value('lockOutAtFailure'),
+  AXES_LOCKOUT_PARAMETERS: { option: 'lockoutParameters', kind: 'valueOrPath' },
+  AXES_COOLOFF_TIME: { option: 'cooloffTime', kind: 'cooloff' },
+  AXES_USE_ATTEMPT_EXPIRATION: value('useAttemptExpiration'),
+  AXES_LOCKOUT_TIERS: { option: 'lockoutTiers', kind: 'tiers' },
+  AXES_RESET_ON_SUCCESS: value('resetOnSuccess'),
+  AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT: value('resetCoolOffOnFailureDuringLockout'),
+  AXES_ONLY_ADMIN_SITE: value('onlyAdminSite'),
+  AXES_NEVER_LOCKOUT_GET: value('neverLockoutGet'),
+  AXES_NEVER_LOCKOUT_WHITELIST: value('neverLockoutWhitelist'),
+  AXES_ONLY_WHITELIST: value('onlyWhitelist'),
+  AXES_IP_WHITELIST: value('ipWhitelist'),
+  AXES_IP_BLACKLIST: value('ipBlacklist'),
+  AXES_WHITELIST_CALLABLE: { option: 'whitelistCallable', kind: 'path' },
+  AXES_USERNAME_FORM_FIELD: value('usernameFormField'),
+  AXES_PASSWORD_FORM_FIELD: value('passwordFormField'),
+  AXES_USERNAME_CALLABLE: { option: 'usernameCallable', kind: 'path' },
+  AXES_CLIENT_IP_CALLABLE: { option: 'clientIpCallable', kind: 'path' },
+  AXES_CLIENT_STR_CALLABLE: { option: 'clientStrCallable', kind: 'path' },
+  AXES_SENSITIVE_PARAMETERS: value('sensitiveParameters'),
+  AXES_HTTP_RESPONSE_CODE: value('httpResponseCode'),
+  AXES_LOCKOUT_TEMPLATE: { option: 'lockoutTemplate', kind: 'template' },
+  AXES_LOCKOUT_URL: value('lockoutUrl'),
+  AXES_LOCKOUT_CALLABLE: { option: 'lockoutCallable', kind: 'path' },
+  AXES_COOLOFF_MESSAGE: value('cooloffMessage'),
+  AXES_PERMALOCK_MESSAGE: value('permalockMessage'),
+  AXES_ALLOWED_CORS_ORIGINS: value('allowedCorsOrigins'),
+  AXES_ENABLE_RETRY_AFTER_HEADER: value('enableRetryAfterHeader'),
+  AXES_HANDLER: { option: 'handler', kind: 'handler' },
+  AXES_CACHE: { kind: 'ignored' },
+  AXES_DISABLE_ACCESS_LOG: value('disableAccessLog'),
+  AXES_ENABLE_ACCESS_FAILURE_LOG: value('enableAccessFailureLog'),
+  AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT: value('accessFailureLogPerUserLimit'),
+  AXES_VERBOSE: value('verbose'),
+  AXES_ENABLE_ADMIN: value('enableAdmin'),
+  AXES_IPWARE_PROXY_ORDER: value('ipwareProxyOrder'),
+  AXES_IPWARE_PROXY_COUNT: value('ipwareProxyCount'),
+  AXES_IPWARE_PROXY_TRUSTED_IPS: value('ipwareProxyTrustedIps'),
+  AXES_IPWARE_META_PRECEDENCE_ORDER: value('ipwareMetaPrecedenceOrder'),
+  AXES_PROXY_ORDER: value('proxyOrder'),
+  AXES_PROXY_COUNT: value('proxyCount'),
+  AXES_PROXY_TRUSTED_IPS: value('proxyTrustedIps'),
+  AXES_META_PRECEDENCE_ORDER: value('metaPrecedenceOrder'),
+  AXES_ONLY_USER_FAILURES: value('onlyUserFailures'),
+  AXES_LOCK_OUT_BY_USER_OR_IP: value('lockOutByUserOrIp'),
+  AXES_LOCK_OUT_BY_COMBINATION_USER_AND_IP: value('lockOutByCombinationUserAndIp'),
+  AXES_USE_USER_AGENT: value('useUserAgent'),
+  AXES_DISABLE_SUCCESS_ACCESS_LOG: value('disableSuccessAccessLog'),
+  AXES_LOGGER: { option: 'logger', kind: 'deprecatedLogger' },
+}
+
+const HANDLERS: Record<string, AxesOptions['handler'] | 'database'> = {
+  'axes.handlers.database.AxesDatabaseHandler': 'database',
+  'axes.handlers.dummy.AxesDummyHandler': 'dummy',
+  'axes.handlers.test.AxesTestHandler': 'test',
+}
+
+const ISO_DURATION = /^P(?:\d+W)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+(?:[.,]\d+)?S)?)?$/i
+
+/** A timedelta as JSON may carry it: `{ days, seconds, microseconds }`. */
+function timedeltaObject(input: unknown): { milliseconds: number } | null {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return null
+  const record = input as Record<string, unknown>
+  const keys = Object.keys(record)
+  if (
+    keys.length === 0 ||
+    !keys.every((k) => k === 'days' || k === 'seconds' || k === 'microseconds')
+  ) {
+    return null
+  }
+  const days = Number(record.days ?? 0)
+  const seconds = Number(record.seconds ?? 0)
+  const micro = Number(record.microseconds ?? 0)
+  return { milliseconds: days * 86_400_000 + seconds * 1000 + micro / 1000 }
+}
+
+function durationValue(input: unknown): unknown {
+  return timedeltaObject(input) ?? input
+}
+
+/**
+ * Turns a Django settings object (JSON-able values) into node-axes options. Dotted paths to
+ * callables cannot be imported in Node: they are left out and reported by `createAxes` as check
+ * axes.W005, so pass those as functions. Settings that are not django-axes settings are ignored;
+ * an `AXES_*` key that django-axes 8.3.1 does not know is refused (django-axes would ignore it
+ * silently). Values are validated as `createAxes` validates them, with errors under their Django
+ * names.
+ *
+ * @example
+ * ```ts
+ * import { createAxes, fromDjangoSettings } from 'node-axes'
+ *
+ * const axes = createAxes(fromDjangoSettings({ AXES_FAILURE_LIMIT: 5, AXES_COOLOFF_TIME: 0.25 }))
+ * ```
+ */
+export function fromDjangoSettings(settings: DjangoSettings): AxesOptions {
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
+    throw new AxesConfigError(
+      [{ key: '(settings)', message: 'expects an object of Django settings' }],
+      'Django settings',
+    )
+  }
+  const options: Record<string, unknown> = {}
+  const unresolved: string[] = []
+  const issues: OptionIssue[] = []
+  const nameOf = new Map<string, string>()
+
+  for (const [name, raw] of Object.entries(settings)) {
+    if (!name.startsWith('AXES_')) continue
+    const conversion = DJANGO_SETTINGS[name]
+    if (!conversion) {
+      issues.push({
+        key: name,
+        message: 'is not a django-axes 8.3.1 setting (django-axes ignores it silently; remove it)',
+      })
+      continue
+    }
+    if (conversion.kind === 'ignored' || raw === undefined) continue
+    nameOf.set(conversion.option, name)
+    switch (conversion.kind) {
+      case 'value':
+        options[conversion.option] = raw
+        break
+      case 'valueOrPath':
+      case 'path':
+        if (typeof raw === 'string') unresolved.push(name)
+        else if (raw !== null && conversion.kind === 'valueOrPath') options[conversion.option] = raw
+        else if (raw !== null) {
+          issues.push({ key: name, message: 'expects a dotted path or null' })
+        }
+        break
+      case 'cooloff':
+        if (typeof raw === 'string' && !ISO_DURATION.test(raw.trim())) unresolved.push(name)
+        else options.cooloffTime = raw === null ? null : durationValue(raw)
+        break
+      case 'tiers':
+        options.lockoutTiers = raw === null ? null : convertTiers(raw)
+        break
+      case 'handler':
+        if (raw === null) break
+        if (typeof raw !== 'string') {
+          issues.push({ key: name, message: 'expects a dotted path to a handler class' })
+          break
+        }
+        if (HANDLERS[raw] === 'database') break
+        if (HANDLERS[raw] !== undefined) options.handler = HANDLERS[raw]
+        else unresolved.push(name)
+        break
+      case 'template':
+        if (typeof raw === 'string') unresolved.push(name)
+        break
+      case 'deprecatedLogger':
+        options.logger = typeof raw === 'string' ? raw : 'axes.watch_login'
+        break
+    }
+  }
+  // django-ipware (5 and later) replaces the precedence order with this global setting when set.
+  const globalOrder = settings.IPWARE_META_PRECEDENCE_ORDER
+  if (Array.isArray(globalOrder)) {
+    options.ipwareMetaPrecedenceOrder = globalOrder
+    nameOf.set('ipwareMetaPrecedenceOrder', 'IPWARE_META_PRECEDENCE_ORDER')
+  }
+
+  if (issues.length === 0) {
+    try {
+      resolveOptions(options as AxesOptions)
+    } catch (error) {
+      if (!(error instanceof AxesConfigError)) throw error
+      for (const issue of error.issues) {
+        issues.push({ key: nameOf.get(issue.key) ?? issue.key, message: issue.message })
+      }
+    }
+  }
+  if (issues.length > 0) throw new AxesConfigError(issues, 'Django settings')
+
+  if (unresolved.length > 0) {
+    Object.defineProperty(options, UNRESOLVED_DJANGO_PATHS, {
+      value: unresolved,
+      enumerable: false,
+    })
+  }
+  return options as AxesOptions
+}
+
+function convertTiers(raw: unknown): unknown {
+  if (!Array.isArray(raw)) return raw
+  return raw.map((tier: unknown) => {
+    if (Array.isArray(tier) && tier.length === 2) {
+      return { failures: tier[0], cooloff: durationValue(tier[1]) }
+    }
+    if (typeof tier === 'object' && tier !== null) {
+      const { failures, cooloff } = tier as Record<string, unknown>
+      return { failures, cooloff: durationValue(cooloff) }
+    }
+    return tier
+  })
+}

@@ -1,0 +1,124 @@
+/**
+ * Events: django-axes' signals, typed. `loginFailed`, `loggedIn` and `loggedOut` are emitted as
+ * node-axes records them; `lockedOut` (django-axes' `user_locked_out`) when a failure reaches the
+ * limit and again on every attempt refused while locked.
+ */
+
+import type { AxesLogger } from './options.js'
+import type { AxesRequest, ClientIdentity, Credentials, LockoutDecision } from './types.js'
+
+/** The payload of `loginFailed`. */
+export interface LoginFailedEvent {
+  request: AxesRequest
+  /** The credentials, with sensitive values masked. */
+  credentials: Credentials | null
+  client: ClientIdentity
+  decision: LockoutDecision
+}
+
+/** The payload of `loggedIn`. */
+export interface LoggedInEvent {
+  request: AxesRequest
+  client: ClientIdentity
+  /** The user the application passed, if any. */
+  user: unknown
+}
+
+/** The payload of `loggedOut`. */
+export interface LoggedOutEvent {
+  request: AxesRequest
+  client: ClientIdentity
+  user: unknown
+}
+
+/** The payload of `lockedOut` (django-axes' `user_locked_out` signal: username and IP). */
+export interface LockedOutEvent {
+  request: AxesRequest
+  username: string | null
+  ipAddress: string | null
+  decision: LockoutDecision
+}
+
+/** The payload of `storeError`: the handler failed and `onStoreError` decided. */
+export interface StoreErrorEvent {
+  error: Error
+  operation: string
+  policy: 'failClosed' | 'failOpen'
+}
+
+/** Every event and its payload. */
+export interface AxesEvents {
+  loginFailed: LoginFailedEvent
+  loggedIn: LoggedInEvent
+  loggedOut: LoggedOutEvent
+  lockedOut: LockedOutEvent
+  storeError: StoreErrorEvent
+}
+
+/** A listener; a returned promise is not awaited, but its rejection is caught and logged. */
+export type AxesListener<E extends keyof AxesEvents> = (event: AxesEvents[E]) => unknown
+
+/**
+ * A small typed emitter. A listener that throws or rejects is logged and never breaks a login.
+ */
+export class AxesEmitter {
+  readonly #listeners = new Map<keyof AxesEvents, Set<AxesListener<never>>>()
+  readonly #logger: () => AxesLogger | false
+
+  constructor(logger: () => AxesLogger | false) {
+    this.#logger = logger
+  }
+
+  /** Adds a listener; returns a function that removes it. */
+  on<E extends keyof AxesEvents>(event: E, listener: AxesListener<E>): () => void {
+    let set = this.#listeners.get(event)
+    if (!set) {
+      set = new Set()
+      this.#listeners.set(event, set)
+    }
+    set.add(listener as AxesListener<never>)
+    return () => this.off(event, listener)
+  }
+
+  /** Adds a listener called once. */
+  once<E extends keyof AxesEvents>(event: E, listener: AxesListener<E>): () => void {
+    const off = this.on(event, (payload) => {
+      off()
+      return listener(payload)
+    })
+    return off
+  }
+
+  /** Removes a listener. */
+  off<E extends keyof AxesEvents>(event: E, listener: AxesListener<E>): void {
+    this.#listeners.get(event)?.delete(listener as AxesListener<never>)
+  }
+
+  /** Whether anybody listens to `event`. */
+  has(event: keyof AxesEvents): boolean {
+    return (this.#listeners.get(event)?.size ?? 0) > 0
+  }
+
+  /** Calls every listener of `event`. */
+  emit<E extends keyof AxesEvents>(event: E, payload: AxesEvents[E]): void {
+    const set = this.#listeners.get(event)
+    if (!set) return
+    for (const listener of [...set]) {
+      try {
+        const result = (listener as AxesListener<E>)(payload)
+        if (result && typeof (result as Promise<unknown>).then === 'function') {
+          ;(result as Promise<unknown>).then(undefined, (error: unknown) =>
+            this.#report(event, error),
+          )
+        }
+      } catch (error) {
+        this.#report(event, error)
+      }
+    }
+  }
+
+  #report(event: string, error: unknown): void {
+    const logger = this.#logger()
+    if (logger) logger.error(`AXES: a '${event}' listener failed`, error)
+  }
+}

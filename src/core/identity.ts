@@ -1,0 +1,301 @@
+/**
+ * Client identity: who is attempting to log in (IP, username, user agent), read from the request
+ * the way django-axes reads it, made safe to count and to store.
+ */
+
+import { createHash } from 'node:crypto'
+import { bucketsFor } from './buckets.js'
+import { AxesCallableError } from './errors.js'
+import { maskIp, parseIp } from './ip.js'
+import { createIpResolver } from './ip-resolver.js'
+import type { ResolvedOptions, UsernameNormalization } from './options.js'
+import type { AxesRequest, ClientIdentity, Credentials } from './types.js'
+
+/** django-axes' column lengths (`max_length` of the AccessAttempt fields). */
+export const MAX_LENGTHS = {
+  username: 255,
+  userAgent: 255,
+  pathInfo: 255,
+  httpAccept: 1025,
+  /** `get_data` / `post_data` as django-axes caps them when first stored. */
+  requestData: 1024,
+} as const
+
+/** The placeholder django-axes stores for a missing header or path. */
+export const UNKNOWN = '<unknown>'
+
+/** The mask django-axes writes over sensitive values. */
+export const MASK = '********************'
+
+/**
+ * Makes a client-supplied string safe to count and store: lone surrogates become U+FFFD (they
+ * cannot be encoded as UTF-8), NUL characters become U+FFFD (PostgreSQL cannot store them), and
+ * the result is cut to `max` code points (as Python's `[:max]`, never splitting a character).
+ */
+export function sanitizeText(value: string, max: number): string {
+  // Look at no more than needed: a 1 MB header costs what 2 × max characters cost.
+  let text = value.length > max * 2 ? value.slice(0, max * 2) : value
+  text = text.toWellFormed()
+  if (text.includes('\0')) text = text.replaceAll('\0', '\uFFFD')
+  return cutCodePoints(text, max)
+}
+
+/** Cuts a well-formed string to at most `max` code points, never splitting a character. */
+export function cutCodePoints(text: string, max: number): string {
+  if (text.length <= max) return text
+  let count = 0
+  let end = 0
+  for (const char of text) {
+    if (count === max) break
+    count += 1
+    end += char.length
+  }
+  return text.slice(0, end)
+}
+
+/** The first value of a header, or undefined. */
+export function headerValue(request: AxesRequest, name: string): string | undefined {
+  const value = request.headers[name]
+  if (typeof value === 'string') return value
+  if (Array.isArray(value) && typeof value[0] === 'string') return value[0]
+  return undefined
+}
+
+/**
+ * A form value as Django's `QueryDict.get` gives it: a string as is, the last of several values, a
+ * number or boolean as text; anything else (objects, nested lists) is no value.
+ */
+export function formValue(value: unknown): string | null {
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return String(value)
+  }
+  if (Array.isArray(value) && value.length > 0) return formValue(value[value.length - 1])
+  return null
+}
+
+/** Reads one field of a parsed body or query (a plain object or URLSearchParams). */
+export function fieldOf(source: unknown, field: string): unknown {
+  if (source instanceof URLSearchParams) {
+    const all = source.getAll(field)
+    return all.length > 0 ? all[all.length - 1] : undefined
+  }
+  if (typeof source === 'object' && source !== null && !Array.isArray(source)) {
+    return Object.hasOwn(source, field) ? (source as Record<string, unknown>)[field] : undefined
+  }
+  return undefined
+}
+
+/** Applies a `usernameNormalization` setting. */
+export function normalizeUsername(username: string, mode: UsernameNormalization): string {
+  if (mode === false) return username
+  if (typeof mode === 'function') return mode(username)
+  const text = mode === 'casefold' ? username : username.normalize('NFKC')
+  if (mode === 'nfkc') return text
+  // Full case folding is not in JavaScript; upper then lower folds ß → ss, ﬁ → fi, ς → σ, … as
+  // Unicode's CaseFolding does for almost every character, then NFKC again closes the form.
+  const folded = text.toUpperCase().toLowerCase()
+  return mode === 'nfkc-casefold' ? folded.normalize('NFKC') : folded
+}
+
+/** Masks sensitive keys (django-axes' `cleanse_parameters`). */
+export function sensitiveKeys(options: ResolvedOptions): Set<string> {
+  return new Set(['password', ...options.sensitiveParameters, options.passwordFormField])
+}
+
+/**
+ * django-axes' `get_query_str`: `key=value` lines, the last value per key, sensitive values masked,
+ * NUL written as `0x00`, capped at 1024 characters (django-axes caps before replacing NUL, so its
+ * strings can exceed the cap; node-axes caps after).
+ */
+export function requestDataString(source: unknown, sensitive: ReadonlySet<string>): string {
+  const pairs: [string, unknown][] = []
+  if (source instanceof URLSearchParams) {
+    const seen = new Map<string, string>()
+    for (const [key, value] of source) seen.set(key, value)
+    pairs.push(...seen)
+  } else if (typeof source === 'object' && source !== null && !Array.isArray(source)) {
+    let count = 0
+    for (const key in source) {
+      if (!Object.hasOwn(source, key)) continue
+      if (++count > 1000) break
+      pairs.push([key, (source as Record<string, unknown>)[key]])
+    }
+  }
+  let out = ''
+  for (const [key, raw] of pairs) {
+    let value: string
+    if (sensitive.has(key)) value = MASK
+    else {
+      const form = formValue(raw)
+      value = form ?? safeJson(raw)
+    }
+    out += `${out ? '\n' : ''}${key}=${value}`
+    if (out.length > MAX_LENGTHS.requestData * 2) break
+  }
+  const cap = MAX_LENGTHS.requestData
+  const text = (out.length > cap * 2 ? out.slice(0, cap * 2) : out).toWellFormed()
+  return cutCodePoints(text.replaceAll('\0', '0x00'), cap)
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? ''
+  } catch {
+    return ''
+  }
+}
+
+/** SHA-256 hex of a session id (django-axes' `session_hash`), or `''` without one. */
+export function sessionHash(sessionId: string | null | undefined): string {
+  if (typeof sessionId !== 'string' || sessionId.length === 0) return ''
+  return createHash('sha256').update(sessionId).digest('hex')
+}
+
+/** Resolves the identity of requests for one instance's options. */
+export class IdentityResolver {
+  readonly #options: ResolvedOptions
+  readonly #resolveIp: (request: AxesRequest) => string | null
+
+  constructor(options: ResolvedOptions) {
+    this.#options = options
+    const resolver = createIpResolver({
+      precedence: options.ipwareMetaPrecedenceOrder,
+      proxyCount: options.ipwareProxyCount,
+      trustedProxies: options.ipwareProxyTrustedIps,
+      proxyOrder: options.ipwareProxyOrder,
+    })
+    this.#resolveIp = (request) => resolver(request)
+  }
+
+  /**
+   * The client IP before grouping: `clientIpCallable` if set, else python-ipware over
+   * `ipwareMetaPrecedenceOrder` (by default the socket address only). Canonical text, or null.
+   */
+  rawIp(request: AxesRequest): string | null {
+    const callable = this.#options.clientIpCallable
+    if (callable) {
+      let value: unknown
+      try {
+        value = callable(request)
+      } catch (error) {
+        throw new AxesCallableError('clientIpCallable', error)
+      }
+      if (typeof value !== 'string') return null
+      return parseIp(value)?.text ?? null
+    }
+    return this.#resolveIp(request)
+  }
+
+  /** The IP as counted: IPv6 grouped to `ipv6Prefix` when set. */
+  countedIp(rawIp: string | null): string | null {
+    const prefix = this.#options.ipv6Prefix
+    if (rawIp === null || prefix === null) return rawIp
+    const parsed = parseIp(rawIp)
+    if (parsed?.version !== 6) return rawIp
+    return maskIp(parsed, prefix).text
+  }
+
+  /**
+   * The username: `usernameCallable(request, credentials)` if set; else, when credentials are given
+   * and not empty, `credentials[usernameFormField]`; else the body field (django-axes'
+   * `get_client_username`). Sanitised, normalised, cut to 255 characters; null when absent.
+   */
+  username(request: AxesRequest, credentials: Credentials | null): string | null {
+    const o = this.#options
+    let raw: unknown
+    if (o.usernameCallable) {
+      try {
+        raw = o.usernameCallable(request, credentials)
+      } catch (error) {
+        throw new AxesCallableError('usernameCallable', error)
+      }
+    } else if (credentials && Object.keys(credentials).length > 0) {
+      raw = credentials[o.usernameFormField]
+    } else {
+      raw = fieldOf(request.body, o.usernameFormField)
+    }
+    const value = formValue(raw)
+    if (value === null) return null
+    let username = sanitizeText(value, MAX_LENGTHS.username * 4)
+    try {
+      username = normalizeUsername(username, o.usernameNormalization)
+    } catch (error) {
+      throw new AxesCallableError('usernameNormalization', error)
+    }
+    if (typeof username !== 'string') return null
+    return sanitizeText(username, MAX_LENGTHS.username)
+  }
+
+  /** The whole identity of a request. */
+  identify(
+    request: AxesRequest,
+    credentials: Credentials | null,
+    rawIp: string | null = this.rawIp(request),
+  ): ClientIdentity {
+    return {
+      ipAddress: this.countedIp(rawIp),
+      username: this.username(request, credentials),
+      userAgent: sanitizeText(headerValue(request, 'user-agent') ?? UNKNOWN, MAX_LENGTHS.userAgent),
+      pathInfo: sanitizeText(
+        typeof request.path === 'string' ? request.path : UNKNOWN,
+        MAX_LENGTHS.pathInfo,
+      ),
+      httpAccept: sanitizeText(headerValue(request, 'accept') ?? UNKNOWN, MAX_LENGTHS.httpAccept),
+    }
+  }
+
+  /**
+   * django-axes' `get_client_str`: `{username: "…", ip_address: "…", path_info: "…"}` for logs.
+   * In verbose mode every field; otherwise the lockout-parameter fields. Sensitive fields masked;
+   * control characters escaped so a username cannot forge log lines.
+   */
+  clientString(
+    client: ClientIdentity,
+    request: AxesRequest,
+    parameters: readonly (string | readonly string[])[],
+  ): string {
+    const o = this.#options
+    if (o.clientStrCallable) {
+      try {
+        return String(
+          o.clientStrCallable(
+            client.username,
+            client.ipAddress,
+            client.userAgent,
+            client.pathInfo,
+            request,
+          ),
+        )
+      } catch (error) {
+        throw new AxesCallableError('clientStrCallable', error)
+      }
+    }
+    const fields = new Map<string, string | null>()
+    if (o.verbose) {
+      fields.set('username', client.username)
+      fields.set('ip_address', client.ipAddress)
+      fields.set('user_agent', client.userAgent)
+    } else {
+      for (const bucket of bucketsFor(parameters as never, client)) {
+        for (const [name, value] of Object.entries(bucket.fields)) fields.set(name, value ?? null)
+      }
+    }
+    const sensitive = sensitiveKeys(o)
+    for (const name of fields.keys()) if (sensitive.has(name)) fields.set(name, MASK)
+    fields.set('path_info', client.pathInfo)
+    const parts = [...fields].map(([key, value]) => `${key}: "${escapeControl(value ?? 'None')}"`)
+    return `{${parts.join(', ')}}`
+  }
+}
+
+// biome-ignore lint/complexity/useRegexLiterals: a literal would need control characters, which lint refuses
+const CONTROL_CHARACTERS = new RegExp('[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]', 'g')
+
+/** Escapes C0 and C1 control characters as `\uXXXX` (log-injection safety). */
+export function escapeControl(text: string): string {
+  return text.replace(
+    CONTROL_CHARACTERS,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+}

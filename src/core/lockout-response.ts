@@ -1,0 +1,188 @@
+/**
+ * The lockout response (django-axes' `get_lockout_response`), framework-neutral: JSON for XHR and
+ * JSON clients, the application's template, a redirect with `?username=`, the application's own
+ * function, or the plain message.
+ */
+
+import { formatCooloffIso8601, formatDjangoDuration } from './durations.js'
+import { AxesCallableError } from './errors.js'
+import { headerValue } from './identity.js'
+import type { ResolvedOptions } from './options.js'
+import type {
+  AxesRequest,
+  AxesResponse,
+  Credentials,
+  LockoutContext,
+  LockoutDecision,
+} from './types.js'
+
+/** The message of a 503 answered while the store is down (`onStoreError: 'failClosed'`). */
+export const STORE_ERROR_MESSAGE =
+  'Login is temporarily unavailable: attempts cannot be checked right now. Please try again shortly.'
+
+/** django-axes' lockout context for a decision. */
+export function lockoutContext(decision: LockoutDecision): LockoutContext {
+  const context: LockoutContext = {
+    failure_limit: decision.failureLimit,
+    failure_count: decision.failures,
+    username: decision.client.username ?? '',
+  }
+  if (decision.cooloffMs !== null && decision.cooloffMs > 0) {
+    context.cooloff_time = formatCooloffIso8601(decision.cooloffMs)
+    context.cooloff_timedelta = formatDjangoDuration(decision.cooloffMs)
+  }
+  return context
+}
+
+/** Whether the client asked for JSON: an XHR (`X-Requested-With: XMLHttpRequest`) or an `Accept` naming JSON. */
+export function wantsJson(request: AxesRequest): boolean {
+  if (isXhr(request)) return true
+  const accept = headerValue(request, 'accept')
+  return accept !== undefined && /application\/json|\+json/i.test(accept)
+}
+
+/** django-axes' XHR test: the `X-Requested-With` header is exactly `XMLHttpRequest`. */
+export function isXhr(request: AxesRequest): boolean {
+  return headerValue(request, 'x-requested-with') === 'XMLHttpRequest'
+}
+
+/**
+ * Python's `urllib.parse.quote_plus`: every byte but letters, digits and `_.-~` percent-encoded,
+ * spaces as `+`. This is how django-axes encodes the username in the lockout redirect.
+ */
+export function quotePlus(value: string): string {
+  return encodeURIComponent(value)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+')
+}
+
+/** The lockout URL with `username` added to its query. */
+export function lockoutRedirectUrl(url: string, username: string): string {
+  const hashAt = url.indexOf('#')
+  const base = hashAt === -1 ? url : url.slice(0, hashAt)
+  const hash = hashAt === -1 ? '' : url.slice(hashAt)
+  const separator = base.includes('?') ? (base.endsWith('?') || base.endsWith('&') ? '' : '&') : '?'
+  return `${base}${separator}username=${quotePlus(username)}${hash}`
+}
+
+/** The message for a refused decision. */
+export function lockoutMessage(options: ResolvedOptions, decision: LockoutDecision): string {
+  if (decision.reason === 'storeError') return STORE_ERROR_MESSAGE
+  if (decision.reason === 'blacklisted') return options.permalockMessage
+  if (decision.reason === 'tooManyInFlight') return options.cooloffMessage
+  const hasCooloff = options.cooloffTime !== null || options.lockoutTiers.length > 0
+  return hasCooloff ? options.cooloffMessage : options.permalockMessage
+}
+
+function isAxesResponse(value: unknown): value is AxesResponse {
+  if (typeof value !== 'object' || value === null) return false
+  const r = value as Record<string, unknown>
+  return (
+    typeof r.status === 'number' &&
+    typeof r.body === 'string' &&
+    typeof r.headers === 'object' &&
+    r.headers !== null
+  )
+}
+
+/** Everything `buildLockoutResponse` needs. */
+export interface LockoutResponseInput {
+  options: ResolvedOptions
+  request: AxesRequest
+  decision: LockoutDecision
+  credentials: Credentials | null
+  originalResponse?: unknown
+}
+
+/**
+ * Builds the response for a refused decision, in django-axes' order: the application's
+ * `lockoutCallable`; JSON for XHR (with CORS headers) and for clients that accept JSON;
+ * `lockoutTemplate`; a redirect to `lockoutUrl`; the plain message. A store failure answers 503.
+ */
+export async function buildLockoutResponse(input: LockoutResponseInput): Promise<AxesResponse> {
+  const { options, request, decision, credentials } = input
+  const context = lockoutContext(decision)
+
+  if (decision.reason === 'storeError') {
+    const headers: Record<string, string> = { 'cache-control': 'no-store' }
+    if (wantsJson(request)) {
+      headers['content-type'] = 'application/json'
+      return { status: 503, headers, body: JSON.stringify({ error: STORE_ERROR_MESSAGE }) }
+    }
+    headers['content-type'] = 'text/plain; charset=utf-8'
+    return { status: 503, headers, body: STORE_ERROR_MESSAGE }
+  }
+
+  if (options.lockoutCallable) {
+    let response: unknown
+    try {
+      response = await options.lockoutCallable(request, {
+        decision,
+        credentials,
+        context,
+        originalResponse: input.originalResponse,
+      })
+    } catch (error) {
+      throw new AxesCallableError('lockoutCallable', error)
+    }
+    if (!isAxesResponse(response)) {
+      throw new AxesCallableError(
+        'lockoutCallable',
+        new TypeError('it must return { status, headers, body } (body a string)'),
+      )
+    }
+    return response
+  }
+
+  const status = options.httpResponseCode
+  const headers: Record<string, string> = { 'cache-control': 'no-store' }
+  if (options.enableRetryAfterHeader) {
+    const seconds = retryAfterSeconds(decision)
+    if (seconds !== null) headers['retry-after'] = String(seconds)
+  }
+
+  if (wantsJson(request)) {
+    headers['content-type'] = 'application/json'
+    if (isXhr(request)) {
+      headers['access-control-allow-origin'] = options.allowedCorsOrigins
+      headers['access-control-allow-methods'] = 'POST, OPTIONS'
+      headers['access-control-allow-headers'] =
+        'Origin, Content-Type, Accept, Authorization, x-requested-with'
+    }
+    return { status, headers, body: JSON.stringify(context) }
+  }
+
+  if (options.lockoutTemplate) {
+    let html: unknown
+    try {
+      html = options.lockoutTemplate(context, request)
+    } catch (error) {
+      throw new AxesCallableError('lockoutTemplate', error)
+    }
+    if (typeof html !== 'string') {
+      throw new AxesCallableError('lockoutTemplate', new TypeError('it must return a string'))
+    }
+    headers['content-type'] = 'text/html; charset=utf-8'
+    return { status, headers, body: html }
+  }
+
+  if (options.lockoutUrl) {
+    headers.location = lockoutRedirectUrl(options.lockoutUrl, context.username)
+    return { status: 302, headers, body: '' }
+  }
+
+  headers['content-type'] = 'text/plain; charset=utf-8'
+  return { status, headers, body: lockoutMessage(options, decision) }
+}
+
+/**
+ * Seconds for `Retry-After`: the time left on the lock, rounded up; the cool-off when the time left
+ * is unknown; null for a lock until reset.
+ */
+export function retryAfterSeconds(decision: LockoutDecision): number | null {
+  if (decision.retryAfterMs !== null) return Math.max(1, Math.ceil(decision.retryAfterMs / 1000))
+  if (decision.cooloffMs !== null && decision.lockedUntil !== null) {
+    return Math.max(1, Math.ceil(decision.cooloffMs / 1000))
+  }
+  return null
+}

@@ -1,0 +1,132 @@
+/**
+ * The request as a framework adapter hands it to node-axes. Adapters fill it from their own
+ * request object; applications with an unusual stack (GraphQL, WebSockets) build it themselves.
+ *
+ * @example
+ * ```ts
+ * import type { AxesRequest } from 'node-axes'
+ *
+ * const request: AxesRequest = {
+ *   method: 'POST',
+ *   path: '/login',
+ *   headers: { 'user-agent': 'curl/8.0', accept: 'application/json' },
+ *   socketAddress: '203.0.113.7',
+ *   body: { username: 'alice', password: 'wrong' },
+ * }
+ * ```
+ */
+export interface AxesRequest {
+  /** The HTTP method, e.g. `POST`. */
+  method: string
+  /** The path without the query string, e.g. `/login` (django-axes' `path_info`). */
+  path: string
+  /** The request headers, names in lower case; repeated headers as arrays. */
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>
+  /** The peer address of the TCP connection (Django's `REMOTE_ADDR`). */
+  socketAddress?: string | null
+  /** The parsed query string (django-axes' `request.GET`). */
+  query?: Readonly<Record<string, unknown>> | URLSearchParams | null
+  /** The parsed body (django-axes' `request.POST` / DRF's `request.data`). */
+  body?: unknown
+  /** The framework's session id, if any; the access log stores its SHA-256 (`session_hash`). */
+  sessionId?: string | null
+}
+
+/**
+ * The credentials of a login attempt, as the application's login code sees them: the username
+ * under `usernameFormField` (default `username`) and the password under `passwordFormField`.
+ */
+export type Credentials = Readonly<Record<string, unknown>>
+
+/** What identifies the client of one request, after normalisation and truncation. */
+export interface ClientIdentity {
+  /** The client IP (canonical text, IPv6 grouped by `ipv6Prefix` if set), or null if unknown. */
+  ipAddress: string | null
+  /** The username, or null when the request carries none. */
+  username: string | null
+  /** The User-Agent header, at most 255 characters; `<unknown>` when absent. */
+  userAgent: string
+  /** The request path, at most 255 characters. */
+  pathInfo: string
+  /** The Accept header, at most 1025 characters; `<unknown>` when absent. */
+  httpAccept: string
+}
+
+/** Why a decision came out as it did. */
+export type DecisionReason =
+  /** Allowed: not locked out. */
+  | 'allowed'
+  /** Allowed: `enabled` is false. */
+  | 'disabled'
+  /** Allowed: `onlyAdminSite` is on and the request is not under `adminPath`. */
+  | 'notAdminSite'
+  /** Allowed: the client is whitelisted (IP list, `neverLockoutGet`, `whitelistCallable`). */
+  | 'whitelisted'
+  /** Refused: the client has reached the failure limit. */
+  | 'lockedOut'
+  /** Refused: the client IP is blacklisted (or not whitelisted under `onlyWhitelist`). */
+  | 'blacklisted'
+  /** Refused: as many attempts are already in flight as the client has left. */
+  | 'tooManyInFlight'
+  /** Refused (`onStoreError: 'failClosed'`) or allowed (`'failOpen'`): the store failed. */
+  | 'storeError'
+
+/** A lockout tier after resolution: at `failures` failures, the lock lasts `cooloffMs`. */
+export interface ResolvedTier {
+  failures: number
+  cooloffMs: number
+}
+
+/**
+ * node-axes' answer for one request: allowed or not, and everything a response needs.
+ */
+export interface LockoutDecision {
+  /** Whether the login may proceed (or, after a failure, whether the client is still allowed). */
+  allowed: boolean
+  /** Why. */
+  reason: DecisionReason
+  /** True when the client is locked out (reason `lockedOut`). */
+  lockedOut: boolean
+  /** Failures counted for the client: the largest lockout-parameter bucket. */
+  failures: number
+  /** The failure limit that applies to this request. */
+  failureLimit: number
+  /** Failures left before the lockout: `max(0, failureLimit - failures)`. */
+  remaining: number
+  /** The cool-off that applies (the tier's when tiers are set), or null for a lock until reset. */
+  cooloffMs: number | null
+  /** Milliseconds until the lock lifts; null when not locked or locked until reset. */
+  retryAfterMs: number | null
+  /** When the lock lifts; null when not locked or locked until reset. */
+  lockedUntil: Date | null
+  /** The tier reached, when `lockoutTiers` is set and a tier applies. */
+  tier: ResolvedTier | null
+  /** Whether this request's attempt was stored (a failure recorded, a reservation held). */
+  recorded: boolean
+  /** The client as identified. */
+  client: ClientIdentity
+  /** The store error behind a `storeError` decision. */
+  error?: Error
+}
+
+/**
+ * A framework-neutral HTTP response: what adapters send for a lockout.
+ */
+export interface AxesResponse {
+  status: number
+  headers: Record<string, string>
+  body: string
+}
+
+/**
+ * The lockout context, django-axes' names and forms: `failure_limit`, `failure_count`,
+ * `username`, and with a cool-off `cooloff_time` (e.g. `PT1H`) and `cooloff_timedelta`
+ * (e.g. `P0DT01H00M00S`).
+ */
+export interface LockoutContext {
+  failure_limit: number
+  failure_count: number
+  username: string
+  cooloff_time?: string
+  cooloff_timedelta?: string
+}

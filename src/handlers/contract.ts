@@ -1,0 +1,275 @@
+/**
+ * The handler contract: where attempts live and how they are counted.
+ *
+ * A handler is a plain object (made by a factory such as `memoryHandler()`) that the core calls
+ * with everything already resolved: the client's lockout-parameter buckets, the rule in force for
+ * this request (limit, cool-off, tiers, flags) and the current time. The handler never parses a
+ * request and never reads options; it counts, atomically, and reports.
+ *
+ * Atomicity is the point of the contract. Each method below says what it must do as one indivisible
+ * step with respect to every other call on the same buckets, in this process and, for a shared
+ * handler, in every process that uses the same store. The conformance suite in `node-axes/testing`
+ * holds every handler to it.
+ */
+
+import type { ClientIdentity } from '../core/types.js'
+
+/** A field a client can be locked out by (django-axes' names). */
+export type LockoutParameter = 'ip_address' | 'username' | 'user_agent'
+
+/**
+ * One lockout-parameter bucket: the values of the fields it is keyed on. `['ip_address',
+ * ['username', 'ip_address']]` gives two buckets per client: its IP, and its username-and-IP pair.
+ */
+export interface Bucket {
+  /**
+   * The bucket's canonical key. Fields appear in the order ip_address, username, user_agent, each
+   * as a tag (`i`, `u`, `a`) followed by `-` for null or by the value's length, `:` and the value:
+   * `i9:10.1.1.1`, `i9:10.1.1.1u5:alice`. The encoding names its fields and delimits its values,
+   * so no two different buckets share a key (django-axes' cache keys collide: a username
+   * `10.1.1.1` hits the IP bucket of 10.1.1.1).
+   */
+  readonly key: string
+  /** The fields and their values; a field absent here is not part of the bucket. */
+  readonly fields: Readonly<Partial<Record<LockoutParameter, string | null>>>
+}
+
+/** A lockout tier: from `failures` failures on, a lock lasts `cooloffMs`. */
+export interface RuleTier {
+  readonly failures: number
+  readonly cooloffMs: number
+}
+
+/**
+ * The rule in force for one request, resolved by the core. Handlers apply it; they never read
+ * options themselves.
+ */
+export interface LockoutRule {
+  /** A bucket is locked when its failures reach this (`>=`). With tiers, the lowest tier's count. */
+  readonly failureLimit: number
+  /**
+   * How long failures count after the bucket's most recent failure, and how long a lock lasts;
+   * null means failures never expire and a lock lasts until reset.
+   */
+  readonly cooloffMs: number | null
+  /** Lockout tiers, ascending by `failures`; empty without tiers. See `bucketWindowMs`. */
+  readonly tiers: readonly RuleTier[]
+  /** django-axes' `AXES_LOCK_OUT_AT_FAILURE`: when false, nothing is ever locked (failures still count). */
+  readonly lockOutAtFailure: boolean
+  /**
+   * django-axes' `AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT`: when true, an attempt refused
+   * because of a lockout is itself recorded as a failure (count + 1, cool-off restarted).
+   */
+  readonly recordLockedAttempts: boolean
+  /** How long an unsettled reservation holds its place before the handler may drop it. */
+  readonly reservationTtlMs: number
+}
+
+/** What a failed attempt writes: django-axes' AccessAttempt fields for one request. */
+export interface AttemptRecord extends ClientIdentity {
+  /** The query string, masked and capped (django-axes' `get_data`). */
+  readonly getData: string
+  /** The body, masked and capped (django-axes' `post_data`). */
+  readonly postData: string
+  /** When the attempt happened. */
+  readonly attemptTime: Date
+}
+
+/** The common input of the counting methods. */
+export interface CountInput {
+  /** The client's buckets, deduplicated by key; never empty. */
+  readonly buckets: readonly Bucket[]
+  /** The rule in force for this request. */
+  readonly rule: LockoutRule
+  /** The attempt as it would be stored. */
+  readonly attempt: AttemptRecord
+  /** The current time in milliseconds since the epoch (the core's clock; handlers use this, not their own). */
+  readonly now: number
+}
+
+/** The state of a client across its buckets. */
+export interface CountResult {
+  /**
+   * The client's failures: the largest of its buckets' current failures (django-axes takes the
+   * maximum over lockout-parameter items). Expired failures count as 0.
+   */
+  readonly failures: number
+  /**
+   * When the lock lifts, in milliseconds since the epoch, if a bucket is locked: the latest lift
+   * time over the locked buckets; `Infinity` when a bucket is locked until reset. Null when no
+   * bucket is locked (or `lockOutAtFailure` is false).
+   */
+  readonly lockedUntil: number | null
+}
+
+/** The result of `reserve`. */
+export interface ReserveResult extends CountResult {
+  /**
+   * - `reserved`: no bucket is locked and every bucket had room; one place is now held in each
+   *   bucket until `settle`.
+   * - `locked`: a bucket is locked; nothing was reserved.
+   * - `busy`: no bucket is locked, but in some bucket failures plus places already held reach the
+   *   limit; nothing was reserved.
+   */
+  readonly outcome: 'reserved' | 'locked' | 'busy'
+  /** An opaque token for `settle`, present when `outcome` is `reserved`. */
+  readonly reservation: string | null
+  /** True when a locked attempt was recorded as a failure (`recordLockedAttempts`). */
+  readonly recorded: boolean
+}
+
+/** The input of `settle`. */
+export interface SettleInput extends CountInput {
+  /** The token `reserve` returned. */
+  readonly reservation: string
+  /**
+   * - `failure`: the credentials were wrong: release the place and record a failure in every bucket.
+   * - `success` / `cancel`: release the place; record nothing.
+   */
+  readonly outcome: 'failure' | 'success' | 'cancel'
+}
+
+/** The input of `loggedIn`: one row of django-axes' AccessLog. */
+export interface LoginRecord extends ClientIdentity {
+  readonly attemptTime: Date
+  /** SHA-256 hex of the session id, or `''` without a session. */
+  readonly sessionHash: string
+}
+
+/** The input of `loggedOut`. */
+export interface LogoutRecord {
+  readonly username: string | null
+  readonly sessionHash: string
+  readonly logoutTime: Date
+}
+
+/** Which attempts `resetAttempts` removes (django-axes' `reset_attempts`). */
+export interface ResetFilter {
+  /** Attempts from this IP. */
+  readonly ipAddress?: string | null
+  /** Attempts for this username. */
+  readonly username?: string | null
+  /** With both given: attempts matching either (OR) instead of both (AND). */
+  readonly ipOrUsername?: boolean
+}
+
+/** One stored attempt bucket or row, as listings show it. */
+export interface AttemptSnapshot {
+  readonly ipAddress: string | null
+  readonly username: string | null
+  readonly userAgent: string | null
+  readonly failures: number
+  readonly attemptTime: Date
+  /** When the lock lifts; null when not locked; `Infinity` as a time means until reset. */
+  readonly lockedUntil: number | null
+}
+
+/** Handler settings the core passes once, when the handler is attached to an instance. */
+export interface HandlerSettings {
+  /** django-axes' `AXES_DISABLE_ACCESS_LOG`. */
+  readonly disableAccessLog: boolean
+  /** django-axes' `AXES_ENABLE_ACCESS_FAILURE_LOG`. */
+  readonly enableAccessFailureLog: boolean
+  /** django-axes' `AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT`. */
+  readonly accessFailureLogPerUserLimit: number
+  /** django-axes' `AXES_USE_ATTEMPT_EXPIRATION`. */
+  readonly useAttemptExpiration: boolean
+}
+
+/**
+ * A handler. Every counting method is asynchronous so that database and Redis handlers fit; the
+ * memory handler answers at once.
+ */
+export interface AxesHandler {
+  /** A short name for logs and checks, e.g. `memory`, `database`, `redis`. */
+  readonly name: string
+  /**
+   * Whether the state is visible to every process that uses the same store. The memory handler is
+   * not shared: several processes each keep their own counts (check `axes.W010`).
+   */
+  readonly shared: boolean
+  /** django-axes' handler family, for the checks that depend on it. */
+  readonly kind: 'database' | 'cache' | 'memory' | 'dummy' | 'test' | 'custom'
+
+  /** Called once by `createAxes` with the settings that concern storage. */
+  attach?(settings: HandlerSettings): void
+
+  /**
+   * Reads the client's state without changing it.
+   *
+   * Atomic: the failures and the lock are read as of one instant.
+   */
+  getFailures(input: CountInput): Promise<CountResult>
+
+  /**
+   * Checks the client and reserves one attempt, before its credentials are verified.
+   *
+   * Atomic, across all the given buckets at once: if any bucket is locked, answer `locked` (and,
+   * with `recordLockedAttempts`, record a failure in every bucket); otherwise, if in any bucket the
+   * failures plus the places already held reach `failureLimit`, answer `busy`; otherwise hold one
+   * place in every bucket and answer `reserved`. No interleaving of concurrent `reserve` and
+   * `settle` calls may let more than `failureLimit` attempts hold or have used a place in a bucket
+   * within one cool-off: N parallel reservations for one client with no prior failures get exactly
+   * `failureLimit` `reserved` answers.
+   *
+   * A place not settled within `rule.reservationTtlMs` may be dropped by the handler.
+   */
+  reserve(input: CountInput): Promise<ReserveResult>
+
+  /**
+   * Settles a reservation: releases its places and, for `failure`, records one failure in every
+   * bucket (restarting expired buckets at 1, setting each bucket's last-failure time to `now`).
+   * Returns the state after the write.
+   *
+   * Atomic: the release and the failure are one step; settling the same token twice has no effect
+   * the second time.
+   */
+  settle(input: SettleInput): Promise<CountResult>
+
+  /**
+   * Records a failure without a reservation (django-axes' `user_login_failed` for applications that
+   * only report failures). Returns the state after the write.
+   *
+   * Atomic per call: concurrent calls on the same buckets never lose an increment.
+   */
+  recordFailure(input: CountInput): Promise<CountResult>
+
+  /**
+   * Records a successful login (django-axes' AccessLog row), unless access logging is disabled.
+   * Handlers without logs do nothing.
+   */
+  loggedIn(record: LoginRecord): Promise<void>
+
+  /**
+   * Records a logout: sets the logout time on the user's open access-log rows for this session.
+   * Handlers without logs do nothing.
+   */
+  loggedOut(record: LogoutRecord): Promise<void>
+
+  /**
+   * Deletes the state of exactly these buckets (reset on success). Returns how many held state.
+   * Atomic per bucket.
+   */
+  resetBuckets(buckets: readonly Bucket[]): Promise<number>
+
+  /**
+   * Deletes stored attempts (django-axes' `reset_attempts`): by IP, by username, by both (AND),
+   * by either (`ipOrUsername`), or, with no filter, all of them. Returns how many were removed.
+   * A handler that stores counters per bucket removes every bucket whose ip_address or username
+   * field matches: for IP and username together, a bucket matches when each of those two fields it
+   * holds equals the given value.
+   */
+  resetAttempts(filter: ResetFilter): Promise<number>
+
+  /** Deletes access logs older than `ageDays` days, or all. Returns how many. */
+  resetLogs(options: { ageDays?: number | null }): Promise<number>
+
+  /** Deletes access failure logs older than `ageDays` days, or all. Returns how many. */
+  resetFailureLogs(options: { ageDays?: number | null }): Promise<number>
+
+  /** Lists stored attempts, most recent first (for the CLI and the admin pages). */
+  listAttempts?(options: { limit?: number; now: number }): Promise<AttemptSnapshot[]>
+
+  /** Releases connections, timers and files. */
+  close?(): Promise<void>
+}

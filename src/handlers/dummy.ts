@@ -1,0 +1,38 @@
+/**
+ * The dummy handler (django-axes' `AxesDummyHandler`): every attempt is allowed, nothing is
+ * recorded. It switches node-axes off while keeping its API in place.
+ */
+
+import type { AxesHandler } from './contract.js'
+
+const zero = { failures: 0, lockedUntil: null } as const
+
+/**
+ * Creates a dummy handler: with it every decision is `allowed` (reason `disabled`), whatever the
+ * lists and counts say.
+ *
+ * @example
+ * ```ts
+ * import { createAxes, dummyHandler } from 'node-axes'
+ *
+ * const axes = createAxes({ handler: dummyHandler() })
+ * ```
+ */
+export function dummyHandler(): AxesHandler {
+  return {
+    name: 'dummy',
+    shared: true,
+    kind: 'dummy',
+    getFailures: async () => zero,
+    reserve: async () => ({ ...zero, outcome: 'reserved', reservation: 'dummy', recorded: false }),
+    settle: async () => zero,
+    recordFailure: async () => zero,
+    loggedIn: async () => {},
+    loggedOut: async () => {},
+    resetBuckets: async () => 0,
+    resetAttempts: async () => 0,
+    resetLogs: async () => 0,
+    resetFailureLogs: async () => 0,
+    listAttempts: async () => [],
+  }
+}

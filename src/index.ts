@@ -1,0 +1,98 @@
+/**
+ * node-axes: brute-force login protection for Node.js, after django-axes.
+ *
+ * @example
+ * ```ts
+ * import { createAxes } from 'node-axes'
+ *
+ * const axes = createAxes({ failureLimit: 5, cooloffTime: '15m' })
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+export {
+  Axes,
+  createAxes,
+  describeMode,
+  type ProtectResult,
+  type Reservation,
+} from './core/axes.js'
+export {
+  decodeBucketKey,
+  encodeBucketKey,
+  LOCKOUT_PARAMETER_NAMES,
+  type LockoutParameterItem,
+} from './core/buckets.js'
+export { type AxesCheck, CHECKS, type CheckId } from './core/checks.js'
+export { type DjangoSettings, fromDjangoSettings } from './core/django-settings.js'
+export {
+  type DurationInput,
+  type DurationObject,
+  formatCooloffIso8601,
+  formatDjangoDuration,
+  parseDuration,
+} from './core/durations.js'
+export {
+  AxesCallableError,
+  AxesConfigError,
+  AxesError,
+  AxesStoreError,
+  type OptionIssue,
+} from './core/errors.js'
+export type {
+  AxesEvents,
+  AxesListener,
+  LockedOutEvent,
+  LoggedInEvent,
+  LoggedOutEvent,
+  LoginFailedEvent,
+  StoreErrorEvent,
+} from './core/events.js'
+export { lockoutContext, quotePlus } from './core/lockout-response.js'
+export {
+  type AxesLogger,
+  type AxesOptions,
+  type CooloffFunction,
+  DEFAULT_COOLOFF_MESSAGE,
+  DEFAULT_PERMALOCK_MESSAGE,
+  type FailureLimitFunction,
+  type LockoutCallableDetails,
+  type LockoutParametersFunction,
+  type LockoutTier,
+  OPTION_NAMES,
+  type ResolvedOptions,
+  type UsernameNormalization,
+} from './core/options.js'
+export type {
+  AxesRequest,
+  AxesResponse,
+  ClientIdentity,
+  Credentials,
+  DecisionReason,
+  LockoutContext,
+  LockoutDecision,
+  ResolvedTier,
+} from './core/types.js'
+export type {
+  AttemptRecord,
+  AttemptSnapshot,
+  AxesHandler,
+  Bucket,
+  CountInput,
+  CountResult,
+  HandlerSettings,
+  LockoutParameter,
+  LockoutRule,
+  LoginRecord,
+  LogoutRecord,
+  ReserveResult,
+  ResetFilter,
+  RuleTier,
+  SettleInput,
+} from './handlers/contract.js'
+export { dummyHandler } from './handlers/dummy.js'
+export { type MemoryHandler, type MemoryHandlerOptions, memoryHandler } from './handlers/memory.js'
+export { bucketLockedUntil, bucketWindowMs, currentFailures, laterLift } from './handlers/rule.js'
+export { type TestHandler, type TestHandlerCall, testHandler } from './handlers/test.js'
+export { VERSION } from './version.js'
