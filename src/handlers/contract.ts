@@ -48,11 +48,15 @@ export interface LockoutRule {
   /** A bucket is locked when its failures reach this (`>=`). With tiers, the lowest tier's count. */
   readonly failureLimit: number
   /**
-   * How long failures count after the bucket's most recent failure, and how long a lock lasts;
-   * null means failures never expire and a lock lasts until reset.
+   * How long failures count after the bucket's most recent failure, and (without tiers) how long a
+   * lock lasts; null means failures never expire and a lock lasts until reset.
    */
   readonly cooloffMs: number | null
-  /** Lockout tiers, ascending by `failures`; empty without tiers. See `bucketWindowMs`. */
+  /**
+   * Lockout tiers, ascending by `failures`; empty without tiers. A lock lasts the cool-off of the
+   * highest tier reached (`lockDurationMs`); failures are remembered for the longest of
+   * `cooloffMs` and the tiers' cool-offs (`failureWindowMs`).
+   */
   readonly tiers: readonly RuleTier[]
   /** django-axes' `AXES_LOCK_OUT_AT_FAILURE`: when false, nothing is ever locked (failures still count). */
   readonly lockOutAtFailure: boolean
@@ -221,8 +225,10 @@ export interface AxesHandler {
    * bucket (restarting expired buckets at 1, setting each bucket's last-failure time to `now`).
    * Returns the state after the write.
    *
-   * Atomic: the release and the failure are one step; settling the same token twice has no effect
-   * the second time.
+   * Atomic: the release and the failure are one step; settling the same token twice within the
+   * reservation time has no effect the second time. A `failure` settled after the reservation time
+   * (when the handler may have dropped the place) is still recorded; a reset does not void
+   * reservations in flight.
    */
   settle(input: SettleInput): Promise<CountResult>
 

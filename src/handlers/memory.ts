@@ -25,7 +25,14 @@ import type {
   ResetFilter,
   SettleInput,
 } from './contract.js'
-import { bucketLockedUntil, bucketWindowMs, currentFailures, laterLift } from './rule.js'
+import {
+  activeLockUntil,
+  attemptsLeft,
+  bucketLockedUntil,
+  currentFailures,
+  failureWindowMs,
+  laterLift,
+} from './rule.js'
 
 /** Options of `memoryHandler`. */
 export interface MemoryHandlerOptions {
@@ -44,6 +51,23 @@ export interface MemoryHandler extends AxesHandler {
 }
 
 const INITIAL_CAPACITY = 1024
+const NEVER = 0xffffffff
+
+/** Builds a ReserveResult with one fixed shape (object spread here costs microseconds in V8). */
+function reserveResult(
+  state: CountResult,
+  outcome: ReserveResult['outcome'],
+  reservation: string | null,
+  recorded: boolean,
+): ReserveResult {
+  return {
+    failures: state.failures,
+    lockedUntil: state.lockedUntil,
+    outcome,
+    reservation,
+    recorded,
+  }
+}
 const SWEEP_PER_WRITE = 2
 const EVICTION_SCAN = 256
 
@@ -77,15 +101,19 @@ class MemoryStore implements MemoryHandler {
   readonly #free: number[] = []
   #capacity = 0
   #next = 0
+  // Per slot: failures, the last failure (ms), and, for housekeeping only, when the bucket expires
+  // and when its lock lifts, in whole seconds from #epoch rounded up (see #seconds).
   #failures = new Uint32Array(0)
   #lastAt = new Float64Array(0)
-  #expiresAt = new Float64Array(0)
-  #lockedUntil = new Float64Array(0)
-  #pending = new Uint32Array(0)
-  #pendingUntil = new Float64Array(0)
+  #expiresAt = new Uint32Array(0)
+  #lockedUntil = new Uint32Array(0)
+  #epoch = Number.NaN
+  /** Places held by reservations, by slot: only while attempts are in flight. */
+  readonly #held = new Map<number, { count: number; until: number }>()
   #sweep: IterableIterator<[string, number]> | null = null
   readonly #reservations = new Map<string, number>()
   #reservationSeq = 0
+  #dropAt = 10_000
 
   constructor(max: number) {
     this.#max = max
@@ -147,7 +175,7 @@ class MemoryStore implements MemoryHandler {
     const username = filter.username ?? null
     if (ip === null && username === null) {
       const count = this.#index.size
-      this.#clear()
+      this.#clearBuckets()
       return Promise.resolve(count)
     }
     let removed = 0
@@ -183,17 +211,16 @@ class MemoryStore implements MemoryHandler {
     const out: AttemptSnapshot[] = []
     for (const [key, slot] of this.#index) {
       const failures = this.#failures[slot] ?? 0
-      const expiresAt = this.#expiresAt[slot] ?? 0
-      if (failures === 0 || expiresAt <= options.now) continue
+      if (failures === 0 || this.#expired(slot, options.now)) continue
       const fields = decodeBucketKey(key) ?? {}
-      const lockedUntil = this.#lockedUntil[slot] ?? 0
+      const lockedUntil = this.#lockLift(slot)
       out.push({
         ipAddress: fields.ip_address ?? null,
         username: fields.username ?? null,
         userAgent: fields.user_agent ?? null,
         failures,
         attemptTime: new Date(this.#lastAt[slot] ?? 0),
-        lockedUntil: lockedUntil > options.now ? lockedUntil : null,
+        lockedUntil: lockedUntil !== null && lockedUntil > options.now ? lockedUntil : null,
       })
     }
     out.sort((a, b) => b.attemptTime.getTime() - a.attemptTime.getTime())
@@ -212,42 +239,57 @@ class MemoryStore implements MemoryHandler {
     const state = this.#state(input)
     if (state.lockedUntil !== null) {
       if (!rule.recordLockedAttempts) {
-        return { ...state, outcome: 'locked', reservation: null, recorded: false }
+        return reserveResult(state, 'locked', null, false)
       }
       this.#writeFailures(input)
-      return { ...this.#state(input), outcome: 'locked', reservation: null, recorded: true }
+      return reserveResult(this.#state(input), 'locked', null, true)
     }
     if (rule.lockOutAtFailure) {
       for (const bucket of buckets) {
         const slot = this.#index.get(bucket.key)
         if (slot === undefined) continue
-        const failures = this.#currentFailures(slot, input)
-        if (failures + this.#currentPending(slot, now) >= rule.failureLimit) {
-          return { ...state, outcome: 'busy', reservation: null, recorded: false }
-        }
+        const room = attemptsLeft(rule, this.#currentFailures(slot, input))
+        if (this.#currentPending(slot, now) >= room)
+          return reserveResult(state, 'busy', null, false)
       }
     }
     const until = now + rule.reservationTtlMs
     for (const slot of this.#slotsFor(buckets, now)) {
-      this.#pending[slot] = this.#currentPending(slot, now) + 1
-      if ((this.#pendingUntil[slot] ?? 0) < until) this.#pendingUntil[slot] = until
+      const held = this.#held.get(slot)
+      if (held === undefined || held.until <= now) this.#held.set(slot, { count: 1, until })
+      else {
+        held.count++
+        if (held.until < until) held.until = until
+      }
     }
-    const token = String(++this.#reservationSeq)
+    // The token carries its deadline, so a settle after the reservation was dropped can still tell
+    // "expired" (record the failure) from "settled already" (do nothing).
+    const token = `${++this.#reservationSeq}@${until}`
     this.#reservations.set(token, until)
-    if (this.#reservations.size > 10_000) this.#dropExpiredReservations(now)
+    if (this.#reservations.size > this.#dropAt) {
+      this.#dropExpiredReservations(now)
+      // Amortised: scan again only once the map has doubled, so a flood of held places stays O(1).
+      this.#dropAt = Math.max(10_000, this.#reservations.size * 2)
+    }
     this.#sweepSome(now)
-    return { ...state, outcome: 'reserved', reservation: token, recorded: false }
+    return reserveResult(state, 'reserved', token, false)
   }
 
   #settle(input: SettleInput): CountResult {
     const expiry = this.#reservations.get(input.reservation)
-    if (expiry === undefined) return this.#state(input)
+    if (expiry === undefined) {
+      // Unknown: settled already (nothing to do), or dropped after its deadline, when the place was
+      // already released but a wrong password must still count.
+      const deadline = Number(input.reservation.slice(input.reservation.indexOf('@') + 1))
+      if (input.outcome === 'failure' && deadline <= input.now) this.#writeFailures(input)
+      return this.#state(input)
+    }
     this.#reservations.delete(input.reservation)
     for (const bucket of input.buckets) {
       const slot = this.#index.get(bucket.key)
       if (slot === undefined) continue
-      const pending = this.#currentPending(slot, input.now)
-      this.#pending[slot] = pending > 0 ? pending - 1 : 0
+      const held = this.#held.get(slot)
+      if (held !== undefined && --held.count <= 0) this.#held.delete(slot)
     }
     if (input.outcome === 'failure') this.#writeFailures(input)
     return this.#state(input)
@@ -264,7 +306,7 @@ class MemoryStore implements MemoryHandler {
       if (current > failures) failures = current
       lockedUntil = laterLift(
         lockedUntil,
-        bucketLockedUntil(input.rule, current, this.#lastAt[slot] ?? 0),
+        activeLockUntil(input.rule, current, this.#lastAt[slot] ?? 0, input.now),
       )
     }
     return { failures, lockedUntil }
@@ -280,7 +322,8 @@ class MemoryStore implements MemoryHandler {
   }
 
   #currentPending(slot: number, now: number): number {
-    return (this.#pendingUntil[slot] ?? 0) > now ? (this.#pending[slot] ?? 0) : 0
+    const held = this.#held.get(slot)
+    return held !== undefined && held.until > now ? held.count : 0
   }
 
   /** Records one failure in every bucket of the input (all slots made first: all or nothing). */
@@ -290,9 +333,11 @@ class MemoryStore implements MemoryHandler {
       const failures = this.#currentFailures(slot, input) + 1
       this.#failures[slot] = failures
       this.#lastAt[slot] = now
-      const window = bucketWindowMs(rule, failures)
-      this.#expiresAt[slot] = window === null ? Number.POSITIVE_INFINITY : now + window
-      this.#lockedUntil[slot] = bucketLockedUntil(rule, failures, now) ?? 0
+      const window = failureWindowMs(rule)
+      this.#expiresAt[slot] = this.#seconds(
+        window === null ? Number.POSITIVE_INFINITY : now + window,
+      )
+      this.#lockedUntil[slot] = this.#seconds(bucketLockedUntil(rule, failures, now))
     }
   }
 
@@ -301,10 +346,19 @@ class MemoryStore implements MemoryHandler {
    * that a full store refuses the whole operation rather than half of it.
    */
   #slotsFor(buckets: readonly Bucket[], now: number): number[] {
+    const slots: number[] = []
     let missing = 0
-    for (const bucket of buckets) if (!this.#index.has(bucket.key)) missing++
-    while (missing > 0 && this.#index.size + missing > this.#max) this.#makeRoom(now, buckets)
-    return buckets.map((bucket) => this.#index.get(bucket.key) ?? this.#create(bucket.key))
+    for (const bucket of buckets) {
+      const slot = this.#index.get(bucket.key)
+      if (slot === undefined) missing++
+      slots.push(slot ?? -1)
+    }
+    if (missing === 0) return slots
+    while (this.#index.size + missing > this.#max) this.#makeRoom(now, buckets)
+    for (let i = 0; i < slots.length; i++) {
+      if (slots[i] === -1) slots[i] = this.#create((buckets[i] as Bucket).key)
+    }
+    return slots
   }
 
   #create(key: string): number {
@@ -317,18 +371,45 @@ class MemoryStore implements MemoryHandler {
     this.#lastAt[slot] = 0
     this.#expiresAt[slot] = 0
     this.#lockedUntil[slot] = 0
-    this.#pending[slot] = 0
-    this.#pendingUntil[slot] = 0
-    this.#index.set(key, slot)
+    this.#held.delete(slot)
+    // Keys arrive as concatenations (V8 cons strings, about twice the size); store a flat copy.
+    this.#index.set(JSON.parse(JSON.stringify(key)) as string, slot)
     return slot
   }
 
+  /**
+   * A housekeeping time as whole seconds after #epoch, rounded up (so a bucket is never thought
+   * expired or unlocked early): 0 for none, 0xFFFFFFFF for never.
+   */
+  #seconds(ms: number | null): number {
+    if (ms === null) return 0
+    if (ms === Number.POSITIVE_INFINITY) return NEVER
+    const seconds = Math.ceil(ms / 1000)
+    if (Number.isNaN(this.#epoch)) this.#epoch = seconds - 1
+    return Math.min(NEVER - 1, Math.max(1, seconds - this.#epoch))
+  }
+
+  /** Whether `now` is past the slot's expiry (housekeeping precision). */
+  #expired(slot: number, now: number): boolean {
+    const at = this.#expiresAt[slot] ?? 0
+    if (at === NEVER) return false
+    return at === 0 || (at + this.#epoch) * 1000 <= now
+  }
+
+  /** When the slot's lock lifts (ms, at housekeeping precision), Infinity, or null. */
+  #lockLift(slot: number): number | null {
+    const at = this.#lockedUntil[slot] ?? 0
+    if (at === 0) return null
+    return at === NEVER ? Number.POSITIVE_INFINITY : (at + this.#epoch) * 1000
+  }
+
   #isDead(slot: number, now: number): boolean {
-    return (this.#expiresAt[slot] ?? 0) <= now && this.#currentPending(slot, now) === 0
+    return this.#expired(slot, now) && this.#currentPending(slot, now) === 0
   }
 
   #isPrecious(slot: number, now: number): boolean {
-    return (this.#lockedUntil[slot] ?? 0) > now || this.#currentPending(slot, now) > 0
+    const lift = this.#lockLift(slot)
+    return (lift !== null && lift > now) || this.#currentPending(slot, now) > 0
   }
 
   #makeRoom(now: number, keep: readonly Bucket[]): void {
@@ -383,8 +464,18 @@ class MemoryStore implements MemoryHandler {
     const slot = this.#index.get(key)
     if (slot === undefined) return false
     this.#index.delete(key)
+    this.#held.delete(slot)
     this.#free.push(slot)
     return true
+  }
+
+  /** Deletes every bucket; reservations in flight stay valid (their failures still count). */
+  #clearBuckets(): void {
+    this.#index.clear()
+    this.#free.length = 0
+    this.#next = 0
+    this.#sweep = null
+    this.#held.clear()
   }
 
   #clear(): void {
@@ -393,6 +484,7 @@ class MemoryStore implements MemoryHandler {
     this.#next = 0
     this.#sweep = null
     this.#reservations.clear()
+    this.#held.clear()
   }
 
   #grow(capacity: number): void {
@@ -403,10 +495,8 @@ class MemoryStore implements MemoryHandler {
     }
     this.#failures = copy(this.#failures, (n) => new Uint32Array(n))
     this.#lastAt = copy(this.#lastAt, (n) => new Float64Array(n))
-    this.#expiresAt = copy(this.#expiresAt, (n) => new Float64Array(n))
-    this.#lockedUntil = copy(this.#lockedUntil, (n) => new Float64Array(n))
-    this.#pending = copy(this.#pending, (n) => new Uint32Array(n))
-    this.#pendingUntil = copy(this.#pendingUntil, (n) => new Float64Array(n))
+    this.#expiresAt = copy(this.#expiresAt, (n) => new Uint32Array(n))
+    this.#lockedUntil = copy(this.#lockedUntil, (n) => new Uint32Array(n))
     this.#capacity = capacity
   }
 }

@@ -1,29 +1,46 @@
 /**
  * Pure helpers that every JavaScript handler uses to apply a `LockoutRule` the same way. (The Redis
  * handler's Lua script implements the same arithmetic.)
+ *
+ * Two durations matter. The lock duration is how long a lock lasts after the bucket's last failure:
+ * `cooloffMs`, or with tiers the cool-off of the highest tier reached. The failure window is how
+ * long failures are remembered after the last one: `cooloffMs`, or with tiers at least the longest
+ * tier's cool-off, so that a client who comes back after a lock lifts climbs to the next tier
+ * instead of starting over.
  */
 
 import type { LockoutRule } from './contract.js'
 
 /**
- * How long a bucket's failures count after its last failure, given how many it has: with tiers,
- * the cool-off of the highest tier reached (below the first tier, `cooloffMs`, or the first tier's
- * cool-off when `cooloffMs` is null); without tiers, `cooloffMs`. Null means forever.
+ * How long a lock lasts after the last failure for a bucket with `failures` failures: with tiers,
+ * the cool-off of the highest tier reached (the first tier's below it); without, `cooloffMs`.
+ * Null means until reset.
  */
-export function bucketWindowMs(rule: LockoutRule, failures: number): number | null {
+export function lockDurationMs(rule: LockoutRule, failures: number): number | null {
   const tiers = rule.tiers
   if (tiers.length === 0) return rule.cooloffMs
-  let window: number | null = null
+  let duration = tiers[0]?.cooloffMs ?? null
   for (const tier of tiers) {
-    if (tier.failures <= failures) window = tier.cooloffMs
+    if (tier.failures <= failures) duration = tier.cooloffMs
     else break
   }
-  if (window !== null) return window
-  return rule.cooloffMs ?? tiers[0]?.cooloffMs ?? null
+  return duration
 }
 
 /**
- * A bucket's failures as they count now: 0 once `now` has reached its last failure plus its window.
+ * How long failures are remembered after the last one: `cooloffMs`; with tiers, the longest of
+ * `cooloffMs` and every tier's cool-off. Null means forever.
+ */
+export function failureWindowMs(rule: LockoutRule): number | null {
+  if (rule.tiers.length === 0) return rule.cooloffMs
+  let window = rule.cooloffMs ?? 0
+  for (const tier of rule.tiers) if (tier.cooloffMs > window) window = tier.cooloffMs
+  return window
+}
+
+/**
+ * A bucket's failures as they count now: 0 once `now` has reached its last failure plus the
+ * failure window.
  */
 export function currentFailures(
   rule: LockoutRule,
@@ -32,14 +49,15 @@ export function currentFailures(
   now: number,
 ): number {
   if (failures <= 0) return 0
-  const window = bucketWindowMs(rule, failures)
+  const window = failureWindowMs(rule)
   if (window !== null && now >= lastFailureAt + window) return 0
   return failures
 }
 
 /**
  * When a bucket's lock lifts (ms since the epoch), `Infinity` for a lock until reset, or null when
- * the bucket is not locked. `failures` must already be current (see `currentFailures`).
+ * the bucket is not locked at all. `failures` must already be current (see `currentFailures`); a
+ * lift time in the past means the lock has lifted.
  */
 export function bucketLockedUntil(
   rule: LockoutRule,
@@ -47,8 +65,30 @@ export function bucketLockedUntil(
   lastFailureAt: number,
 ): number | null {
   if (!rule.lockOutAtFailure || failures < rule.failureLimit) return null
-  const window = bucketWindowMs(rule, failures)
-  return window === null ? Number.POSITIVE_INFINITY : lastFailureAt + window
+  const duration = lockDurationMs(rule, failures)
+  return duration === null ? Number.POSITIVE_INFINITY : lastFailureAt + duration
+}
+
+/**
+ * The lift time of a bucket that is locked now: `bucketLockedUntil`, but null once it has passed.
+ */
+export function activeLockUntil(
+  rule: LockoutRule,
+  failures: number,
+  lastFailureAt: number,
+  now: number,
+): number | null {
+  const until = bucketLockedUntil(rule, failures, lastFailureAt)
+  return until !== null && until > now ? until : null
+}
+
+/**
+ * How many attempts a bucket that is not locked may have in flight: the failures left before the
+ * limit, or one at a time once its failures are past the limit and its lock has lifted (tiers
+ * remember failures longer than a lock lasts; the next failure locks again, at the next tier).
+ */
+export function attemptsLeft(rule: LockoutRule, failures: number): number {
+  return failures >= rule.failureLimit ? 1 : rule.failureLimit - failures
 }
 
 /** The later of two lift times, where null means "not locked". */

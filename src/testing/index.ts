@@ -169,6 +169,34 @@ export function describeHandlerConformance(options: ConformanceOptions): void {
       expect(past2.failures).toBe(0)
     })
 
+    it('climbs the tiers when a client comes back after a lock lifts', async () => {
+      const rule: Partial<LockoutRule> = {
+        failureLimit: 2,
+        cooloffMs: null,
+        tiers: [
+          { failures: 2, cooloffMs: 60_000 },
+          { failures: 4, cooloffMs: 600_000 },
+        ],
+      }
+      const at = (now: number) => conformanceInput({}, { rule, now })
+      await fail(at(t0))
+      expect(await fail(at(t0 + 1))).toEqual({ failures: 2, lockedUntil: t0 + 1 + 60_000 })
+      // The first lock lifts; the failures are remembered (for the longest tier's cool-off).
+      expect(await handler.getFailures(at(t0 + 61_001))).toEqual({ failures: 2, lockedUntil: null })
+      // One attempt at a time is let through, and its failure locks again.
+      const first = await handler.reserve(at(t0 + 61_002))
+      expect(first.outcome).toBe('reserved')
+      expect((await handler.reserve(at(t0 + 61_002))).outcome).toBe('busy')
+      const third = await handler.settle({
+        ...at(t0 + 61_003),
+        reservation: first.reservation as string,
+        outcome: 'failure',
+      })
+      expect(third).toEqual({ failures: 3, lockedUntil: t0 + 61_003 + 60_000 })
+      const fourth = await fail(at(t0 + 200_000))
+      expect(fourth).toEqual({ failures: 4, lockedUntil: t0 + 200_000 + 600_000 })
+    })
+
     it('counts but never locks with lockOutAtFailure off', async () => {
       const rule = { lockOutAtFailure: false }
       for (let i = 0; i < 5; i++) await fail(conformanceInput({}, { rule, now: t0 }))
@@ -299,6 +327,21 @@ export function describeHandlerConformance(options: ConformanceOptions): void {
       )
       const later = await handler.reserve(conformanceInput({}, { rule, now: t0 + 5_001 }))
       expect(later.outcome).toBe('reserved')
+    })
+
+    it('still records a failure settled after its reservation time, or after a reset', async () => {
+      const rule = { reservationTtlMs: 5_000 }
+      const late = await handler.reserve(conformanceInput({}, { rule, now: t0 }))
+      const afterReset = await handler.reserve(conformanceInput({}, { rule, now: t0 }))
+      const settleAt = (token: string | null, now: number) =>
+        handler.settle({
+          ...conformanceInput({}, { rule, now }),
+          reservation: token as string,
+          outcome: 'failure',
+        })
+      expect((await settleAt(late.reservation, t0 + 6_000)).failures).toBe(1)
+      await handler.resetAttempts({})
+      expect((await settleAt(afterReset.reservation, t0 + 1_000)).failures).toBe(1)
     })
 
     it('records attempts refused during a lockout when recordLockedAttempts is on, and only then', async () => {
