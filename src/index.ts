@@ -93,6 +93,13 @@ export type {
 } from './handlers/contract.js'
 export { dummyHandler } from './handlers/dummy.js'
 export { type MemoryHandler, type MemoryHandlerOptions, memoryHandler } from './handlers/memory.js'
-export { bucketLockedUntil, bucketWindowMs, currentFailures, laterLift } from './handlers/rule.js'
+export {
+  activeLockUntil,
+  bucketLockedUntil,
+  currentFailures,
+  failureWindowMs,
+  laterLift,
+  lockDurationMs,
+} from './handlers/rule.js'
 export { type TestHandler, type TestHandlerCall, testHandler } from './handlers/test.js'
 export { VERSION } from './version.js'

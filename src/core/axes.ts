@@ -4,36 +4,32 @@
  */
 
 import type {
-  AttemptRecord,
   AxesHandler,
   Bucket,
   CountInput,
   CountResult,
   LockoutRule,
+  SettleInput,
 } from '../handlers/contract.js'
 import { dummyHandler } from '../handlers/dummy.js'
 import { memoryHandler } from '../handlers/memory.js'
-import { bucketWindowMs } from '../handlers/rule.js'
+import { attemptsLeft, lockDurationMs } from '../handlers/rule.js'
 import { testHandler } from '../handlers/test.js'
 import { VERSION } from '../version.js'
+import { LazyAttemptRecord } from './attempt-record.js'
 import { bucketsFor, type LockoutParameterItem, lockoutParameterProblems } from './buckets.js'
 import { type AxesCheck, type CheckId, makeCheck, staticChecks } from './checks.js'
 import { UNRESOLVED_DJANGO_PATHS } from './django-marker.js'
 import { parseDuration } from './durations.js'
 import { AxesCallableError, AxesError, AxesStoreError, describeError } from './errors.js'
 import { AxesEmitter, type AxesEvents, type AxesListener } from './events.js'
-import {
-  IdentityResolver,
-  requestDataString,
-  sensitiveKeys,
-  sessionHash,
-  UNKNOWN,
-} from './identity.js'
+import { IdentityResolver, sensitiveKeys, sessionHash, UNKNOWN } from './identity.js'
 import { parseIp } from './ip.js'
 import { buildLockoutResponse } from './lockout-response.js'
 import {
   type AxesLogger,
   type AxesOptions,
+  quiet,
   type ResolvedOptions,
   resolveOptions,
 } from './options.js'
@@ -55,6 +51,7 @@ export interface Reservation {
   /**
    * The credentials were wrong: records the failure and returns the decision after it. The failure
    * that reaches the limit comes back as a lockout (`allowed: false`), as django-axes answers it.
+   * Calling it again returns the same decision without recording another failure.
    */
   failed(): Promise<LockoutDecision>
   /** The credentials were right: releases the place, writes the access log, resets on success. */
@@ -107,6 +104,7 @@ export class Axes {
   readonly #runtimeChecks = new Map<string, AxesCheck>()
   readonly #silenced: ReadonlySet<string>
   readonly #sensitive: ReadonlySet<string>
+  readonly #socketOnly: boolean
 
   constructor(options: AxesOptions = {}) {
     this.options = resolveOptions(options)
@@ -123,6 +121,7 @@ export class Axes {
     this.#events = new AxesEmitter(() => this.options.logger)
     this.#silenced = new Set(o.silencedChecks)
     this.#sensitive = sensitiveKeys(o)
+    this.#socketOnly = o.ipwareMetaPrecedenceOrder.every((key) => key === 'REMOTE_ADDR')
     const unresolved = (options as Record<symbol, unknown>)[UNRESOLVED_DJANGO_PATHS]
     this.#staticChecks = staticChecks(
       o,
@@ -301,7 +300,7 @@ export class Axes {
     } catch (error) {
       this.#reportStoreError(error, 'loggedOut')
     }
-    this.#log('info', `AXES: Successful logout by ${this.#clientString(client, request)}.`)
+    this.#log('info', () => `AXES: Successful logout by ${this.#clientString(client, request)}.`)
     this.#events.emit('loggedOut', { request, client: { ...client, username }, user })
   }
 
@@ -463,7 +462,7 @@ export class Axes {
     const o = this.options
     if (
       !o.clientIpCallable &&
-      o.ipwareMetaPrecedenceOrder.every((key) => key === 'REMOTE_ADDR') &&
+      this.#socketOnly &&
       !this.#runtimeChecks.has('axes.W009') &&
       FORWARDED_HEADERS.some((name) => request.headers[name] !== undefined)
     ) {
@@ -494,7 +493,7 @@ export class Axes {
     if (await this.#policy.isWhitelisted(request, credentials, rawIp)) {
       this.#log(
         'info',
-        `AXES: Login from whitelisted client ${this.#clientString(client, request)}.`,
+        () => `AXES: Login from whitelisted client ${this.#clientString(client, request)}.`,
       )
       return {
         kind: 'final',
@@ -513,21 +512,7 @@ export class Axes {
         decision: this.#decision('allowed', true, client, rule, 0, null, false),
       }
     }
-    const sensitive = this.#sensitive
-    let getData: string | undefined
-    let postData: string | undefined
-    const attempt: AttemptRecord = {
-      ...client,
-      attemptTime: new Date(now),
-      get getData() {
-        getData ??= requestDataString(request.query, sensitive)
-        return getData
-      },
-      get postData() {
-        postData ??= requestDataString(request.body, sensitive)
-        return postData
-      },
-    }
+    const attempt = new LazyAttemptRecord(client, request, this.#sensitive, now)
     return {
       kind: 'count',
       client,
@@ -613,7 +598,7 @@ export class Axes {
     let result: CountResult
     try {
       if (reservation !== null) {
-        result = await this.handler.settle({ ...input, reservation, outcome: 'failure' })
+        result = await this.handler.settle(settleInput(input, input.now, reservation, 'failure'))
       } else {
         if (!rule.recordLockedAttempts) {
           const before = await this.handler.getFailures(input)
@@ -638,7 +623,10 @@ export class Axes {
     const o = this.options
     const username = this.#usernameOf(user) ?? client.username
     const loggedClient = { ...client, username }
-    this.#log('info', `AXES: Successful login by ${this.#clientString(loggedClient, request)}.`)
+    this.#log(
+      'info',
+      () => `AXES: Successful login by ${this.#clientString(loggedClient, request)}.`,
+    )
     try {
       await this.handler.loggedIn({
         ...loggedClient,
@@ -668,31 +656,39 @@ export class Axes {
     token: string | null,
   ): Reservation {
     let settled = false
+    let failure: Promise<LockoutDecision> | null = null
     const settle = async (outcome: 'success' | 'cancel') => {
       if (settled || token === null || prepared === null) return
       settled = true
       try {
-        await this.handler.settle({
-          ...prepared.input,
-          now: this.options.clock(),
-          reservation: token,
-          outcome,
-        })
+        await this.handler.settle(settleInput(prepared.input, this.options.clock(), token, outcome))
       } catch (error) {
         this.#reportStoreError(error, 'settle')
       }
     }
     return {
       decision,
-      failed: async () => {
-        if (!decision.allowed) return decision
-        if (prepared === null || token === null || settled) {
-          if (prepared === null) return decision
-          return this.#recordFailure(request, credentials, prepared)
-        }
-        settled = true
-        const input = { ...prepared.input, now: this.options.clock() }
-        return this.#recordFailure(request, credentials, { ...prepared, input }, token)
+      failed: () => {
+        // One reservation is one attempt: a second call answers as the first, recording nothing.
+        failure ??= (async () => {
+          if (!decision.allowed) return decision
+          if (prepared === null || token === null || settled) {
+            if (prepared === null) return decision
+            return this.#recordFailure(request, credentials, prepared)
+          }
+          settled = true
+          const input = countInput(prepared.input, this.options.clock())
+          const current = {
+            kind: prepared.kind,
+            client: prepared.client,
+            buckets: prepared.buckets,
+            rule: prepared.rule,
+            parameters: prepared.parameters,
+            input,
+          }
+          return this.#recordFailure(request, credentials, current, token)
+        })()
+        return failure
       },
       succeeded: async (user?: unknown) => {
         await settle('success')
@@ -738,8 +734,12 @@ export class Axes {
       lockedOut: reason === 'lockedOut',
       failures,
       failureLimit: rule.failureLimit,
-      remaining: Math.max(0, rule.failureLimit - failures),
-      cooloffMs: bucketWindowMs(rule, Math.max(failures, rule.failureLimit)),
+      remaining: !allowed
+        ? 0
+        : rule.lockOutAtFailure
+          ? attemptsLeft(rule, failures)
+          : Math.max(0, rule.failureLimit - failures),
+      cooloffMs: lockDurationMs(rule, Math.max(failures, rule.failureLimit)),
       retryAfterMs: finite ? Math.max(0, (lockedUntil as number) - now) : null,
       lockedUntil: finite ? new Date(lockedUntil as number) : null,
       tier,
@@ -801,7 +801,8 @@ export class Axes {
   ): void {
     this.#log(
       'info',
-      `AXES: Repeated login failure by ${this.#clientString(prepared.client, request, prepared.parameters)}. Count = ${decision.failures} of ${decision.failureLimit}.`,
+      () =>
+        `AXES: Repeated login failure by ${this.#clientString(prepared.client, request, prepared.parameters)}. Count = ${decision.failures} of ${decision.failureLimit}.`,
     )
     this.#events.emit('loginFailed', {
       request,
@@ -818,7 +819,8 @@ export class Axes {
   ): void {
     this.#log(
       'warn',
-      `AXES: Locked out ${this.#clientString(prepared.client, request, prepared.parameters)} after repeated login failures.`,
+      () =>
+        `AXES: Locked out ${this.#clientString(prepared.client, request, prepared.parameters)} after repeated login failures.`,
     )
     this.#events.emit('lockedOut', {
       request,
@@ -858,11 +860,34 @@ export class Axes {
     this.#log('warn', `${check.id}: ${check.message} HINT: ${check.hint}`)
   }
 
-  #log(level: keyof AxesLogger, message: string): void {
+  #log(level: keyof AxesLogger, message: string | (() => string)): void {
     const logger = this.options.logger
     if (!logger) return
     const fn = logger[level]
-    if (typeof fn === 'function') fn.call(logger, message)
+    if (typeof fn !== 'function' || fn === quiet) return
+    fn.call(logger, typeof message === 'function' ? message() : message)
+  }
+}
+
+// Inputs are built field by field: object spread on these hot paths costs microseconds in V8.
+
+function countInput(input: CountInput, now: number): CountInput {
+  return { buckets: input.buckets, rule: input.rule, attempt: input.attempt, now }
+}
+
+function settleInput(
+  input: CountInput,
+  now: number,
+  reservation: string,
+  outcome: SettleInput['outcome'],
+): SettleInput {
+  return {
+    buckets: input.buckets,
+    rule: input.rule,
+    attempt: input.attempt,
+    now,
+    reservation,
+    outcome,
   }
 }
 

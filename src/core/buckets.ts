@@ -24,6 +24,9 @@ const FIELD_BY_TAG: Record<string, LockoutParameter> = {
   a: 'user_agent',
 }
 
+/** The allowed names in django-axes' order, as its error message lists them. */
+const DJANGO_ALLOWED = 'username, ip_address, user_agent'
+
 /**
  * Checks a lockout-parameter list and returns the problems found (empty when valid), with
  * django-axes' wording for unknown names.
@@ -40,7 +43,7 @@ export function lockoutParameterProblems(value: unknown): string[] {
     for (const name of names) {
       if (typeof name !== 'string' || !LOCKOUT_PARAMETER_NAMES.includes(name as LockoutParameter)) {
         problems.push(
-          `'${String(name)}' lockout parameter is not allowed. Allowed parameters: ${LOCKOUT_PARAMETER_NAMES.join(', ')}`,
+          `'${String(name)}' lockout parameter is not allowed. Allowed parameters: ${DJANGO_ALLOWED}`,
         )
       }
     }
@@ -110,22 +113,38 @@ export function bucketsFor(
   parameters: readonly LockoutParameterItem[],
   client: Pick<ClientIdentity, 'ipAddress' | 'username' | 'userAgent'>,
 ): Bucket[] {
-  const values: Record<LockoutParameter, string | null> = {
-    ip_address: client.ipAddress,
-    username: client.username,
-    user_agent: client.userAgent,
-  }
   const buckets: Bucket[] = []
-  const seen = new Set<string>()
   for (const item of parameters) {
-    const names = typeof item === 'string' ? [item] : item
+    let ip = false
+    let user = false
+    let agent = false
+    for (const name of typeof item === 'string' ? [item] : item) {
+      if (name === 'ip_address') ip = true
+      else if (name === 'username') user = true
+      else if (name === 'user_agent') agent = true
+    }
+    if (user && !ip && !agent && client.username === null) continue
+    // Fields in canonical order, so that every bucket of one kind has one shape and one key form.
     const fields: Partial<Record<LockoutParameter, string | null>> = {}
-    for (const name of names) fields[name] = values[name]
-    if (names.every((name) => name === 'username') && client.username === null) continue
-    const key = encodeBucketKey(fields)
-    if (seen.has(key)) continue
-    seen.add(key)
+    let key = ''
+    if (ip) {
+      fields.ip_address = client.ipAddress
+      key += keyPart('i', client.ipAddress)
+    }
+    if (user) {
+      fields.username = client.username
+      key += keyPart('u', client.username)
+    }
+    if (agent) {
+      fields.user_agent = client.userAgent
+      key += keyPart('a', client.userAgent)
+    }
+    if (key === '' || buckets.some((bucket) => bucket.key === key)) continue
     buckets.push({ key, fields })
   }
   return buckets
+}
+
+function keyPart(tag: string, value: string | null): string {
+  return value === null ? `${tag}-` : `${tag}${value.length}:${value}`
 }

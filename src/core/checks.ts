@@ -7,6 +7,7 @@
 
 import cluster from 'node:cluster'
 import type { AxesHandler } from '../handlers/contract.js'
+import { DJANGO_SETTINGS } from './django-settings.js'
 import { DEPRECATED_OPTIONS, type ResolvedOptions } from './options.js'
 
 /** One warning. */
@@ -96,7 +97,23 @@ export function multiProcessSigns(env: NodeJS.ProcessEnv = process.env): boolean
   return Number.isFinite(concurrency) && concurrency > 1
 }
 
-/** The static checks of one instance's options and handler. */
+/**
+ * Whether the option a dropped Django dotted path stood for has since been given in Node: a
+ * function (or, for `AXES_HANDLER`, a handler object; for `AXES_COOLOFF_TIME`, any cool-off).
+ */
+function replacedInNode(djangoName: string, options: ResolvedOptions): boolean {
+  const conversion = DJANGO_SETTINGS[djangoName]
+  if (conversion === undefined || !('option' in conversion)) return false
+  const value: unknown = options[conversion.option as keyof ResolvedOptions]
+  if (conversion.option === 'handler') return typeof value === 'object' && value !== null
+  if (conversion.option === 'cooloffTime') return value !== null
+  return typeof value === 'function'
+}
+
+/**
+ * The static checks of one instance's options and handler. `unresolvedDjangoPaths` are the Django
+ * settings whose dotted paths `fromDjangoSettings` dropped; those replaced since are not reported.
+ */
 export function staticChecks(
   options: ResolvedOptions,
   handler: AxesHandler,
@@ -111,8 +128,9 @@ export function staticChecks(
     )
     checks.push(makeCheck('axes.W004', { names: names.join(', ') }))
   }
-  if (unresolvedDjangoPaths.length > 0) {
-    checks.push(makeCheck('axes.W005', { names: unresolvedDjangoPaths.join(', ') }))
+  const unresolved = unresolvedDjangoPaths.filter((name) => !replacedInNode(name, options))
+  if (unresolved.length > 0) {
+    checks.push(makeCheck('axes.W005', { names: unresolved.join(', ') }))
   }
   const params = options.lockoutParameters
   if (Array.isArray(params)) {

@@ -114,7 +114,8 @@ function durationValue(input: unknown): unknown {
 /**
  * Turns a Django settings object (JSON-able values) into node-axes options. Dotted paths to
  * callables cannot be imported in Node: they are left out and reported by `createAxes` as check
- * axes.W005, so pass those as functions. Settings that are not django-axes settings are ignored;
+ * axes.W005, so pass those as functions (spread the result and add them; W005 then names only the
+ * paths not yet replaced). Settings that are not django-axes settings are ignored;
  * an `AXES_*` key that django-axes 8.3.1 does not know is refused (django-axes would ignore it
  * silently). Values are validated as `createAxes` validates them, with errors under their Django
  * names.
@@ -207,9 +208,11 @@ export function fromDjangoSettings(settings: DjangoSettings): AxesOptions {
   if (issues.length > 0) throw new AxesConfigError(issues, 'Django settings')
 
   if (unresolved.length > 0) {
+    // Enumerable, so that `{ ...fromDjangoSettings(s), usernameCallable }` keeps it (a symbol key
+    // is never taken for an option); createAxes reports only the paths still not replaced.
     Object.defineProperty(options, UNRESOLVED_DJANGO_PATHS, {
       value: unresolved,
-      enumerable: false,
+      enumerable: true,
     })
   }
   return options as AxesOptions

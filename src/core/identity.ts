@@ -4,7 +4,6 @@
  */
 
 import { createHash } from 'node:crypto'
-import { bucketsFor } from './buckets.js'
 import { AxesCallableError } from './errors.js'
 import { maskIp, parseIp } from './ip.js'
 import { createIpResolver } from './ip-resolver.js'
@@ -70,8 +69,25 @@ export function formValue(value: unknown): string | null {
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
     return String(value)
   }
-  if (Array.isArray(value) && value.length > 0) return formValue(value[value.length - 1])
+  if (Array.isArray(value) && value.length > 0) {
+    const last: unknown = value[value.length - 1]
+    return Array.isArray(last) ? null : formValue(last)
+  }
   return null
+}
+
+/**
+ * Whether a parsed body or query is a record of fields: an object, but not an array, a Buffer or
+ * another binary view (a raw body has no fields, as Django's `request.POST` is then empty).
+ */
+function isFieldRecord(source: unknown): source is Record<string, unknown> {
+  return (
+    typeof source === 'object' &&
+    source !== null &&
+    !Array.isArray(source) &&
+    !ArrayBuffer.isView(source) &&
+    !(source instanceof ArrayBuffer)
+  )
 }
 
 /** Reads one field of a parsed body or query (a plain object or URLSearchParams). */
@@ -80,7 +96,7 @@ export function fieldOf(source: unknown, field: string): unknown {
     const all = source.getAll(field)
     return all.length > 0 ? all[all.length - 1] : undefined
   }
-  if (typeof source === 'object' && source !== null && !Array.isArray(source)) {
+  if (isFieldRecord(source)) {
     return Object.hasOwn(source, field) ? (source as Record<string, unknown>)[field] : undefined
   }
   return undefined
@@ -114,7 +130,7 @@ export function requestDataString(source: unknown, sensitive: ReadonlySet<string
     const seen = new Map<string, string>()
     for (const [key, value] of source) seen.set(key, value)
     pairs.push(...seen)
-  } else if (typeof source === 'object' && source !== null && !Array.isArray(source)) {
+  } else if (isFieldRecord(source)) {
     let count = 0
     for (const key in source) {
       if (!Object.hasOwn(source, key)) continue
@@ -165,7 +181,24 @@ export class IdentityResolver {
       trustedProxies: options.ipwareProxyTrustedIps,
       proxyOrder: options.ipwareProxyOrder,
     })
-    this.#resolveIp = (request) => resolver(request)
+    const socketOnly = options.ipwareMetaPrecedenceOrder.every((key) => key === 'REMOTE_ADDR')
+    if (!socketOnly) {
+      this.#resolveIp = (request) => resolver(request)
+      return
+    }
+    // With the default precedence the answer depends on the socket address alone: remember the
+    // last few thousand (cleared when full, so memory stays bounded under a flood of addresses).
+    const memo = new Map<string, string | null>()
+    this.#resolveIp = (request) => {
+      const address = request.socketAddress
+      if (typeof address !== 'string') return resolver(request)
+      const known = memo.get(address)
+      if (known !== undefined) return known
+      const ip = resolver(request)
+      if (memo.size >= 4096) memo.clear()
+      memo.set(address, ip)
+      return ip
+    }
   }
 
   /**
@@ -277,8 +310,17 @@ export class IdentityResolver {
       fields.set('ip_address', client.ipAddress)
       fields.set('user_agent', client.userAgent)
     } else {
-      for (const bucket of bucketsFor(parameters as never, client)) {
-        for (const [name, value] of Object.entries(bucket.fields)) fields.set(name, value ?? null)
+      // Every lockout-parameter field, even one whose bucket is skipped for a missing username
+      // (django-axes shows it as "None").
+      const values: Record<string, string | null> = {
+        username: client.username,
+        ip_address: client.ipAddress,
+        user_agent: client.userAgent,
+      }
+      for (const item of parameters) {
+        for (const name of typeof item === 'string' ? [item] : item) {
+          fields.set(name, values[name] ?? null)
+        }
       }
     }
     const sensitive = sensitiveKeys(o)

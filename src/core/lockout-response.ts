@@ -61,7 +61,9 @@ export function lockoutRedirectUrl(url: string, username: string): string {
   const hashAt = url.indexOf('#')
   const base = hashAt === -1 ? url : url.slice(0, hashAt)
   const hash = hashAt === -1 ? '' : url.slice(hashAt)
-  const separator = base.includes('?') ? (base.endsWith('?') || base.endsWith('&') ? '' : '&') : '?'
+  const queryAt = base.indexOf('?')
+  const emptyOrOpen = queryAt === base.length - 1 || base.endsWith('&')
+  const separator = queryAt === -1 ? '?' : emptyOrOpen ? '' : '&'
   return `${base}${separator}username=${quotePlus(username)}${hash}`
 }
 

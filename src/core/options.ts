@@ -386,9 +386,11 @@ export interface AxesOptions {
    */
   silencedChecks?: readonly string[]
   /**
-   * Where node-axes logs; `false` for nowhere. A string is django-axes' deprecated `AXES_LOGGER`
-   * (ignored, check axes.W004).
-   * @default console
+   * Where node-axes logs; `false` for nowhere. The default writes warnings and errors to the
+   * console and drops `info` (each failure, login and logout) and `debug`; pass `console` or your
+   * own logger to see them. A string is django-axes' deprecated `AXES_LOGGER` (ignored, check
+   * axes.W004).
+   * @default warnings and errors to the console
    */
   logger?: AxesLogger | false | string
   /**
@@ -758,7 +760,19 @@ export function lockoutParametersFromDeprecatedFlags(flags: {
   return params
 }
 
-const consoleLogger: AxesLogger = console
+/** A logger method that logs nothing (the default logger's `debug` and `info`). */
+export const quiet = (): void => {}
+
+/**
+ * The default logger: warnings and errors to the console, `info` and `debug` dropped (as Python's
+ * logging shows WARNING and above by default). Pass `console` to see every failure and login.
+ */
+export const defaultLogger: AxesLogger = {
+  debug: quiet,
+  info: quiet,
+  warn: (message, ...details) => console.warn(message, ...details),
+  error: (message, ...details) => console.error(message, ...details),
+}
 
 /**
  * Validates options and fills in defaults. Throws one `AxesConfigError` naming every bad key.
@@ -818,7 +832,7 @@ export function resolveOptions(options: AxesOptions = {}): ResolvedOptions {
     .sort((a, b) => a.failures - b.failures)
 
   const reservation = parseDuration(o.reservationTimeout ?? '30s')
-  const logger = o.logger === undefined || typeof o.logger === 'string' ? consoleLogger : o.logger
+  const logger = o.logger === undefined || typeof o.logger === 'string' ? defaultLogger : o.logger
 
   return {
     enabled,
@@ -858,10 +872,14 @@ export function resolveOptions(options: AxesOptions = {}): ResolvedOptions {
     accessFailureLogPerUserLimit: o.accessFailureLogPerUserLimit ?? 1000,
     verbose: o.verbose ?? enabled,
     enableAdmin: o.enableAdmin ?? true,
-    // django-axes reads the AXES_IPWARE_* name first and falls back to the deprecated one.
+    // django-axes reads the AXES_IPWARE_* name first and falls back to the deprecated one only
+    // when the new name is absent (`getattr(settings, new, getattr(settings, old, default))`): an
+    // explicit null on the new name wins.
     ipwareProxyOrder: o.ipwareProxyOrder ?? o.proxyOrder ?? 'left-most',
-    ipwareProxyCount: o.ipwareProxyCount ?? o.proxyCount ?? null,
-    ipwareProxyTrustedIps: o.ipwareProxyTrustedIps ?? o.proxyTrustedIps ?? null,
+    ipwareProxyCount:
+      o.ipwareProxyCount !== undefined ? o.ipwareProxyCount : (o.proxyCount ?? null),
+    ipwareProxyTrustedIps:
+      o.ipwareProxyTrustedIps !== undefined ? o.ipwareProxyTrustedIps : (o.proxyTrustedIps ?? null),
     ipwareMetaPrecedenceOrder: o.ipwareMetaPrecedenceOrder ??
       (o.metaPrecedenceOrder && o.metaPrecedenceOrder.length > 0
         ? o.metaPrecedenceOrder

@@ -91,7 +91,10 @@ export interface LockoutDecision {
   failures: number
   /** The failure limit that applies to this request. */
   failureLimit: number
-  /** Failures left before the lockout: `max(0, failureLimit - failures)`. */
+  /**
+   * Attempts the client has before it is locked: `failureLimit - failures`; 1 once a tier's lock
+   * has lifted while its failures are remembered (the next failure locks again); 0 when refused.
+   */
   remaining: number
   /** The cool-off that applies (the tier's when tiers are set), or null for a lock until reset. */
   cooloffMs: number | null

@@ -1,0 +1,475 @@
+/**
+ * The lockout response (django-axes' get_lockout_response, reference §4): plain message, XHR and
+ * JSON, template, redirect, the application's callable, Retry-After, and node-axes' 503.
+ */
+import { describe, expect, it } from 'vitest'
+import {
+  lockoutRedirectUrl,
+  quotePlus as quotePlusModule,
+} from '../../src/core/lockout-response.js'
+import {
+  AxesCallableError,
+  type AxesHandler,
+  type AxesOptions,
+  type AxesRequest,
+  createAxes,
+  DEFAULT_COOLOFF_MESSAGE,
+  DEFAULT_PERMALOCK_MESSAGE,
+  type LockoutDecision,
+  quotePlus,
+} from '../../src/index.js'
+
+const T0 = Date.UTC(2026, 0, 1)
+
+function request(overrides: Partial<AxesRequest> = {}): AxesRequest {
+  return {
+    method: 'POST',
+    path: '/login',
+    headers: {},
+    socketAddress: '10.0.0.1',
+    body: { username: 'bob', password: 'wrong' },
+    ...overrides,
+  }
+}
+
+const XHR = { 'x-requested-with': 'XMLHttpRequest' }
+
+/** Locks the client of `req` out (failureLimit failures) and answers with the lockout response. */
+async function lockedResponse(
+  options: AxesOptions,
+  req: AxesRequest = request(),
+  at: { now: number } = { now: T0 },
+) {
+  const axes = createAxes({ logger: false, failureLimit: 2, clock: () => at.now, ...options })
+  let decision: LockoutDecision | undefined
+  for (let i = 0; i < 10 && !decision?.lockedOut; i++) decision = await axes.loginFailed(req)
+  if (!decision?.lockedOut) throw new Error('not locked out')
+  return { axes, decision, response: await axes.lockoutResponse(req, decision) }
+}
+
+describe('default: the plain message', () => {
+  it('is the permalock message with status 429 without a cool-off', async () => {
+    const { response } = await lockedResponse({})
+    expect(response.status).toBe(429)
+    expect(response.body).toBe(DEFAULT_PERMALOCK_MESSAGE)
+    expect(response.body).toContain('Account locked: too many login attempts.')
+    expect(response.headers['content-type']).toBe('text/plain; charset=utf-8')
+    expect(response.headers['cache-control']).toBe('no-store')
+    expect(response.headers['retry-after']).toBeUndefined()
+  })
+
+  it('is the cool-off message with a cool-off', async () => {
+    const { response } = await lockedResponse({ cooloffTime: 1 })
+    expect(response.body).toBe(DEFAULT_COOLOFF_MESSAGE)
+  })
+
+  it('is the cool-off message with lockout tiers and no cooloffTime', async () => {
+    const { response } = await lockedResponse({ lockoutTiers: [{ failures: 2, cooloff: '5m' }] })
+    expect(response.body).toBe(DEFAULT_COOLOFF_MESSAGE)
+  })
+
+  it('uses the configured status and messages', async () => {
+    const permalock = await lockedResponse({ httpResponseCode: 403, permalockMessage: 'Call us.' })
+    expect(permalock.response.status).toBe(403)
+    expect(permalock.response.body).toBe('Call us.')
+    const cooloff = await lockedResponse({ cooloffTime: '1h', cooloffMessage: 'Wait.' })
+    expect(cooloff.response.body).toBe('Wait.')
+  })
+
+  it('a blacklisted client gets the permalock message, even with a cool-off', async () => {
+    const axes = createAxes({ logger: false, ipBlacklist: ['10.0.0.1'], cooloffTime: 1 })
+    const decision = await axes.isAllowed(request())
+    const response = await axes.lockoutResponse(request(), decision)
+    expect(response.status).toBe(429)
+    expect(response.body).toBe(DEFAULT_PERMALOCK_MESSAGE)
+  })
+
+  it('too many attempts in flight get the cool-off message', async () => {
+    const axes = createAxes({ logger: false, failureLimit: 1 })
+    const first = await axes.reserve(request())
+    expect(first.decision.allowed).toBe(true)
+    const second = await axes.reserve(request())
+    expect(second.decision.reason).toBe('tooManyInFlight')
+    const response = await axes.lockoutResponse(request(), second.decision)
+    expect(response.status).toBe(429)
+    expect(response.body).toBe(DEFAULT_COOLOFF_MESSAGE)
+    await first.release()
+  })
+})
+
+describe('JSON', () => {
+  it("answers an XHR with django-axes' context and the three CORS headers", async () => {
+    const { response } = await lockedResponse({}, request({ headers: XHR }))
+    expect(response.status).toBe(429)
+    expect(response.headers['content-type']).toBe('application/json')
+    expect(JSON.parse(response.body)).toEqual({
+      failure_limit: 2,
+      failure_count: 2,
+      username: 'bob',
+    })
+    expect(response.headers['access-control-allow-origin']).toBe('*')
+    expect(response.headers['access-control-allow-methods']).toBe('POST, OPTIONS')
+    expect(response.headers['access-control-allow-headers']).toBe(
+      'Origin, Content-Type, Accept, Authorization, x-requested-with',
+    )
+  })
+
+  it('adds cooloff_time (ISO 8601) and cooloff_timedelta (Django form) with a cool-off', async () => {
+    const { response } = await lockedResponse({ cooloffTime: 1 }, request({ headers: XHR }))
+    const body = JSON.parse(response.body)
+    expect(body.cooloff_time).toBe('PT1H')
+    expect(body.cooloff_timedelta).toBe('P0DT01H00M00S')
+    expect(Object.keys(body)).toEqual([
+      'failure_limit',
+      'failure_count',
+      'username',
+      'cooloff_time',
+      'cooloff_timedelta',
+    ])
+    const quarter = await lockedResponse({ cooloffTime: 0.25 }, request({ headers: XHR }))
+    expect(JSON.parse(quarter.response.body).cooloff_time).toBe('PT15M')
+    expect(JSON.parse(quarter.response.body).cooloff_timedelta).toBe('P0DT00H15M00S')
+  })
+
+  it('uses allowedCorsOrigins and the configured status', async () => {
+    const { response } = await lockedResponse(
+      { allowedCorsOrigins: 'https://app.example', httpResponseCode: 403 },
+      request({ headers: XHR }),
+    )
+    expect(response.status).toBe(403)
+    expect(response.headers['access-control-allow-origin']).toBe('https://app.example')
+  })
+
+  it('the username is empty, not null, when there is none', async () => {
+    const { response } = await lockedResponse({}, request({ headers: XHR, body: {} }))
+    expect(JSON.parse(response.body).username).toBe('')
+  })
+
+  it('answers Accept: application/json with JSON but without CORS headers', async () => {
+    const { response } = await lockedResponse(
+      { cooloffTime: 1 },
+      request({ headers: { accept: 'application/json' } }),
+    )
+    expect(response.headers['content-type']).toBe('application/json')
+    expect(JSON.parse(response.body).cooloff_time).toBe('PT1H')
+    expect(response.headers['access-control-allow-origin']).toBeUndefined()
+    expect(response.headers['access-control-allow-methods']).toBeUndefined()
+  })
+
+  it('only X-Requested-With: XMLHttpRequest exactly counts as XHR', async () => {
+    const { response } = await lockedResponse(
+      {},
+      request({ headers: { 'x-requested-with': 'fetch' } }),
+    )
+    expect(response.body).toBe(DEFAULT_PERMALOCK_MESSAGE)
+  })
+
+  it('JSON wins over the template and the URL', async () => {
+    const { response } = await lockedResponse(
+      { lockoutTemplate: () => '<p>locked</p>', lockoutUrl: '/locked/' },
+      request({ headers: XHR }),
+    )
+    expect(response.headers['content-type']).toBe('application/json')
+    expect(response.headers.location).toBeUndefined()
+  })
+})
+
+describe('lockoutTemplate', () => {
+  it('renders HTML from the context with the configured status', async () => {
+    const seen: unknown[] = []
+    const { response } = await lockedResponse({
+      httpResponseCode: 403,
+      cooloffTime: 1,
+      lockoutTemplate: (context, req) => {
+        seen.push(context, req.path)
+        return `<p>${context.username} locked after ${context.failure_count}</p>`
+      },
+    })
+    expect(response.status).toBe(403)
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(response.body).toBe('<p>bob locked after 2</p>')
+    expect(seen).toEqual([
+      {
+        failure_limit: 2,
+        failure_count: 2,
+        username: 'bob',
+        cooloff_time: 'PT1H',
+        cooloff_timedelta: 'P0DT01H00M00S',
+      },
+      '/login',
+    ])
+  })
+
+  it('wins over lockoutUrl (django-axes: the template wins if both are set)', async () => {
+    const { response } = await lockedResponse({
+      lockoutTemplate: () => 'html',
+      lockoutUrl: '/locked/',
+    })
+    expect(response.body).toBe('html')
+    expect(response.headers.location).toBeUndefined()
+  })
+
+  it('a template that throws or returns no string is an AxesCallableError', async () => {
+    for (const lockoutTemplate of [
+      () => {
+        throw new Error('no template')
+      },
+      () => 5 as never,
+    ]) {
+      const error = await lockedResponse({ lockoutTemplate }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(AxesCallableError)
+      expect((error as AxesCallableError).option).toBe('lockoutTemplate')
+    }
+  })
+})
+
+describe('lockoutUrl', () => {
+  it('redirects with 302 and ?username=, whatever the configured status', async () => {
+    const { response } = await lockedResponse({ lockoutUrl: '/locked/', httpResponseCode: 403 })
+    expect(response.status).toBe(302)
+    expect(response.headers.location).toBe('/locked/?username=bob')
+    expect(response.body).toBe('')
+  })
+
+  it.each([
+    ['john doe', 'john+doe'],
+    ["a!'()*b", 'a%21%27%28%29%2Ab'],
+    ['a\r\nb', 'a%0D%0Ab'],
+    ['say "hi"', 'say+%22hi%22'],
+    ['é', '%C3%A9'],
+    ['😀', '%F0%9F%98%80'],
+    ['~-._', '~-._'],
+    ['a+b&c=d/e?f#g%h', 'a%2Bb%26c%3Dd%2Fe%3Ff%23g%25h'],
+    ['<script>', '%3Cscript%3E'],
+  ])("encodes %j as Python's quote_plus: %s", async (username, encoded) => {
+    expect(quotePlus(username)).toBe(encoded)
+    const { response } = await lockedResponse(
+      { lockoutUrl: '/locked/' },
+      request({ body: { username } }),
+    )
+    expect(response.headers.location).toBe(`/locked/?username=${encoded}`)
+    expect(new URL(response.headers.location ?? '', 'http://x').searchParams.get('username')).toBe(
+      username,
+    )
+  })
+
+  it('writes an empty username as username= (urlencode of "")', async () => {
+    const { response } = await lockedResponse({ lockoutUrl: '/locked/' }, request({ body: {} }))
+    expect(response.headers.location).toBe('/locked/?username=')
+  })
+
+  it("appends with '&' when the URL already has a query, before any fragment", () => {
+    expect(lockoutRedirectUrl('/locked/?next=/home', 'bob')).toBe(
+      '/locked/?next=/home&username=bob',
+    )
+    expect(lockoutRedirectUrl('/locked/?', 'bob')).toBe('/locked/?username=bob')
+    expect(lockoutRedirectUrl('/l?next=why?', 'bob')).toBe('/l?next=why?&username=bob')
+    expect(lockoutRedirectUrl('/locked/?a=1&', 'bob')).toBe('/locked/?a=1&username=bob')
+    expect(lockoutRedirectUrl('/locked/#top', 'bob')).toBe('/locked/?username=bob#top')
+    expect(lockoutRedirectUrl('https://example.com/l?x=1#f', 'a b')).toBe(
+      'https://example.com/l?x=1&username=a+b#f',
+    )
+  })
+
+  it('the exported quotePlus is the one the redirect uses', () => {
+    expect(quotePlus).toBe(quotePlusModule)
+  })
+})
+
+describe('lockoutCallable', () => {
+  it('wins over every other form and gets the decision, masked credentials and context', async () => {
+    const seen: unknown[] = []
+    const axes = createAxes({
+      logger: false,
+      failureLimit: 1,
+      lockoutUrl: '/locked/',
+      lockoutTemplate: () => 'html',
+      enableRetryAfterHeader: true,
+      cooloffTime: 1,
+      clock: () => T0,
+      lockoutCallable: async (req, details) => {
+        seen.push(req.path, details)
+        return { status: 400, headers: { 'x-custom': '1' }, body: 'custom' }
+      },
+    })
+    const req = request({ headers: XHR })
+    const decision = await axes.loginFailed(req)
+    const original = { status: 200 }
+    const response = await axes.lockoutResponse(
+      req,
+      decision,
+      { username: 'bob', password: 'wrong' },
+      original,
+    )
+    expect(response).toEqual({ status: 400, headers: { 'x-custom': '1' }, body: 'custom' })
+    expect(response.headers['retry-after']).toBeUndefined()
+    const details = seen[1] as Record<string, unknown>
+    expect(seen[0]).toBe('/login')
+    expect(details.decision).toBe(decision)
+    expect(details.credentials).toEqual({
+      username: '********************',
+      password: '********************',
+    })
+    expect(details.context).toEqual({
+      failure_limit: 1,
+      failure_count: 1,
+      username: 'bob',
+      cooloff_time: 'PT1H',
+      cooloff_timedelta: 'P0DT01H00M00S',
+    })
+    expect(details.originalResponse).toBe(original)
+  })
+
+  it.each([
+    null,
+    'locked',
+    { status: 429 },
+    { status: 429, headers: {}, body: 5 },
+    { status: '429', headers: {}, body: '' },
+    { status: 429, headers: null, body: '' },
+  ])('refuses a callable result of %j with an AxesCallableError', async (result) => {
+    const error = await lockedResponse({ lockoutCallable: () => result as never }).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(AxesCallableError)
+    expect((error as AxesCallableError).option).toBe('lockoutCallable')
+  })
+
+  it('a throwing callable is called once and becomes an AxesCallableError', async () => {
+    let calls = 0
+    const error = await lockedResponse({
+      lockoutCallable: () => {
+        calls += 1
+        throw new TypeError('inside')
+      },
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(AxesCallableError)
+    // django-axes retries a TypeError with the legacy arguments, calling it twice (§10 #11)
+    expect(calls).toBe(1)
+  })
+})
+
+describe('Retry-After', () => {
+  it('is the cool-off in whole seconds with enableRetryAfterHeader and a cool-off', async () => {
+    const { response } = await lockedResponse({ enableRetryAfterHeader: true, cooloffTime: '90s' })
+    expect(response.headers['retry-after']).toBe('90')
+    const two = await lockedResponse({ enableRetryAfterHeader: true, cooloffTime: { minutes: 2 } })
+    expect(two.response.headers['retry-after']).toBe('120')
+  })
+
+  it('is the time left on the lock, rounded up to whole seconds', async () => {
+    const at = { now: T0 }
+    const { axes, decision: first } = await lockedResponse(
+      { enableRetryAfterHeader: true, cooloffTime: '90s' },
+      request(),
+      at,
+    )
+    expect(first.retryAfterMs).toBe(90_000)
+    at.now = T0 + 30_500
+    const decision = await axes.isAllowed(request())
+    expect(decision.allowed).toBe(false)
+    const response = await axes.lockoutResponse(request(), decision)
+    expect(response.headers['retry-after']).toBe('60')
+    expect(response.headers['retry-after']).toMatch(/^\d+$/)
+  })
+
+  it('is absent when disabled (the default)', async () => {
+    const { response } = await lockedResponse({ cooloffTime: '90s' })
+    expect(response.headers['retry-after']).toBeUndefined()
+  })
+
+  it('is absent without a cool-off (a lock until reset)', async () => {
+    const { response } = await lockedResponse({ enableRetryAfterHeader: true })
+    expect(response.headers['retry-after']).toBeUndefined()
+  })
+
+  it('is present on the redirect and on JSON', async () => {
+    const redirect = await lockedResponse({
+      enableRetryAfterHeader: true,
+      cooloffTime: '2m',
+      lockoutUrl: '/locked/',
+    })
+    expect(redirect.response.status).toBe(302)
+    expect(redirect.response.headers['retry-after']).toBe('120')
+    const json = await lockedResponse(
+      { enableRetryAfterHeader: true, cooloffTime: '2m' },
+      request({ headers: XHR }),
+    )
+    expect(json.response.headers['retry-after']).toBe('120')
+  })
+
+  it('is absent with a lockoutCallable', async () => {
+    const { response } = await lockedResponse({
+      enableRetryAfterHeader: true,
+      cooloffTime: '2m',
+      lockoutCallable: () => ({ status: 429, headers: {}, body: '' }),
+    })
+    expect(response.headers['retry-after']).toBeUndefined()
+  })
+
+  it('follows the tier reached', async () => {
+    const { response } = await lockedResponse(
+      { enableRetryAfterHeader: true, lockoutTiers: [{ failures: 2, cooloff: '5m' }] },
+      request({ headers: XHR }),
+    )
+    expect(response.headers['retry-after']).toBe('300')
+    expect(JSON.parse(response.body).cooloff_time).toBe('PT5M')
+  })
+})
+
+describe('store errors', () => {
+  const broken = (): AxesHandler => {
+    const fail = () => Promise.reject(new Error('connection refused'))
+    return {
+      name: 'broken',
+      shared: true,
+      kind: 'custom',
+      getFailures: fail,
+      reserve: fail,
+      settle: fail,
+      recordFailure: fail,
+      loggedIn: fail,
+      loggedOut: fail,
+      resetBuckets: fail,
+      resetAttempts: fail,
+      resetLogs: fail,
+      resetFailureLogs: fail,
+    }
+  }
+
+  it('answer 503 with failClosed (the default), as text or JSON', async () => {
+    const axes = createAxes({ logger: false, handler: broken(), cooloffTime: 1 })
+    const decision = await axes.isAllowed(request())
+    expect(decision.allowed).toBe(false)
+    expect(decision.reason).toBe('storeError')
+    const text = await axes.lockoutResponse(request(), decision)
+    expect(text.status).toBe(503)
+    expect(text.body).toMatch(/temporarily unavailable/)
+    expect(text.headers['retry-after']).toBeUndefined()
+    const json = await axes.lockoutResponse(request({ headers: XHR }), decision)
+    expect(json.status).toBe(503)
+    expect(JSON.parse(json.body).error).toMatch(/temporarily unavailable/)
+  })
+
+  it('answer 503 even with a lockoutCallable, which is for lockouts', async () => {
+    let called = false
+    const axes = createAxes({
+      logger: false,
+      handler: broken(),
+      lockoutCallable: () => {
+        called = true
+        return { status: 429, headers: {}, body: '' }
+      },
+    })
+    const response = await axes.lockoutResponse(request(), await axes.isAllowed(request()))
+    expect(response.status).toBe(503)
+    expect(called).toBe(false)
+  })
+
+  it('let the login through with failOpen', async () => {
+    const axes = createAxes({ logger: false, handler: broken(), onStoreError: 'failOpen' })
+    const decision = await axes.isAllowed(request())
+    expect(decision.allowed).toBe(true)
+    expect(decision.reason).toBe('storeError')
+  })
+})
