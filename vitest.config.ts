@@ -1,6 +1,14 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  resolve: {
+    // Examples and docs import the package by name; tests run them against the source.
+    alias: {
+      'node-axes/testing': fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
+      'node-axes': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+    },
+  },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
