@@ -367,10 +367,20 @@ export class Axes {
   async reset(
     filter: { ip?: string | null; username?: string | null; ipOrUsername?: boolean } = {},
   ): Promise<number> {
+    for (const key of ['ip', 'username'] as const) {
+      const value = filter[key]
+      if (value !== undefined && value !== null && (typeof value !== 'string' || value === '')) {
+        // An empty value must not widen a targeted reset into "delete everything".
+        throw new AxesError(
+          'AXES_INVALID_RESET',
+          `reset: ${key} must be a non-empty string (call reset() with no filter to remove every attempt)`,
+        )
+      }
+    }
     const ipAddress = filter.ip
       ? this.#identity.countedIp(parseIp(filter.ip)?.text ?? filter.ip)
       : null
-    const username = filter.username ?? null
+    const username = filter.username ? this.#identity.normalizeUsernameValue(filter.username) : null
     return this.handler.resetAttempts({
       ...(ipAddress !== null ? { ipAddress } : {}),
       ...(username !== null ? { username } : {}),
@@ -388,7 +398,10 @@ export class Axes {
       request.query instanceof URLSearchParams
         ? request.query.get('username')
         : (request.query as Record<string, unknown> | null | undefined)?.username
-    const username = typeof rawUsername === 'string' ? rawUsername : null
+    const username =
+      typeof rawUsername === 'string' && rawUsername !== ''
+        ? this.#identity.normalizeUsernameValue(rawUsername)
+        : null
     const params = this.#parameters(request, null)
     let requiresIp = false
     let requiresUsername = false
@@ -464,7 +477,7 @@ export class Axes {
       !o.clientIpCallable &&
       this.#socketOnly &&
       !this.#runtimeChecks.has('axes.W009') &&
-      FORWARDED_HEADERS.some((name) => request.headers[name] !== undefined)
+      FORWARDED_HEADERS.some((name) => request.headers?.[name] !== undefined)
     ) {
       this.reportCheck('axes.W009')
     }
@@ -788,7 +801,8 @@ export class Axes {
             { cause: error },
           )
     const policy = this.options.onStoreError
-    this.#log('error', `AXES: ${storeError.message} (onStoreError: ${policy})`)
+    const text = storeError.message.replace(/^\[node-axes\] /, '')
+    this.#log('error', `AXES: ${text} (onStoreError: ${policy})`)
     this.#events.emit('storeError', { error: storeError, operation, policy })
     return storeError
   }

@@ -31,8 +31,8 @@ export const CHECKS = {
   },
   'axes.W002': {
     message:
-      'A login was checked without the adapter middleware (e.g. axesMiddleware), so lockouts are not rendered for you.',
-    hint: 'Install the middleware of your framework adapter, or render decisions yourself with axes.lockoutResponse() and silence axes.W002.',
+      "A login was checked on a request that no framework adapter's middleware has seen, so nothing renders lockouts for you.",
+    hint: "Install your framework adapter's middleware; if you render decisions yourself with axes.lockoutResponse(), call axes.attach(request) or silence axes.W002.",
   },
   'axes.W003': {
     message:
@@ -60,7 +60,7 @@ export const CHECKS = {
   'axes.W009': {
     message:
       'A request arrived with a forwarded-for header, but no proxy is trusted: the socket address is used, and behind a proxy every client shares the proxy IP.',
-    hint: "If a proxy is in front, set ipwareMetaPrecedenceOrder: ['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR'] and ipwareProxyCount; if not, the header is spoofed and rightly ignored: silence axes.W009.",
+    hint: "If a proxy is in front, set ipwareMetaPrecedenceOrder: ['HTTP_X_FORWARDED_FOR'] and ipwareProxyCount to the number of addresses the header carries after the client's (0 behind one appending proxy; see docs/client-ip.md); if not, the header is spoofed and rightly ignored: silence axes.W009.",
   },
   'axes.W010': {
     message:

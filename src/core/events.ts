@@ -64,6 +64,8 @@ export type AxesListener<E extends keyof AxesEvents> = (event: AxesEvents[E]) =>
 export class AxesEmitter {
   readonly #listeners = new Map<keyof AxesEvents, Set<AxesListener<never>>>()
   readonly #logger: () => AxesLogger | false
+  /** `once` listeners by the function the caller passed, so that `off(fn)` removes them too. */
+  readonly #onceWrappers = new WeakMap<AxesListener<never>, AxesListener<never>>()
 
   constructor(logger: () => AxesLogger | false) {
     this.#logger = logger
@@ -82,16 +84,23 @@ export class AxesEmitter {
 
   /** Adds a listener called once. */
   once<E extends keyof AxesEvents>(event: E, listener: AxesListener<E>): () => void {
-    const off = this.on(event, (payload) => {
-      off()
+    const wrapper: AxesListener<E> = (payload) => {
+      this.off(event, listener)
       return listener(payload)
-    })
-    return off
+    }
+    this.#onceWrappers.set(listener as AxesListener<never>, wrapper as AxesListener<never>)
+    return this.on(event, wrapper)
   }
 
   /** Removes a listener. */
   off<E extends keyof AxesEvents>(event: E, listener: AxesListener<E>): void {
-    this.#listeners.get(event)?.delete(listener as AxesListener<never>)
+    const set = this.#listeners.get(event)
+    set?.delete(listener as AxesListener<never>)
+    const wrapper = this.#onceWrappers.get(listener as AxesListener<never>)
+    if (wrapper) {
+      set?.delete(wrapper)
+      this.#onceWrappers.delete(listener as AxesListener<never>)
+    }
   }
 
   /** Whether anybody listens to `event`. */

@@ -54,7 +54,9 @@ export function cutCodePoints(text: string, max: number): string {
 
 /** The first value of a header, or undefined. */
 export function headerValue(request: AxesRequest, name: string): string | undefined {
-  const value = request.headers[name]
+  const headers: unknown = request.headers
+  if (typeof headers !== 'object' || headers === null) return undefined
+  const value = (headers as Record<string, unknown>)[name]
   if (typeof value === 'string') return value
   if (Array.isArray(value) && typeof value[0] === 'string') return value[0]
   return undefined
@@ -258,6 +260,20 @@ export class IdentityResolver {
     }
     if (typeof username !== 'string') return null
     return sanitizeText(username, MAX_LENGTHS.username)
+  }
+
+  /**
+   * A username given from outside a request (a reset, the CLI) in the form it is counted:
+   * sanitised and normalised as request usernames are.
+   */
+  normalizeUsernameValue(username: string): string {
+    let value = sanitizeText(username, MAX_LENGTHS.username * 4)
+    try {
+      value = normalizeUsername(value, this.#options.usernameNormalization)
+    } catch (error) {
+      throw new AxesCallableError('usernameNormalization', error)
+    }
+    return sanitizeText(typeof value === 'string' ? value : username, MAX_LENGTHS.username)
   }
 
   /** The whole identity of a request. */

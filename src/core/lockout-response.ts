@@ -72,8 +72,8 @@ export function lockoutMessage(options: ResolvedOptions, decision: LockoutDecisi
   if (decision.reason === 'storeError') return STORE_ERROR_MESSAGE
   if (decision.reason === 'blacklisted') return options.permalockMessage
   if (decision.reason === 'tooManyInFlight') return options.cooloffMessage
-  const hasCooloff = options.cooloffTime !== null || options.lockoutTiers.length > 0
-  return hasCooloff ? options.cooloffMessage : options.permalockMessage
+  // The cool-off of this decision (a cooloffTime function may give none for some requests).
+  return decision.cooloffMs !== null ? options.cooloffMessage : options.permalockMessage
 }
 
 function isAxesResponse(value: unknown): value is AxesResponse {
@@ -182,9 +182,6 @@ export async function buildLockoutResponse(input: LockoutResponseInput): Promise
  * is unknown; null for a lock until reset.
  */
 export function retryAfterSeconds(decision: LockoutDecision): number | null {
-  if (decision.retryAfterMs !== null) return Math.max(1, Math.ceil(decision.retryAfterMs / 1000))
-  if (decision.cooloffMs !== null && decision.lockedUntil !== null) {
-    return Math.max(1, Math.ceil(decision.cooloffMs / 1000))
-  }
-  return null
+  if (decision.retryAfterMs === null) return null
+  return Math.max(1, Math.ceil(decision.retryAfterMs / 1000))
 }

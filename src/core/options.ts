@@ -312,7 +312,12 @@ export interface AxesOptions {
    */
   ipwareProxyOrder?: 'left-most' | 'right-most'
   /**
-   * The number of reverse proxies in front of the application (`AXES_IPWARE_PROXY_COUNT`).
+   * How many proxy addresses the forwarded-for header carries after the client's
+   * (`AXES_IPWARE_PROXY_COUNT`). python-ipware requires exactly this many plus one entries and
+   * skips the header otherwise. Behind one proxy that appends the client's address (nginx's
+   * `$proxy_add_x_forwarded_for`, AWS ALB) the header holds only the client: use 0. A count also
+   * applies to the socket address, which then never qualifies: put the header in
+   * `ipwareMetaPrecedenceOrder`. See docs/client-ip.md.
    * @default null
    */
   ipwareProxyCount?: number | null

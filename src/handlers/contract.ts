@@ -25,7 +25,7 @@ export interface Bucket {
   /**
    * The bucket's canonical key. Fields appear in the order ip_address, username, user_agent, each
    * as a tag (`i`, `u`, `a`) followed by `-` for null or by the value's length, `:` and the value:
-   * `i9:10.1.1.1`, `i9:10.1.1.1u5:alice`. The encoding names its fields and delimits its values,
+   * `i8:10.1.1.1`, `i8:10.1.1.1u5:alice`. The encoding names its fields and delimits its values,
    * so no two different buckets share a key (django-axes' cache keys collide: a username
    * `10.1.1.1` hits the IP bucket of 10.1.1.1).
    */

@@ -6,11 +6,13 @@
  * about 100 bytes per bucket with its key. Expired buckets are swept a few at a time on each write
  * and whenever room is needed.
  *
- * When `maxBuckets` is reached, room is made by deleting, oldest first, buckets that are expired,
- * then buckets that are neither locked nor holding places; locked buckets are never deleted to make
- * room, so an attacker who floods the store with new clients cannot erase a lockout. When every
- * bucket is locked or busy, new buckets are refused with an `AxesStoreError`, and `onStoreError`
- * decides (by default the login is refused with 503).
+ * When `maxBuckets` is reached, room is made among the 256 oldest buckets (by creation): an expired
+ * one first, else the oldest that is neither locked nor holding places. Locked buckets are never
+ * deleted to make room, so an attacker who floods the store with new clients cannot erase a
+ * lockout; those met are moved to the back, so the next search looks further on. When none of the
+ * 256 can go, the new bucket is refused with an `AxesStoreError` and `onStoreError` decides (by
+ * default the login is refused with 503). The search is bounded so that a store full of lockouts
+ * costs the same per request as an empty one.
  */
 
 import { decodeBucketKey } from '../core/buckets.js'
@@ -437,7 +439,7 @@ class MemoryStore implements MemoryHandler {
       this.#index.set(key, slot)
     }
     throw new AxesStoreError(
-      `the memory handler is full: all ${this.#max} buckets near the front are locked out or busy (raise maxBuckets)`,
+      `the memory handler is full: its ${this.#max} buckets are at maxBuckets and the ${EVICTION_SCAN} oldest are locked out or busy (raise maxBuckets)`,
     )
   }
 
