@@ -100,6 +100,8 @@ export class Axes {
   readonly #policy: Policy
   readonly #events: AxesEmitter
   readonly #states = new WeakMap<AxesRequest, RequestState>()
+  /** The rule when neither the limit nor the cool-off depends on the request. */
+  #staticRule: LockoutRule | null = null
   readonly #staticChecks: AxesCheck[]
   readonly #runtimeChecks = new Map<string, AxesCheck>()
   readonly #silenced: ReadonlySet<string>
@@ -503,7 +505,8 @@ export class Axes {
         decision: this.#decision('blacklisted', false, client, rule, 0, null, false),
       }
     }
-    if (await this.#policy.isWhitelisted(request, credentials, rawIp)) {
+    const whitelisted = this.#policy.isWhitelisted(request, credentials, rawIp)
+    if (whitelisted === true || (whitelisted !== false && (await whitelisted))) {
       this.#log(
         'info',
         () => `AXES: Login from whitelisted client ${this.#clientString(client, request)}.`,
@@ -556,6 +559,7 @@ export class Axes {
   }
 
   #rule(request: AxesRequest, credentials: Credentials | null): LockoutRule {
+    if (this.#staticRule) return this.#staticRule
     const o = this.options
     let failureLimit: number
     if (o.lockoutTiers.length > 0) failureLimit = o.lockoutTiers[0]?.failures ?? 1
@@ -591,7 +595,7 @@ export class Axes {
       }
     } else cooloffMs = o.cooloffTime
 
-    return {
+    const rule: LockoutRule = {
       failureLimit,
       cooloffMs,
       tiers: o.lockoutTiers,
@@ -599,6 +603,10 @@ export class Axes {
       recordLockedAttempts: o.resetCoolOffOnFailureDuringLockout,
       reservationTtlMs: o.reservationTimeoutMs,
     }
+    if (typeof o.failureLimit !== 'function' && typeof o.cooloffTime !== 'function') {
+      this.#staticRule = Object.freeze(rule)
+    }
+    return rule
   }
 
   async #recordFailure(
@@ -813,11 +821,13 @@ export class Axes {
     prepared: Extract<Prepared, { kind: 'count' }>,
     decision: LockoutDecision,
   ): void {
-    this.#log(
-      'info',
-      () =>
+    if (this.#logs('info')) {
+      this.#log(
+        'info',
         `AXES: Repeated login failure by ${this.#clientString(prepared.client, request, prepared.parameters)}. Count = ${decision.failures} of ${decision.failureLimit}.`,
-    )
+      )
+    }
+    if (!this.#events.has('loginFailed')) return
     this.#events.emit('loginFailed', {
       request,
       credentials: credentials ? this.maskCredentials(credentials) : null,
@@ -874,12 +884,21 @@ export class Axes {
     this.#log('warn', `${check.id}: ${check.message} HINT: ${check.hint}`)
   }
 
-  #log(level: keyof AxesLogger, message: string | (() => string)): void {
+  /** Whether `level` reaches a logger (so that costly messages are built only then). */
+  #logs(level: keyof AxesLogger): boolean {
     const logger = this.options.logger
-    if (!logger) return
+    if (!logger) return false
     const fn = logger[level]
-    if (typeof fn !== 'function' || fn === quiet) return
-    fn.call(logger, typeof message === 'function' ? message() : message)
+    return typeof fn === 'function' && fn !== quiet
+  }
+
+  #log(level: keyof AxesLogger, message: string | (() => string)): void {
+    if (!this.#logs(level)) return
+    const logger = this.options.logger as AxesLogger
+    ;(logger[level] as (m: string) => void).call(
+      logger,
+      typeof message === 'function' ? message() : message,
+    )
   }
 }
 

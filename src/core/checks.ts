@@ -54,7 +54,7 @@ export const CHECKS = {
   },
   'axes.W007': {
     message:
-      'lockoutTiers and cooloffTime are both set: the tiers decide how long locks last, cooloffTime only how long failures below the first tier count.',
+      'lockoutTiers and cooloffTime are both set: the tiers decide how long locks last, cooloffTime only how long failures are remembered (at least as long as the longest tier).',
     hint: 'Remove cooloffTime, or silence axes.W007 if this is what you want.',
   },
   'axes.W009': {

@@ -48,22 +48,31 @@ export class Policy {
    * django-axes' `is_whitelisted`: `whitelistCallable` says so, or the IP is in `ipWhitelist` with
    * `neverLockoutWhitelist` or `onlyWhitelist` on, or the request is a GET with `neverLockoutGet`.
    */
-  async isWhitelisted(
+  isWhitelisted(
     request: AxesRequest,
     credentials: Credentials | null,
     ip: string | null,
-  ): Promise<boolean> {
+  ): boolean | Promise<boolean> {
     const o = this.#options
-    if (o.whitelistCallable) {
-      let verdict: unknown
-      try {
-        verdict = await o.whitelistCallable(request, credentials)
-      } catch (error) {
-        throw new AxesCallableError('whitelistCallable', error)
-      }
-      if (verdict === true) return true
+    const byList = (o.neverLockoutWhitelist || o.onlyWhitelist) && this.inWhitelist(ip)
+    const byMethod = o.neverLockoutGet && request.method?.toUpperCase() === 'GET'
+    const callable = o.whitelistCallable
+    if (!callable) return byList || byMethod
+    // Synchronous unless the application's function is asynchronous.
+    let verdict: unknown
+    try {
+      verdict = callable(request, credentials)
+    } catch (error) {
+      throw new AxesCallableError('whitelistCallable', error)
     }
-    if ((o.neverLockoutWhitelist || o.onlyWhitelist) && this.inWhitelist(ip)) return true
-    return o.neverLockoutGet && request.method?.toUpperCase() === 'GET'
+    if (verdict instanceof Promise) {
+      return verdict.then(
+        (value: unknown) => value === true || byList || byMethod,
+        (error: unknown) => {
+          throw new AxesCallableError('whitelistCallable', error)
+        },
+      )
+    }
+    return verdict === true || byList || byMethod
   }
 }

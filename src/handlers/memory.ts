@@ -54,6 +54,7 @@ export interface MemoryHandler extends AxesHandler {
 
 const INITIAL_CAPACITY = 1024
 const NEVER = 0xffffffff
+const RING_INITIAL = 1024
 
 /** Builds a ReserveResult with one fixed shape (object spread here costs microseconds in V8). */
 function reserveResult(
@@ -109,13 +110,17 @@ class MemoryStore implements MemoryHandler {
   #lastAt = new Float64Array(0)
   #expiresAt = new Uint32Array(0)
   #lockedUntil = new Uint32Array(0)
+  // Places held by reservations in flight, and until when (ms).
+  #held = new Uint16Array(0)
+  #heldUntil = new Float64Array(0)
   #epoch = Number.NaN
-  /** Places held by reservations, by slot: only while attempts are in flight. */
-  readonly #held = new Map<number, { count: number; until: number }>()
   #sweep: IterableIterator<[string, number]> | null = null
-  readonly #reservations = new Map<string, number>()
+  // Reservations in flight: a ring indexed by sequence number, holding each one's number and
+  // deadline (0 once settled). Tokens are `seq@deadline`. The ring doubles when it would overwrite
+  // a reservation still in flight, so none is ever forgotten; no Map churns on the hot path.
+  #ringSeq = new Float64Array(RING_INITIAL)
+  #ringUntil = new Float64Array(RING_INITIAL)
   #reservationSeq = 0
-  #dropAt = 10_000
 
   constructor(max: number) {
     this.#max = max
@@ -129,7 +134,7 @@ class MemoryStore implements MemoryHandler {
   // ----- the contract -----
 
   getFailures(input: CountInput): Promise<CountResult> {
-    return Promise.resolve(this.#state(input))
+    return Promise.resolve(this.#stateOf(this.#lookup(input.buckets), input))
   }
 
   reserve(input: CountInput): Promise<ReserveResult> {
@@ -150,9 +155,11 @@ class MemoryStore implements MemoryHandler {
 
   recordFailure(input: CountInput): Promise<CountResult> {
     try {
-      this.#writeFailures(input)
+      const slots = this.#ensure(input.buckets, this.#lookup(input.buckets), input.now)
+      this.#writeFailures(slots, input)
+      const state = this.#stateOf(slots, input)
       this.#sweepSome(input.now)
-      return Promise.resolve(this.#state(input))
+      return Promise.resolve(state)
     } catch (error) {
       return Promise.reject(error)
     }
@@ -238,72 +245,85 @@ class MemoryStore implements MemoryHandler {
 
   #reserve(input: CountInput): ReserveResult {
     const { buckets, rule, now } = input
-    const state = this.#state(input)
+    let slots = this.#lookup(buckets)
+    const state = this.#stateOf(slots, input)
     if (state.lockedUntil !== null) {
-      if (!rule.recordLockedAttempts) {
-        return reserveResult(state, 'locked', null, false)
-      }
-      this.#writeFailures(input)
-      return reserveResult(this.#state(input), 'locked', null, true)
+      if (!rule.recordLockedAttempts) return reserveResult(state, 'locked', null, false)
+      slots = this.#ensure(buckets, slots, now)
+      this.#writeFailures(slots, input)
+      return reserveResult(this.#stateOf(slots, input), 'locked', null, true)
     }
     if (rule.lockOutAtFailure) {
-      for (const bucket of buckets) {
-        const slot = this.#index.get(bucket.key)
-        if (slot === undefined) continue
+      for (const slot of slots) {
+        if (slot < 0) continue
         const room = attemptsLeft(rule, this.#currentFailures(slot, input))
-        if (this.#currentPending(slot, now) >= room)
+        if (this.#currentPending(slot, now) >= room) {
           return reserveResult(state, 'busy', null, false)
+        }
       }
     }
     const until = now + rule.reservationTtlMs
-    for (const slot of this.#slotsFor(buckets, now)) {
-      const held = this.#held.get(slot)
-      if (held === undefined || held.until <= now) this.#held.set(slot, { count: 1, until })
-      else {
-        held.count++
-        if (held.until < until) held.until = until
-      }
+    for (const slot of this.#ensure(buckets, slots, now)) {
+      const held = this.#currentPending(slot, now)
+      this.#held[slot] = held < 0xffff ? held + 1 : held
+      if ((this.#heldUntil[slot] ?? 0) < until) this.#heldUntil[slot] = until
     }
-    // The token carries its deadline, so a settle after the reservation was dropped can still tell
-    // "expired" (record the failure) from "settled already" (do nothing).
-    const token = `${++this.#reservationSeq}@${until}`
-    this.#reservations.set(token, until)
-    if (this.#reservations.size > this.#dropAt) {
-      this.#dropExpiredReservations(now)
-      // Amortised: scan again only once the map has doubled, so a flood of held places stays O(1).
-      this.#dropAt = Math.max(10_000, this.#reservations.size * 2)
-    }
+    // The token carries its deadline, so a settle after the reservation was forgotten can still
+    // tell "expired" (record the failure) from "settled already" (do nothing).
+    const seq = ++this.#reservationSeq
+    if ((this.#ringUntil[seq & (this.#ringSeq.length - 1)] ?? 0) > now) this.#growRing(now)
+    const at = seq & (this.#ringSeq.length - 1)
+    this.#ringSeq[at] = seq
+    this.#ringUntil[at] = until
     this.#sweepSome(now)
+    const token = `${seq}@${until}`
     return reserveResult(state, 'reserved', token, false)
   }
 
   #settle(input: SettleInput): CountResult {
-    const expiry = this.#reservations.get(input.reservation)
-    if (expiry === undefined) {
-      // Unknown: settled already (nothing to do), or dropped after its deadline, when the place was
-      // already released but a wrong password must still count.
-      const deadline = Number(input.reservation.slice(input.reservation.indexOf('@') + 1))
-      if (input.outcome === 'failure' && deadline <= input.now) this.#writeFailures(input)
-      return this.#state(input)
+    const token = input.reservation
+    const sep = token.indexOf('@')
+    const seq = Number(token.slice(0, sep))
+    const at = seq & (this.#ringSeq.length - 1)
+    if (sep < 0 || this.#ringSeq[at] !== seq || (this.#ringUntil[at] ?? 0) === 0) {
+      // Unknown: settled already (nothing to do), or forgotten after its deadline (a reset of
+      // everything, or a ring reused long after), when the place was already released but a wrong
+      // password must still count.
+      const deadline = Number(token.slice(sep + 1))
+      if (input.outcome !== 'failure' || deadline > input.now) {
+        return this.#stateOf(this.#lookup(input.buckets), input)
+      }
+      const slots = this.#ensure(input.buckets, this.#lookup(input.buckets), input.now)
+      this.#writeFailures(slots, input)
+      return this.#stateOf(slots, input)
     }
-    this.#reservations.delete(input.reservation)
-    for (const bucket of input.buckets) {
-      const slot = this.#index.get(bucket.key)
-      if (slot === undefined) continue
-      const held = this.#held.get(slot)
-      if (held !== undefined && --held.count <= 0) this.#held.delete(slot)
+    this.#ringUntil[at] = 0
+    let slots = this.#lookup(input.buckets)
+    for (const slot of slots) {
+      if (slot < 0) continue
+      const held = this.#held[slot] ?? 0
+      if (held > 0) this.#held[slot] = held - 1
     }
-    if (input.outcome === 'failure') this.#writeFailures(input)
-    return this.#state(input)
+    if (input.outcome === 'failure') {
+      slots = this.#ensure(input.buckets, slots, input.now)
+      this.#writeFailures(slots, input)
+    }
+    return this.#stateOf(slots, input)
   }
 
-  /** The client's state over its buckets. */
-  #state(input: CountInput): CountResult {
+  /** The slot of each bucket, or -1 where it has none. */
+  #lookup(buckets: readonly Bucket[]): number[] {
+    const slots: number[] = []
+    for (const bucket of buckets) slots.push(this.#index.get(bucket.key) ?? -1)
+    return slots
+  }
+
+  /** The client's state over its buckets' slots (-1: no state). */
+  #stateOf(slots: readonly number[], input: CountInput): CountResult {
     let failures = 0
     let lockedUntil: number | null = null
-    for (const bucket of input.buckets) {
-      const slot = this.#index.get(bucket.key)
-      if (slot === undefined) continue
+    for (const slot of slots) {
+      if (slot < 0) continue
       const current = this.#currentFailures(slot, input)
       if (current > failures) failures = current
       lockedUntil = laterLift(
@@ -324,38 +344,34 @@ class MemoryStore implements MemoryHandler {
   }
 
   #currentPending(slot: number, now: number): number {
-    const held = this.#held.get(slot)
-    return held !== undefined && held.until > now ? held.count : 0
+    const held = this.#held[slot] ?? 0
+    if (held === 0) return 0
+    return (this.#heldUntil[slot] ?? 0) > now ? held : 0
   }
 
-  /** Records one failure in every bucket of the input (all slots made first: all or nothing). */
-  #writeFailures(input: CountInput): void {
+  /** Records one failure in each slot (made beforehand by #ensure: all or nothing). */
+  #writeFailures(slots: readonly number[], input: CountInput): void {
     const { rule, now } = input
-    for (const slot of this.#slotsFor(input.buckets, now)) {
+    const window = failureWindowMs(rule)
+    const expiresAt = this.#seconds(window === null ? Number.POSITIVE_INFINITY : now + window)
+    for (const slot of slots) {
       const failures = this.#currentFailures(slot, input) + 1
       this.#failures[slot] = failures
       this.#lastAt[slot] = now
-      const window = failureWindowMs(rule)
-      this.#expiresAt[slot] = this.#seconds(
-        window === null ? Number.POSITIVE_INFINITY : now + window,
-      )
+      this.#expiresAt[slot] = expiresAt
       this.#lockedUntil[slot] = this.#seconds(bucketLockedUntil(rule, failures, now))
     }
   }
 
   /**
-   * The slots of the buckets, creating the missing ones. Room for all of them is made first, so
-   * that a full store refuses the whole operation rather than half of it.
+   * The slots looked up for the buckets, with the missing ones (-1) created. Room for all of them
+   * is made first, so that a full store refuses the whole operation rather than half of it.
    */
-  #slotsFor(buckets: readonly Bucket[], now: number): number[] {
-    const slots: number[] = []
+  #ensure(buckets: readonly Bucket[], looked: readonly number[], now: number): number[] {
     let missing = 0
-    for (const bucket of buckets) {
-      const slot = this.#index.get(bucket.key)
-      if (slot === undefined) missing++
-      slots.push(slot ?? -1)
-    }
-    if (missing === 0) return slots
+    for (const slot of looked) if (slot < 0) missing++
+    if (missing === 0) return looked as number[]
+    const slots = looked.slice()
     while (this.#index.size + missing > this.#max) this.#makeRoom(now, buckets)
     for (let i = 0; i < slots.length; i++) {
       if (slots[i] === -1) slots[i] = this.#create((buckets[i] as Bucket).key)
@@ -373,7 +389,8 @@ class MemoryStore implements MemoryHandler {
     this.#lastAt[slot] = 0
     this.#expiresAt[slot] = 0
     this.#lockedUntil[slot] = 0
-    this.#held.delete(slot)
+    this.#held[slot] = 0
+    this.#heldUntil[slot] = 0
     // Keys arrive as concatenations (V8 cons strings, about twice the size); store a flat copy.
     this.#index.set(JSON.parse(JSON.stringify(key)) as string, slot)
     return slot
@@ -456,9 +473,19 @@ class MemoryStore implements MemoryHandler {
     }
   }
 
-  #dropExpiredReservations(now: number): void {
-    for (const [token, until] of this.#reservations) {
-      if (until <= now) this.#reservations.delete(token)
+  /** Doubles the reservation ring, keeping every reservation still in flight. */
+  #growRing(now: number): void {
+    const oldSeq = this.#ringSeq
+    const oldUntil = this.#ringUntil
+    const size = oldSeq.length * 2
+    this.#ringSeq = new Float64Array(size)
+    this.#ringUntil = new Float64Array(size)
+    for (let i = 0; i < oldSeq.length; i++) {
+      const until = oldUntil[i] ?? 0
+      if (until <= now) continue
+      const seq = oldSeq[i] ?? 0
+      this.#ringSeq[seq & (size - 1)] = seq
+      this.#ringUntil[seq & (size - 1)] = until
     }
   }
 
@@ -466,7 +493,6 @@ class MemoryStore implements MemoryHandler {
     const slot = this.#index.get(key)
     if (slot === undefined) return false
     this.#index.delete(key)
-    this.#held.delete(slot)
     this.#free.push(slot)
     return true
   }
@@ -477,7 +503,6 @@ class MemoryStore implements MemoryHandler {
     this.#free.length = 0
     this.#next = 0
     this.#sweep = null
-    this.#held.clear()
   }
 
   #clear(): void {
@@ -485,12 +510,15 @@ class MemoryStore implements MemoryHandler {
     this.#free.length = 0
     this.#next = 0
     this.#sweep = null
-    this.#reservations.clear()
-    this.#held.clear()
+    this.#ringSeq = new Float64Array(RING_INITIAL)
+    this.#ringUntil = new Float64Array(RING_INITIAL)
   }
 
   #grow(capacity: number): void {
-    const copy = <T extends Uint32Array | Float64Array>(old: T, make: (n: number) => T): T => {
+    const copy = <T extends Uint16Array | Uint32Array | Float64Array>(
+      old: T,
+      make: (n: number) => T,
+    ): T => {
       const next = make(capacity)
       next.set(old)
       return next
@@ -499,6 +527,8 @@ class MemoryStore implements MemoryHandler {
     this.#lastAt = copy(this.#lastAt, (n) => new Float64Array(n))
     this.#expiresAt = copy(this.#expiresAt, (n) => new Uint32Array(n))
     this.#lockedUntil = copy(this.#lockedUntil, (n) => new Uint32Array(n))
+    this.#held = copy(this.#held, (n) => new Uint16Array(n))
+    this.#heldUntil = copy(this.#heldUntil, (n) => new Float64Array(n))
     this.#capacity = capacity
   }
 }
