@@ -1,0 +1,283 @@
+/**
+ * `npm run bench`: node-axes' memory handler side by side with the Node rate limiters, in one
+ * process, one run. A benchmark, not a test: absolute figures drift from run to run and machine to
+ * machine; compare the ratios.
+ *
+ * - Decisions per second for failed logins with lockoutParameters ['ip_address', ['username',
+ *   'ip_address']] (two buckets per client), at 100 and at 100,000 distinct clients, through the
+ *   public API: `loginFailed` (record the failure, decide) and `protect` with a verifier that says
+ *   no (reserve → verify → settle, the race-free path). Beside them rate-limiter-flexible's
+ *   `RateLimiterMemory.consume` and express-rate-limit's `MemoryStore.increment`, one key each.
+ * - Heap per client at 1,000,000 clients (V8 heap plus ArrayBuffer memory, after a full GC).
+ *
+ * Usage: npm run bench [-- --quick] [-- --json FILE]
+ */
+
+import { writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { MemoryStore } from 'express-rate-limit'
+import { RateLimiterMemory } from 'rate-limiter-flexible'
+import { bucketsFor } from '../src/core/buckets.js'
+import {
+  type AxesRequest,
+  type CountInput,
+  createAxes,
+  type LockoutRule,
+  memoryHandler,
+} from '../src/index.js'
+
+const args = process.argv.slice(2)
+const quick = args.includes('--quick')
+const jsonAt = args.indexOf('--json')
+const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined
+const gc = (globalThis as { gc?: () => void }).gc
+if (!gc) throw new Error('run with node --expose-gc (npm run bench does)')
+
+const HOUR = 3_600_000
+const BIG = 1_000_000_000
+
+interface Row {
+  name: string
+  clients: number
+  ops: number
+  opsPerSecond: number
+  nsPerOp: number
+}
+
+function ipOf(i: number): string {
+  return `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`
+}
+
+/** Requests as an adapter would build them, one fresh object per attempt. */
+function requestsFor(clients: number): AxesRequest[] {
+  const headers = { 'user-agent': 'bench/1.0', accept: 'text/html' }
+  return Array.from({ length: clients }, (_, i) => ({
+    method: 'POST',
+    path: '/login',
+    headers,
+    socketAddress: ipOf(i),
+    body: { username: `user${i}`, password: 'wrong' },
+  }))
+}
+
+async function measure(
+  name: string,
+  clients: number,
+  ops: number,
+  op: (i: number) => Promise<unknown>,
+): Promise<Row> {
+  const warm = Math.min(ops, 50_000)
+  for (let i = 0; i < warm; i++) await op(i % clients)
+  gc?.()
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < ops; i++) await op(i % clients)
+  const ns = Number(process.hrtime.bigint() - start)
+  return { name, clients, ops, opsPerSecond: (ops / ns) * 1e9, nsPerOp: ns / ops }
+}
+
+/** The input at another time, built field by field as the core builds it. */
+function at(input: CountInput, now: number): CountInput {
+  return { buckets: input.buckets, rule: input.rule, attempt: input.attempt, now }
+}
+
+function axesInstance(maxBuckets = 1_000_000) {
+  return createAxes({
+    handler: memoryHandler({ maxBuckets }),
+    lockoutParameters: ['ip_address', ['username', 'ip_address']],
+    failureLimit: BIG,
+    cooloffTime: '1h',
+    logger: false,
+    verbose: false,
+    silencedChecks: ['axes.W002', 'axes.W003'],
+  })
+}
+
+async function throughput(clients: number, ops: number): Promise<Row[]> {
+  const requests = requestsFor(clients)
+  const rows: Row[] = []
+
+  const rlf = new RateLimiterMemory({ points: BIG, duration: HOUR / 1000 })
+  rows.push(
+    await measure('rate-limiter-flexible RateLimiterMemory.consume (1 key)', clients, ops, (i) =>
+      rlf.consume(requests[i]?.socketAddress as string),
+    ),
+  )
+
+  const erl = new MemoryStore()
+  erl.init({ windowMs: HOUR } as never)
+  rows.push(
+    await measure('express-rate-limit MemoryStore.increment (1 key)', clients, ops, (i) =>
+      erl.increment(requests[i]?.socketAddress as string),
+    ),
+  )
+  erl.shutdown()
+
+  // The handler alone: what the memory handler does per decision over both buckets, given the
+  // inputs the core resolves from the request (the like-for-like comparison with the limiters).
+  const rule: LockoutRule = {
+    failureLimit: BIG,
+    cooloffMs: HOUR,
+    tiers: [],
+    lockOutAtFailure: true,
+    recordLockedAttempts: true,
+    reservationTtlMs: 30_000,
+  }
+  const inputs: CountInput[] = requests.map((r, i) => {
+    const client = {
+      ipAddress: r.socketAddress ?? null,
+      username: `user${i}`,
+      userAgent: 'bench/1.0',
+    }
+    const attempt = {
+      ...client,
+      pathInfo: '/login',
+      httpAccept: 'text/html',
+      getData: '',
+      postData: '',
+      attemptTime: new Date(),
+    }
+    return {
+      buckets: bucketsFor(['ip_address', ['username', 'ip_address']], client),
+      rule,
+      attempt,
+      now: 0,
+    }
+  })
+  const recorder = memoryHandler()
+  rows.push(
+    await measure('node-axes memory handler recordFailure (2 buckets)', clients, ops, (i) =>
+      recorder.recordFailure(at(inputs[i] as CountInput, Date.now())),
+    ),
+  )
+  const reserver = memoryHandler()
+  rows.push(
+    await measure(
+      'node-axes memory handler reserve + settle (2 buckets)',
+      clients,
+      ops,
+      async (i) => {
+        const input = at(inputs[i] as CountInput, Date.now())
+        const held = await reserver.reserve(input)
+        return reserver.settle({
+          buckets: input.buckets,
+          rule: input.rule,
+          attempt: input.attempt,
+          now: input.now,
+          reservation: held.reservation as string,
+          outcome: 'failure',
+        })
+      },
+    ),
+  )
+
+  const failing = axesInstance()
+  rows.push(
+    await measure('node-axes loginFailed (2 buckets)', clients, ops, (i) =>
+      failing.loginFailed({ ...(requests[i] as AxesRequest) }),
+    ),
+  )
+
+  const guarded = axesInstance()
+  const no = () => null
+  rows.push(
+    await measure('node-axes protect, verify says no (2 buckets)', clients, ops, (i) =>
+      guarded.protect({ ...(requests[i] as AxesRequest) }, null, no),
+    ),
+  )
+  return rows
+}
+
+function retained(): number {
+  gc?.()
+  gc?.()
+  const m = process.memoryUsage()
+  return m.heapUsed + m.arrayBuffers
+}
+
+async function heapPerClient(clients: number): Promise<{ name: string; bytesPerClient: number }[]> {
+  const out: { name: string; bytesPerClient: number }[] = []
+  const headers = { 'user-agent': 'bench/1.0', accept: 'text/html' }
+  const requestOf = (i: number): AxesRequest => ({
+    method: 'POST',
+    path: '/login',
+    headers,
+    socketAddress: ipOf(i),
+    body: { username: `user${i}`, password: 'wrong' },
+  })
+
+  {
+    const before = retained()
+    const axes = axesInstance(clients * 2)
+    for (let i = 0; i < clients; i++) await axes.loginFailed(requestOf(i))
+    const size = (axes.handler as unknown as { size: number }).size
+    const after = retained()
+    if (size !== clients * 2) throw new Error(`expected ${clients * 2} buckets, got ${size}`)
+    out.push({
+      name: 'node-axes memory handler (2 buckets a client)',
+      bytesPerClient: (after - before) / clients,
+    })
+    await axes.close()
+  }
+  {
+    const before = retained()
+    const rlf = new RateLimiterMemory({ points: BIG, duration: HOUR / 1000 })
+    for (let i = 0; i < clients; i++) await rlf.consume(ipOf(i))
+    const after = retained()
+    out.push({
+      name: 'rate-limiter-flexible RateLimiterMemory (1 key)',
+      bytesPerClient: (after - before) / clients,
+    })
+    // Keep it reachable until measured.
+    void rlf.points
+  }
+  {
+    const before = retained()
+    const erl = new MemoryStore()
+    erl.init({ windowMs: HOUR } as never)
+    for (let i = 0; i < clients; i++) await erl.increment(ipOf(i))
+    const after = retained()
+    out.push({
+      name: 'express-rate-limit MemoryStore (1 key)',
+      bytesPerClient: (after - before) / clients,
+    })
+    erl.shutdown()
+  }
+  return out
+}
+
+function table(rows: Row[]): void {
+  const base = rows.find((r) => r.name.startsWith('rate-limiter-flexible'))
+  console.log(
+    `\n${rows[0]?.clients.toLocaleString('en')} distinct clients, ${rows[0]?.ops.toLocaleString('en')} sequential operations each`,
+  )
+  for (const r of rows) {
+    const ratio = base ? (r.opsPerSecond / base.opsPerSecond).toFixed(2) : '-'
+    console.log(
+      `  ${r.name.padEnd(58)} ${Math.round(r.opsPerSecond).toLocaleString('en').padStart(11)} /s  ${r.nsPerOp.toFixed(0).padStart(6)} ns/op  ${ratio}× RateLimiterMemory`,
+    )
+  }
+}
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU'
+console.log(`node-axes benchmark: Node ${process.version}, ${cpus().length} × ${cpu}`)
+const opsSmall = quick ? 200_000 : 2_000_000
+const opsLarge = quick ? 200_000 : 1_000_000
+const small = await throughput(100, opsSmall)
+table(small)
+const large = await throughput(100_000, opsLarge)
+table(large)
+
+const heapClients = quick ? 100_000 : 1_000_000
+const heap = await heapPerClient(heapClients)
+console.log(
+  `\nRetained memory per client at ${heapClients.toLocaleString('en')} clients (V8 heap + ArrayBuffers, after GC)`,
+)
+for (const h of heap)
+  console.log(`  ${h.name.padEnd(58)} ${h.bytesPerClient.toFixed(0).padStart(6)} bytes`)
+
+if (jsonFile) {
+  writeFileSync(
+    jsonFile,
+    JSON.stringify({ node: process.version, cpu, small, large, heap }, null, 2),
+  )
+}
