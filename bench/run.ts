@@ -60,19 +60,43 @@ function requestsFor(clients: number): AxesRequest[] {
   }))
 }
 
-async function measure(
-  name: string,
-  clients: number,
-  ops: number,
-  op: (i: number) => Promise<unknown>,
-): Promise<Row> {
-  const warm = Math.min(ops, 50_000)
-  for (let i = 0; i < warm; i++) await op(i % clients)
-  gc?.()
-  const start = process.hrtime.bigint()
-  for (let i = 0; i < ops; i++) await op(i % clients)
-  const ns = Number(process.hrtime.bigint() - start)
-  return { name, clients, ops, opsPerSecond: (ops / ns) * 1e9, nsPerOp: ns / ops }
+/** One contender: a name and one operation on client `i`. */
+interface Candidate {
+  name: string
+  op: (i: number) => Promise<unknown>
+}
+
+const ROUNDS = 5
+
+/**
+ * Runs the candidates in interleaved rounds (A B C … A B C …), so that drift in the machine's speed
+ * hits all of them alike, and reports each one's median round.
+ */
+async function compare(clients: number, ops: number, candidates: Candidate[]): Promise<Row[]> {
+  const perRound = Math.ceil(ops / ROUNDS)
+  const timings = candidates.map(() => [] as number[])
+  for (const candidate of candidates) {
+    for (let i = 0; i < Math.min(perRound, 50_000); i++) await candidate.op(i % clients)
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [index, candidate] of candidates.entries()) {
+      gc?.()
+      const start = process.hrtime.bigint()
+      for (let i = 0; i < perRound; i++) await candidate.op(i % clients)
+      timings[index]?.push(Number(process.hrtime.bigint() - start) / perRound)
+    }
+  }
+  return candidates.map((candidate, index) => {
+    const sorted = [...(timings[index] ?? [])].sort((a, b) => a - b)
+    const nsPerOp = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
+    return {
+      name: candidate.name,
+      clients,
+      ops: perRound * ROUNDS,
+      opsPerSecond: 1e9 / nsPerOp,
+      nsPerOp,
+    }
+  })
 }
 
 /** The input at another time, built field by field as the core builds it. */
@@ -94,26 +118,14 @@ function axesInstance(maxBuckets = 1_000_000) {
 
 async function throughput(clients: number, ops: number): Promise<Row[]> {
   const requests = requestsFor(clients)
-  const rows: Row[] = []
 
   const rlf = new RateLimiterMemory({ points: BIG, duration: HOUR / 1000 })
-  rows.push(
-    await measure('rate-limiter-flexible RateLimiterMemory.consume (1 key)', clients, ops, (i) =>
-      rlf.consume(requests[i]?.socketAddress as string),
-    ),
-  )
-
   const erl = new MemoryStore()
   erl.init({ windowMs: HOUR } as never)
-  rows.push(
-    await measure('express-rate-limit MemoryStore.increment (1 key)', clients, ops, (i) =>
-      erl.increment(requests[i]?.socketAddress as string),
-    ),
-  )
-  erl.shutdown()
 
   // The handler alone: what the memory handler does per decision over both buckets, given the
-  // inputs the core resolves from the request (the like-for-like comparison with the limiters).
+  // inputs the core resolves from the request (the like-for-like comparison with the limiters,
+  // which are given their key).
   const rule: LockoutRule = {
     failureLimit: BIG,
     cooloffMs: HOUR,
@@ -144,18 +156,27 @@ async function throughput(clients: number, ops: number): Promise<Row[]> {
     }
   })
   const recorder = memoryHandler()
-  rows.push(
-    await measure('node-axes memory handler recordFailure (2 buckets)', clients, ops, (i) =>
-      recorder.recordFailure(at(inputs[i] as CountInput, Date.now())),
-    ),
-  )
   const reserver = memoryHandler()
-  rows.push(
-    await measure(
-      'node-axes memory handler reserve + settle (2 buckets)',
-      clients,
-      ops,
-      async (i) => {
+  const failing = axesInstance()
+  const guarded = axesInstance()
+  const no = () => null
+
+  const rows = await compare(clients, ops, [
+    {
+      name: 'rate-limiter-flexible RateLimiterMemory.consume (1 key)',
+      op: (i) => rlf.consume(requests[i]?.socketAddress as string),
+    },
+    {
+      name: 'express-rate-limit MemoryStore.increment (1 key)',
+      op: (i) => erl.increment(requests[i]?.socketAddress as string),
+    },
+    {
+      name: 'node-axes memory handler recordFailure (2 buckets)',
+      op: (i) => recorder.recordFailure(at(inputs[i] as CountInput, Date.now())),
+    },
+    {
+      name: 'node-axes memory handler reserve + settle (2 buckets)',
+      op: async (i) => {
         const input = at(inputs[i] as CountInput, Date.now())
         const held = await reserver.reserve(input)
         return reserver.settle({
@@ -167,23 +188,17 @@ async function throughput(clients: number, ops: number): Promise<Row[]> {
           outcome: 'failure',
         })
       },
-    ),
-  )
-
-  const failing = axesInstance()
-  rows.push(
-    await measure('node-axes loginFailed (2 buckets)', clients, ops, (i) =>
-      failing.loginFailed({ ...(requests[i] as AxesRequest) }),
-    ),
-  )
-
-  const guarded = axesInstance()
-  const no = () => null
-  rows.push(
-    await measure('node-axes protect, verify says no (2 buckets)', clients, ops, (i) =>
-      guarded.protect({ ...(requests[i] as AxesRequest) }, null, no),
-    ),
-  )
+    },
+    {
+      name: 'node-axes loginFailed (2 buckets)',
+      op: (i) => failing.loginFailed({ ...(requests[i] as AxesRequest) }),
+    },
+    {
+      name: 'node-axes protect, verify says no (2 buckets)',
+      op: (i) => guarded.protect({ ...(requests[i] as AxesRequest) }, null, no),
+    },
+  ])
+  erl.shutdown()
   return rows
 }
 
@@ -248,7 +263,7 @@ async function heapPerClient(clients: number): Promise<{ name: string; bytesPerC
 function table(rows: Row[]): void {
   const base = rows.find((r) => r.name.startsWith('rate-limiter-flexible'))
   console.log(
-    `\n${rows[0]?.clients.toLocaleString('en')} distinct clients, ${rows[0]?.ops.toLocaleString('en')} sequential operations each`,
+    `\n${rows[0]?.clients.toLocaleString('en')} distinct clients, ${rows[0]?.ops.toLocaleString('en')} sequential operations each (median of ${ROUNDS} interleaved rounds)`,
   )
   for (const r of rows) {
     const ratio = base ? (r.opsPerSecond / base.opsPerSecond).toFixed(2) : '-'

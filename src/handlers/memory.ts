@@ -53,7 +53,14 @@ export interface MemoryHandler extends AxesHandler {
 }
 
 const INITIAL_CAPACITY = 1024
-const NEVER = 0xffffffff
+// The fields of a slot in #data.
+const STRIDE = 6
+const FAILURES = 0
+const LAST_AT = 1
+const EXPIRES_AT = 2
+const LOCKED_UNTIL = 3
+const HELD = 4
+const HELD_UNTIL = 5
 const RING_INITIAL = 1024
 
 /** Builds a ReserveResult with one fixed shape (object spread here costs microseconds in V8). */
@@ -104,16 +111,10 @@ class MemoryStore implements MemoryHandler {
   readonly #free: number[] = []
   #capacity = 0
   #next = 0
-  // Per slot: failures, the last failure (ms), and, for housekeeping only, when the bucket expires
-  // and when its lock lifts, in whole seconds from #epoch rounded up (see #seconds).
-  #failures = new Uint32Array(0)
-  #lastAt = new Float64Array(0)
-  #expiresAt = new Uint32Array(0)
-  #lockedUntil = new Uint32Array(0)
-  // Places held by reservations in flight, and until when (ms).
-  #held = new Uint16Array(0)
-  #heldUntil = new Float64Array(0)
-  #epoch = Number.NaN
+  // Per slot, side by side in one array so that a bucket's state is one cache line: failures,
+  // last failure, expiry, lock lift, places held by reservations in flight, and until when (ms;
+  // Infinity for never, 0 for none).
+  #data = new Float64Array(0)
   #sweep: IterableIterator<[string, number]> | null = null
   // Reservations in flight: a ring indexed by sequence number, holding each one's number and
   // deadline (0 once settled). Tokens are `seq@deadline`. The ring doubles when it would overwrite
@@ -219,7 +220,8 @@ class MemoryStore implements MemoryHandler {
   listAttempts(options: { limit?: number; now: number }): Promise<AttemptSnapshot[]> {
     const out: AttemptSnapshot[] = []
     for (const [key, slot] of this.#index) {
-      const failures = this.#failures[slot] ?? 0
+      const base = slot * STRIDE
+      const failures = this.#data[base + FAILURES] ?? 0
       if (failures === 0 || this.#expired(slot, options.now)) continue
       const fields = decodeBucketKey(key) ?? {}
       const lockedUntil = this.#lockLift(slot)
@@ -228,7 +230,7 @@ class MemoryStore implements MemoryHandler {
         username: fields.username ?? null,
         userAgent: fields.user_agent ?? null,
         failures,
-        attemptTime: new Date(this.#lastAt[slot] ?? 0),
+        attemptTime: new Date(this.#data[base + LAST_AT] ?? 0),
         lockedUntil: lockedUntil !== null && lockedUntil > options.now ? lockedUntil : null,
       })
     }
@@ -265,8 +267,9 @@ class MemoryStore implements MemoryHandler {
     const until = now + rule.reservationTtlMs
     for (const slot of this.#ensure(buckets, slots, now)) {
       const held = this.#currentPending(slot, now)
-      this.#held[slot] = held < 0xffff ? held + 1 : held
-      if ((this.#heldUntil[slot] ?? 0) < until) this.#heldUntil[slot] = until
+      const base = slot * STRIDE
+      this.#data[base + HELD] = held + 1
+      if ((this.#data[base + HELD_UNTIL] ?? 0) < until) this.#data[base + HELD_UNTIL] = until
     }
     // The token carries its deadline, so a settle after the reservation was forgotten can still
     // tell "expired" (record the failure) from "settled already" (do nothing).
@@ -301,8 +304,8 @@ class MemoryStore implements MemoryHandler {
     let slots = this.#lookup(input.buckets)
     for (const slot of slots) {
       if (slot < 0) continue
-      const held = this.#held[slot] ?? 0
-      if (held > 0) this.#held[slot] = held - 1
+      const held = this.#data[slot * STRIDE + HELD] ?? 0
+      if (held > 0) this.#data[slot * STRIDE + HELD] = held - 1
     }
     if (input.outcome === 'failure') {
       slots = this.#ensure(input.buckets, slots, input.now)
@@ -328,7 +331,7 @@ class MemoryStore implements MemoryHandler {
       if (current > failures) failures = current
       lockedUntil = laterLift(
         lockedUntil,
-        activeLockUntil(input.rule, current, this.#lastAt[slot] ?? 0, input.now),
+        activeLockUntil(input.rule, current, this.#data[slot * STRIDE + LAST_AT] ?? 0, input.now),
       )
     }
     return { failures, lockedUntil }
@@ -337,29 +340,30 @@ class MemoryStore implements MemoryHandler {
   #currentFailures(slot: number, input: CountInput): number {
     return currentFailures(
       input.rule,
-      this.#failures[slot] ?? 0,
-      this.#lastAt[slot] ?? 0,
+      this.#data[slot * STRIDE + FAILURES] ?? 0,
+      this.#data[slot * STRIDE + LAST_AT] ?? 0,
       input.now,
     )
   }
 
   #currentPending(slot: number, now: number): number {
-    const held = this.#held[slot] ?? 0
+    const held = this.#data[slot * STRIDE + HELD] ?? 0
     if (held === 0) return 0
-    return (this.#heldUntil[slot] ?? 0) > now ? held : 0
+    return (this.#data[slot * STRIDE + HELD_UNTIL] ?? 0) > now ? held : 0
   }
 
   /** Records one failure in each slot (made beforehand by #ensure: all or nothing). */
   #writeFailures(slots: readonly number[], input: CountInput): void {
     const { rule, now } = input
     const window = failureWindowMs(rule)
-    const expiresAt = this.#seconds(window === null ? Number.POSITIVE_INFINITY : now + window)
+    const expiresAt = window === null ? Number.POSITIVE_INFINITY : now + window
     for (const slot of slots) {
       const failures = this.#currentFailures(slot, input) + 1
-      this.#failures[slot] = failures
-      this.#lastAt[slot] = now
-      this.#expiresAt[slot] = expiresAt
-      this.#lockedUntil[slot] = this.#seconds(bucketLockedUntil(rule, failures, now))
+      const base = slot * STRIDE
+      this.#data[base + FAILURES] = failures
+      this.#data[base + LAST_AT] = now
+      this.#data[base + EXPIRES_AT] = expiresAt
+      this.#data[base + LOCKED_UNTIL] = bucketLockedUntil(rule, failures, now) ?? 0
     }
   }
 
@@ -385,41 +389,21 @@ class MemoryStore implements MemoryHandler {
       if (this.#next >= this.#capacity) this.#grow(Math.min(this.#capacity * 2, this.#max))
       slot = this.#next++
     }
-    this.#failures[slot] = 0
-    this.#lastAt[slot] = 0
-    this.#expiresAt[slot] = 0
-    this.#lockedUntil[slot] = 0
-    this.#held[slot] = 0
-    this.#heldUntil[slot] = 0
+    this.#data.fill(0, slot * STRIDE, slot * STRIDE + STRIDE)
     // Keys arrive as concatenations (V8 cons strings, about twice the size); store a flat copy.
     this.#index.set(JSON.parse(JSON.stringify(key)) as string, slot)
     return slot
   }
 
-  /**
-   * A housekeeping time as whole seconds after #epoch, rounded up (so a bucket is never thought
-   * expired or unlocked early): 0 for none, 0xFFFFFFFF for never.
-   */
-  #seconds(ms: number | null): number {
-    if (ms === null) return 0
-    if (ms === Number.POSITIVE_INFINITY) return NEVER
-    const seconds = Math.ceil(ms / 1000)
-    if (Number.isNaN(this.#epoch)) this.#epoch = seconds - 1
-    return Math.min(NEVER - 1, Math.max(1, seconds - this.#epoch))
-  }
-
-  /** Whether `now` is past the slot's expiry (housekeeping precision). */
+  /** Whether `now` is past the slot's expiry. */
   #expired(slot: number, now: number): boolean {
-    const at = this.#expiresAt[slot] ?? 0
-    if (at === NEVER) return false
-    return at === 0 || (at + this.#epoch) * 1000 <= now
+    return (this.#data[slot * STRIDE + EXPIRES_AT] ?? 0) <= now
   }
 
-  /** When the slot's lock lifts (ms, at housekeeping precision), Infinity, or null. */
+  /** When the slot's lock lifts (ms), Infinity, or null. */
   #lockLift(slot: number): number | null {
-    const at = this.#lockedUntil[slot] ?? 0
-    if (at === 0) return null
-    return at === NEVER ? Number.POSITIVE_INFINITY : (at + this.#epoch) * 1000
+    const at = this.#data[slot * STRIDE + LOCKED_UNTIL] ?? 0
+    return at === 0 ? null : at
   }
 
   #isDead(slot: number, now: number): boolean {
@@ -515,20 +499,9 @@ class MemoryStore implements MemoryHandler {
   }
 
   #grow(capacity: number): void {
-    const copy = <T extends Uint16Array | Uint32Array | Float64Array>(
-      old: T,
-      make: (n: number) => T,
-    ): T => {
-      const next = make(capacity)
-      next.set(old)
-      return next
-    }
-    this.#failures = copy(this.#failures, (n) => new Uint32Array(n))
-    this.#lastAt = copy(this.#lastAt, (n) => new Float64Array(n))
-    this.#expiresAt = copy(this.#expiresAt, (n) => new Uint32Array(n))
-    this.#lockedUntil = copy(this.#lockedUntil, (n) => new Uint32Array(n))
-    this.#held = copy(this.#held, (n) => new Uint16Array(n))
-    this.#heldUntil = copy(this.#heldUntil, (n) => new Float64Array(n))
+    const next = new Float64Array(capacity * STRIDE)
+    next.set(this.#data)
+    this.#data = next
     this.#capacity = capacity
   }
 }
