@@ -195,7 +195,8 @@ export class Axes {
   ): Promise<LockoutDecision> {
     const state = this.#state(request)
     state.checked = true
-    const prepared = await this.#prepare(request, credentials ?? null)
+    const pending = this.#prepare(request, credentials ?? null)
+    const prepared = pending instanceof Promise ? await pending : pending
     if (prepared.kind === 'final') return prepared.decision
     try {
       const result = await this.handler.getFailures(prepared.input)
@@ -216,7 +217,8 @@ export class Axes {
     const state = this.#state(request)
     state.checked = true
     this.#noteMiddleware(state)
-    const prepared = await this.#prepare(request, creds)
+    const pending = this.#prepare(request, creds)
+    const prepared = pending instanceof Promise ? await pending : pending
     if (prepared.kind === 'final') {
       const decision = prepared.decision
       return this.#reservation(request, creds, decision, null, null)
@@ -264,7 +266,8 @@ export class Axes {
     const state = this.#state(request)
     this.#noteMiddleware(state)
     if (!state.checked) this.reportCheck('axes.W003')
-    const prepared = await this.#prepare(request, creds)
+    const pending = this.#prepare(request, creds)
+    const prepared = pending instanceof Promise ? await pending : pending
     if (prepared.kind === 'final') return prepared.decision
     return this.#recordFailure(request, creds, prepared)
   }
@@ -486,7 +489,11 @@ export class Axes {
     return ip
   }
 
-  async #prepare(request: AxesRequest, credentials: Credentials | null): Promise<Prepared> {
+  /**
+   * Everything before counting. Synchronous unless the application's whitelist function is
+   * asynchronous (an await on a value that is already there still costs a turn of the event loop).
+   */
+  #prepare(request: AxesRequest, credentials: Credentials | null): Prepared | Promise<Prepared> {
     const o = this.options
     const now = o.clock()
     if (!o.enabled || this.handler.kind === 'dummy') {
@@ -506,16 +513,33 @@ export class Axes {
       }
     }
     const whitelisted = this.#policy.isWhitelisted(request, credentials, rawIp)
-    if (whitelisted === true || (whitelisted !== false && (await whitelisted))) {
-      this.#log(
-        'info',
-        () => `AXES: Login from whitelisted client ${this.#clientString(client, request)}.`,
-      )
-      return {
-        kind: 'final',
-        decision: this.#decision('whitelisted', true, client, rule, 0, null, false),
-      }
+    if (whitelisted === false) return this.#prepareCount(request, credentials, client, rule, now)
+    if (whitelisted === true) return this.#whitelisted(request, client, rule)
+    return whitelisted.then((yes) =>
+      yes
+        ? this.#whitelisted(request, client, rule)
+        : this.#prepareCount(request, credentials, client, rule, now),
+    )
+  }
+
+  #whitelisted(request: AxesRequest, client: ClientIdentity, rule: LockoutRule): Prepared {
+    this.#log(
+      'info',
+      () => `AXES: Login from whitelisted client ${this.#clientString(client, request)}.`,
+    )
+    return {
+      kind: 'final',
+      decision: this.#decision('whitelisted', true, client, rule, 0, null, false),
     }
+  }
+
+  #prepareCount(
+    request: AxesRequest,
+    credentials: Credentials | null,
+    client: ClientIdentity,
+    rule: LockoutRule,
+    now: number,
+  ): Prepared {
     const parameters = this.#parameters(request, credentials)
     const buckets = bucketsFor(parameters, client)
     if (buckets.length === 0) {

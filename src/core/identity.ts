@@ -32,6 +32,8 @@ export const MASK = '********************'
  * the result is cut to `max` code points (as Python's `[:max]`, never splitting a character).
  */
 export function sanitizeText(value: string, max: number): string {
+  // The common case, already safe, costs two scans and no copy.
+  if (value.length <= max && !value.includes('\0') && value.isWellFormed()) return value
   // Look at no more than needed: a 1 MB header costs what 2 × max characters cost.
   let text = value.length > max * 2 ? value.slice(0, max * 2) : value
   text = text.toWellFormed()

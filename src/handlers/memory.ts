@@ -1,10 +1,10 @@
 /**
  * The memory handler: attempts kept in this process, bounded, without a timer per key.
  *
- * Layout: one `Map` from bucket key to a slot number, and the slot's state in typed-array columns
- * (failures, last failure, expiry, lock, places held). No object per bucket, no timer per bucket:
- * about 100 bytes per bucket with its key. Expired buckets are swept a few at a time on each write
- * and whenever room is needed.
+ * Layout: one `Map` from bucket key to a slot number, and the slot's state side by side in one
+ * Float64Array (failures, last failure, expiry, lock, places held and until when). No object per
+ * bucket, no timer per bucket: about 120 bytes per bucket with its key. Expired buckets are swept a
+ * few at a time whenever a bucket is created, and whenever room is needed.
  *
  * When `maxBuckets` is reached, room is made among the 256 oldest buckets (by creation): an expired
  * one first, else the oldest that is neither locked nor holding places. Locked buckets are never
@@ -78,6 +78,7 @@ function reserveResult(
     recorded,
   }
 }
+/** Buckets examined for expiry each time one is created. */
 const SWEEP_PER_WRITE = 2
 const EVICTION_SCAN = 256
 
@@ -116,6 +117,7 @@ class MemoryStore implements MemoryHandler {
   // Infinity for never, 0 for none).
   #data = new Float64Array(0)
   #sweep: IterableIterator<[string, number]> | null = null
+  #sweepOwed = 0
   // Reservations in flight: a ring indexed by sequence number, holding each one's number and
   // deadline (0 once settled). Tokens are `seq@deadline`. The ring doubles when it would overwrite
   // a reservation still in flight, so none is ever forgotten; no Map churns on the hot path.
@@ -140,7 +142,9 @@ class MemoryStore implements MemoryHandler {
 
   reserve(input: CountInput): Promise<ReserveResult> {
     try {
-      return Promise.resolve(this.#reserve(input))
+      const result = this.#reserve(input)
+      this.#paySweep(input.now)
+      return Promise.resolve(result)
     } catch (error) {
       return Promise.reject(error)
     }
@@ -148,7 +152,9 @@ class MemoryStore implements MemoryHandler {
 
   settle(input: SettleInput): Promise<CountResult> {
     try {
-      return Promise.resolve(this.#settle(input))
+      const result = this.#settle(input)
+      this.#paySweep(input.now)
+      return Promise.resolve(result)
     } catch (error) {
       return Promise.reject(error)
     }
@@ -159,7 +165,7 @@ class MemoryStore implements MemoryHandler {
       const slots = this.#ensure(input.buckets, this.#lookup(input.buckets), input.now)
       this.#writeFailures(slots, input)
       const state = this.#stateOf(slots, input)
-      this.#sweepSome(input.now)
+      this.#paySweep(input.now)
       return Promise.resolve(state)
     } catch (error) {
       return Promise.reject(error)
@@ -278,7 +284,6 @@ class MemoryStore implements MemoryHandler {
     const at = seq & (this.#ringSeq.length - 1)
     this.#ringSeq[at] = seq
     this.#ringUntil[at] = until
-    this.#sweepSome(now)
     const token = `${seq}@${until}`
     return reserveResult(state, 'reserved', token, false)
   }
@@ -375,6 +380,9 @@ class MemoryStore implements MemoryHandler {
     let missing = 0
     for (const slot of looked) if (slot < 0) missing++
     if (missing === 0) return looked as number[]
+    // The store grows only here: owe a sweep of a few expired buckets for each one created, paid
+    // once the operation has written its buckets (a fresh, unwritten slot would look expired).
+    this.#sweepOwed += missing * SWEEP_PER_WRITE
     const slots = looked.slice()
     while (this.#index.size + missing > this.#max) this.#makeRoom(now, buckets)
     for (let i = 0; i < slots.length; i++) {
@@ -444,8 +452,15 @@ class MemoryStore implements MemoryHandler {
     )
   }
 
-  #sweepSome(now: number): void {
-    for (let i = 0; i < SWEEP_PER_WRITE; i++) {
+  #paySweep(now: number): void {
+    if (this.#sweepOwed === 0) return
+    const count = this.#sweepOwed
+    this.#sweepOwed = 0
+    this.#sweepSome(now, count)
+  }
+
+  #sweepSome(now: number, count: number): void {
+    for (let i = 0; i < count; i++) {
       this.#sweep ??= this.#index.entries()
       const step = this.#sweep.next()
       if (step.done) {
