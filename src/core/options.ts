@@ -3,7 +3,7 @@
  * node-axes extensions, and the validation that `createAxes` runs.
  */
 
-import type { AxesHandler } from '../handlers/contract.js'
+import { type AxesHandler, HANDLER_METHODS } from '../handlers/contract.js'
 import { type LockoutParameterItem, lockoutParameterProblems } from './buckets.js'
 import { type DurationInput, parseDuration } from './durations.js'
 import { AxesConfigError, type OptionIssue } from './errors.js'
@@ -590,19 +590,7 @@ function handlerCheck(v: unknown): string | null {
   }
   if (typeof v === 'object' && v !== null) {
     const h = v as Record<string, unknown>
-    const needed = [
-      'getFailures',
-      'reserve',
-      'settle',
-      'recordFailure',
-      'loggedIn',
-      'loggedOut',
-      'resetBuckets',
-      'resetAttempts',
-      'resetLogs',
-      'resetFailureLogs',
-    ]
-    const missing = needed.filter((m) => typeof h[m] !== 'function')
+    const missing = HANDLER_METHODS.filter((m) => typeof h[m] !== 'function')
     return missing.length === 0
       ? null
       : `is not a handler: it lacks ${missing.join(', ')} (see node-axes' AxesHandler)`

@@ -279,3 +279,17 @@ export interface AxesHandler {
   /** Releases connections, timers and files. */
   close?(): Promise<void>
 }
+
+/** The methods every handler must have (the optional ones, `attach`, `listAttempts`, `close`, aside). */
+export const HANDLER_METHODS = [
+  'getFailures',
+  'reserve',
+  'settle',
+  'recordFailure',
+  'loggedIn',
+  'loggedOut',
+  'resetBuckets',
+  'resetAttempts',
+  'resetLogs',
+  'resetFailureLogs',
+] as const satisfies readonly (keyof AxesHandler)[]

@@ -11,7 +11,6 @@
 
 import { describe, expect, it } from 'vitest'
 import {
-  type AxesLogger,
   type AxesOptions,
   type AxesRequest,
   type Credentials,
@@ -19,6 +18,7 @@ import {
   type LockoutDecision,
   type LockoutParameterItem,
 } from '../../src/index.js'
+import { recordingLogger } from '../support/recording-logger.js'
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
 const IP_1 = '10.1.1.1'
@@ -58,17 +58,6 @@ function credentialsOf(spec: LoginSpec): Credentials {
   const credentials: Record<string, unknown> = { password: spec.password ?? WRONG_PASSWORD }
   if (spec.username !== undefined) credentials.username = spec.username
   return credentials
-}
-
-function recordingLogger() {
-  const lines: { level: string; message: string }[] = []
-  const logger: AxesLogger = {
-    debug: (message) => lines.push({ level: 'debug', message }),
-    info: (message) => lines.push({ level: 'info', message }),
-    warn: (message) => lines.push({ level: 'warn', message }),
-    error: (message) => lines.push({ level: 'error', message }),
-  }
-  return { logger, lines }
 }
 
 /** An instance with a settable clock and a verifier that counts its calls. */

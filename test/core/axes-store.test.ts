@@ -15,6 +15,7 @@ import {
   AxesStoreError,
   type Credentials,
   createAxes,
+  HANDLER_METHODS,
   memoryHandler,
   type StoreErrorEvent,
 } from '../../src/index.js'
@@ -23,18 +24,7 @@ const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
 const STORE_ERROR_MESSAGE =
   'Login is temporarily unavailable: attempts cannot be checked right now. Please try again shortly.'
 
-const METHODS = [
-  'getFailures',
-  'reserve',
-  'settle',
-  'recordFailure',
-  'loggedIn',
-  'loggedOut',
-  'resetBuckets',
-  'resetAttempts',
-  'resetLogs',
-  'resetFailureLogs',
-] as const
+const METHODS = HANDLER_METHODS
 
 /** A handler whose every method rejects (or, with `sync`, throws before returning a promise). */
 function failingHandler(cause: Error, sync = false): AxesHandler {

@@ -7,7 +7,6 @@ import { staticChecks } from '../../src/core/checks.js'
 import { resolveOptions } from '../../src/core/options.js'
 import {
   type AxesHandler,
-  type AxesLogger,
   type AxesOptions,
   type AxesRequest,
   CHECKS,
@@ -19,17 +18,7 @@ import {
   testHandler,
   VERSION,
 } from '../../src/index.js'
-
-function recordingLogger() {
-  const lines: { level: string; message: string }[] = []
-  const logger: AxesLogger = {
-    debug: (message) => lines.push({ level: 'debug', message }),
-    info: (message) => lines.push({ level: 'info', message }),
-    warn: (message) => lines.push({ level: 'warn', message }),
-    error: (message) => lines.push({ level: 'error', message }),
-  }
-  return { lines, logger }
-}
+import { recordingLogger } from '../support/recording-logger.js'
 
 function ids(options: AxesOptions = {}) {
   return createAxes({ logger: false, ...options })

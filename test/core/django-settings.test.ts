@@ -6,24 +6,13 @@ import { describe, expect, it, vi } from 'vitest'
 import { DJANGO_SETTINGS } from '../../src/core/django-settings.js'
 import {
   AxesConfigError,
-  type AxesLogger,
   type AxesOptions,
   createAxes,
   fromDjangoSettings,
 } from '../../src/index.js'
+import { recordingLogger } from '../support/recording-logger.js'
 
 const HOUR = 3_600_000
-
-function recordingLogger() {
-  const lines: { level: string; message: string }[] = []
-  const logger: AxesLogger = {
-    debug: (message) => lines.push({ level: 'debug', message }),
-    info: (message) => lines.push({ level: 'info', message }),
-    warn: (message) => lines.push({ level: 'warn', message }),
-    error: (message) => lines.push({ level: 'error', message }),
-  }
-  return { lines, logger }
-}
 
 function djangoError(settings: Record<string, unknown>): AxesConfigError {
   try {
