@@ -3,6 +3,7 @@ import { defineConfig } from 'tsup'
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    'database/index': 'src/handlers/database/index.ts',
     'testing/index': 'src/testing/index.ts',
   },
   format: ['esm', 'cjs'],
@@ -12,6 +13,6 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   treeshake: true,
-  // vitest is a peer of node-axes/testing only; never bundle it.
-  external: ['vitest'],
+  // Drivers and vitest are the application's (or optional peers); never bundle them.
+  external: ['vitest', 'better-sqlite3', 'pg', 'mysql2', 'kysely'],
 })

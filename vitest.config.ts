@@ -5,6 +5,9 @@ export default defineConfig({
   resolve: {
     // Examples and docs import the package by name; tests run them against the source.
     alias: {
+      'node-axes/database': fileURLToPath(
+        new URL('./src/handlers/database/index.ts', import.meta.url),
+      ),
       'node-axes/testing': fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
       'node-axes': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
     },

@@ -1,0 +1,443 @@
+/**
+ * The database handler's logic on django-axes' tables, for any `SqlDriver`.
+ *
+ * Counting is django-axes': one `axes_accessattempt` row per (username, IP, user agent), and a
+ * bucket's failures are the sum of `failures_since_start` over the rows that match its fields and
+ * whose `attempt_time` is within the failure window (django-axes counts a row at exactly the
+ * window's edge too; node-axes, as all its handlers, from that instant on no longer); the largest
+ * bucket decides. Each operation
+ * runs in one transaction serialised on the client's buckets, so concurrent requests in any number
+ * of processes see and change the counts one at a time. Attempts in flight are rows of
+ * `axes_reservation` (a table Django ignores), one per bucket, until settled or expired.
+ */
+
+import { parseIp } from '../../core/ip.js'
+import type {
+  AttemptRecord,
+  AttemptSnapshot,
+  AxesHandler,
+  Bucket,
+  CountInput,
+  CountResult,
+  HandlerSettings,
+  LoginRecord,
+  LogoutRecord,
+  ReserveResult,
+  ResetFilter,
+  SettleInput,
+} from '../contract.js'
+import {
+  activeLockUntil,
+  attemptsLeft,
+  failureWindowMs,
+  laterLift,
+  lockDurationMs,
+} from '../rule.js'
+import { datetimeMs, datetimeMsSql, datetimeParam } from './datetime.js'
+import { lockHash, type SqlDriver, type SqlSession } from './driver.js'
+
+/** How much of the masked request data one row keeps (django-axes lets it grow without end). */
+export const REQUEST_DATA_CAP = 8192
+
+const SEPARATOR = '\n---------\n'
+
+/** Options of the SQL handler. */
+export interface SqlHandlerOptions {
+  /** Runs before the first operation (connecting, migrating). */
+  ready?: () => Promise<void>
+}
+
+let tokenSeq = 0
+
+/** Builds the handler on a driver. */
+export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): AxesHandler {
+  const dialect = driver.dialect
+  const q = (name: string) => (dialect === 'mysql' ? `\`${name}\`` : `"${name}"`)
+  const dt = (ms: number) => datetimeParam(dialect, ms)
+  const T_ATTEMPT = q('axes_accessattempt')
+  const T_EXPIRATION = q('axes_accessattemptexpiration')
+  const T_LOG = q('axes_accesslog')
+  const T_FAILURE_LOG = q('axes_accessfailurelog')
+  const T_RESERVATION = q('axes_reservation')
+  let settings: HandlerSettings = {
+    disableAccessLog: false,
+    enableAccessFailureLog: false,
+    accessFailureLogPerUserLimit: 1000,
+    useAttemptExpiration: false,
+  }
+
+  let readiness: Promise<void> | null = null
+  const ready = () => {
+    if (!options.ready) return Promise.resolve()
+    readiness ??= options.ready().catch((error: unknown) => {
+      readiness = null
+      throw error
+    })
+    return readiness
+  }
+
+  /** `column = ?` or `column IS NULL` for each field of a bucket (or a row's identity). */
+  const where = (fields: Bucket['fields']): [string, unknown[]] => {
+    const parts: string[] = []
+    const params: unknown[] = []
+    for (const [name, value] of Object.entries(fields)) {
+      if (value === null || value === undefined) parts.push(`${q(name)} IS NULL`)
+      else {
+        parts.push(`${q(name)} = ?`)
+        params.push(value)
+      }
+    }
+    return [parts.join(' AND ') || '1 = 1', params]
+  }
+
+  const bucketHash = (bucket: Bucket) => lockHash(bucket.key)
+
+  /** A bucket's failures within the window and its last failure (ms). */
+  const bucketState = async (s: SqlSession, bucket: Bucket, input: CountInput) => {
+    const [cond, params] = where(bucket.fields)
+    const window = failureWindowMs(input.rule)
+    const sql = `SELECT COALESCE(SUM(${q('failures_since_start')}), 0) AS failures, ${datetimeMsSql(
+      dialect,
+      `MAX(${q('attempt_time')})`,
+    )} AS last FROM ${T_ATTEMPT} WHERE ${cond}${window === null ? '' : ` AND ${q('attempt_time')} > ?`}`
+    const rows = await s.all(sql, window === null ? params : [...params, dt(input.now - window)])
+    return { failures: Number(rows[0]?.failures ?? 0), last: datetimeMs(rows[0]?.last) ?? 0 }
+  }
+
+  const stateOf = async (s: SqlSession, input: CountInput): Promise<CountResult> => {
+    let failures = 0
+    let lockedUntil: number | null = null
+    for (const bucket of input.buckets) {
+      const state = await bucketState(s, bucket, input)
+      if (state.failures > failures) failures = state.failures
+      lockedUntil = laterLift(
+        lockedUntil,
+        activeLockUntil(input.rule, state.failures, state.last, input.now),
+      )
+    }
+    return { failures, lockedUntil }
+  }
+
+  const heldPlaces = async (s: SqlSession, bucket: Bucket, now: number) => {
+    const rows = await s.all(
+      `SELECT COUNT(*) AS held FROM ${T_RESERVATION} WHERE ${q('bucket')} = ? AND ${q('expires_at')} > ?`,
+      [bucketHash(bucket), now],
+    )
+    return Number(rows[0]?.held ?? 0)
+  }
+
+  const capData = (previous: string, next: string) => {
+    const joined = previous ? `${previous}${SEPARATOR}${next}` : next
+    return joined.length > REQUEST_DATA_CAP
+      ? joined.slice(joined.length - REQUEST_DATA_CAP)
+      : joined
+  }
+
+  /** Records one failure on the attempt's row (created if absent), django-axes' way. */
+  const writeFailure = async (s: SqlSession, input: CountInput): Promise<void> => {
+    const a: AttemptRecord = input.attempt
+    const now = input.now
+    const identity = { username: a.username, ip_address: a.ipAddress, user_agent: a.userAgent }
+    const [cond, params] = where(identity)
+    const lock = dialect === 'sqlite' ? '' : ' FOR UPDATE'
+    const rows = await s.all(
+      `SELECT ${q('id')} AS id, ${q('failures_since_start')} AS failures, ${datetimeMsSql(
+        dialect,
+        q('attempt_time'),
+      )} AS last, ${q('get_data')} AS get_data, ${q('post_data')} AS post_data FROM ${T_ATTEMPT} WHERE ${cond} ORDER BY ${q('id')} LIMIT 1${lock}`,
+      params,
+    )
+    const row = rows[0]
+    const window = failureWindowMs(input.rule)
+    let id: unknown
+    if (row) {
+      const last = datetimeMs(row.last) ?? 0
+      const expired = window !== null && last <= now - window
+      await s.run(
+        `UPDATE ${T_ATTEMPT} SET ${q('failures_since_start')} = ?, ${q('attempt_time')} = ?, ${q('http_accept')} = ?, ${q('path_info')} = ?, ${q('get_data')} = ?, ${q('post_data')} = ? WHERE ${q('id')} = ?`,
+        [
+          expired ? 1 : Number(row.failures) + 1,
+          dt(now),
+          a.httpAccept,
+          a.pathInfo,
+          expired ? a.getData : capData(String(row.get_data ?? ''), a.getData),
+          expired ? a.postData : capData(String(row.post_data ?? ''), a.postData),
+          row.id,
+        ],
+      )
+      id = row.id
+    } else {
+      const insert = `INSERT INTO ${T_ATTEMPT} (${q('user_agent')}, ${q('ip_address')}, ${q('username')}, ${q('http_accept')}, ${q('path_info')}, ${q('attempt_time')}, ${q('get_data')}, ${q('post_data')}, ${q('failures_since_start')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)`
+      const values = [
+        a.userAgent,
+        a.ipAddress,
+        a.username,
+        a.httpAccept,
+        a.pathInfo,
+        dt(now),
+        a.getData,
+        a.postData,
+      ]
+      if (dialect === 'postgres') {
+        const inserted = await s.all(`${insert} RETURNING ${q('id')} AS id`, values)
+        id = inserted[0]?.id
+      } else {
+        await s.run(insert, values)
+        const last = await s.all(
+          dialect === 'sqlite'
+            ? 'SELECT last_insert_rowid() AS id'
+            : 'SELECT LAST_INSERT_ID() AS id',
+        )
+        id = last[0]?.id
+      }
+    }
+    if (settings.useAttemptExpiration && input.rule.cooloffMs !== null) {
+      const expiresAt = now + (lockDurationMs(input.rule, input.rule.failureLimit) ?? 0)
+      const existing = await s.all(
+        `SELECT ${datetimeMsSql(dialect, q('expires_at'))} AS at FROM ${T_EXPIRATION} WHERE ${q('access_attempt_id')} = ?`,
+        [id],
+      )
+      if (existing.length === 0) {
+        await s.run(
+          `INSERT INTO ${T_EXPIRATION} (${q('access_attempt_id')}, ${q('expires_at')}) VALUES (?, ?)`,
+          [id, dt(expiresAt)],
+        )
+      } else if ((datetimeMs(existing[0]?.at) ?? 0) < expiresAt) {
+        await s.run(
+          `UPDATE ${T_EXPIRATION} SET ${q('expires_at')} = ? WHERE ${q('access_attempt_id')} = ?`,
+          [dt(expiresAt), id],
+        )
+      }
+    }
+  }
+
+  const writeFailureLog = async (s: SqlSession, input: CountInput, lockedOut: boolean) => {
+    if (!settings.enableAccessFailureLog) return
+    const a = input.attempt
+    await s.run(
+      `INSERT INTO ${T_FAILURE_LOG} (${q('user_agent')}, ${q('ip_address')}, ${q('username')}, ${q('http_accept')}, ${q('path_info')}, ${q('attempt_time')}, ${q('locked_out')}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [a.userAgent, a.ipAddress, a.username, a.httpAccept, a.pathInfo, dt(input.now), lockedOut],
+    )
+    // Keep the newest rows per username: one statement deletes every older one.
+    const [cond, params] = where({ username: a.username })
+    await s.run(
+      `DELETE FROM ${T_FAILURE_LOG} WHERE ${cond} AND ${q('id')} NOT IN (SELECT ${q('id')} FROM (SELECT ${q('id')} FROM ${T_FAILURE_LOG} WHERE ${cond} ORDER BY ${q('attempt_time')} DESC, ${q('id')} DESC LIMIT ?) AS keep)`,
+      [...params, ...params, settings.accessFailureLogPerUserLimit],
+    )
+  }
+
+  /** Deletes this client's expired rows: a scoped, indexed statement per bucket. */
+  const sweepClient = async (s: SqlSession, input: CountInput) => {
+    const window = failureWindowMs(input.rule)
+    if (window === null) return
+    for (const bucket of input.buckets) {
+      const [cond, params] = where(bucket.fields)
+      const threshold = dt(input.now - window)
+      await s.run(
+        `DELETE FROM ${T_EXPIRATION} WHERE ${q('access_attempt_id')} IN (SELECT ${q('id')} FROM (SELECT ${q('id')} FROM ${T_ATTEMPT} WHERE ${cond} AND ${q('attempt_time')} <= ?) AS old)`,
+        [...params, threshold],
+      )
+      await s.run(`DELETE FROM ${T_ATTEMPT} WHERE ${cond} AND ${q('attempt_time')} <= ?`, [
+        ...params,
+        threshold,
+      ])
+    }
+  }
+
+  const recordFailure = async (s: SqlSession, input: CountInput): Promise<CountResult> => {
+    await sweepClient(s, input)
+    await writeFailure(s, input)
+    const state = await stateOf(s, input)
+    await writeFailureLog(s, input, state.lockedUntil !== null)
+    return state
+  }
+
+  const locks = (input: CountInput) => input.buckets.map((b) => b.key)
+
+  const run = async <T>(input: CountInput, fn: (s: SqlSession) => Promise<T>): Promise<T> => {
+    await ready()
+    return driver.transaction(locks(input), fn)
+  }
+
+  /** Deletes attempt rows (and their expiration rows first: Django cascades in Python). */
+  const deleteAttempts = async (s: SqlSession, cond: string, params: unknown[]) => {
+    await s.run(
+      `DELETE FROM ${T_EXPIRATION} WHERE ${q('access_attempt_id')} IN (SELECT ${q('id')} FROM (SELECT ${q('id')} FROM ${T_ATTEMPT} WHERE ${cond}) AS gone)`,
+      params,
+    )
+    return s.run(`DELETE FROM ${T_ATTEMPT} WHERE ${cond}`, params)
+  }
+
+  return {
+    name: 'database',
+    shared: true,
+    kind: 'database',
+
+    attach(next: HandlerSettings) {
+      settings = next
+    },
+
+    async getFailures(input) {
+      await ready()
+      return stateOf(driver.session, input)
+    },
+
+    reserve(input) {
+      return run(input, async (s): Promise<ReserveResult> => {
+        const { rule, now } = input
+        const state = await stateOf(s, input)
+        if (state.lockedUntil !== null) {
+          if (!rule.recordLockedAttempts) {
+            return { ...state, outcome: 'locked', reservation: null, recorded: false }
+          }
+          const after = await recordFailure(s, input)
+          return { ...after, outcome: 'locked', reservation: null, recorded: true }
+        }
+        if (rule.lockOutAtFailure) {
+          for (const bucket of input.buckets) {
+            const { failures } = await bucketState(s, bucket, input)
+            if ((await heldPlaces(s, bucket, now)) >= attemptsLeft(rule, failures)) {
+              return { ...state, outcome: 'busy', reservation: null, recorded: false }
+            }
+          }
+        }
+        const until = now + rule.reservationTtlMs
+        const token = `${process.pid}.${Date.now()}.${++tokenSeq}.${Math.random().toString(36).slice(2, 10)}@${until}`
+        for (const bucket of input.buckets) {
+          await s.run(
+            `INSERT INTO ${T_RESERVATION} (${q('bucket')}, ${q('token')}, ${q('expires_at')}) VALUES (?, ?, ?)`,
+            [bucketHash(bucket), token, until],
+          )
+        }
+        // Expired reservations of these buckets go now; the rest with their buckets' next visit.
+        for (const bucket of input.buckets) {
+          await s.run(
+            `DELETE FROM ${T_RESERVATION} WHERE ${q('bucket')} = ? AND ${q('expires_at')} <= ?`,
+            [bucketHash(bucket), now],
+          )
+        }
+        return { ...state, outcome: 'reserved', reservation: token, recorded: false }
+      })
+    },
+
+    settle(input: SettleInput) {
+      return run(input, async (s) => {
+        const released = await s.run(`DELETE FROM ${T_RESERVATION} WHERE ${q('token')} = ?`, [
+          input.reservation,
+        ])
+        if (input.outcome !== 'failure') return stateOf(s, input)
+        if (released === 0) {
+          // Settled already (nothing to do), or expired and swept, when the wrong password must
+          // still count.
+          const deadline = Number(input.reservation.slice(input.reservation.lastIndexOf('@') + 1))
+          if (!(deadline <= input.now)) return stateOf(s, input)
+        }
+        return recordFailure(s, input)
+      })
+    },
+
+    recordFailure(input) {
+      return run(input, (s) => recordFailure(s, input))
+    },
+
+    async loggedIn(record: LoginRecord) {
+      if (settings.disableAccessLog) return
+      await ready()
+      await driver.session.run(
+        `INSERT INTO ${T_LOG} (${q('user_agent')}, ${q('ip_address')}, ${q('username')}, ${q('http_accept')}, ${q('path_info')}, ${q('attempt_time')}, ${q('logout_time')}, ${q('session_hash')}) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)`,
+        [
+          record.userAgent,
+          record.ipAddress,
+          record.username,
+          record.httpAccept,
+          record.pathInfo,
+          dt(record.attemptTime.getTime()),
+          record.sessionHash,
+        ],
+      )
+    },
+
+    async loggedOut(record: LogoutRecord) {
+      if (settings.disableAccessLog || record.username === null) return
+      await ready()
+      await driver.session.run(
+        `UPDATE ${T_LOG} SET ${q('logout_time')} = ? WHERE ${q('username')} = ? AND ${q('logout_time')} IS NULL AND ${q('session_hash')} = ?`,
+        [dt(record.logoutTime.getTime()), record.username, record.sessionHash],
+      )
+    },
+
+    async resetBuckets(buckets) {
+      await ready()
+      return driver.transaction(
+        buckets.map((b) => b.key),
+        async (s) => {
+          let removed = 0
+          for (const bucket of buckets) {
+            const [cond, params] = where(bucket.fields)
+            removed += await deleteAttempts(s, cond, params)
+          }
+          return removed
+        },
+      )
+    },
+
+    async resetAttempts(filter: ResetFilter) {
+      await ready()
+      const ip = filter.ipAddress ?? null
+      const username = filter.username ?? null
+      // An IP that is not one cannot match a stored address (and PostgreSQL's inet would refuse it).
+      const ipValid = ip === null || parseIp(ip) !== null
+      const parts: string[] = []
+      const params: unknown[] = []
+      if (ip !== null && ipValid) {
+        parts.push(`${q('ip_address')} = ?`)
+        params.push(ip)
+      }
+      if (username !== null) {
+        parts.push(`${q('username')} = ?`)
+        params.push(username)
+      }
+      if (ip !== null && !ipValid && (username === null || !filter.ipOrUsername)) return 0
+      const cond = parts.length === 0 ? '1 = 1' : parts.join(filter.ipOrUsername ? ' OR ' : ' AND ')
+      return driver.transaction([], (s) => deleteAttempts(s, `(${cond})`, params))
+    },
+
+    async resetLogs({ ageDays }) {
+      await ready()
+      if (ageDays === null || ageDays === undefined) {
+        return driver.session.run(`DELETE FROM ${T_LOG}`)
+      }
+      return driver.session.run(`DELETE FROM ${T_LOG} WHERE ${q('attempt_time')} <= ?`, [
+        dt(Date.now() - ageDays * 86_400_000),
+      ])
+    },
+
+    async resetFailureLogs({ ageDays }) {
+      await ready()
+      if (ageDays === null || ageDays === undefined) {
+        return driver.session.run(`DELETE FROM ${T_FAILURE_LOG}`)
+      }
+      return driver.session.run(`DELETE FROM ${T_FAILURE_LOG} WHERE ${q('attempt_time')} <= ?`, [
+        dt(Date.now() - ageDays * 86_400_000),
+      ])
+    },
+
+    async listAttempts({ limit }): Promise<AttemptSnapshot[]> {
+      await ready()
+      const rows = await driver.session.all(
+        `SELECT ${q('ip_address')} AS ip, ${q('username')} AS username, ${q('user_agent')} AS ua, ${q('failures_since_start')} AS failures, ${datetimeMsSql(dialect, q('attempt_time'))} AS at FROM ${T_ATTEMPT} ORDER BY ${q('attempt_time')} DESC, ${q('id')} DESC LIMIT ?`,
+        [limit ?? 1000],
+      )
+      return rows.map((row) => ({
+        ipAddress: row.ip === null || row.ip === undefined ? null : String(row.ip),
+        username: row.username === null || row.username === undefined ? null : String(row.username),
+        userAgent: row.ua === null || row.ua === undefined ? null : String(row.ua),
+        failures: Number(row.failures),
+        attemptTime: new Date(datetimeMs(row.at) ?? 0),
+        lockedUntil: null,
+      }))
+    },
+
+    close: () => driver.close(),
+  }
+}
