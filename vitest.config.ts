@@ -17,5 +17,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // PostgreSQL and MariaDB for the whole run, from Debian's packages or AXES_TEST_*_URL.
+    globalSetup: ['test/support/global-servers.ts'],
   },
 })

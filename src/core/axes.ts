@@ -11,6 +11,7 @@ import type {
   LockoutRule,
   SettleInput,
 } from '../handlers/contract.js'
+import { databaseHandler } from '../handlers/database/index.js'
 import { dummyHandler } from '../handlers/dummy.js'
 import { memoryHandler } from '../handlers/memory.js'
 import { attemptsLeft, lockDurationMs } from '../handlers/rule.js'
@@ -111,7 +112,7 @@ export class Axes {
   constructor(options: AxesOptions = {}) {
     this.options = resolveOptions(options)
     const o = this.options
-    this.handler = resolveHandler(o.handler)
+    this.handler = resolveHandler(o)
     this.handler.attach?.({
       disableAccessLog: o.disableAccessLog,
       enableAccessFailureLog: o.enableAccessFailureLog,
@@ -948,7 +949,10 @@ function settleInput(
   }
 }
 
-function resolveHandler(handler: ResolvedOptions['handler']): AxesHandler {
+function resolveHandler(options: ResolvedOptions): AxesHandler {
+  const handler = options.handler
+  // The embedded default: django-axes' tables in a SQLite file (drivers load on first use).
+  if (handler === 'database') return databaseHandler({ url: options.databaseUrl })
   if (handler === 'memory') return memoryHandler()
   if (handler === 'dummy') return dummyHandler()
   if (handler === 'test') return testHandler()

@@ -176,7 +176,6 @@ export function fromDjangoSettings(settings: DjangoSettings): AxesOptions {
           issues.push({ key: name, message: 'expects a dotted path to a handler class' })
           break
         }
-        if (HANDLERS[raw] === 'database') break
         if (HANDLERS[raw] !== undefined) options.handler = HANDLERS[raw]
         else unresolved.push(name)
         break

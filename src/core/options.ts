@@ -277,10 +277,18 @@ export interface AxesOptions {
    */
   enableRetryAfterHeader?: boolean
   /**
-   * Where attempts are kept (`AXES_HANDLER`): a handler object, or `'memory'`, `'dummy'`, `'test'`.
-   * @default 'memory'
+   * Where attempts are kept (`AXES_HANDLER`): a handler object, or `'database'` (django-axes'
+   * tables at `databaseUrl`, by default a SQLite file: persistence with no server), `'memory'`,
+   * `'dummy'`, `'test'`.
+   * @default 'database'
    */
-  handler?: AxesHandler | 'memory' | 'dummy' | 'test'
+  handler?: AxesHandler | 'database' | 'memory' | 'dummy' | 'test'
+  /**
+   * Where the default database handler keeps attempts (`handler: 'database'`, the default): a
+   * `sqlite:` file, or a `postgres:` or `mysql:` URL. The file is relative to the working directory.
+   * @default 'sqlite:axes.sqlite3'
+   */
+  databaseUrl?: string
   /**
    * Do not write access logs on login and logout (`AXES_DISABLE_ACCESS_LOG`).
    * @default false
@@ -438,7 +446,8 @@ export interface ResolvedOptions {
   permalockMessage: string
   allowedCorsOrigins: string
   enableRetryAfterHeader: boolean
-  handler: AxesHandler | 'memory' | 'dummy' | 'test'
+  handler: AxesHandler | 'database' | 'memory' | 'dummy' | 'test'
+  databaseUrl: string
   disableAccessLog: boolean
   enableAccessFailureLog: boolean
   accessFailureLogPerUserLimit: number
@@ -584,9 +593,9 @@ function loggerCheck(v: unknown): string | null {
 }
 
 function handlerCheck(v: unknown): string | null {
-  if (v === 'memory' || v === 'dummy' || v === 'test') return null
+  if (v === 'database' || v === 'memory' || v === 'dummy' || v === 'test') return null
   if (typeof v === 'string') {
-    return `expects a handler object or 'memory', 'dummy', 'test', got ${show(v)}`
+    return `expects a handler object or 'database', 'memory', 'dummy', 'test', got ${show(v)}`
   }
   if (typeof v === 'object' && v !== null) {
     const h = v as Record<string, unknown>
@@ -595,7 +604,7 @@ function handlerCheck(v: unknown): string | null {
       ? null
       : `is not a handler: it lacks ${missing.join(', ')} (see node-axes' AxesHandler)`
   }
-  return `expects a handler object or 'memory', 'dummy', 'test', got ${show(v)}`
+  return `expects a handler object or 'database', 'memory', 'dummy', 'test', got ${show(v)}`
 }
 
 /** What each option accepts. */
@@ -654,6 +663,10 @@ const CHECKS: Record<keyof AxesOptions, Check> = {
   },
   enableRetryAfterHeader: bool,
   handler: handlerCheck,
+  databaseUrl: (v) =>
+    typeof v === 'string' && /^(sqlite|file|postgres|postgresql|mysql|mariadb):/i.test(v)
+      ? null
+      : `expects a sqlite:, postgres: or mysql: URL, got ${show(v)}`,
   disableAccessLog: bool,
   enableAccessFailureLog: bool,
   accessFailureLogPerUserLimit: (v) =>
@@ -859,7 +872,8 @@ export function resolveOptions(options: AxesOptions = {}): ResolvedOptions {
     permalockMessage: o.permalockMessage ?? DEFAULT_PERMALOCK_MESSAGE,
     allowedCorsOrigins: o.allowedCorsOrigins ?? '*',
     enableRetryAfterHeader: o.enableRetryAfterHeader ?? false,
-    handler: o.handler ?? 'memory',
+    handler: o.handler ?? 'database',
+    databaseUrl: o.databaseUrl ?? 'sqlite:axes.sqlite3',
     disableAccessLog: o.disableAccessLog ?? false,
     enableAccessFailureLog: o.enableAccessFailureLog ?? false,
     accessFailureLogPerUserLimit: o.accessFailureLogPerUserLimit ?? 1000,

@@ -30,7 +30,11 @@ export interface Bucket {
    * `10.1.1.1` hits the IP bucket of 10.1.1.1).
    */
   readonly key: string
-  /** The fields and their values; a field absent here is not part of the bucket. */
+  /**
+   * The fields and their values; a field absent here is not part of the bucket. As the core gives
+   * them: `ip_address` is an IP in canonical text (or null), and no value holds a NUL or a lone
+   * surrogate.
+   */
   readonly fields: Readonly<Partial<Record<LockoutParameter, string | null>>>
 }
 

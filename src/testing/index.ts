@@ -241,10 +241,10 @@ export function describeHandlerConformance(options: ConformanceOptions): void {
       expect(victim).toEqual({ failures: 0, lockedUntil: null })
       const combo: LockoutParameterItem[] = [['username', 'ip_address']]
       await fail(
-        conformanceInput({ username: 'ab', ipAddress: '1.2.3.4' }, { parameters: combo, now: t0 }),
+        conformanceInput({ username: '10', ipAddress: '1.1.1.1' }, { parameters: combo, now: t0 }),
       )
       const other = await handler.getFailures(
-        conformanceInput({ username: 'a', ipAddress: 'b1.2.3.4' }, { parameters: combo, now: t0 }),
+        conformanceInput({ username: '', ipAddress: '101.1.1.1' }, { parameters: combo, now: t0 }),
       )
       expect(other.failures).toBe(0)
     })

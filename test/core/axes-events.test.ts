@@ -13,9 +13,9 @@ import {
   type AxesOptions,
   type AxesRequest,
   type Credentials,
-  createAxes,
   VERSION,
 } from '../../src/index.js'
+import { createAxes } from '../support/axes.js'
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
 const MASK = '********************'

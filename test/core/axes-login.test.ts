@@ -10,14 +10,14 @@
  */
 
 import { describe, expect, it } from 'vitest'
-import {
-  type AxesOptions,
-  type AxesRequest,
-  type Credentials,
-  createAxes,
-  type LockoutDecision,
-  type LockoutParameterItem,
+import type {
+  AxesOptions,
+  AxesRequest,
+  Credentials,
+  LockoutDecision,
+  LockoutParameterItem,
 } from '../../src/index.js'
+import { createAxes } from '../support/axes.js'
 import { recordingLogger } from '../support/recording-logger.js'
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)

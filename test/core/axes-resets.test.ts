@@ -17,10 +17,10 @@ import {
   type AxesOptions,
   type AxesRequest,
   type Credentials,
-  createAxes,
   type LockoutParameterItem,
   testHandler,
 } from '../../src/index.js'
+import { createAxes } from '../support/axes.js'
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
 const VALID_USERNAME = 'axes-valid-username'

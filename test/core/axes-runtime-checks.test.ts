@@ -6,7 +6,8 @@
  */
 
 import { describe, expect, it } from 'vitest'
-import { type AxesLogger, type AxesOptions, type AxesRequest, createAxes } from '../../src/index.js'
+import type { AxesLogger, AxesOptions, AxesRequest } from '../../src/index.js'
+import { createAxes } from '../support/axes.js'
 
 const RUNTIME = ['axes.W002', 'axes.W003', 'axes.W009', 'axes.W012']
 

@@ -14,11 +14,11 @@ import {
   type AxesRequest,
   AxesStoreError,
   type Credentials,
-  createAxes,
   HANDLER_METHODS,
   memoryHandler,
   type StoreErrorEvent,
 } from '../../src/index.js'
+import { createAxes } from '../support/axes.js'
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
 const STORE_ERROR_MESSAGE =

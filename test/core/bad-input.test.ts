@@ -11,10 +11,10 @@ import {
   type AxesOptions,
   type AxesRequest,
   type ClientIdentity,
-  createAxes,
   type LockoutDecision,
   testHandler,
 } from '../../src/index.js'
+import { createAxes } from '../support/axes.js'
 
 const MB = 1024 * 1024
 const RUNS = 10_000

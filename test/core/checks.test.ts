@@ -10,7 +10,6 @@ import {
   type AxesOptions,
   type AxesRequest,
   CHECKS,
-  createAxes,
   describeMode,
   dummyHandler,
   fromDjangoSettings,
@@ -18,6 +17,7 @@ import {
   testHandler,
   VERSION,
 } from '../../src/index.js'
+import { createAxes } from '../support/axes.js'
 import { recordingLogger } from '../support/recording-logger.js'
 
 function ids(options: AxesOptions = {}) {

@@ -4,12 +4,8 @@
  */
 import { describe, expect, it, vi } from 'vitest'
 import { DJANGO_SETTINGS } from '../../src/core/django-settings.js'
-import {
-  AxesConfigError,
-  type AxesOptions,
-  createAxes,
-  fromDjangoSettings,
-} from '../../src/index.js'
+import { AxesConfigError, type AxesOptions, fromDjangoSettings } from '../../src/index.js'
+import { createAxes } from '../support/axes.js'
 import { recordingLogger } from '../support/recording-logger.js'
 
 const HOUR = 3_600_000
@@ -322,10 +318,10 @@ describe('AXES_HANDLER', () => {
     expect(w005({ AXES_HANDLER: path })).toBeUndefined()
   })
 
-  it('the database handler (Django default) leaves the handler to be passed in', () => {
+  it('the database handler (Django default) is the database handler', () => {
     expect(
       fromDjangoSettings({ AXES_HANDLER: 'axes.handlers.database.AxesDatabaseHandler' }),
-    ).toEqual({})
+    ).toEqual({ handler: 'database' })
   })
 
   it.each([

@@ -9,9 +9,9 @@ import {
   type AxesError,
   type AxesHandler,
   type AxesRequest,
-  createAxes,
   memoryHandler,
 } from '../../src/index.js'
+import { createAxes } from '../support/axes.js'
 
 const request = (username: string, ip = '10.0.0.1'): AxesRequest => ({
   method: 'POST',

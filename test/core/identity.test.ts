@@ -14,9 +14,9 @@ import {
   AxesCallableError,
   type AxesOptions,
   type AxesRequest,
-  createAxes,
   testHandler,
 } from '../../src/index.js'
+import { createAxes } from '../support/axes.js'
 
 function resolver(options: AxesOptions = {}) {
   return new IdentityResolver(resolveOptions({ logger: false, ...options }))

@@ -12,12 +12,12 @@ import {
   type AxesHandler,
   type AxesOptions,
   type AxesRequest,
-  createAxes,
   DEFAULT_COOLOFF_MESSAGE,
   DEFAULT_PERMALOCK_MESSAGE,
   type LockoutDecision,
   quotePlus,
 } from '../../src/index.js'
+import { createAxes } from '../support/axes.js'
 
 const T0 = Date.UTC(2026, 0, 1)
 

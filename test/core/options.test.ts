@@ -6,11 +6,11 @@ import { describe, expect, it } from 'vitest'
 import {
   AxesConfigError,
   type AxesOptions,
-  createAxes,
   DEFAULT_COOLOFF_MESSAGE,
   DEFAULT_PERMALOCK_MESSAGE,
   OPTION_NAMES,
 } from '../../src/index.js'
+import { createAxes } from '../support/axes.js'
 
 const quiet = { logger: false } as const
 

@@ -6,12 +6,8 @@
 import { describe, expect, it } from 'vitest'
 import { resolveOptions } from '../../src/core/options.js'
 import { Policy } from '../../src/core/policy.js'
-import {
-  AxesCallableError,
-  type AxesOptions,
-  type AxesRequest,
-  createAxes,
-} from '../../src/index.js'
+import { AxesCallableError, type AxesOptions, type AxesRequest } from '../../src/index.js'
+import { createAxes } from '../support/axes.js'
 
 function policy(options: AxesOptions = {}) {
   return new Policy(resolveOptions({ logger: false, ...options }))

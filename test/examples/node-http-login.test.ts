@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
-import { createAxes } from 'node-axes'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLoginServer } from '../../examples/node-http-login.js'
+import { createAxes } from '../support/axes.js'
 
 // The README's quickest example, played over real HTTP.
 describe('examples/node-http-login', () => {

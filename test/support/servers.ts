@@ -65,6 +65,7 @@ export async function startPostgres(): Promise<TestServer | null> {
     }
   }
   const dir = await mkdtemp(path.join(tempBase(owner !== undefined), 'node-axes-pg-'))
+  const entry = track(dir)
   try {
     const data = path.join(dir, 'data')
     const pwfile = path.join(dir, 'password')
@@ -87,9 +88,9 @@ export async function startPostgres(): Promise<TestServer | null> {
         '--no-sync',
         '--no-instructions',
       ],
-      { cwd: dir, owner },
+      { cwd: dir, owner, entry },
     )
-    const { child, port, exited } = await launch({
+    const { child, port, exited } = await launch(entry, {
       name: 'PostgreSQL',
       command: path.join(bin, 'postgres'),
       args: (p) => [
@@ -115,13 +116,14 @@ export async function startPostgres(): Promise<TestServer | null> {
     })
     // SIGINT is PostgreSQL's fast shutdown; SIGTERM ("smart") would wait for every client to leave.
     return running(
+      entry,
       child,
       exited,
-      dir,
       'SIGINT',
       `postgres://axes:${PASSWORD}@127.0.0.1:${port}/postgres`,
     )
   } catch (error) {
+    untrack(entry)
     await rm(dir, { recursive: true, force: true, maxRetries: 5 })
     throw error
   }
@@ -144,6 +146,7 @@ export async function startMariadb(): Promise<TestServer | null> {
     )
   }
   const dir = await mkdtemp(path.join(tempBase(false), 'node-axes-mysql-'))
+  const entry = track(dir)
   try {
     const data = path.join(dir, 'data')
     const tmp = path.join(dir, 'tmp')
@@ -180,9 +183,9 @@ export async function startMariadb(): Promise<TestServer | null> {
         ...user,
         ...innodb,
       ],
-      { cwd: dir },
+      { cwd: dir, entry },
     )
-    const { child, port, exited } = await launch({
+    const { child, port, exited } = await launch(entry, {
       name: 'MariaDB',
       command: server,
       args: (p) => [
@@ -208,13 +211,14 @@ export async function startMariadb(): Promise<TestServer | null> {
       dir,
     })
     return running(
+      entry,
       child,
       exited,
-      dir,
       'SIGTERM',
       `mysql://root:${PASSWORD}@127.0.0.1:${port}/mysql`,
     )
   } catch (error) {
+    untrack(entry)
     await rm(dir, { recursive: true, force: true, maxRetries: 5 })
     throw error
   }
@@ -378,11 +382,15 @@ function clientBinary(kind: ServerKind): string | null {
 }
 
 function unavailable(name: string, why: string, envVar: string): null {
-  const message =
-    `${name} is not installed (${why}): the ${name} suites are skipped. ` +
-    `Install it with \`${INSTALL}\`, or point ${envVar} at a server.`
-  if (process.env.CI === 'true') throw new Error(`CI=true and ${message}`)
-  console.warn(`[node-axes tests] ${message}`)
+  const fix = `Install it with \`${INSTALL}\`, or point ${envVar} at a server.`
+  if (process.env.CI === 'true') {
+    throw new Error(
+      `${name} is not installed (${why}), and under CI=true that fails the run. ${fix}`,
+    )
+  }
+  console.warn(
+    `[node-axes tests] ${name} is not installed (${why}): the ${name} suites are skipped. ${fix}`,
+  )
   return null
 }
 
@@ -459,7 +467,7 @@ function execText(
 function run(
   command: string,
   args: string[],
-  options: { cwd: string; owner?: Owner | undefined },
+  options: { cwd: string; owner?: Owner | undefined; entry: Tracked },
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
@@ -468,6 +476,8 @@ function run(
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(options.owner ? { uid: options.owner.uid, gid: options.owner.gid } : {}),
     })
+    // Killed with the rest if this process goes away while it runs.
+    options.entry.child = child
     let output = ''
     child.stdout.on('data', (chunk) => {
       output += chunk
@@ -477,6 +487,7 @@ function run(
     })
     child.once('error', reject)
     child.once('close', (code, signal) => {
+      if (options.entry.child === child) options.entry.child = undefined
       if (code === 0) resolve()
       else {
         const status = signal ?? `exit code ${code}`
@@ -545,7 +556,7 @@ interface Launched {
   exited: Promise<void>
 }
 
-async function launch(options: Launch): Promise<Launched> {
+async function launch(entry: Tracked, options: Launch): Promise<Launched> {
   const logFile = path.join(options.dir, 'server.log')
   for (let attempt = 1; ; attempt++) {
     const port = await freePort()
@@ -573,7 +584,8 @@ async function launch(options: Launch): Promise<Launched> {
       if (child.exitCode !== null || child.signalCode !== null) resolve()
       else child.once('exit', () => resolve())
     })
-    track(child, options.dir)
+    entry.child = child
+    entry.watchdog = watchdog(child, options.dir)
 
     const deadline = Date.now() + READY_TIMEOUT_MS
     let failure: string | undefined
@@ -597,7 +609,8 @@ async function launch(options: Launch): Promise<Launched> {
     }
 
     if (!spawnError) await terminate(child, exited, 'SIGKILL')
-    untrack(child)
+    stopWatchdog(entry)
+    entry.child = undefined
     const log = logTail(logFile)
     if (attempt < PORT_ATTEMPTS && PORT_TAKEN.test(log)) continue
     throw new Error(
@@ -614,17 +627,29 @@ async function terminate(
   const done = () => child.exitCode !== null || child.signalCode !== null
   if (done()) return
   child.kill(signal)
-  const timeout = signal === 'SIGKILL' ? 5_000 : STOP_TIMEOUT_MS
-  await Promise.race([exited, sleep(timeout)])
+  await within(exited, signal === 'SIGKILL' ? 5_000 : STOP_TIMEOUT_MS)
   if (done() || signal === 'SIGKILL') return
   child.kill('SIGKILL')
-  await Promise.race([exited, sleep(5_000)])
+  await within(exited, 5_000)
+}
+
+/** Waits for `promise`, or `ms` at most, leaving no timer behind to hold the process open. */
+async function within(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms)
+    })
+    await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 function running(
+  entry: Tracked,
   child: ChildProcess,
   exited: Promise<void>,
-  dir: string,
   stopSignal: NodeJS.Signals,
   url: string,
 ): TestServer {
@@ -634,8 +659,8 @@ function running(
     stop() {
       stopping ??= (async () => {
         await terminate(child, exited, stopSignal)
-        untrack(child)
-        await rm(dir, { recursive: true, force: true, maxRetries: 5 })
+        untrack(entry)
+        await rm(entry.dir, { recursive: true, force: true, maxRetries: 5 })
       })()
       return stopping
     },
@@ -649,16 +674,17 @@ function external(url: string): TestServer {
 // ---------------------------------------------------------------------------------------------
 // Cleanup when the process goes away
 
+/** A server's directory from the moment it exists, and whatever is running in it. */
 interface Tracked {
-  child: ChildProcess
   dir: string
-  watchdog: ChildProcess | undefined
+  child?: ChildProcess | undefined
+  watchdog?: ChildProcess | undefined
 }
 
-const tracked = new Map<ChildProcess, Tracked>()
+const tracked = new Set<Tracked>()
 let hooked = false
 
-function track(child: ChildProcess, dir: string): void {
+function track(dir: string): Tracked {
   if (!hooked) {
     hooked = true
     process.once('exit', killAll)
@@ -672,20 +698,25 @@ function track(child: ChildProcess, dir: string): void {
       process.on(signal, onSignal)
     }
   }
-  tracked.set(child, { child, dir, watchdog: watchdog(child, dir) })
+  const entry: Tracked = { dir }
+  tracked.add(entry)
+  return entry
 }
 
-function untrack(child: ChildProcess): void {
-  const entry = tracked.get(child)
-  if (!entry) return
-  tracked.delete(child)
+function untrack(entry: Tracked): void {
+  tracked.delete(entry)
+  stopWatchdog(entry)
+}
+
+function stopWatchdog(entry: Tracked): void {
   if (entry.watchdog?.exitCode === null) entry.watchdog.kill()
+  entry.watchdog = undefined
 }
 
 /** Synchronous, for `exit` and signals: kill the servers and remove their directories. */
 function killAll(): void {
-  for (const { child, dir } of tracked.values()) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  for (const { child, dir } of tracked) {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
     try {
       rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 })
     } catch {}

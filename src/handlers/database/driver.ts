@@ -65,7 +65,7 @@ export function betterSqliteDriver(db: BetterSqliteDatabase): SqlDriver {
     return statement
   }
   const bind = (params: readonly unknown[]) =>
-    params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p))
+    params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : storable(p)))
   const session: SqlSession = {
     all: async (sql, params = []) => prepared(sql).all(...bind(params)) as SqlRow[],
     run: async (sql, params = []) => prepared(sql).run(...bind(params)).changes,
@@ -78,13 +78,13 @@ export function betterSqliteDriver(db: BetterSqliteDatabase): SqlDriver {
     session,
     transaction<T>(_locks: readonly string[], fn: (s: SqlSession) => Promise<T>): Promise<T> {
       const run = async () => {
-        db.exec('BEGIN IMMEDIATE')
+        prepared('BEGIN IMMEDIATE').run()
         try {
           const result = await fn(session)
-          db.exec('COMMIT')
+          prepared('COMMIT').run()
           return result
         } catch (error) {
-          if (db.inTransaction) db.exec('ROLLBACK')
+          if (db.inTransaction) prepared('ROLLBACK').run()
           throw error
         }
       }
@@ -99,6 +99,16 @@ export function betterSqliteDriver(db: BetterSqliteDatabase): SqlDriver {
       db.close()
     },
   }
+}
+
+/**
+ * A parameter as every dialect can store it: text with NUL written as U+FFFD (as the core
+ * sanitises identities; PostgreSQL refuses NUL in text), anything else as it is.
+ */
+export function storable(value: unknown): unknown {
+  return typeof value === 'string' && value.includes('\0')
+    ? value.replaceAll('\0', '\uFFFD')
+    : value
 }
 
 /** `?` placeholders as PostgreSQL's `$1, $2, …` (our SQL never has `?` inside a literal). */
@@ -120,12 +130,12 @@ export async function kyselyDriver(db: Kysely<unknown>, dialect: SqlDialect): Pr
   const sessionOf = (executor: KyselyExecutor): SqlSession => ({
     all: async (sql, params = []) => {
       const text = dialect === 'postgres' ? numbered(sql) : sql
-      const result = await executor.executeQuery(CompiledQuery.raw(text, [...params]))
+      const result = await executor.executeQuery(CompiledQuery.raw(text, params.map(storable)))
       return result.rows as SqlRow[]
     },
     run: async (sql, params = []) => {
       const text = dialect === 'postgres' ? numbered(sql) : sql
-      const result = await executor.executeQuery(CompiledQuery.raw(text, [...params]))
+      const result = await executor.executeQuery(CompiledQuery.raw(text, params.map(storable)))
       return Number(result.numAffectedRows ?? 0n)
     },
   })

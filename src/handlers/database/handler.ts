@@ -11,6 +11,7 @@
  * `axes_reservation` (a table Django ignores), one per bucket, until settled or expired.
  */
 
+import { AxesError } from '../../core/errors.js'
 import { parseIp } from '../../core/ip.js'
 import type {
   AttemptRecord,
@@ -92,23 +93,47 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
 
   const bucketHash = (bucket: Bucket) => lockHash(bucket.key)
 
-  /** A bucket's failures within the window and its last failure (ms). */
-  const bucketState = async (s: SqlSession, bucket: Bucket, input: CountInput) => {
-    const [cond, params] = where(bucket.fields)
+  /**
+   * Every bucket's failures within the window, last failure (ms) and places held, in one query
+   * (one round trip however many buckets): a UNION ALL of one aggregate per bucket.
+   */
+  const bucketStates = async (s: SqlSession, input: CountInput, withHeld: boolean) => {
     const window = failureWindowMs(input.rule)
-    const sql = `SELECT COALESCE(SUM(${q('failures_since_start')}), 0) AS failures, ${datetimeMsSql(
-      dialect,
-      `MAX(${q('attempt_time')})`,
-    )} AS last FROM ${T_ATTEMPT} WHERE ${cond}${window === null ? '' : ` AND ${q('attempt_time')} > ?`}`
-    const rows = await s.all(sql, window === null ? params : [...params, dt(input.now - window)])
-    return { failures: Number(rows[0]?.failures ?? 0), last: datetimeMs(rows[0]?.last) ?? 0 }
+    const parts: string[] = []
+    const params: unknown[] = []
+    input.buckets.forEach((bucket, index) => {
+      const [cond, condParams] = where(bucket.fields)
+      const held = withHeld
+        ? `(SELECT COUNT(*) FROM ${T_RESERVATION} WHERE ${q('bucket')} = ? AND ${q('expires_at')} > ?)`
+        : '0'
+      parts.push(
+        `SELECT ${index} AS b, COALESCE(SUM(${q('failures_since_start')}), 0) AS failures, ${datetimeMsSql(
+          dialect,
+          `MAX(${q('attempt_time')})`,
+        )} AS last, ${held} AS held FROM ${T_ATTEMPT} WHERE ${cond}${window === null ? '' : ` AND ${q('attempt_time')} > ?`}`,
+      )
+      if (withHeld) params.push(bucketHash(bucket), input.now)
+      params.push(...condParams)
+      if (window !== null) params.push(dt(input.now - window))
+    })
+    const rows = await s.all(parts.join(' UNION ALL '), params)
+    return rows
+      .map((row) => ({
+        index: Number(row.b),
+        failures: Number(row.failures ?? 0),
+        last: datetimeMs(row.last) ?? 0,
+        held: Number(row.held ?? 0),
+      }))
+      .sort((a, b) => a.index - b.index)
   }
 
-  const stateOf = async (s: SqlSession, input: CountInput): Promise<CountResult> => {
+  const combine = (
+    states: { failures: number; last: number }[],
+    input: CountInput,
+  ): CountResult => {
     let failures = 0
     let lockedUntil: number | null = null
-    for (const bucket of input.buckets) {
-      const state = await bucketState(s, bucket, input)
+    for (const state of states) {
       if (state.failures > failures) failures = state.failures
       lockedUntil = laterLift(
         lockedUntil,
@@ -118,96 +143,88 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
     return { failures, lockedUntil }
   }
 
-  const heldPlaces = async (s: SqlSession, bucket: Bucket, now: number) => {
-    const rows = await s.all(
-      `SELECT COUNT(*) AS held FROM ${T_RESERVATION} WHERE ${q('bucket')} = ? AND ${q('expires_at')} > ?`,
-      [bucketHash(bucket), now],
-    )
-    return Number(rows[0]?.held ?? 0)
-  }
+  const stateOf = async (s: SqlSession, input: CountInput): Promise<CountResult> =>
+    combine(await bucketStates(s, input, false), input)
 
-  const capData = (previous: string, next: string) => {
-    const joined = previous ? `${previous}${SEPARATOR}${next}` : next
-    return joined.length > REQUEST_DATA_CAP
-      ? joined.slice(joined.length - REQUEST_DATA_CAP)
-      : joined
-  }
+  /** The last `REQUEST_DATA_CAP` characters of a text expression. */
+  const lastChars = (expression: string) =>
+    dialect === 'sqlite'
+      ? `substr(${expression}, -${REQUEST_DATA_CAP})`
+      : `RIGHT(${expression}, ${REQUEST_DATA_CAP})`
+  const concat = (...parts: string[]) =>
+    dialect === 'mysql' ? `CONCAT(${parts.join(', ')})` : parts.join(' || ')
 
-  /** Records one failure on the attempt's row (created if absent), django-axes' way. */
+  /**
+   * Records one failure on the attempt's row, django-axes' way: one UPDATE (a row past the window
+   * starts again at 1 with fresh request data; otherwise + 1, the data appended and capped), or an
+   * INSERT where the (username, IP, user agent) has no row yet.
+   */
   const writeFailure = async (s: SqlSession, input: CountInput): Promise<void> => {
     const a: AttemptRecord = input.attempt
     const now = input.now
     const identity = { username: a.username, ip_address: a.ipAddress, user_agent: a.userAgent }
     const [cond, params] = where(identity)
-    const lock = dialect === 'sqlite' ? '' : ' FOR UPDATE'
-    const rows = await s.all(
-      `SELECT ${q('id')} AS id, ${q('failures_since_start')} AS failures, ${datetimeMsSql(
-        dialect,
-        q('attempt_time'),
-      )} AS last, ${q('get_data')} AS get_data, ${q('post_data')} AS post_data FROM ${T_ATTEMPT} WHERE ${cond} ORDER BY ${q('id')} LIMIT 1${lock}`,
-      params,
-    )
-    const row = rows[0]
     const window = failureWindowMs(input.rule)
-    let id: unknown
-    if (row) {
-      const last = datetimeMs(row.last) ?? 0
-      const expired = window !== null && last <= now - window
-      await s.run(
-        `UPDATE ${T_ATTEMPT} SET ${q('failures_since_start')} = ?, ${q('attempt_time')} = ?, ${q('http_accept')} = ?, ${q('path_info')} = ?, ${q('get_data')} = ?, ${q('post_data')} = ? WHERE ${q('id')} = ?`,
-        [
-          expired ? 1 : Number(row.failures) + 1,
-          dt(now),
-          a.httpAccept,
-          a.pathInfo,
-          expired ? a.getData : capData(String(row.get_data ?? ''), a.getData),
-          expired ? a.postData : capData(String(row.post_data ?? ''), a.postData),
-          row.id,
-        ],
-      )
-      id = row.id
-    } else {
-      const insert = `INSERT INTO ${T_ATTEMPT} (${q('user_agent')}, ${q('ip_address')}, ${q('username')}, ${q('http_accept')}, ${q('path_info')}, ${q('attempt_time')}, ${q('get_data')}, ${q('post_data')}, ${q('failures_since_start')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)`
-      const values = [
-        a.userAgent,
-        a.ipAddress,
-        a.username,
+    // A window of null never expires: compare with a time no row can have.
+    const stale = dt(window === null ? 0 : now - window)
+    const fresh = (column: string) =>
+      `CASE WHEN ${q('attempt_time')} <= ? THEN ? ELSE ${lastChars(
+        concat(q(column), '?', '?'),
+      )} END`
+    const updated = await s.run(
+      `UPDATE ${T_ATTEMPT} SET ${q('failures_since_start')} = CASE WHEN ${q('attempt_time')} <= ? THEN 1 ELSE ${q('failures_since_start')} + 1 END, ${q('get_data')} = ${fresh('get_data')}, ${q('post_data')} = ${fresh('post_data')}, ${q('attempt_time')} = ?, ${q('http_accept')} = ?, ${q('path_info')} = ? WHERE ${cond}`,
+      [
+        stale,
+        stale,
+        a.getData,
+        SEPARATOR,
+        a.getData,
+        stale,
+        a.postData,
+        SEPARATOR,
+        a.postData,
+        dt(now),
         a.httpAccept,
         a.pathInfo,
-        dt(now),
-        a.getData,
-        a.postData,
-      ]
-      if (dialect === 'postgres') {
-        const inserted = await s.all(`${insert} RETURNING ${q('id')} AS id`, values)
-        id = inserted[0]?.id
-      } else {
-        await s.run(insert, values)
-        const last = await s.all(
-          dialect === 'sqlite'
-            ? 'SELECT last_insert_rowid() AS id'
-            : 'SELECT LAST_INSERT_ID() AS id',
-        )
-        id = last[0]?.id
-      }
-    }
-    if (settings.useAttemptExpiration && input.rule.cooloffMs !== null) {
-      const expiresAt = now + (lockDurationMs(input.rule, input.rule.failureLimit) ?? 0)
-      const existing = await s.all(
-        `SELECT ${datetimeMsSql(dialect, q('expires_at'))} AS at FROM ${T_EXPIRATION} WHERE ${q('access_attempt_id')} = ?`,
-        [id],
+        ...params,
+      ],
+    )
+    if (updated === 0) {
+      await s.run(
+        `INSERT INTO ${T_ATTEMPT} (${q('user_agent')}, ${q('ip_address')}, ${q('username')}, ${q('http_accept')}, ${q('path_info')}, ${q('attempt_time')}, ${q('get_data')}, ${q('post_data')}, ${q('failures_since_start')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+        [
+          a.userAgent,
+          a.ipAddress,
+          a.username,
+          a.httpAccept,
+          a.pathInfo,
+          dt(now),
+          a.getData,
+          a.postData,
+        ],
       )
-      if (existing.length === 0) {
-        await s.run(
-          `INSERT INTO ${T_EXPIRATION} (${q('access_attempt_id')}, ${q('expires_at')}) VALUES (?, ?)`,
-          [id, dt(expiresAt)],
-        )
-      } else if ((datetimeMs(existing[0]?.at) ?? 0) < expiresAt) {
-        await s.run(
-          `UPDATE ${T_EXPIRATION} SET ${q('expires_at')} = ? WHERE ${q('access_attempt_id')} = ?`,
-          [dt(expiresAt), id],
-        )
-      }
+    }
+    if (!settings.useAttemptExpiration || input.rule.cooloffMs === null) return
+    const rows = await s.all(
+      `SELECT ${q('id')} AS id FROM ${T_ATTEMPT} WHERE ${cond} ORDER BY ${q('id')} LIMIT 1`,
+      params,
+    )
+    const id = rows[0]?.id
+    const expiresAt = now + (lockDurationMs(input.rule, input.rule.failureLimit) ?? 0)
+    const existing = await s.all(
+      `SELECT ${datetimeMsSql(dialect, q('expires_at'))} AS at FROM ${T_EXPIRATION} WHERE ${q('access_attempt_id')} = ?`,
+      [id],
+    )
+    if (existing.length === 0) {
+      await s.run(
+        `INSERT INTO ${T_EXPIRATION} (${q('access_attempt_id')}, ${q('expires_at')}) VALUES (?, ?)`,
+        [id, dt(expiresAt)],
+      )
+    } else if ((datetimeMs(existing[0]?.at) ?? 0) < expiresAt) {
+      await s.run(
+        `UPDATE ${T_EXPIRATION} SET ${q('expires_at')} = ? WHERE ${q('access_attempt_id')} = ?`,
+        [dt(expiresAt), id],
+      )
     }
   }
 
@@ -244,8 +261,10 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
     }
   }
 
+  let writes = 0
   const recordFailure = async (s: SqlSession, input: CountInput): Promise<CountResult> => {
-    await sweepClient(s, input)
+    // Expired rows never count; deleting them is housekeeping, done every 32nd write.
+    if (++writes % 32 === 0) await sweepClient(s, input)
     await writeFailure(s, input)
     const state = await stateOf(s, input)
     await writeFailureLog(s, input, state.lockedUntil !== null)
@@ -255,6 +274,7 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
   const locks = (input: CountInput) => input.buckets.map((b) => b.key)
 
   const run = async <T>(input: CountInput, fn: (s: SqlSession) => Promise<T>): Promise<T> => {
+    checkInput(input)
     await ready()
     return driver.transaction(locks(input), fn)
   }
@@ -268,6 +288,24 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
     return s.run(`DELETE FROM ${T_ATTEMPT} WHERE ${cond}`, params)
   }
 
+  /**
+   * What reaches SQL is what the core promises: an IP column gets an IP (PostgreSQL's inet refuses
+   * anything else with a bare SQL error), and no text holds a NUL (PostgreSQL cannot store one).
+   */
+  const checkInput = (input: CountInput) => {
+    for (const value of [
+      input.attempt.ipAddress,
+      ...input.buckets.map((b) => b.fields.ip_address ?? null),
+    ]) {
+      if (value !== null && parseIp(value)?.text !== value) {
+        throw new AxesError(
+          'AXES_INVALID_INPUT',
+          `the database handler was given ${JSON.stringify(value.slice(0, 60))} as an IP address; it takes canonical IP text or null`,
+        )
+      }
+    }
+  }
+
   return {
     name: 'database',
     shared: true,
@@ -278,6 +316,7 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
     },
 
     async getFailures(input) {
+      checkInput(input)
       await ready()
       return stateOf(driver.session, input)
     },
@@ -285,7 +324,8 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
     reserve(input) {
       return run(input, async (s): Promise<ReserveResult> => {
         const { rule, now } = input
-        const state = await stateOf(s, input)
+        const states = await bucketStates(s, input, true)
+        const state = combine(states, input)
         if (state.lockedUntil !== null) {
           if (!rule.recordLockedAttempts) {
             return { ...state, outcome: 'locked', reservation: null, recorded: false }
@@ -294,9 +334,8 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
           return { ...after, outcome: 'locked', reservation: null, recorded: true }
         }
         if (rule.lockOutAtFailure) {
-          for (const bucket of input.buckets) {
-            const { failures } = await bucketState(s, bucket, input)
-            if ((await heldPlaces(s, bucket, now)) >= attemptsLeft(rule, failures)) {
+          for (const bucket of states) {
+            if (bucket.held >= attemptsLeft(rule, bucket.failures)) {
               return { ...state, outcome: 'busy', reservation: null, recorded: false }
             }
           }

@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { databaseHandler } from 'node-axes/database'
+import { describeHandlerConformance } from 'node-axes/testing'
+import { describe, expect, it } from 'vitest'
+import { pgServerUrl } from '../support/inject-servers.js'
+import { createDatabase } from '../support/servers.js'
+
+const server = pgServerUrl()
+const run = promisify(execFile)
+
+if (server === null) {
+  describe.skip('database handler (PostgreSQL): no server (apt-get install postgresql mariadb-server)', () => {
+    it('needs a server', () => {})
+  })
+} else {
+  const serverUrl = server
+  describeHandlerConformance({
+    name: 'database handler (PostgreSQL)',
+    create: async () => {
+      const handler = databaseHandler({
+        url: await createDatabase(serverUrl, 'postgres'),
+        poolSize: 20,
+      })
+      await handler.migrate()
+      return handler
+    },
+  })
+
+  describe('database handler (PostgreSQL): two processes, one database', () => {
+    it('lets 1,000 parallel wrong passwords reach the verifier exactly failureLimit times', async () => {
+      const url = await createDatabase(serverUrl, 'postgres')
+      await databaseHandler({ url }).migrate()
+      const burst = async () => {
+        const { stdout } = await run(
+          process.execPath,
+          ['--import', 'tsx', 'test/fixtures/burst.ts', url, '500', '5'],
+          { cwd: process.cwd(), env: { ...process.env, NODE_OPTIONS: '' }, maxBuffer: 1 << 20 },
+        )
+        return JSON.parse(stdout) as { verified: number; outcomes: Record<string, number> }
+      }
+      const [a, b] = await Promise.all([burst(), burst()])
+      expect(a.verified + b.verified).toBe(5)
+      const errors = [...Object.keys(a.outcomes), ...Object.keys(b.outcomes)].filter((k) =>
+        k.startsWith('error'),
+      )
+      expect(errors).toEqual([])
+    }, 120_000)
+
+    it('migrates twice, from two processes at once, without error', async () => {
+      const url = await createDatabase(serverUrl, 'postgres')
+      const results = await Promise.all([
+        databaseHandler({ url }).migrate(),
+        databaseHandler({ url }).migrate(),
+      ])
+      expect(results.map((r) => r.applied.length).sort()).toEqual([0, 1])
+    })
+  })
+}
