@@ -10,7 +10,7 @@
  *   `RateLimiterMemory.consume` and express-rate-limit's `MemoryStore.increment`, one key each.
  * - Heap per client at 1,000,000 clients (V8 heap plus ArrayBuffer memory, after a full GC).
  *
- * Usage: npm run bench [-- --quick] [-- --json FILE]
+ * Usage: npm run bench [-- --quick] [-- --memory | --database] [-- --json FILE]
  */
 
 import { writeFileSync } from 'node:fs'
@@ -25,6 +25,7 @@ import {
   type LockoutRule,
   memoryHandler,
 } from '../src/index.js'
+import { databaseBench } from './database.js'
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
@@ -275,24 +276,31 @@ function table(rows: Row[]): void {
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 console.log(`node-axes benchmark: Node ${process.version}, ${cpus().length} × ${cpu}`)
+const only = args.includes('--database') ? 'database' : args.includes('--memory') ? 'memory' : null
 const opsSmall = quick ? 200_000 : 2_000_000
 const opsLarge = quick ? 200_000 : 1_000_000
-const small = await throughput(100, opsSmall)
-table(small)
-const large = await throughput(100_000, opsLarge)
-table(large)
+let small: Row[] = []
+let large: Row[] = []
+let heap: { name: string; bytesPerClient: number }[] = []
+if (only !== 'database') {
+  small = await throughput(100, opsSmall)
+  table(small)
+  large = await throughput(100_000, opsLarge)
+  table(large)
 
-const heapClients = quick ? 100_000 : 1_000_000
-const heap = await heapPerClient(heapClients)
-console.log(
-  `\nRetained memory per client at ${heapClients.toLocaleString('en')} clients (V8 heap + ArrayBuffers, after GC)`,
-)
-for (const h of heap)
-  console.log(`  ${h.name.padEnd(58)} ${h.bytesPerClient.toFixed(0).padStart(6)} bytes`)
+  const heapClients = quick ? 100_000 : 1_000_000
+  heap = await heapPerClient(heapClients)
+  console.log(
+    `\nRetained memory per client at ${heapClients.toLocaleString('en')} clients (V8 heap + ArrayBuffers, after GC)`,
+  )
+  for (const h of heap)
+    console.log(`  ${h.name.padEnd(58)} ${h.bytesPerClient.toFixed(0).padStart(6)} bytes`)
+}
+const database = only === 'memory' ? [] : await databaseBench(quick)
 
 if (jsonFile) {
   writeFileSync(
     jsonFile,
-    JSON.stringify({ node: process.version, cpu, small, large, heap }, null, 2),
+    JSON.stringify({ node: process.version, cpu, small, large, heap, database }, null, 2),
   )
 }

@@ -53,7 +53,7 @@ if (server === null) {
         databaseHandler({ url }).migrate(),
         databaseHandler({ url }).migrate(),
       ])
-      expect(results.map((r) => r.applied.length).sort()).toEqual([0, 1])
+      expect(results.map((r) => r.applied.length).sort()).toEqual([0, 2])
     })
   })
 }

@@ -53,8 +53,12 @@ export interface BetterSqliteDatabase {
   readonly inTransaction: boolean
 }
 
-/** A driver on a better-sqlite3 database (WAL, busy timeout and foreign keys set by the caller). */
-export function betterSqliteDriver(db: BetterSqliteDatabase): SqlDriver {
+/**
+ * A driver on a better-sqlite3 database (WAL and foreign keys set by the caller). better-sqlite3
+ * waits for a lock synchronously, freezing the event loop, so SQLite's own busy timeout is kept
+ * short and the write lock is waited for here, asynchronously, up to `busyTimeoutMs`.
+ */
+export function betterSqliteDriver(db: BetterSqliteDatabase, busyTimeoutMs = 5000): SqlDriver {
   const statements = new Map<string, ReturnType<BetterSqliteDatabase['prepare']>>()
   const prepared = (sql: string) => {
     let statement = statements.get(sql)
@@ -70,30 +74,83 @@ export function betterSqliteDriver(db: BetterSqliteDatabase): SqlDriver {
     all: async (sql, params = []) => prepared(sql).all(...bind(params)) as SqlRow[],
     run: async (sql, params = []) => prepared(sql).run(...bind(params)).changes,
   }
-  // One connection: transactions of this process queue behind each other; other processes wait
-  // on SQLite's write lock (busy timeout).
-  let queue: Promise<unknown> = Promise.resolve()
+  // One connection. Transactions of this process run one after another; those that arrive while a
+  // batch is running form the next batch, committed together (group commit: one WAL write for many
+  // logins), each inside its own savepoint so that one failing rolls back alone. Results are given
+  // only after the commit. Other processes wait on SQLite's write lock (the busy timeout).
+  interface Job {
+    fn: (s: SqlSession) => Promise<unknown>
+    resolve: (value: unknown) => void
+    reject: (error: unknown) => void
+  }
+  let waiting: Job[] = []
+  let running = false
+  const begin = async () => {
+    const deadline = Date.now() + busyTimeoutMs
+    for (;;) {
+      try {
+        prepared('BEGIN IMMEDIATE').run()
+        return
+      } catch (error) {
+        const code = (error as { code?: unknown }).code
+        if (code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error
+        await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8))
+      }
+    }
+  }
+  const runBatch = async (batch: Job[]) => {
+    try {
+      await begin()
+    } catch (error) {
+      for (const job of batch) job.reject(error)
+      return
+    }
+    const outcomes: [Job, boolean, unknown][] = []
+    for (const job of batch) {
+      prepared('SAVEPOINT axes_job').run()
+      try {
+        const value = await job.fn(session)
+        prepared('RELEASE axes_job').run()
+        outcomes.push([job, true, value])
+      } catch (error) {
+        prepared('ROLLBACK TO axes_job').run()
+        prepared('RELEASE axes_job').run()
+        outcomes.push([job, false, error])
+      }
+    }
+    try {
+      prepared('COMMIT').run()
+    } catch (error) {
+      if (db.inTransaction) prepared('ROLLBACK').run()
+      for (const job of batch) job.reject(error)
+      return
+    }
+    for (const [job, ok, value] of outcomes) (ok ? job.resolve : job.reject)(value)
+  }
+  const drain = () => {
+    if (running || waiting.length === 0) return
+    running = true
+    const batch = waiting
+    waiting = []
+    runBatch(batch).then(
+      () => {
+        running = false
+        drain()
+      },
+      () => {
+        running = false
+        drain()
+      },
+    )
+  }
   return {
     dialect: 'sqlite',
     session,
     transaction<T>(_locks: readonly string[], fn: (s: SqlSession) => Promise<T>): Promise<T> {
-      const run = async () => {
-        prepared('BEGIN IMMEDIATE').run()
-        try {
-          const result = await fn(session)
-          prepared('COMMIT').run()
-          return result
-        } catch (error) {
-          if (db.inTransaction) prepared('ROLLBACK').run()
-          throw error
-        }
-      }
-      const next = queue.then(run, run)
-      queue = next.then(
-        () => undefined,
-        () => undefined,
-      )
-      return next
+      return new Promise<T>((resolve, reject) => {
+        waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject })
+        drain()
+      })
     },
     close: async () => {
       db.close()
@@ -143,59 +200,170 @@ export async function kyselyDriver(db: Kysely<unknown>, dialect: SqlDialect): Pr
   return {
     dialect,
     session,
-    async transaction<T>(locks: readonly string[], fn: (s: SqlSession) => Promise<T>) {
-      const keys = [...new Set(locks.map(lockHash))].sort()
-      if (dialect === 'postgres') {
-        return db.transaction().execute(async (trx) => {
-          const s = sessionOf(trx as unknown as KyselyExecutor)
-          for (const key of keys) {
-            await s.all('SELECT pg_advisory_xact_lock(1096304979, hashtext(?))', [key])
-          }
-          return fn(s)
-        })
-      }
-      if (dialect === 'mysql') {
-        return db.connection().execute(async (connection) => {
-          const s = sessionOf(connection as unknown as KyselyExecutor)
-          const held: string[] = []
-          try {
-            for (const key of keys) {
-              const name = `axes:${key.slice(0, 58)}`
-              const rows = await s.all('SELECT GET_LOCK(?, 30) AS got', [name])
-              if (Number(rows[0]?.got) !== 1) {
-                throw new AxesStoreError(`could not take the MySQL lock ${name} within 30 s`)
-              }
-              held.push(name)
-            }
-            await s.run('START TRANSACTION')
-            try {
-              const result = await fn(s)
-              await s.run('COMMIT')
-              return result
-            } catch (error) {
-              await s.run('ROLLBACK')
-              throw error
-            }
-          } finally {
-            for (const name of held) await s.all('SELECT RELEASE_LOCK(?) AS released', [name])
-          }
-        })
-      }
-      return db.connection().execute(async (connection) => {
-        const s = sessionOf(connection as unknown as KyselyExecutor)
-        await s.run('BEGIN IMMEDIATE')
-        try {
-          const result = await fn(s)
-          await s.run('COMMIT')
-          return result
-        } catch (error) {
-          await s.run('ROLLBACK')
-          throw error
-        }
-      })
+    transaction<T>(locks: readonly string[], fn: (s: SqlSession) => Promise<T>) {
+      return retryOnDeadlock(() => once(locks, fn))
     },
     close: async () => {
       await db.destroy()
     },
+  }
+
+  async function once<T>(locks: readonly string[], fn: (s: SqlSession) => Promise<T>): Promise<T> {
+    const keys = [...new Set(locks.map(lockHash))].sort()
+    if (dialect === 'postgres') {
+      return db.transaction().execute(async (trx) => {
+        const s = sessionOf(trx as unknown as KyselyExecutor)
+        // Every lock in one round trip, taken left to right in sorted order.
+        if (keys.length > 0) {
+          await s.all(
+            `SELECT ${keys.map(() => 'pg_advisory_xact_lock(1096304979, hashtext(?))').join(', ')}`,
+            keys,
+          )
+        }
+        return fn(s)
+      })
+    }
+    if (dialect === 'mysql') {
+      return db.connection().execute(async (connection) => {
+        const s = sessionOf(connection as unknown as KyselyExecutor)
+        const held: string[] = []
+        try {
+          for (const key of keys) {
+            const name = `axes:${key.slice(0, 58)}`
+            const rows = await s.all('SELECT GET_LOCK(?, 30) AS got', [name])
+            if (Number(rows[0]?.got) !== 1) {
+              throw new AxesStoreError(`could not take the MySQL lock ${name} within 30 s`)
+            }
+            held.push(name)
+          }
+          // The named locks serialise each client; InnoDB's gap locks under REPEATABLE READ
+          // would only add deadlocks between different clients.
+          await s.run('SET TRANSACTION ISOLATION LEVEL READ COMMITTED')
+          await s.run('START TRANSACTION')
+          try {
+            const result = await fn(s)
+            await s.run('COMMIT')
+            return result
+          } catch (error) {
+            await s.run('ROLLBACK')
+            throw error
+          }
+        } finally {
+          for (const name of held) await s.all('SELECT RELEASE_LOCK(?) AS released', [name])
+        }
+      })
+    }
+    return db.connection().execute(async (connection) => {
+      const s = sessionOf(connection as unknown as KyselyExecutor)
+      await s.run('BEGIN IMMEDIATE')
+      try {
+        const result = await fn(s)
+        await s.run('COMMIT')
+        return result
+      } catch (error) {
+        await s.run('ROLLBACK')
+        throw error
+      }
+    })
+  }
+}
+
+/** The subset of pg's Pool (and its clients) that the PostgreSQL driver uses. */
+export interface PgPool {
+  query(config: { name?: string; text: string; values?: unknown[] }): Promise<PgResult>
+  connect(): Promise<PgClient>
+  end(): Promise<void>
+}
+
+interface PgClient {
+  query(config: { name?: string; text: string; values?: unknown[] } | string): Promise<PgResult>
+  release(error?: boolean | Error): void
+}
+
+interface PgResult {
+  rows: unknown[]
+  rowCount: number | null
+}
+
+/**
+ * A driver on a pg Pool of node-axes' own: named prepared statements (PostgreSQL plans each shape
+ * of query once per connection instead of on every call) and a transaction opened together with
+ * its advisory locks in one round trip.
+ */
+export function pgDriver(pool: PgPool): SqlDriver {
+  const names = new Map<string, { name: string; text: string }>()
+  const statement = (sql: string) => {
+    let entry = names.get(sql)
+    if (!entry) {
+      entry = { name: `axes_${lockHash(sql).slice(0, 24)}`, text: numbered(sql) }
+      names.set(sql, entry)
+    }
+    return entry
+  }
+  const sessionOf = (target: Pick<PgPool, 'query'>): SqlSession => ({
+    all: async (sql, params = []) => {
+      const { name, text } = statement(sql)
+      return (await target.query({ name, text, values: params.map(storable) })).rows as SqlRow[]
+    },
+    run: async (sql, params = []) => {
+      const { name, text } = statement(sql)
+      return (await target.query({ name, text, values: params.map(storable) })).rowCount ?? 0
+    },
+  })
+  return {
+    dialect: 'postgres',
+    session: sessionOf(pool),
+    transaction<T>(locks: readonly string[], fn: (s: SqlSession) => Promise<T>): Promise<T> {
+      return retryOnDeadlock(async () => {
+        const keys = [...new Set(locks.map(lockHash))].sort()
+        const client = await pool.connect()
+        let broken: Error | undefined
+        try {
+          // Hex digests only: safe to write into the statement.
+          const lockSql = keys
+            .map((key) => `pg_advisory_xact_lock(1096304979, hashtext('${key}'))`)
+            .join(', ')
+          await client.query(keys.length > 0 ? `BEGIN; SELECT ${lockSql}` : 'BEGIN')
+          try {
+            const result = await fn(sessionOf(client))
+            await client.query('COMMIT')
+            return result
+          } catch (error) {
+            await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+              broken = rollbackError as Error
+            })
+            throw error
+          }
+        } finally {
+          client.release(broken)
+        }
+      })
+    },
+    close: () => pool.end(),
+  }
+}
+
+/** Whether an error is a deadlock or serialisation failure the database asks us to retry. */
+function isRetryable(error: unknown): boolean {
+  const e = error as { code?: unknown; errno?: unknown; sqlState?: unknown } | null
+  if (!e || typeof e !== 'object') return false
+  return (
+    e.code === '40P01' ||
+    e.code === '40001' ||
+    e.code === 'ER_LOCK_DEADLOCK' ||
+    e.errno === 1213 ||
+    e.sqlState === '40001'
+  )
+}
+
+/** Runs a transaction again (up to 5 times, with a short random pause) when the database says so. */
+async function retryOnDeadlock<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt()
+    } catch (error) {
+      if (tries >= 5 || !isRetryable(error)) throw error
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * tries))
+    }
   }
 }

@@ -12,6 +12,7 @@
  */
 
 import { AxesError } from '../../core/errors.js'
+import { cutCodePoints } from '../../core/identity.js'
 import { parseIp } from '../../core/ip.js'
 import type {
   AttemptRecord,
@@ -42,6 +43,37 @@ export const REQUEST_DATA_CAP = 8192
 
 const SEPARATOR = '\n---------\n'
 
+/**
+ * A record cut to django-axes' column lengths (the core already cuts them; a handler called
+ * directly must still never hit the database's length errors).
+ */
+function fitted<
+  T extends { username: string | null; userAgent: string; pathInfo: string; httpAccept: string },
+>(record: T): T {
+  const cut = (value: string, max: number) =>
+    value.length <= max ? value : cutCodePoints(value.toWellFormed(), max)
+  if (
+    (record.username === null || record.username.length <= 255) &&
+    record.userAgent.length <= 255 &&
+    record.pathInfo.length <= 255 &&
+    record.httpAccept.length <= 1025
+  ) {
+    return record
+  }
+  // Read every field through the record (some are getters) rather than spreading it.
+  const copy: Record<string, unknown> = {}
+  for (const key of ['ipAddress', 'attemptTime', 'getData', 'postData', 'sessionHash']) {
+    if (key in record) copy[key] = (record as Record<string, unknown>)[key]
+  }
+  return {
+    ...copy,
+    username: record.username === null ? null : cut(record.username, 255),
+    userAgent: cut(record.userAgent, 255),
+    pathInfo: cut(record.pathInfo, 255),
+    httpAccept: cut(record.httpAccept, 1025),
+  } as unknown as T
+}
+
 /** Options of the SQL handler. */
 export interface SqlHandlerOptions {
   /** Runs before the first operation (connecting, migrating). */
@@ -68,12 +100,18 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
   }
 
   let readiness: Promise<void> | null = null
+  let isReady = !options.ready
   const ready = () => {
-    if (!options.ready) return Promise.resolve()
-    readiness ??= options.ready().catch((error: unknown) => {
-      readiness = null
-      throw error
-    })
+    if (isReady || !options.ready) return Promise.resolve()
+    readiness ??= options.ready().then(
+      () => {
+        isReady = true
+      },
+      (error: unknown) => {
+        readiness = null
+        throw error
+      },
+    )
     return readiness
   }
 
@@ -97,26 +135,41 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
    * Every bucket's failures within the window, last failure (ms) and places held, in one query
    * (one round trip however many buckets): a UNION ALL of one aggregate per bucket.
    */
+  // The query text for each shape of input (which fields, which are null, window or not), built
+  // once: the same string each time is also what keeps the prepared-statement cache lookup cheap.
+  const queries = new Map<string, string>()
   const bucketStates = async (s: SqlSession, input: CountInput, withHeld: boolean) => {
     const window = failureWindowMs(input.rule)
-    const parts: string[] = []
-    const params: unknown[] = []
-    input.buckets.forEach((bucket, index) => {
-      const [cond, condParams] = where(bucket.fields)
-      const held = withHeld
-        ? `(SELECT COUNT(*) FROM ${T_RESERVATION} WHERE ${q('bucket')} = ? AND ${q('expires_at')} > ?)`
-        : '0'
-      parts.push(
-        `SELECT ${index} AS b, COALESCE(SUM(${q('failures_since_start')}), 0) AS failures, ${datetimeMsSql(
+    let shape = `${withHeld ? 'h' : ''}${window === null ? 'n' : 'w'}`
+    for (const bucket of input.buckets) {
+      shape += '|'
+      for (const name in bucket.fields) {
+        shape += bucket.fields[name as keyof Bucket['fields']] === null ? `${name}0` : name
+      }
+    }
+    let sql = queries.get(shape)
+    if (sql === undefined) {
+      const parts = input.buckets.map((bucket, index) => {
+        const [cond] = where(bucket.fields)
+        const held = withHeld
+          ? `(SELECT COUNT(*) FROM ${T_RESERVATION} WHERE ${q('bucket')} = ? AND ${q('expires_at')} > ?)`
+          : '0'
+        return `SELECT ${index} AS b, COALESCE(SUM(${q('failures_since_start')}), 0) AS failures, ${datetimeMsSql(
           dialect,
           `MAX(${q('attempt_time')})`,
-        )} AS last, ${held} AS held FROM ${T_ATTEMPT} WHERE ${cond}${window === null ? '' : ` AND ${q('attempt_time')} > ?`}`,
-      )
+        )} AS last, ${held} AS held FROM ${T_ATTEMPT} WHERE ${cond}${window === null ? '' : ` AND ${q('attempt_time')} > ?`}`
+      })
+      sql = parts.join(' UNION ALL ')
+      queries.set(shape, sql)
+    }
+    const params: unknown[] = []
+    const threshold = window === null ? null : dt(input.now - window)
+    for (const bucket of input.buckets) {
       if (withHeld) params.push(bucketHash(bucket), input.now)
-      params.push(...condParams)
-      if (window !== null) params.push(dt(input.now - window))
-    })
-    const rows = await s.all(parts.join(' UNION ALL '), params)
+      for (const value of Object.values(bucket.fields)) if (value !== null) params.push(value)
+      if (threshold !== null) params.push(threshold)
+    }
+    const rows = await s.all(sql, params)
     return rows
       .map((row) => ({
         index: Number(row.b),
@@ -160,7 +213,7 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
    * INSERT where the (username, IP, user agent) has no row yet.
    */
   const writeFailure = async (s: SqlSession, input: CountInput): Promise<void> => {
-    const a: AttemptRecord = input.attempt
+    const a: AttemptRecord = fitted(input.attempt)
     const now = input.now
     const identity = { username: a.username, ip_address: a.ipAddress, user_agent: a.userAgent }
     const [cond, params] = where(identity)
@@ -171,27 +224,33 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
       `CASE WHEN ${q('attempt_time')} <= ? THEN ? ELSE ${lastChars(
         concat(q(column), '?', '?'),
       )} END`
-    const updated = await s.run(
-      `UPDATE ${T_ATTEMPT} SET ${q('failures_since_start')} = CASE WHEN ${q('attempt_time')} <= ? THEN 1 ELSE ${q('failures_since_start')} + 1 END, ${q('get_data')} = ${fresh('get_data')}, ${q('post_data')} = ${fresh('post_data')}, ${q('attempt_time')} = ?, ${q('http_accept')} = ?, ${q('path_info')} = ? WHERE ${cond}`,
-      [
-        stale,
-        stale,
-        a.getData,
-        SEPARATOR,
-        a.getData,
-        stale,
-        a.postData,
-        SEPARATOR,
-        a.postData,
-        dt(now),
-        a.httpAccept,
-        a.pathInfo,
-        ...params,
-      ],
-    )
+    const updateSql = `UPDATE ${T_ATTEMPT} SET ${q('failures_since_start')} = CASE WHEN ${q('attempt_time')} <= ? THEN 1 ELSE ${q('failures_since_start')} + 1 END, ${q('get_data')} = ${fresh('get_data')}, ${q('post_data')} = ${fresh('post_data')}, ${q('attempt_time')} = ?, ${q('http_accept')} = ?, ${q('path_info')} = ? WHERE ${cond}`
+    const updateParams = [
+      stale,
+      stale,
+      a.getData,
+      SEPARATOR,
+      a.getData,
+      stale,
+      a.postData,
+      SEPARATOR,
+      a.postData,
+      dt(now),
+      a.httpAccept,
+      a.pathInfo,
+      ...params,
+    ]
+    const updated = await s.run(updateSql, updateParams)
     if (updated === 0) {
-      await s.run(
-        `INSERT INTO ${T_ATTEMPT} (${q('user_agent')}, ${q('ip_address')}, ${q('username')}, ${q('http_accept')}, ${q('path_info')}, ${q('attempt_time')}, ${q('get_data')}, ${q('post_data')}, ${q('failures_since_start')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+      // Another writer (a Django process, which does not take node-axes' locks) may insert the same
+      // (username, IP, user agent) at the same moment: the insert then waits for it, does nothing,
+      // and the update runs again on the row it made.
+      // (MySQL: INSERT IGNORE, whose count is 0 for a duplicate whatever the client's flags;
+      // ON DUPLICATE KEY UPDATE would count 1 under CLIENT_FOUND_ROWS.)
+      const conflict =
+        dialect === 'mysql' ? '' : ' ON CONFLICT (username, ip_address, user_agent) DO NOTHING'
+      const inserted = await s.run(
+        `INSERT${dialect === 'mysql' ? ' IGNORE' : ''} INTO ${T_ATTEMPT} (${q('user_agent')}, ${q('ip_address')}, ${q('username')}, ${q('http_accept')}, ${q('path_info')}, ${q('attempt_time')}, ${q('get_data')}, ${q('post_data')}, ${q('failures_since_start')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)${conflict}`,
         [
           a.userAgent,
           a.ipAddress,
@@ -203,6 +262,7 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
           a.postData,
         ],
       )
+      if (inserted === 0) await s.run(updateSql, updateParams)
     }
     if (!settings.useAttemptExpiration || input.rule.cooloffMs === null) return
     const rows = await s.all(
@@ -230,7 +290,7 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
 
   const writeFailureLog = async (s: SqlSession, input: CountInput, lockedOut: boolean) => {
     if (!settings.enableAccessFailureLog) return
-    const a = input.attempt
+    const a = fitted(input.attempt)
     await s.run(
       `INSERT INTO ${T_FAILURE_LOG} (${q('user_agent')}, ${q('ip_address')}, ${q('username')}, ${q('http_accept')}, ${q('path_info')}, ${q('attempt_time')}, ${q('locked_out')}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       [a.userAgent, a.ipAddress, a.username, a.httpAccept, a.pathInfo, dt(input.now), lockedOut],
@@ -292,12 +352,24 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
    * What reaches SQL is what the core promises: an IP column gets an IP (PostgreSQL's inet refuses
    * anything else with a bare SQL error), and no text holds a NUL (PostgreSQL cannot store one).
    */
+  const checkIp = (value: string | null) => {
+    if (value !== null && parseIp(value)?.text !== value) {
+      throw new AxesError(
+        'AXES_INVALID_INPUT',
+        `the database handler was given ${JSON.stringify(value.slice(0, 60))} as an IP address; it takes canonical IP text or null`,
+      )
+    }
+  }
+
   const checkInput = (input: CountInput) => {
+    let checked: string | null = null
     for (const value of [
       input.attempt.ipAddress,
       ...input.buckets.map((b) => b.fields.ip_address ?? null),
     ]) {
-      if (value !== null && parseIp(value)?.text !== value) {
+      if (value === null || value === checked) continue
+      checked = value
+      if (parseIp(value)?.text !== value) {
         throw new AxesError(
           'AXES_INVALID_INPUT',
           `the database handler was given ${JSON.stringify(value.slice(0, 60))} as an IP address; it takes canonical IP text or null`,
@@ -315,10 +387,14 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
       settings = next
     },
 
-    async getFailures(input) {
-      checkInput(input)
-      await ready()
-      return stateOf(driver.session, input)
+    getFailures(input) {
+      try {
+        checkInput(input)
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      if (isReady) return stateOf(driver.session, input)
+      return ready().then(() => stateOf(driver.session, input))
     },
 
     reserve(input) {
@@ -379,8 +455,10 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
       return run(input, (s) => recordFailure(s, input))
     },
 
-    async loggedIn(record: LoginRecord) {
+    async loggedIn(given: LoginRecord) {
       if (settings.disableAccessLog) return
+      checkIp(given.ipAddress)
+      const record = fitted(given)
       await ready()
       await driver.session.run(
         `INSERT INTO ${T_LOG} (${q('user_agent')}, ${q('ip_address')}, ${q('username')}, ${q('http_accept')}, ${q('path_info')}, ${q('attempt_time')}, ${q('logout_time')}, ${q('session_hash')}) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)`,

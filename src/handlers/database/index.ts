@@ -21,6 +21,8 @@ import {
   type BetterSqliteDatabase,
   betterSqliteDriver,
   kyselyDriver,
+  type PgPool,
+  pgDriver,
   type SqlDialect,
   type SqlDriver,
 } from './driver.js'
@@ -59,6 +61,8 @@ export interface DatabaseHandler extends AxesHandler {
   readonly dialect: SqlDialect
   /** Creates (or adopts) the tables; safe to run from several processes at once. */
   migrate(): Promise<MigrationResult>
+  /** Closes the connection (or the pool). */
+  close(): Promise<void>
 }
 
 /** Which dialect a URL names. */
@@ -104,23 +108,28 @@ async function connect(options: DatabaseHandlerOptions): Promise<SqlDriver> {
     )
     const db = new mod.default(sqlitePath(url))
     db.pragma('journal_mode = WAL')
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`)
+    // Short in SQLite itself (it blocks the event loop while it waits); the driver waits for the
+    // write lock asynchronously, up to busyTimeoutMs.
+    db.pragma('busy_timeout = 20')
     db.pragma('foreign_keys = ON')
     db.pragma('synchronous = NORMAL')
-    return betterSqliteDriver(db)
+    return betterSqliteDriver(db, Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000)))
   }
-  const { Kysely, PostgresDialect, MysqlDialect } = await import('kysely')
   if (dialect === 'postgres') {
     const pg = await importOptional<{ default: { Pool: new (config: object) => unknown } }>(
       'pg',
       'the PostgreSQL database handler',
     )
-    const pool = new pg.default.Pool({ connectionString: url, max: options.poolSize ?? 10 })
-    return kyselyDriver(
-      new Kysely({ dialect: new PostgresDialect({ pool: pool as never }) }),
-      dialect,
-    )
+    const pool = new pg.default.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+    }) as PgPool & { on(event: 'error', listener: (error: Error) => void): void }
+    // An idle connection the server drops (a restart, a failover) must not crash the process: the
+    // next query fails instead, and onStoreError answers it.
+    pool.on('error', () => {})
+    return pgDriver(pool)
   }
+  const { Kysely, MysqlDialect } = await import('kysely')
   const mysql = await importOptional<{ createPool: (config: object) => unknown }>(
     'mysql2',
     'the MySQL database handler',
@@ -132,6 +141,7 @@ async function connect(options: DatabaseHandlerOptions): Promise<SqlDriver> {
     dateStrings: true,
     charset: 'utf8mb4',
   })
+  ;(pool as { on?: (event: string, listener: () => void) => void }).on?.('error', () => {})
   return kyselyDriver(new Kysely({ dialect: new MysqlDialect({ pool: pool as never }) }), dialect)
 }
 
@@ -190,11 +200,22 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     return inner
   }
 
+  // Once built, calls go straight to the handler (no extra await per operation).
+  let built: AxesHandler | null = null
   const call =
     <K extends keyof AxesHandler>(method: K) =>
-    async (...args: unknown[]) => {
-      const h = await handler()
-      return (h[method] as (...a: unknown[]) => unknown)(...args)
+    (...args: unknown[]) => {
+      if (built) {
+        try {
+          return (built[method] as (...a: unknown[]) => unknown)(...args)
+        } catch (error) {
+          return Promise.reject(error)
+        }
+      }
+      return handler().then((h) => {
+        built = h
+        return (h[method] as (...a: unknown[]) => unknown)(...args)
+      })
     }
 
   return {
@@ -224,6 +245,7 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
       const d = await driver.catch(() => null)
       driver = null
       inner = null
+      built = null
       await d?.close()
     },
   }

@@ -6,7 +6,13 @@
  */
 
 import type { SqlDriver } from './driver.js'
-import { indexExists, MIGRATIONS, migrationTableSql, tableExists } from './migrations.js'
+import {
+  columnExists,
+  indexExists,
+  MIGRATIONS,
+  migrationTableSql,
+  tableExists,
+} from './migrations.js'
 
 /** What `migrate()` did. */
 export interface MigrationResult {
@@ -22,6 +28,14 @@ const LOCK = 'node-axes:migrate'
 export async function migrate(driver: SqlDriver): Promise<MigrationResult> {
   const dialect = driver.dialect
   const q = (name: string) => (dialect === 'mysql' ? `\`${name}\`` : `"${name}"`)
+  // Nothing to do is the common case at start-up: find it out without taking the write lock.
+  try {
+    const done = await driver.session.all(`SELECT ${q('name')} AS name FROM ${q('axes_migration')}`)
+    const names = new Set(done.map((r) => String(r.name)))
+    if (MIGRATIONS.every((m) => names.has(m.name))) return { applied: [], adopted: 0 }
+  } catch {
+    // No bookkeeping table yet: migrate below.
+  }
   // MySQL commits DDL implicitly, so each statement stands alone there; the named lock still
   // serialises the runners.
   return driver.transaction([LOCK], async (s) => {
@@ -48,6 +62,13 @@ export async function migrate(driver: SqlDriver): Promise<MigrationResult> {
           }
         }
         if (step.unlessIndexExists && (await indexExists(s, dialect, step.unlessIndexExists))) {
+          result.adopted++
+          continue
+        }
+        if (
+          step.unlessColumnExists &&
+          (await columnExists(s, dialect, step.unlessColumnExists[0], step.unlessColumnExists[1]))
+        ) {
           result.adopted++
           continue
         }

@@ -20,11 +20,13 @@ export interface Migration {
   readonly steps: (dialect: SqlDialect) => readonly MigrationStep[]
 }
 
-/** A statement, run unless `unlessTableExists` names a table that is already there. */
+/** A statement, skipped when the table, index or column it would make is already there. */
 export interface MigrationStep {
   readonly sql: string
   readonly unlessTableExists?: string
   readonly unlessIndexExists?: string
+  /** `[table, column]` */
+  readonly unlessColumnExists?: readonly [string, string]
 }
 
 const SQLITE_TABLES: MigrationStep[] = [
@@ -229,6 +231,33 @@ function nodeAxesTables(dialect: SqlDialect): MigrationStep[] {
   ]
 }
 
+/**
+ * django-axes before 6.5 had no `axes_accesslog.session_hash` (Debian 12 ships 5.39): a database it
+ * made is adopted by adding the column as its migration 0009 does (empty for the old rows).
+ */
+function sessionHashColumn(dialect: SqlDialect): MigrationStep[] {
+  const unlessColumnExists = ['axes_accesslog', 'session_hash'] as const
+  if (dialect === 'sqlite') {
+    return [
+      {
+        unlessColumnExists,
+        sql: `ALTER TABLE "axes_accesslog" ADD COLUMN "session_hash" varchar(64) NOT NULL DEFAULT ''`,
+      },
+    ]
+  }
+  const q = (n: string) => quote(dialect, n)
+  return [
+    {
+      unlessColumnExists,
+      sql: `ALTER TABLE ${q('axes_accesslog')} ADD COLUMN ${q('session_hash')} varchar(64) DEFAULT '' NOT NULL`,
+    },
+    {
+      unlessColumnExists,
+      sql: `ALTER TABLE ${q('axes_accesslog')} ALTER COLUMN ${q('session_hash')} DROP DEFAULT`,
+    },
+  ]
+}
+
 /** Every migration, in order. Frozen: never edit one that has shipped; add a new one. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -238,6 +267,10 @@ export const MIGRATIONS: readonly Migration[] = [
       ...djangoIndexes(dialect),
       ...nodeAxesTables(dialect),
     ],
+  },
+  {
+    name: '0002_adopt_django_axes_before_6_5',
+    steps: (dialect) => sessionHashColumn(dialect),
   },
 ]
 
@@ -281,4 +314,27 @@ export async function indexExists(
             [index],
           )
   return rows.length > 0 && rows[0]?.name !== null && rows[0]?.name !== undefined
+}
+
+/** Whether a table has a column. */
+export async function columnExists(
+  s: SqlSession,
+  dialect: SqlDialect,
+  table: string,
+  column: string,
+): Promise<boolean> {
+  if (dialect === 'sqlite') {
+    const rows = await s.all(`SELECT name FROM pragma_table_info(?) WHERE name = ?`, [
+      table,
+      column,
+    ])
+    return rows.length > 0
+  }
+  const rows = await s.all(
+    dialect === 'postgres'
+      ? 'SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?'
+      : 'SELECT column_name AS name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?',
+    [table, column],
+  )
+  return rows.length > 0
 }

@@ -1,0 +1,161 @@
+/**
+ * The database handler's part of `npm run bench`: failures recorded and checks answered per
+ * second, at 1 and at 32 in flight, on a SQLite file (WAL), PostgreSQL and MariaDB. The servers
+ * are started as the tests start them (Debian's packages, or AXES_TEST_PG_URL /
+ * AXES_TEST_MYSQL_URL); a dialect whose server is missing is reported as skipped.
+ */
+
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { bucketsFor } from '../src/core/buckets.js'
+import { databaseHandler } from '../src/handlers/database/index.js'
+import type { CountInput, LockoutRule } from '../src/index.js'
+import {
+  createDatabase,
+  startMariadb,
+  startPostgres,
+  type TestServer,
+} from '../test/support/servers.js'
+
+/** One figure. */
+export interface DatabaseRow {
+  dialect: string
+  operation: 'failures' | 'checks'
+  inFlight: number
+  ops: number
+  opsPerSecond: number
+}
+
+const CLIENTS = 1000
+const rule: LockoutRule = {
+  failureLimit: 1_000_000_000,
+  cooloffMs: 3_600_000,
+  tiers: [],
+  lockOutAtFailure: true,
+  recordLockedAttempts: true,
+  reservationTtlMs: 30_000,
+}
+
+function inputs(): CountInput[] {
+  return Array.from({ length: CLIENTS }, (_, i) => {
+    const client = {
+      ipAddress: `10.1.${i >> 8}.${i & 255}`,
+      username: `user${i}`,
+      userAgent: 'bench/1.0',
+    }
+    return {
+      buckets: bucketsFor(['ip_address', ['username', 'ip_address']], client),
+      rule,
+      attempt: {
+        ...client,
+        pathInfo: '/login',
+        httpAccept: 'text/html',
+        getData: '',
+        postData: 'username=********************\npassword=********************',
+        attemptTime: new Date(),
+      },
+      now: 0,
+    }
+  })
+}
+
+async function rate(
+  ops: number,
+  inFlight: number,
+  op: (i: number) => Promise<unknown>,
+): Promise<number> {
+  let next = 0
+  const start = process.hrtime.bigint()
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < ops) await op(next++)
+    }),
+  )
+  return ops / (Number(process.hrtime.bigint() - start) / 1e9)
+}
+
+async function measureDialect(
+  dialect: string,
+  url: string,
+  failures: number,
+  checks: number,
+): Promise<DatabaseRow[]> {
+  const handler = databaseHandler({ url, poolSize: 32 })
+  handler.attach?.({
+    disableAccessLog: false,
+    enableAccessFailureLog: false,
+    accessFailureLogPerUserLimit: 1000,
+    useAttemptExpiration: false,
+  })
+  await handler.migrate()
+  const all = inputs()
+  const at = (i: number): CountInput => {
+    const input = all[i % CLIENTS] as CountInput
+    return { buckets: input.buckets, rule: input.rule, attempt: input.attempt, now: Date.now() }
+  }
+  // Warm up: every client has a row, statements are prepared.
+  for (let i = 0; i < CLIENTS; i++) await handler.recordFailure(at(i))
+  const rows: DatabaseRow[] = []
+  for (const inFlight of [1, 32]) {
+    rows.push({
+      dialect,
+      operation: 'failures',
+      inFlight,
+      ops: failures,
+      opsPerSecond: await rate(failures, inFlight, (i) => handler.recordFailure(at(i))),
+    })
+    rows.push({
+      dialect,
+      operation: 'checks',
+      inFlight,
+      ops: checks,
+      opsPerSecond: await rate(checks, inFlight, (i) => handler.getFailures(at(i))),
+    })
+  }
+  await handler.close()
+  return rows
+}
+
+/** Runs the database benchmark; prints as it goes and returns the figures. */
+export async function databaseBench(quick: boolean): Promise<DatabaseRow[]> {
+  const rows: DatabaseRow[] = []
+  const dir = mkdtempSync(join(tmpdir(), 'node-axes-bench-'))
+  const servers: TestServer[] = []
+  const print = (r: DatabaseRow) =>
+    console.log(
+      `  ${r.dialect.padEnd(12)} ${r.operation.padEnd(9)} ${String(r.inFlight).padStart(2)} in flight ${Math.round(r.opsPerSecond).toLocaleString('en').padStart(9)} /s`,
+    )
+  console.log('\nDatabase handler (two buckets a client, 1,000 clients; handler calls)')
+  try {
+    const sqlite = await measureDialect(
+      'SQLite',
+      `sqlite:${join(dir, 'bench.sqlite3')}`,
+      quick ? 5_000 : 40_000,
+      quick ? 20_000 : 200_000,
+    )
+    sqlite.forEach(print)
+    rows.push(...sqlite)
+    const [pg, maria] = await Promise.all([startPostgres(), startMariadb()])
+    for (const [name, server, kind] of [
+      ['PostgreSQL', pg, 'postgres'],
+      ['MariaDB', maria, 'mysql'],
+    ] as const) {
+      if (!server) {
+        console.log(
+          `  ${name.padEnd(12)} skipped: no server (apt-get install postgresql mariadb-server)`,
+        )
+        continue
+      }
+      servers.push(server)
+      const url = await createDatabase(server, kind)
+      const result = await measureDialect(name, url, quick ? 2_000 : 10_000, quick ? 5_000 : 40_000)
+      result.forEach(print)
+      rows.push(...result)
+    }
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()))
+    rmSync(dir, { recursive: true, force: true })
+  }
+  return rows
+}

@@ -1,0 +1,3 @@
+"""No views: axes_side.py calls django-axes directly."""
+
+urlpatterns = []
