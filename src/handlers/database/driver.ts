@@ -106,6 +106,19 @@ export function betterSqliteDriver(db: BetterSqliteDatabase, busyTimeoutMs = 500
       return
     }
     const outcomes: [Job, boolean, unknown][] = []
+    if (batch.length === 1) {
+      // Alone in its transaction: no savepoint needed, a failure rolls the whole of it back.
+      const job = batch[0] as Job
+      try {
+        const value = await job.fn(session)
+        prepared('COMMIT').run()
+        job.resolve(value)
+      } catch (error) {
+        if (db.inTransaction) prepared('ROLLBACK').run()
+        job.reject(error)
+      }
+      return
+    }
     for (const job of batch) {
       prepared('SAVEPOINT axes_job').run()
       try {

@@ -43,6 +43,10 @@ export const REQUEST_DATA_CAP = 8192
 
 const SEPARATOR = '\n---------\n'
 
+/** An IPv4 address in canonical form (no leading zeros): the common case, checked without parsing. */
+const CANONICAL_IPV4 =
+  /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
+
 /**
  * A record cut to django-axes' column lengths (the core already cuts them; a handler called
  * directly must still never hit the database's length errors).
@@ -353,7 +357,7 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
    * anything else with a bare SQL error), and no text holds a NUL (PostgreSQL cannot store one).
    */
   const checkIp = (value: string | null) => {
-    if (value !== null && parseIp(value)?.text !== value) {
+    if (value !== null && !CANONICAL_IPV4.test(value) && parseIp(value)?.text !== value) {
       throw new AxesError(
         'AXES_INVALID_INPUT',
         `the database handler was given ${JSON.stringify(value.slice(0, 60))} as an IP address; it takes canonical IP text or null`,
@@ -369,7 +373,7 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
     ]) {
       if (value === null || value === checked) continue
       checked = value
-      if (parseIp(value)?.text !== value) {
+      if (!CANONICAL_IPV4.test(value) && parseIp(value)?.text !== value) {
         throw new AxesError(
           'AXES_INVALID_INPUT',
           `the database handler was given ${JSON.stringify(value.slice(0, 60))} as an IP address; it takes canonical IP text or null`,
