@@ -45,8 +45,8 @@ export interface DatabaseHandlerOptions {
   /** With `db`: its dialect, when node-axes cannot tell from the instance. */
   dialect?: SqlDialect
   /**
-   * Run the migrations before the first operation. On by default for a SQLite file, off for
-   * server databases (run `migrate()` or the CLI's `migrate` from your deployment instead).
+   * Run the migrations before the first operation. On by default for SQLite, off for server
+   * databases (run `migrate()` or the CLI's `migrate` from your deployment instead).
    */
   autoMigrate?: boolean
   /** SQLite: how long a write waits for another process's lock. @default 5000 (ms) */
@@ -169,9 +169,8 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
   const dialect = options.db
     ? (options.dialect ?? guessDialect(options.db))
     : dialectOfUrl(options.url as string)
-  const isSqliteFile =
-    dialect === 'sqlite' && options.url !== undefined && sqlitePath(options.url) !== ':memory:'
-  const autoMigrate = options.autoMigrate ?? (dialect === 'sqlite' && (isSqliteFile || !options.db))
+  // On for SQLite (a file or memory, by URL or Kysely instance: the embedded case), off for servers.
+  const autoMigrate = options.autoMigrate ?? dialect === 'sqlite'
 
   let driver: Promise<SqlDriver> | null = null
   const getDriver = () => {
