@@ -252,32 +252,17 @@ export async function kyselyDriver(db: Kysely<unknown>, dialect: SqlDialect): Pr
           // The named locks serialise each client; InnoDB's gap locks under REPEATABLE READ
           // would only add deadlocks between different clients.
           await s.run('SET TRANSACTION ISOLATION LEVEL READ COMMITTED')
-          await s.run('START TRANSACTION')
-          try {
-            const result = await fn(s)
-            await s.run('COMMIT')
-            return result
-          } catch (error) {
-            await s.run('ROLLBACK')
-            throw error
-          }
+          return await inTransaction(s, 'START TRANSACTION', fn)
         } finally {
           for (const name of held) await s.all('SELECT RELEASE_LOCK(?) AS released', [name])
         }
       })
     }
-    return db.connection().execute(async (connection) => {
-      const s = sessionOf(connection as unknown as KyselyExecutor)
-      await s.run('BEGIN IMMEDIATE')
-      try {
-        const result = await fn(s)
-        await s.run('COMMIT')
-        return result
-      } catch (error) {
-        await s.run('ROLLBACK')
-        throw error
-      }
-    })
+    return db
+      .connection()
+      .execute((connection) =>
+        inTransaction(sessionOf(connection as unknown as KyselyExecutor), 'BEGIN IMMEDIATE', fn),
+      )
   }
 }
 
@@ -353,6 +338,23 @@ export function pgDriver(pool: PgPool): SqlDriver {
       })
     },
     close: () => pool.end(),
+  }
+}
+
+/** Runs `fn` between `begin` and COMMIT on one session, rolling back if it throws. */
+async function inTransaction<T>(
+  s: SqlSession,
+  begin: string,
+  fn: (s: SqlSession) => Promise<T>,
+): Promise<T> {
+  await s.run(begin)
+  try {
+    const result = await fn(s)
+    await s.run('COMMIT')
+    return result
+  } catch (error) {
+    await s.run('ROLLBACK')
+    throw error
   }
 }
 

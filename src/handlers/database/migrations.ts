@@ -280,40 +280,37 @@ export function migrationTableSql(dialect: SqlDialect): string {
   return `CREATE TABLE IF NOT EXISTS ${q('axes_migration')} (${q('name')} varchar(255) NOT NULL PRIMARY KEY, ${q('applied_at')} varchar(32) NOT NULL)`
 }
 
-/** Whether a table exists (in the current schema/database). */
-export async function tableExists(
+/** Whether a table or an index (a unique constraint's too) exists in the current schema. */
+async function objectExists(
   s: SqlSession,
   dialect: SqlDialect,
-  table: string,
+  kind: 'table' | 'index',
+  name: string,
 ): Promise<boolean> {
-  const rows =
-    dialect === 'sqlite'
-      ? await s.all(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?`, [table])
-      : dialect === 'postgres'
-        ? await s.all(`SELECT to_regclass(?)::text AS name`, [table])
-        : await s.all(
-            'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?',
-            [table],
-          )
+  let rows: Awaited<ReturnType<SqlSession['all']>>
+  if (dialect === 'sqlite') {
+    rows = await s.all('SELECT name FROM sqlite_master WHERE type = ? AND name = ?', [kind, name])
+  } else if (dialect === 'postgres') {
+    rows = await s.all('SELECT to_regclass(?)::text AS name', [name])
+  } else {
+    rows = await s.all(
+      kind === 'table'
+        ? 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?'
+        : 'SELECT index_name AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND index_name = ?',
+      [name],
+    )
+  }
   return rows.length > 0 && rows[0]?.name !== null && rows[0]?.name !== undefined
 }
 
+/** Whether a table exists (in the current schema/database). */
+export function tableExists(s: SqlSession, dialect: SqlDialect, table: string): Promise<boolean> {
+  return objectExists(s, dialect, 'table', table)
+}
+
 /** Whether an index (or a unique constraint's index) exists. */
-export async function indexExists(
-  s: SqlSession,
-  dialect: SqlDialect,
-  index: string,
-): Promise<boolean> {
-  const rows =
-    dialect === 'sqlite'
-      ? await s.all(`SELECT name FROM sqlite_master WHERE type = 'index' AND name = ?`, [index])
-      : dialect === 'postgres'
-        ? await s.all(`SELECT to_regclass(?)::text AS name`, [index])
-        : await s.all(
-            'SELECT index_name AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND index_name = ?',
-            [index],
-          )
-  return rows.length > 0 && rows[0]?.name !== null && rows[0]?.name !== undefined
+export function indexExists(s: SqlSession, dialect: SqlDialect, index: string): Promise<boolean> {
+  return objectExists(s, dialect, 'index', index)
 }
 
 /** Whether a table has a column. */

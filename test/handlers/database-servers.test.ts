@@ -3,33 +3,38 @@ import { promisify } from 'node:util'
 import { databaseHandler } from 'node-axes/database'
 import { describeHandlerConformance } from 'node-axes/testing'
 import { describe, expect, it } from 'vitest'
-import { mysqlServerUrl } from '../support/inject-servers.js'
-import { createDatabase } from '../support/servers.js'
+import { mysqlServerUrl, pgServerUrl } from '../support/inject-servers.js'
+import { createDatabase, type ServerKind } from '../support/servers.js'
 
-const server = mysqlServerUrl()
 const run = promisify(execFile)
 
-if (server === null) {
-  describe.skip('database handler (MariaDB): no server (apt-get install postgresql mariadb-server)', () => {
-    it('needs a server', () => {})
-  })
-} else {
-  const serverUrl = server
+// The database handler on the test servers: the conformance suite, a two-process burst, and
+// concurrent migrations, on PostgreSQL and on MariaDB.
+const servers: [string, ServerKind, string | null][] = [
+  ['PostgreSQL', 'postgres', pgServerUrl()],
+  ['MariaDB', 'mysql', mysqlServerUrl()],
+]
+
+for (const [title, kind, server] of servers) {
+  if (server === null) {
+    describe.skip(`database handler (${title}): no server (apt-get install postgresql mariadb-server)`, () => {
+      it('needs a server', () => {})
+    })
+    continue
+  }
+
   describeHandlerConformance({
-    name: 'database handler (MariaDB)',
+    name: `database handler (${title})`,
     create: async () => {
-      const handler = databaseHandler({
-        url: await createDatabase(serverUrl, 'mysql'),
-        poolSize: 20,
-      })
+      const handler = databaseHandler({ url: await createDatabase(server, kind), poolSize: 20 })
       await handler.migrate()
       return handler
     },
   })
 
-  describe('database handler (MariaDB): two processes, one database', () => {
+  describe(`database handler (${title}): two processes, one database`, () => {
     it('lets 1,000 parallel wrong passwords reach the verifier exactly failureLimit times', async () => {
-      const url = await createDatabase(serverUrl, 'mysql')
+      const url = await createDatabase(server, kind)
       await databaseHandler({ url }).migrate()
       const burst = async () => {
         const { stdout } = await run(
@@ -48,7 +53,7 @@ if (server === null) {
     }, 120_000)
 
     it('migrates twice, from two processes at once, without error', async () => {
-      const url = await createDatabase(serverUrl, 'mysql')
+      const url = await createDatabase(server, kind)
       const results = await Promise.all([
         databaseHandler({ url }).migrate(),
         databaseHandler({ url }).migrate(),
