@@ -32,7 +32,7 @@ type Row = Record<string, unknown>
 
 const MASK = '********************'
 const SEP = '\n---------\n'
-const CAP = 8192
+const CAP = 2048
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 /** A fixed instant with milliseconds, and the next whole second. */
@@ -356,7 +356,7 @@ describe.each(TARGETS)('database handler behaviour ($name)', ({ dialect }) => {
       )
     })
 
-    it('caps get_data/post_data at 8192 characters, keeping the newest, after many large failures', async () => {
+    it('caps get_data/post_data at 2048 characters, keeping the newest, after many large failures', async () => {
       const axes = open()
       const entries: string[] = []
       for (let i = 0; i < 12; i++) {

@@ -321,9 +321,10 @@ export function pgDriver(pool: PgPool): SqlDriver {
           const lockSql = keys
             .map((key) => `pg_advisory_xact_lock(1096304979, hashtext('${key}'))`)
             .join(', ')
-          await client.query(keys.length > 0 ? `BEGIN; SELECT ${lockSql}` : 'BEGIN')
+          // Sent without waiting: the transaction's statements follow it on the connection.
+          const begun = client.query(keys.length > 0 ? `BEGIN; SELECT ${lockSql}` : 'BEGIN')
           try {
-            const result = await fn(sessionOf(client))
+            const [, result] = await Promise.all([begun, fn(sessionOf(client))])
             await client.query('COMMIT')
             return result
           } catch (error) {

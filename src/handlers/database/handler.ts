@@ -38,8 +38,12 @@ import {
 import { datetimeMs, datetimeMsSql, datetimeParam } from './datetime.js'
 import { lockHash, type SqlDriver, type SqlSession } from './driver.js'
 
-/** How much of the masked request data one row keeps (django-axes lets it grow without end). */
-export const REQUEST_DATA_CAP = 8192
+/**
+ * How much of the masked request data one row keeps: the newest 2048 characters, about the last two
+ * requests at django-axes' 1024 per request (django-axes lets it grow without end; a large row also
+ * makes every later failure slower to write).
+ */
+export const REQUEST_DATA_CAP = 2048
 
 const SEPARATOR = '\n---------\n'
 
@@ -244,6 +248,35 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
       a.pathInfo,
       ...params,
     ]
+    if (dialect === 'postgres' && !settings.useAttemptExpiration) {
+      // One statement (one round trip): update the row, or insert it; an insert that meets a row
+      // Django has just made (it does not take node-axes' locks) adds to that row instead.
+      const old = (column: string) => `${T_ATTEMPT}.${q(column)}`
+      const grown = (column: string) =>
+        `CASE WHEN ${old('attempt_time')} <= ? THEN EXCLUDED.${q(column)} ELSE ${lastChars(
+          `${old(column)} || ? || EXCLUDED.${q(column)}`,
+        )} END`
+      await s.run(
+        `WITH upd AS (${updateSql} RETURNING 1) INSERT INTO ${T_ATTEMPT} (${q('user_agent')}, ${q('ip_address')}, ${q('username')}, ${q('http_accept')}, ${q('path_info')}, ${q('attempt_time')}, ${q('get_data')}, ${q('post_data')}, ${q('failures_since_start')}) SELECT ?::varchar, ?::inet, ?::varchar, ?::varchar, ?::varchar, ?::timestamptz, ?::text, ?::text, 1 WHERE NOT EXISTS (SELECT 1 FROM upd) ON CONFLICT (${q('username')}, ${q('ip_address')}, ${q('user_agent')}) DO UPDATE SET ${q('failures_since_start')} = CASE WHEN ${old('attempt_time')} <= ? THEN 1 ELSE ${old('failures_since_start')} + 1 END, ${q('get_data')} = ${grown('get_data')}, ${q('post_data')} = ${grown('post_data')}, ${q('attempt_time')} = EXCLUDED.${q('attempt_time')}, ${q('http_accept')} = EXCLUDED.${q('http_accept')}, ${q('path_info')} = EXCLUDED.${q('path_info')}`,
+        [
+          ...updateParams,
+          a.userAgent,
+          a.ipAddress,
+          a.username,
+          a.httpAccept,
+          a.pathInfo,
+          dt(now),
+          a.getData,
+          a.postData,
+          stale,
+          stale,
+          SEPARATOR,
+          stale,
+          SEPARATOR,
+        ],
+      )
+      return
+    }
     const updated = await s.run(updateSql, updateParams)
     if (updated === 0) {
       // Another writer (a Django process, which does not take node-axes' locks) may insert the same
@@ -326,12 +359,23 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
   }
 
   let writes = 0
+  /**
+   * Records a failure and returns the state after it, read after the write in the same
+   * transaction (so it also sees a row Django has just committed). Where the write is one
+   * statement (PostgreSQL), the read is sent right behind it without waiting: one round trip.
+   */
   const recordFailure = async (s: SqlSession, input: CountInput): Promise<CountResult> => {
+    let state: CountResult
+    if (dialect === 'postgres' && !settings.useAttemptExpiration) {
+      const [, after] = await Promise.all([writeFailure(s, input), stateOf(s, input)])
+      state = after
+    } else {
+      await writeFailure(s, input)
+      state = await stateOf(s, input)
+    }
+    await writeFailureLog(s, input, state.lockedUntil !== null)
     // Expired rows never count; deleting them is housekeeping, done every 32nd write.
     if (++writes % 32 === 0) await sweepClient(s, input)
-    await writeFailure(s, input)
-    const state = await stateOf(s, input)
-    await writeFailureLog(s, input, state.lockedUntil !== null)
     return state
   }
 
