@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { promisify } from 'node:util'
+import Database from 'better-sqlite3'
+import { afterAll, describe, expect, it } from 'vitest'
+
+// The command line as a user runs it: a separate process, its output and its exit code.
+const run = promisify(execFile)
+const TSX = pathToFileURL(join(process.cwd(), 'node_modules/tsx/dist/loader.mjs')).href
+const dir = mkdtempSync(join(tmpdir(), 'node-axes-cli-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      // tsx by path: the command runs in a temporary directory, where 'tsx' would not resolve.
+      ['--import', TSX, join(process.cwd(), 'src/cli/bin.ts'), ...args],
+      { cwd: dir, env: { ...process.env, NODE_OPTIONS: '', ...env } },
+    )
+    return { code: 0, stdout, stderr }
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string }
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
+  }
+}
+
+describe('node-axes migrate', () => {
+  it('creates django-axes tables in the default SQLite file, then has nothing to do', async () => {
+    const first = await cli(['migrate'])
+    expect(first).toMatchObject({ code: 0, stderr: '' })
+    expect(first.stdout).toContain('Applied 0001_django_axes_8_3_1_tables.')
+    const file = join(dir, 'axes.sqlite3')
+    expect(existsSync(file)).toBe(true)
+    const db = new Database(file, { readonly: true })
+    const tables = db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'axes_%' ORDER BY name",
+      )
+      .all()
+      .map((row) => (row as { name: string }).name)
+    db.close()
+    expect(tables).toEqual([
+      'axes_accessattempt',
+      'axes_accessattemptexpiration',
+      'axes_accessfailurelog',
+      'axes_accesslog',
+      'axes_migration',
+      'axes_reservation',
+    ])
+    expect(await cli(['migrate'])).toMatchObject({ code: 0, stdout: 'No migrations to apply.\n' })
+  })
+
+  it('takes the database from --url, else AXES_DATABASE_URL, and prints JSON for scripts', async () => {
+    const byFlag = await cli(['migrate', '--url', `sqlite:${join(dir, 'flag.sqlite3')}`, '--json'])
+    expect(byFlag.code).toBe(0)
+    expect(JSON.parse(byFlag.stdout)).toMatchObject({ applied: expect.any(Array), adopted: 1 })
+    const byEnv = await cli(['migrate'], {
+      AXES_DATABASE_URL: `sqlite:${join(dir, 'env.sqlite3')}`,
+    })
+    expect(byEnv.code).toBe(0)
+    expect(existsSync(join(dir, 'env.sqlite3'))).toBe(true)
+  })
+
+  it('answers usage errors with exit code 2 and failures with 1 and one line', async () => {
+    expect((await cli(['--help'])).code).toBe(0)
+    expect((await cli(['--help'])).stdout).toContain('usage: node-axes <command>')
+    expect((await cli([])).code).toBe(2)
+    expect((await cli(['frobnicate'])).code).toBe(2)
+    expect((await cli(['migrate', '--bogus'])).code).toBe(2)
+    const bad = await cli(['migrate', '--url', 'redis://localhost'])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1)
+    expect(bad.stderr).toMatch(/^node-axes: migrate failed: .*unsupported URL scheme 'redis:'/)
+  })
+})
