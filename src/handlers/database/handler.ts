@@ -146,7 +146,7 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
   // The query text for each shape of input (which fields, which are null, window or not), built
   // once: the same string each time is also what keeps the prepared-statement cache lookup cheap.
   const queries = new Map<string, string>()
-  const bucketStates = async (s: SqlSession, input: CountInput, withHeld: boolean) => {
+  const bucketStatesQuery = (input: CountInput, withHeld: boolean): [string, unknown[]] => {
     const window = failureWindowMs(input.rule)
     let shape = `${withHeld ? 'h' : ''}${window === null ? 'n' : 'w'}`
     for (const bucket of input.buckets) {
@@ -177,8 +177,11 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
       for (const value of Object.values(bucket.fields)) if (value !== null) params.push(value)
       if (threshold !== null) params.push(threshold)
     }
-    const rows = await s.all(sql, params)
-    return rows
+    return [sql, params]
+  }
+
+  const readStates = (rows: Awaited<ReturnType<SqlSession['all']>>) =>
+    rows
       .map((row) => ({
         index: Number(row.b),
         failures: Number(row.failures ?? 0),
@@ -186,6 +189,10 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
         held: Number(row.held ?? 0),
       }))
       .sort((a, b) => a.index - b.index)
+
+  const bucketStates = async (s: SqlSession, input: CountInput, withHeld: boolean) => {
+    const [sql, params] = bucketStatesQuery(input, withHeld)
+    return readStates(await s.all(sql, params))
   }
 
   const combine = (
@@ -220,7 +227,8 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
    * starts again at 1 with fresh request data; otherwise + 1, the data appended and capped), or an
    * INSERT where the (username, IP, user agent) has no row yet.
    */
-  const writeFailure = async (s: SqlSession, input: CountInput): Promise<void> => {
+  /** The UPDATE that adds a failure to the attempt's row, and what the statements around it need. */
+  const updateOf = (input: CountInput) => {
     const a: AttemptRecord = fitted(input.attempt)
     const now = input.now
     const identity = { username: a.username, ip_address: a.ipAddress, user_agent: a.userAgent }
@@ -248,35 +256,49 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
       a.pathInfo,
       ...params,
     ]
+    return { a, now, stale, cond, params, updateSql, updateParams }
+  }
+
+  /**
+   * PostgreSQL's write as one statement: update the row, or insert it; an insert that meets a row
+   * Django has just made (it does not take node-axes' locks) adds to that row instead.
+   */
+  const pgUpsert = (input: CountInput): { upd: string; insert: string; params: unknown[] } => {
+    const { a, now, stale, updateSql, updateParams } = updateOf(input)
+    const old = (column: string) => `${T_ATTEMPT}.${q(column)}`
+    const grown = (column: string) =>
+      `CASE WHEN ${old('attempt_time')} <= ? THEN EXCLUDED.${q(column)} ELSE ${lastChars(
+        `${old(column)} || ? || EXCLUDED.${q(column)}`,
+      )} END`
+    return {
+      upd: `upd AS (${updateSql} RETURNING 1)`,
+      insert: `INSERT INTO ${T_ATTEMPT} (${q('user_agent')}, ${q('ip_address')}, ${q('username')}, ${q('http_accept')}, ${q('path_info')}, ${q('attempt_time')}, ${q('get_data')}, ${q('post_data')}, ${q('failures_since_start')}) SELECT ?::varchar, ?::inet, ?::varchar, ?::varchar, ?::varchar, ?::timestamptz, ?::text, ?::text, 1 WHERE NOT EXISTS (SELECT 1 FROM upd) ON CONFLICT (${q('username')}, ${q('ip_address')}, ${q('user_agent')}) DO UPDATE SET ${q('failures_since_start')} = CASE WHEN ${old('attempt_time')} <= ? THEN 1 ELSE ${old('failures_since_start')} + 1 END, ${q('get_data')} = ${grown('get_data')}, ${q('post_data')} = ${grown('post_data')}, ${q('attempt_time')} = EXCLUDED.${q('attempt_time')}, ${q('http_accept')} = EXCLUDED.${q('http_accept')}, ${q('path_info')} = EXCLUDED.${q('path_info')}`,
+      params: [
+        ...updateParams,
+        a.userAgent,
+        a.ipAddress,
+        a.username,
+        a.httpAccept,
+        a.pathInfo,
+        dt(now),
+        a.getData,
+        a.postData,
+        stale,
+        stale,
+        SEPARATOR,
+        stale,
+        SEPARATOR,
+      ],
+    }
+  }
+
+  const writeFailure = async (s: SqlSession, input: CountInput): Promise<void> => {
     if (dialect === 'postgres' && !settings.useAttemptExpiration) {
-      // One statement (one round trip): update the row, or insert it; an insert that meets a row
-      // Django has just made (it does not take node-axes' locks) adds to that row instead.
-      const old = (column: string) => `${T_ATTEMPT}.${q(column)}`
-      const grown = (column: string) =>
-        `CASE WHEN ${old('attempt_time')} <= ? THEN EXCLUDED.${q(column)} ELSE ${lastChars(
-          `${old(column)} || ? || EXCLUDED.${q(column)}`,
-        )} END`
-      await s.run(
-        `WITH upd AS (${updateSql} RETURNING 1) INSERT INTO ${T_ATTEMPT} (${q('user_agent')}, ${q('ip_address')}, ${q('username')}, ${q('http_accept')}, ${q('path_info')}, ${q('attempt_time')}, ${q('get_data')}, ${q('post_data')}, ${q('failures_since_start')}) SELECT ?::varchar, ?::inet, ?::varchar, ?::varchar, ?::varchar, ?::timestamptz, ?::text, ?::text, 1 WHERE NOT EXISTS (SELECT 1 FROM upd) ON CONFLICT (${q('username')}, ${q('ip_address')}, ${q('user_agent')}) DO UPDATE SET ${q('failures_since_start')} = CASE WHEN ${old('attempt_time')} <= ? THEN 1 ELSE ${old('failures_since_start')} + 1 END, ${q('get_data')} = ${grown('get_data')}, ${q('post_data')} = ${grown('post_data')}, ${q('attempt_time')} = EXCLUDED.${q('attempt_time')}, ${q('http_accept')} = EXCLUDED.${q('http_accept')}, ${q('path_info')} = EXCLUDED.${q('path_info')}`,
-        [
-          ...updateParams,
-          a.userAgent,
-          a.ipAddress,
-          a.username,
-          a.httpAccept,
-          a.pathInfo,
-          dt(now),
-          a.getData,
-          a.postData,
-          stale,
-          stale,
-          SEPARATOR,
-          stale,
-          SEPARATOR,
-        ],
-      )
+      const { upd, insert, params } = pgUpsert(input)
+      await s.run(`WITH ${upd} ${insert}`, params)
       return
     }
+    const { a, now, cond, params, updateSql, updateParams } = updateOf(input)
     const updated = await s.run(updateSql, updateParams)
     if (updated === 0) {
       // Another writer (a Django process, which does not take node-axes' locks) may insert the same
@@ -500,7 +522,44 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
     },
 
     recordFailure(input) {
-      return run(input, (s) => recordFailure(s, input))
+      if (dialect === 'sqlite' || settings.enableAccessFailureLog) {
+        // (With the failure log, the row and its log entry are written in one transaction.)
+        return run(input, (s) => recordFailure(s, input))
+      }
+      // On a server, a failure reported after the fact needs no lock: the row's UPDATE (or the
+      // upsert) is atomic, so no increment is lost, and nothing is decided before it. Statements in
+      // autocommit, without BEGIN and COMMIT, cost half the round trips.
+      return (async () => {
+        checkInput(input)
+        await ready()
+        const s = driver.session
+        let state: CountResult
+        if (dialect === 'postgres' && !settings.useAttemptExpiration) {
+          // One statement, one round trip: the write, and the buckets as they were before it (the
+          // statement's snapshot), plus this failure (its row belongs to every bucket of the client,
+          // and a row past the window restarts at 1 where it was not counted).
+          // When the insert met a row its snapshot did not show (Django committed it meanwhile),
+          // the buckets are read again, so the answer counts that row too.
+          const { upd, insert, params } = pgUpsert(input)
+          const [states, stateParams] = bucketStatesQuery(input, false)
+          const rows = await s.all(
+            `WITH ${upd}, ins AS (${insert} RETURNING (xmax = 0) AS inserted) SELECT st.*, (SELECT COUNT(*) FROM ins WHERE NOT ins.inserted) AS conflicted FROM (${states}) AS st`,
+            [...params, ...stateParams],
+          )
+          if (rows.some((row) => Number(row.conflicted) > 0)) state = await stateOf(s, input)
+          else {
+            state = combine(
+              readStates(rows).map((b) => ({ failures: b.failures + 1, last: input.now })),
+              input,
+            )
+          }
+        } else {
+          await writeFailure(s, input)
+          state = await stateOf(s, input)
+        }
+        if (++writes % 32 === 0) await sweepClient(s, input)
+        return state
+      })()
     },
 
     async loggedIn(given: LoginRecord) {
