@@ -522,19 +522,20 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
     },
 
     recordFailure(input) {
-      if (dialect === 'sqlite' || settings.enableAccessFailureLog) {
-        // (With the failure log, the row and its log entry are written in one transaction.)
+      if (dialect !== 'postgres' || settings.enableAccessFailureLog) {
+        // (With the failure log, the row and its log entry are written in one transaction. MySQL
+        // keeps its transaction: READ COMMITTED there spares autocommit's gap-lock deadlocks.)
         return run(input, (s) => recordFailure(s, input))
       }
-      // On a server, a failure reported after the fact needs no lock: the row's UPDATE (or the
-      // upsert) is atomic, so no increment is lost, and nothing is decided before it. Statements in
-      // autocommit, without BEGIN and COMMIT, cost half the round trips.
+      // On PostgreSQL, a failure reported after the fact needs no lock: the upsert is atomic, so
+      // no increment is lost, and nothing is decided before it. One statement in autocommit,
+      // without BEGIN and COMMIT.
       return (async () => {
         checkInput(input)
         await ready()
         const s = driver.session
         let state: CountResult
-        if (dialect === 'postgres' && !settings.useAttemptExpiration) {
+        if (!settings.useAttemptExpiration) {
           // One statement, one round trip: the write, and the buckets as they were before it (the
           // statement's snapshot), plus this failure (its row belongs to every bucket of the client,
           // and a row past the window restarts at 1 where it was not counted).
