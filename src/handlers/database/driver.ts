@@ -373,7 +373,7 @@ function isRetryable(error: unknown): boolean {
 }
 
 /** Runs a transaction again (up to 5 times, with a short random pause) when the database says so. */
-async function retryOnDeadlock<T>(attempt: () => Promise<T>): Promise<T> {
+export async function retryOnDeadlock<T>(attempt: () => Promise<T>): Promise<T> {
   for (let tries = 1; ; tries++) {
     try {
       return await attempt()

@@ -36,7 +36,7 @@ import {
   lockDurationMs,
 } from '../rule.js'
 import { datetimeMs, datetimeMsSql, datetimeParam } from './datetime.js'
-import { lockHash, type SqlDriver, type SqlSession } from './driver.js'
+import { lockHash, retryOnDeadlock, type SqlDriver, type SqlSession } from './driver.js'
 
 /**
  * How much of the masked request data one row keeps: the newest 2048 characters, about the last two
@@ -522,43 +522,42 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
     },
 
     recordFailure(input) {
-      if (dialect !== 'postgres' || settings.enableAccessFailureLog) {
-        // (With the failure log, the row and its log entry are written in one transaction. MySQL
-        // keeps its transaction: READ COMMITTED there spares autocommit's gap-lock deadlocks.)
+      if (
+        dialect !== 'postgres' ||
+        settings.enableAccessFailureLog ||
+        settings.useAttemptExpiration
+      ) {
+        // One transaction: the row with its failure-log entry or its expiration row. (MySQL keeps
+        // its transaction too: READ COMMITTED there spares autocommit's gap-lock deadlocks.)
         return run(input, (s) => recordFailure(s, input))
       }
-      // On PostgreSQL, a failure reported after the fact needs no lock: the upsert is atomic, so
-      // no increment is lost, and nothing is decided before it. One statement in autocommit,
-      // without BEGIN and COMMIT.
+      // On PostgreSQL a failure reported after the fact needs no lock: the upsert is atomic, so no
+      // increment is lost, and nothing is decided before it. One statement in autocommit, one
+      // round trip: the write, and the buckets as they stood (the statement's snapshot) plus this
+      // failure (its row belongs to every bucket of the client, and a row past the window restarts
+      // at 1 where it was not counted). When the insert met a row its snapshot did not show (a
+      // Django process committed it meanwhile), the buckets are read again to count that row too.
       return (async () => {
         checkInput(input)
         await ready()
         const s = driver.session
-        let state: CountResult
-        if (!settings.useAttemptExpiration) {
-          // One statement, one round trip: the write, and the buckets as they were before it (the
-          // statement's snapshot), plus this failure (its row belongs to every bucket of the client,
-          // and a row past the window restarts at 1 where it was not counted).
-          // When the insert met a row its snapshot did not show (Django committed it meanwhile),
-          // the buckets are read again, so the answer counts that row too.
-          const { upd, insert, params } = pgUpsert(input)
-          const [states, stateParams] = bucketStatesQuery(input, false)
-          const rows = await s.all(
+        const { upd, insert, params } = pgUpsert(input)
+        const [states, stateParams] = bucketStatesQuery(input, false)
+        // One statement: a deadlock leaves nothing written, so running it again is safe.
+        const rows = await retryOnDeadlock(() =>
+          s.all(
             `WITH ${upd}, ins AS (${insert} RETURNING (xmax = 0) AS inserted) SELECT st.*, (SELECT COUNT(*) FROM ins WHERE NOT ins.inserted) AS conflicted FROM (${states}) AS st`,
             [...params, ...stateParams],
-          )
-          if (rows.some((row) => Number(row.conflicted) > 0)) state = await stateOf(s, input)
-          else {
-            state = combine(
+          ),
+        )
+        const state = rows.some((row) => Number(row.conflicted) > 0)
+          ? await stateOf(s, input)
+          : combine(
               readStates(rows).map((b) => ({ failures: b.failures + 1, last: input.now })),
               input,
             )
-          }
-        } else {
-          await writeFailure(s, input)
-          state = await stateOf(s, input)
-        }
-        if (++writes % 32 === 0) await sweepClient(s, input)
+        // Housekeeping: a sweep that fails (say, a deadlock with another sweep) loses nothing.
+        if (++writes % 32 === 0) await sweepClient(s, input).catch(() => {})
         return state
       })()
     },
