@@ -227,6 +227,19 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
    * starts again at 1 with fresh request data; otherwise + 1, the data appended and capped), or an
    * INSERT where the (username, IP, user agent) has no row yet.
    */
+  /** The columns an attempt row is inserted with, and their values (`failures_since_start` is 1). */
+  const ATTEMPT_COLUMNS = `(${q('user_agent')}, ${q('ip_address')}, ${q('username')}, ${q('http_accept')}, ${q('path_info')}, ${q('attempt_time')}, ${q('get_data')}, ${q('post_data')}, ${q('failures_since_start')})`
+  const attemptValues = (a: AttemptRecord, now: number): unknown[] => [
+    a.userAgent,
+    a.ipAddress,
+    a.username,
+    a.httpAccept,
+    a.pathInfo,
+    dt(now),
+    a.getData,
+    a.postData,
+  ]
+
   /** The UPDATE that adds a failure to the attempt's row, and what the statements around it need. */
   const updateOf = (input: CountInput) => {
     const a: AttemptRecord = fitted(input.attempt)
@@ -272,17 +285,10 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
       )} END`
     return {
       upd: `upd AS (${updateSql} RETURNING 1)`,
-      insert: `INSERT INTO ${T_ATTEMPT} (${q('user_agent')}, ${q('ip_address')}, ${q('username')}, ${q('http_accept')}, ${q('path_info')}, ${q('attempt_time')}, ${q('get_data')}, ${q('post_data')}, ${q('failures_since_start')}) SELECT ?::varchar, ?::inet, ?::varchar, ?::varchar, ?::varchar, ?::timestamptz, ?::text, ?::text, 1 WHERE NOT EXISTS (SELECT 1 FROM upd) ON CONFLICT (${q('username')}, ${q('ip_address')}, ${q('user_agent')}) DO UPDATE SET ${q('failures_since_start')} = CASE WHEN ${old('attempt_time')} <= ? THEN 1 ELSE ${old('failures_since_start')} + 1 END, ${q('get_data')} = ${grown('get_data')}, ${q('post_data')} = ${grown('post_data')}, ${q('attempt_time')} = EXCLUDED.${q('attempt_time')}, ${q('http_accept')} = EXCLUDED.${q('http_accept')}, ${q('path_info')} = EXCLUDED.${q('path_info')}`,
+      insert: `INSERT INTO ${T_ATTEMPT} ${ATTEMPT_COLUMNS} SELECT ?::varchar, ?::inet, ?::varchar, ?::varchar, ?::varchar, ?::timestamptz, ?::text, ?::text, 1 WHERE NOT EXISTS (SELECT 1 FROM upd) ON CONFLICT (${q('username')}, ${q('ip_address')}, ${q('user_agent')}) DO UPDATE SET ${q('failures_since_start')} = CASE WHEN ${old('attempt_time')} <= ? THEN 1 ELSE ${old('failures_since_start')} + 1 END, ${q('get_data')} = ${grown('get_data')}, ${q('post_data')} = ${grown('post_data')}, ${q('attempt_time')} = EXCLUDED.${q('attempt_time')}, ${q('http_accept')} = EXCLUDED.${q('http_accept')}, ${q('path_info')} = EXCLUDED.${q('path_info')}`,
       params: [
         ...updateParams,
-        a.userAgent,
-        a.ipAddress,
-        a.username,
-        a.httpAccept,
-        a.pathInfo,
-        dt(now),
-        a.getData,
-        a.postData,
+        ...attemptValues(a, now),
         stale,
         stale,
         SEPARATOR,
@@ -309,17 +315,8 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
       const conflict =
         dialect === 'mysql' ? '' : ' ON CONFLICT (username, ip_address, user_agent) DO NOTHING'
       const inserted = await s.run(
-        `INSERT${dialect === 'mysql' ? ' IGNORE' : ''} INTO ${T_ATTEMPT} (${q('user_agent')}, ${q('ip_address')}, ${q('username')}, ${q('http_accept')}, ${q('path_info')}, ${q('attempt_time')}, ${q('get_data')}, ${q('post_data')}, ${q('failures_since_start')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)${conflict}`,
-        [
-          a.userAgent,
-          a.ipAddress,
-          a.username,
-          a.httpAccept,
-          a.pathInfo,
-          dt(now),
-          a.getData,
-          a.postData,
-        ],
+        `INSERT${dialect === 'mysql' ? ' IGNORE' : ''} INTO ${T_ATTEMPT} ${ATTEMPT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)${conflict}`,
+        attemptValues(a, now),
       )
       if (inserted === 0) await s.run(updateSql, updateParams)
     }

@@ -67,17 +67,20 @@ const DJANGO_INDEXES: readonly [string, string, string, boolean][] = [
   ['axes_accesslog_username_df93064b', 'axes_accesslog', 'username', false],
 ]
 
+/** The columns every django-axes access table shares (django-axes' AccessBase), in PostgreSQL. */
+const PG_ACCESS_BASE_COLUMNS = `    user_agent character varying(255) NOT NULL,
+    ip_address inet,
+    username character varying(255),
+    http_accept character varying(1025) NOT NULL,
+    path_info character varying(255) NOT NULL,
+    attempt_time timestamp with time zone NOT NULL,`
+
 const PG_TABLES: MigrationStep[] = [
   {
     unlessTableExists: 'axes_accessattempt',
     sql: `CREATE TABLE axes_accessattempt (
     id integer NOT NULL,
-    user_agent character varying(255) NOT NULL,
-    ip_address inet,
-    username character varying(255),
-    http_accept character varying(1025) NOT NULL,
-    path_info character varying(255) NOT NULL,
-    attempt_time timestamp with time zone NOT NULL,
+${PG_ACCESS_BASE_COLUMNS}
     get_data text NOT NULL,
     post_data text NOT NULL,
     failures_since_start integer NOT NULL,
@@ -125,12 +128,7 @@ function pgLogTable(table: string, extra: string): MigrationStep[] {
       unlessTableExists: table,
       sql: `CREATE TABLE ${table} (
     id integer NOT NULL,
-    user_agent character varying(255) NOT NULL,
-    ip_address inet,
-    username character varying(255),
-    http_accept character varying(1025) NOT NULL,
-    path_info character varying(255) NOT NULL,
-    attempt_time timestamp with time zone NOT NULL,
+${PG_ACCESS_BASE_COLUMNS}
     ${extra}
 )`,
     },
