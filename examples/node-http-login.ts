@@ -4,8 +4,9 @@
  *   npm run example            # then open http://localhost:3000
  *
  * Two demo users (alice / wonderland, bob / builder). Three wrong passwords from one IP for one
- * username lock that pair out for one minute; the lockout page says so. No framework, no database:
- * the memory handler keeps the attempts. Adapters for Express, Fastify, Koa and Hono do the request
+ * username lock that pair out for one minute; the lockout page says so. No framework and no server
+ * to run: node-axes' embedded default keeps the attempts in django-axes' tables in ./axes.sqlite3,
+ * so a lockout survives a restart. Adapters for Express, Fastify, Koa and Hono do the request
  * conversion below for you.
  */
 
