@@ -85,22 +85,33 @@ export function betterSqliteDriver(db: BetterSqliteDatabase, busyTimeoutMs = 500
   }
   let waiting: Job[] = []
   let running = false
-  const begin = async () => {
+  /** Takes the write lock: at once when it is free (no await), else waiting asynchronously. */
+  const begin = (): Promise<void> | undefined => {
+    try {
+      prepared('BEGIN IMMEDIATE').run()
+      return undefined
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error
+      return beginLater()
+    }
+  }
+  const beginLater = async () => {
     const deadline = Date.now() + busyTimeoutMs
     for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8))
       try {
         prepared('BEGIN IMMEDIATE').run()
         return
       } catch (error) {
         const code = (error as { code?: unknown }).code
         if (code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error
-        await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8))
       }
     }
   }
   const runBatch = async (batch: Job[]) => {
     try {
-      await begin()
+      const waiting = begin()
+      if (waiting !== undefined) await waiting
     } catch (error) {
       for (const job of batch) job.reject(error)
       return

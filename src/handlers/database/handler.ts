@@ -402,7 +402,7 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
 
   const run = async <T>(input: CountInput, fn: (s: SqlSession) => Promise<T>): Promise<T> => {
     checkInput(input)
-    await ready()
+    if (!isReady) await ready()
     return driver.transaction(locks(input), fn)
   }
 

@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { databaseHandler } from 'node-axes/database'
+import { conformanceInput } from 'node-axes/testing'
+import { afterAll, describe, expect, it } from 'vitest'
+
+// Another process (here: another connection) holding SQLite's write lock: node-axes waits for it
+// without freezing the event loop, and gives up after busyTimeoutMs with an error, not a hang.
+const dir = mkdtempSync(join(tmpdir(), 'node-axes-sqlite-lock-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('database handler on SQLite: the write lock held elsewhere', () => {
+  it('waits asynchronously: timers keep running, and the write lands once the lock is free', async () => {
+    const file = join(dir, 'held.sqlite3')
+    const handler = databaseHandler({ url: `sqlite:${file}` })
+    await handler.migrate()
+    const other = new Database(file)
+    other.exec('BEGIN IMMEDIATE')
+    let ticks = 0
+    const timer = setInterval(() => ticks++, 5)
+    const pending = handler.recordFailure(conformanceInput({}, { now: Date.now() }))
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const ticksWhileHeld = ticks
+    other.exec('COMMIT')
+    const state = await pending
+    clearInterval(timer)
+    other.close()
+    expect(ticksWhileHeld).toBeGreaterThan(10)
+    expect(state.failures).toBe(1)
+    await handler.close()
+  })
+
+  it('fails after busyTimeoutMs when the lock is never released', async () => {
+    const file = join(dir, 'stuck.sqlite3')
+    const handler = databaseHandler({ url: `sqlite:${file}`, busyTimeoutMs: 150 })
+    await handler.migrate()
+    const other = new Database(file)
+    other.exec('BEGIN IMMEDIATE')
+    const started = Date.now()
+    await expect(
+      handler.recordFailure(conformanceInput({}, { now: Date.now() })),
+    ).rejects.toMatchObject({ code: 'SQLITE_BUSY' })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140)
+    other.exec('ROLLBACK')
+    other.close()
+    await handler.close()
+  })
+})
