@@ -55,6 +55,16 @@ export const CONFORMANCE_RULE: LockoutRule = {
   reservationTtlMs: 30_000,
 }
 
+/** Two tiers, 2 failures → 1 minute, 4 → 10 minutes, no cool-off of its own (the tier cases). */
+const TIERED_RULE: Partial<LockoutRule> = {
+  failureLimit: 2,
+  cooloffMs: null,
+  tiers: [
+    { failures: 2, cooloffMs: 60_000 },
+    { failures: 4, cooloffMs: 600_000 },
+  ],
+}
+
 /** Builds the input of a counting call, as the core would, for a client and lockout parameters. */
 export function conformanceInput(
   client: ConformanceClient,
@@ -149,14 +159,7 @@ export function describeHandlerConformance(options: ConformanceOptions): void {
     })
 
     it('honours lockout tiers: the lock lasts as long as the tier reached says', async () => {
-      const rule: Partial<LockoutRule> = {
-        failureLimit: 2,
-        cooloffMs: null,
-        tiers: [
-          { failures: 2, cooloffMs: 60_000 },
-          { failures: 4, cooloffMs: 600_000 },
-        ],
-      }
+      const rule = TIERED_RULE
       await fail(conformanceInput({}, { rule, now: t0 }))
       const second = await fail(conformanceInput({}, { rule, now: t0 + 1 }))
       expect(second).toEqual({ failures: 2, lockedUntil: t0 + 1 + 60_000 })
@@ -170,14 +173,7 @@ export function describeHandlerConformance(options: ConformanceOptions): void {
     })
 
     it('climbs the tiers when a client comes back after a lock lifts', async () => {
-      const rule: Partial<LockoutRule> = {
-        failureLimit: 2,
-        cooloffMs: null,
-        tiers: [
-          { failures: 2, cooloffMs: 60_000 },
-          { failures: 4, cooloffMs: 600_000 },
-        ],
-      }
+      const rule = TIERED_RULE
       const at = (now: number) => conformanceInput({}, { rule, now })
       await fail(at(t0))
       expect(await fail(at(t0 + 1))).toEqual({ failures: 2, lockedUntil: t0 + 1 + 60_000 })

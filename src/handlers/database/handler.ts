@@ -82,16 +82,10 @@ function fitted<
   } as unknown as T
 }
 
-/** Options of the SQL handler. */
-export interface SqlHandlerOptions {
-  /** Runs before the first operation (connecting, migrating). */
-  ready?: () => Promise<void>
-}
-
 let tokenSeq = 0
 
-/** Builds the handler on a driver. */
-export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): AxesHandler {
+/** Builds the handler on a connected (and, where asked, migrated) driver. */
+export function sqlHandler(driver: SqlDriver): AxesHandler {
   const dialect = driver.dialect
   const q = (name: string) => (dialect === 'mysql' ? `\`${name}\`` : `"${name}"`)
   const dt = (ms: number) => datetimeParam(dialect, ms)
@@ -105,22 +99,6 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
     enableAccessFailureLog: false,
     accessFailureLogPerUserLimit: 1000,
     useAttemptExpiration: false,
-  }
-
-  let readiness: Promise<void> | null = null
-  let isReady = !options.ready
-  const ready = () => {
-    if (isReady || !options.ready) return Promise.resolve()
-    readiness ??= options.ready().then(
-      () => {
-        isReady = true
-      },
-      (error: unknown) => {
-        readiness = null
-        throw error
-      },
-    )
-    return readiness
   }
 
   /** `column = ?` or `column IS NULL` for each field of a bucket (or a row's identity). */
@@ -402,7 +380,6 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
 
   const run = async <T>(input: CountInput, fn: (s: SqlSession) => Promise<T>): Promise<T> => {
     checkInput(input)
-    if (!isReady) await ready()
     return driver.transaction(locks(input), fn)
   }
 
@@ -460,8 +437,7 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
       } catch (error) {
         return Promise.reject(error)
       }
-      if (isReady) return stateOf(driver.session, input)
-      return ready().then(() => stateOf(driver.session, input))
+      return stateOf(driver.session, input)
     },
 
     reserve(input) {
@@ -536,7 +512,6 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
       // Django process committed it meanwhile), the buckets are read again to count that row too.
       return (async () => {
         checkInput(input)
-        await ready()
         const s = driver.session
         const { upd, insert, params } = pgUpsert(input)
         const [states, stateParams] = bucketStatesQuery(input, false)
@@ -563,7 +538,6 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
       if (settings.disableAccessLog) return
       checkIp(given.ipAddress)
       const record = fitted(given)
-      await ready()
       await driver.session.run(
         `INSERT INTO ${T_LOG} (${q('user_agent')}, ${q('ip_address')}, ${q('username')}, ${q('http_accept')}, ${q('path_info')}, ${q('attempt_time')}, ${q('logout_time')}, ${q('session_hash')}) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)`,
         [
@@ -580,7 +554,6 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
 
     async loggedOut(record: LogoutRecord) {
       if (settings.disableAccessLog || record.username === null) return
-      await ready()
       await driver.session.run(
         `UPDATE ${T_LOG} SET ${q('logout_time')} = ? WHERE ${q('username')} = ? AND ${q('logout_time')} IS NULL AND ${q('session_hash')} = ?`,
         [dt(record.logoutTime.getTime()), record.username, record.sessionHash],
@@ -588,7 +561,6 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
     },
 
     async resetBuckets(buckets) {
-      await ready()
       return driver.transaction(
         buckets.map((b) => b.key),
         async (s) => {
@@ -603,7 +575,6 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
     },
 
     async resetAttempts(filter: ResetFilter) {
-      await ready()
       const ip = filter.ipAddress ?? null
       const username = filter.username ?? null
       // An IP that is not one cannot match a stored address (and PostgreSQL's inet would refuse it).
@@ -624,7 +595,6 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
     },
 
     async resetLogs({ ageDays }) {
-      await ready()
       if (ageDays === null || ageDays === undefined) {
         return driver.session.run(`DELETE FROM ${T_LOG}`)
       }
@@ -634,7 +604,6 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
     },
 
     async resetFailureLogs({ ageDays }) {
-      await ready()
       if (ageDays === null || ageDays === undefined) {
         return driver.session.run(`DELETE FROM ${T_FAILURE_LOG}`)
       }
@@ -644,7 +613,6 @@ export function sqlHandler(driver: SqlDriver, options: SqlHandlerOptions = {}): 
     },
 
     async listAttempts({ limit }): Promise<AttemptSnapshot[]> {
-      await ready()
       const rows = await driver.session.all(
         `SELECT ${q('ip_address')} AS ip, ${q('username')} AS username, ${q('user_agent')} AS ua, ${q('failures_since_start')} AS failures, ${datetimeMsSql(dialect, q('attempt_time'))} AS at FROM ${T_ATTEMPT} ORDER BY ${q('attempt_time')} DESC, ${q('id')} DESC LIMIT ?`,
         [limit ?? 1000],
