@@ -450,7 +450,12 @@ export class Axes {
         `the ${this.handler.name} handler cannot list attempts`,
       )
     }
-    return this.handler.listAttempts({ ...options, now: this.options.clock() })
+    const o = this.options
+    const staticRule =
+      typeof o.failureLimit !== 'function' && typeof o.cooloffTime !== 'function'
+        ? this.#rule({} as AxesRequest, null)
+        : null
+    return this.handler.listAttempts({ ...options, now: o.clock(), rule: staticRule })
   }
 
   /** Closes the handler (connections, files). */

@@ -277,8 +277,17 @@ export interface AxesHandler {
   /** Deletes access failure logs older than `ageDays` days, or all. Returns how many. */
   resetFailureLogs(options: { ageDays?: number | null }): Promise<number>
 
-  /** Lists stored attempts, most recent first (for the CLI and the admin pages). */
-  listAttempts?(options: { limit?: number; now: number }): Promise<AttemptSnapshot[]>
+  /**
+   * Lists stored attempts, most recent first (for the CLI and the admin pages). `rule` is the rule
+   * in force when it does not depend on the request (null otherwise); a handler that stores rows
+   * rather than buckets uses it to say which rows are locked (`lockedUntil`), as django-axes'
+   * admin does per row.
+   */
+  listAttempts?(options: {
+    limit?: number
+    now: number
+    rule?: LockoutRule | null
+  }): Promise<AttemptSnapshot[]>
 
   /** Releases connections, timers and files. */
   close?(): Promise<void>

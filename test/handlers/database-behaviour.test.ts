@@ -691,6 +691,35 @@ describe.each(TARGETS)('database handler behaviour ($name)', ({ dialect }) => {
       expect(await count('axes_accessattempt')).toBe(1)
     })
 
+    it('lists rows newest first, each locked while its own failures are at the limit and its cool-off runs', async () => {
+      let now = T0
+      const axes = open({ failureLimit: 3, cooloffTime: '1h', clock: () => now })
+      for (let i = 0; i < 3; i++) await axes.loginFailed(request({ username: 'alice' }))
+      now += 1000
+      await axes.loginFailed(request({ username: 'bob', ip: '203.0.113.9' }))
+      const listed = (await axes.listAttempts()).map((a) => [
+        a.username,
+        a.ipAddress,
+        a.failures,
+        a.attemptTime.getTime(),
+        a.lockedUntil,
+      ])
+      expect(listed).toEqual([
+        ['bob', '203.0.113.9', 1, T0 + 1000, null],
+        ['alice', '198.51.100.7', 3, T0, T0 + HOUR],
+      ])
+      expect(await axes.listAttempts({ limit: 1 })).toHaveLength(1)
+      // Past the cool-off the rows are still listed (until a sweep or a reset), no longer locked.
+      now = T0 + HOUR
+      expect((await axes.listAttempts()).map((a) => [a.username, a.lockedUntil])).toEqual([
+        ['bob', null],
+        ['alice', null],
+      ])
+      // With a limit that depends on the request there is no one rule to judge rows by.
+      const dynamic = open({ failureLimit: () => 3, cooloffTime: '1h', clock: () => T0 })
+      expect((await dynamic.listAttempts()).map((a) => a.lockedUntil)).toEqual([null, null])
+    })
+
     const IP1 = '192.0.2.1'
     const IP2 = '192.0.2.2'
     const SEEDS: [string, string | null][] = [

@@ -31,6 +31,7 @@ import type {
 import {
   activeLockUntil,
   attemptsLeft,
+  currentFailures,
   failureWindowMs,
   laterLift,
   lockDurationMs,
@@ -612,19 +613,29 @@ export function sqlHandler(driver: SqlDriver): AxesHandler {
       ])
     },
 
-    async listAttempts({ limit }): Promise<AttemptSnapshot[]> {
+    async listAttempts({ limit, now, rule }): Promise<AttemptSnapshot[]> {
       const rows = await driver.session.all(
         `SELECT ${q('ip_address')} AS ip, ${q('username')} AS username, ${q('user_agent')} AS ua, ${q('failures_since_start')} AS failures, ${datetimeMsSql(dialect, q('attempt_time'))} AS at FROM ${T_ATTEMPT} ORDER BY ${q('attempt_time')} DESC, ${q('id')} DESC LIMIT ?`,
         [limit ?? 1000],
       )
-      return rows.map((row) => ({
-        ipAddress: row.ip === null || row.ip === undefined ? null : String(row.ip),
-        username: row.username === null || row.username === undefined ? null : String(row.username),
-        userAgent: row.ua === null || row.ua === undefined ? null : String(row.ua),
-        failures: Number(row.failures),
-        attemptTime: new Date(datetimeMs(row.at) ?? 0),
-        lockedUntil: null,
-      }))
+      return rows.map((row) => {
+        const failures = Number(row.failures)
+        const at = datetimeMs(row.at) ?? 0
+        // Per row, as django-axes' admin judges its "Locked Out" status: the row's own failures
+        // against the limit, and here also whether the lock has lifted.
+        const lockedUntil = rule
+          ? activeLockUntil(rule, currentFailures(rule, failures, at, now), at, now)
+          : null
+        return {
+          ipAddress: row.ip === null || row.ip === undefined ? null : String(row.ip),
+          username:
+            row.username === null || row.username === undefined ? null : String(row.username),
+          userAgent: row.ua === null || row.ua === undefined ? null : String(row.ua),
+          failures,
+          attemptTime: new Date(at),
+          lockedUntil,
+        }
+      })
     },
 
     close: () => driver.close(),
