@@ -289,6 +289,19 @@ interface PgClient {
   release(error?: boolean | Error): void
 }
 
+/**
+ * A pg Client made with `pipeline: true`, used for statements outside a transaction. pg writes
+ * each query with its own system call; `connection.stream` (pg's socket) is corked for one tick
+ * so that every query issued in that tick leaves in one write.
+ */
+export interface PgPipelinedClient {
+  connect(): Promise<unknown>
+  query(config: { name?: string; text: string; values?: unknown[] }): Promise<PgResult>
+  end(): Promise<void>
+  on(event: 'error' | 'end', listener: (error?: Error) => void): unknown
+  readonly connection?: { readonly stream?: { cork?(): void; uncork?(): void } }
+}
+
 interface PgResult {
   rows: unknown[]
   rowCount: number | null
@@ -299,7 +312,10 @@ interface PgResult {
  * of query once per connection instead of on every call) and a transaction opened together with
  * its advisory locks in one round trip.
  */
-export function pgDriver(pool: PgPool): SqlDriver {
+export function pgDriver(
+  pool: PgPool,
+  pipelined?: { readonly lanes: number; readonly open: () => PgPipelinedClient },
+): SqlDriver {
   const names = new Map<string, { name: string; text: string }>()
   const statement = (sql: string) => {
     let entry = names.get(sql)
@@ -319,9 +335,10 @@ export function pgDriver(pool: PgPool): SqlDriver {
       return (await target.query({ name, text, values: params.map(storable) })).rowCount ?? 0
     },
   })
+  const lanes = pipelined ? pipelinedLanes(pipelined.lanes, pipelined.open) : null
   return {
     dialect: 'postgres',
-    session: sessionOf(pool),
+    session: sessionOf(lanes ?? pool),
     transaction<T>(locks: readonly string[], fn: (s: SqlSession) => Promise<T>): Promise<T> {
       return retryOnDeadlock(async () => {
         const keys = [...new Set(locks.map(lockHash))].sort()
@@ -349,7 +366,102 @@ export function pgDriver(pool: PgPool): SqlDriver {
         }
       })
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([lanes?.end(), pool.end()])
+    },
+  }
+}
+
+/**
+ * Statements outside a transaction, spread over a few pipelined connections: each takes many
+ * statements in flight (answered in order, each with its own Sync, so one failing statement does
+ * not fail the others), and the statements issued in one tick leave in one write. Many
+ * connections with one statement each cost a system call, a wake-up and a context switch per
+ * statement on both sides; here a burst of failures costs a few. A connection that fails is
+ * dropped (its statements in flight fail, and the store-error policy answers them) and opened
+ * again on the next statement.
+ */
+function pipelinedLanes(
+  count: number,
+  open: () => PgPipelinedClient,
+): Pick<PgPool, 'query'> & { end(): Promise<void> } {
+  interface Lane {
+    client: PgPipelinedClient | null
+    ready: Promise<unknown> | null
+    live: boolean
+    inFlight: number
+    corked: boolean
+  }
+  const lanes: Lane[] = Array.from({ length: Math.max(1, count) }, () => ({
+    client: null,
+    ready: null,
+    live: false,
+    inFlight: 0,
+    corked: false,
+  }))
+  let ended = false
+  const drop = (lane: Lane, client: PgPipelinedClient) => {
+    if (lane.client !== client) return
+    lane.client = null
+    lane.ready = null
+    lane.live = false
+    client.end().catch(() => {})
+  }
+  const connected = (lane: Lane): Promise<PgPipelinedClient> => {
+    if (!lane.client) {
+      const client = open()
+      lane.client = client
+      client.on('error', () => drop(lane, client))
+      client.on('end', () => drop(lane, client))
+      lane.ready = client.connect().then(
+        () => {
+          if (lane.client === client) lane.live = true
+        },
+        (error: unknown) => {
+          drop(lane, client)
+          throw error
+        },
+      )
+    }
+    const client = lane.client
+    return (lane.ready as Promise<unknown>).then(() => client)
+  }
+  const send = (lane: Lane, client: PgPipelinedClient, config: Parameters<PgPool['query']>[0]) => {
+    const stream = client.connection?.stream
+    if (!lane.corked && stream?.cork && stream.uncork) {
+      lane.corked = true
+      stream.cork()
+      process.nextTick(() => {
+        lane.corked = false
+        stream.uncork?.()
+      })
+    }
+    return client.query(config)
+  }
+  return {
+    async query(config) {
+      if (ended) throw new Error('the database handler is closed')
+      let lane = lanes[0] as Lane
+      for (const candidate of lanes) if (candidate.inFlight < lane.inFlight) lane = candidate
+      lane.inFlight++
+      try {
+        // A connected lane sends in this tick, with the others issued in it.
+        const client = lane.live && lane.client ? lane.client : await connected(lane)
+        return await send(lane, client, config)
+      } finally {
+        lane.inFlight--
+      }
+    },
+    async end() {
+      ended = true
+      await Promise.all(
+        lanes.map(async (lane) => {
+          const client = lane.client
+          lane.client = null
+          await client?.end().catch(() => {})
+        }),
+      )
+    },
   }
 }
 

@@ -21,6 +21,7 @@ import {
   type BetterSqliteDatabase,
   betterSqliteDriver,
   kyselyDriver,
+  type PgPipelinedClient,
   type PgPool,
   pgDriver,
   type SqlDialect,
@@ -28,6 +29,13 @@ import {
 } from './driver.js'
 import { sqlHandler } from './handler.js'
 import { type MigrationResult, migrate as runMigrations } from './migrate.js'
+
+/**
+ * Pipelined PostgreSQL connections for statements outside a transaction (recording a failure,
+ * checking): two, so that the server works on two statements at once while each connection
+ * carries many in flight.
+ */
+const PIPELINED_LANES = 2
 
 export type { MigrationResult } from './migrate.js'
 export { MIGRATIONS } from './migrations.js'
@@ -51,7 +59,11 @@ export interface DatabaseHandlerOptions {
   autoMigrate?: boolean
   /** SQLite: how long a write waits for another process's lock. @default 5000 (ms) */
   busyTimeoutMs?: number
-  /** PostgreSQL and MySQL: the most connections in the pool. @default 10 */
+  /**
+   * PostgreSQL and MySQL: the most connections in the pool. On PostgreSQL the pool serves
+   * transactions, and two pipelined connections besides it carry the statements outside a
+   * transaction. @default 10
+   */
   poolSize?: number
 }
 
@@ -116,10 +128,9 @@ async function connect(options: DatabaseHandlerOptions): Promise<SqlDriver> {
     return betterSqliteDriver(db, Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000)))
   }
   if (dialect === 'postgres') {
-    const pg = await importOptional<{ default: { Pool: new (config: object) => unknown } }>(
-      'pg',
-      'the PostgreSQL database handler',
-    )
+    const pg = await importOptional<{
+      default: { Pool: new (config: object) => unknown; Client: new (config: object) => unknown }
+    }>('pg', 'the PostgreSQL database handler')
     const pool = new pg.default.Pool({
       connectionString: url,
       max: options.poolSize ?? 10,
@@ -129,7 +140,11 @@ async function connect(options: DatabaseHandlerOptions): Promise<SqlDriver> {
     // An idle connection the server drops (a restart, a failover) must not crash the process: the
     // next query fails instead, and onStoreError answers it.
     pool.on('error', () => {})
-    return pgDriver(pool)
+    return pgDriver(pool, {
+      lanes: PIPELINED_LANES,
+      open: () =>
+        new pg.default.Client({ connectionString: url, pipeline: true }) as PgPipelinedClient,
+    })
   }
   const { Kysely, MysqlDialect } = await import('kysely')
   const mysql = await importOptional<{ createPool: (config: object) => unknown }>(

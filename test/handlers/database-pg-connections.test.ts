@@ -1,0 +1,89 @@
+// The PostgreSQL driver's connections: statements outside a transaction travel on a few pipelined
+// connections, many in flight on each. The server dropping those connections (a restart, a
+// failover, an administrator's pg_terminate_backend) fails what was in flight with a store error,
+// never crashes the process, and the next statements reconnect by themselves.
+
+import { type Axes, createAxes } from 'node-axes'
+import { databaseHandler } from 'node-axes/database'
+import { describe, expect, it } from 'vitest'
+import { pgServerUrl } from '../support/inject-servers.js'
+import { createDatabase, runSql } from '../support/servers.js'
+
+const server = pgServerUrl()
+
+const request = (i: number) => ({
+  method: 'POST',
+  path: '/login',
+  headers: { 'user-agent': 'UA/1.0' },
+  socketAddress: `198.51.100.${i % 200}`,
+  body: { username: `user${i}`, password: 'wrong' },
+})
+
+/** Ends every other session on the database, as a server restart would. */
+async function terminateSessions(url: string): Promise<void> {
+  const database = new URL(url).pathname.slice(1)
+  await runSql(
+    url,
+    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database}' AND pid <> pg_backend_pid();`,
+  )
+}
+
+describe.skipIf(server === null)('database handler (PostgreSQL): pipelined connections', () => {
+  const open = async (): Promise<{ axes: Axes; url: string; storeErrors: string[] }> => {
+    const url = await createDatabase(server as string, 'postgres')
+    const handler = databaseHandler({ url })
+    await handler.migrate()
+    const axes = createAxes({ handler, failureLimit: 1000, logger: false })
+    const storeErrors: string[] = []
+    axes.on('storeError', ({ operation }) => storeErrors.push(operation))
+    return { axes, url, storeErrors }
+  }
+
+  it('records 500 failures in flight at once, every one counted', async () => {
+    const { axes } = await open()
+    const decisions = await Promise.all(
+      Array.from({ length: 500 }, () => axes.loginFailed(request(7))),
+    )
+    expect(decisions.every((d) => d.reason === 'allowed')).toBe(true)
+    // None lost: the stored count is exact. (Each failure reports the count as its statement saw
+    // it, which under concurrency may lag behind a failure committed at the same moment.)
+    expect(Math.max(...decisions.map((d) => d.failures))).toBeLessThanOrEqual(500)
+    expect((await axes.isAllowed(request(7))).failures).toBe(500)
+    await axes.close()
+  })
+
+  it('answers with store errors while the server drops its connections, then reconnects alone', async () => {
+    const { axes, url, storeErrors } = await open()
+    for (let i = 0; i < 3; i++) await axes.loginFailed(request(1))
+    // Connections killed while idle, and again in the middle of a burst.
+    await terminateSessions(url)
+    // The second time while statements are in flight: once the first 50 of 2,000 are answered.
+    let answered = 0
+    let killed: Promise<void> | null = null
+    const burst = Promise.all(
+      Array.from({ length: 2000 }, async (_, i) => {
+        const decision = await axes.loginFailed(request(100 + i))
+        if (++answered === 50) killed = terminateSessions(url)
+        return decision
+      }),
+    )
+    const decisions = await burst
+    await killed
+    expect(storeErrors.length).toBeGreaterThan(0)
+    // Every call got a decision (never a rejection): allowed, or refused under failClosed.
+    for (const d of decisions) expect(['allowed', 'storeError']).toContain(d.reason)
+    expect(decisions.filter((d) => d.reason === 'storeError').length).toBe(
+      storeErrors.filter((operation) => operation === 'recordFailure').length,
+    )
+    // Back without a restart: the next failures are recorded and the earlier ones are still there.
+    let decision = await axes.loginFailed(request(1))
+    for (let tries = 0; decision.reason !== 'allowed' && tries < 5; tries++) {
+      decision = await axes.loginFailed(request(1))
+    }
+    expect(decision.reason).toBe('allowed')
+    expect(decision.failures).toBeGreaterThanOrEqual(4)
+    const after = await axes.isAllowed(request(1))
+    expect(after.failures).toBe(decision.failures)
+    await axes.close()
+  })
+})
