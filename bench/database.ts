@@ -1,6 +1,8 @@
 /**
  * The database handler's part of `npm run bench`: failures recorded and checks answered per
- * second, at 1 and at 32 in flight, on a SQLite file (WAL), PostgreSQL and MariaDB. The servers
+ * second, at 1 and at 32 in flight, on a SQLite file (WAL), PostgreSQL and MariaDB; and
+ * "protected" failed logins per second, the exact path (`reserve`, then `settle` with a failure:
+ * what `protect` does around a wrong password). The servers
  * are started as the tests start them (Debian's packages, or AXES_TEST_PG_URL /
  * AXES_TEST_MYSQL_URL); a dialect whose server is missing is reported as skipped.
  */
@@ -21,7 +23,7 @@ import {
 /** One figure. */
 export interface DatabaseRow {
   dialect: string
-  operation: 'failures' | 'checks'
+  operation: 'failures' | 'checks' | 'protected'
   inFlight: number
   ops: number
   opsPerSecond: number
@@ -112,6 +114,18 @@ async function measureDialect(
       ops: checks,
       opsPerSecond: await rate(checks, inFlight, (i) => handler.getFailures(at(i))),
     })
+    rows.push({
+      dialect,
+      operation: 'protected',
+      inFlight,
+      ops: Math.ceil(failures / 4),
+      opsPerSecond: await rate(Math.ceil(failures / 4), inFlight, async (i) => {
+        const input = at(i)
+        const reserved = await handler.reserve(input)
+        if (reserved.reservation === null) throw new Error(`not reserved: ${reserved.outcome}`)
+        await handler.settle({ ...input, reservation: reserved.reservation, outcome: 'failure' })
+      }),
+    })
   }
   await handler.close()
   return rows
@@ -124,7 +138,7 @@ export async function databaseBench(quick: boolean): Promise<DatabaseRow[]> {
   const servers: TestServer[] = []
   const print = (r: DatabaseRow) =>
     console.log(
-      `  ${r.dialect.padEnd(12)} ${r.operation.padEnd(9)} ${String(r.inFlight).padStart(2)} in flight ${Math.round(r.opsPerSecond).toLocaleString('en').padStart(9)} /s`,
+      `  ${r.dialect.padEnd(12)} ${r.operation.padEnd(10)} ${String(r.inFlight).padStart(2)} in flight ${Math.round(r.opsPerSecond).toLocaleString('en').padStart(9)} /s`,
     )
   console.log('\nDatabase handler (two buckets a client, 1,000 clients; handler calls)')
   try {

@@ -22,6 +22,16 @@ export interface SqlSession {
   run(sql: string, params?: readonly unknown[]): Promise<number>
 }
 
+/** A session inside a transaction. */
+export interface TxSession extends SqlSession {
+  /**
+   * Hands over a statement whose result nobody reads: it must succeed for the transaction to
+   * commit. PostgreSQL sends COMMIT right behind it without waiting (one round trip for the
+   * transaction's last writes and its commit); the other drivers wait for it before committing.
+   */
+  defer(statement: Promise<unknown>): void
+}
+
 /** A connection to one database. */
 export interface SqlDriver {
   readonly dialect: SqlDialect
@@ -31,9 +41,40 @@ export interface SqlDriver {
    * Runs `fn` in a transaction that holds the given lock keys (sorted, so two transactions never
    * wait on each other in a circle); commits, or rolls back and rethrows.
    */
-  transaction<T>(locks: readonly string[], fn: (session: SqlSession) => Promise<T>): Promise<T>
+  transaction<T>(locks: readonly string[], fn: (session: TxSession) => Promise<T>): Promise<T>
   close(): Promise<void>
 }
+
+/** A transaction's session for a driver that runs the deferred statements before COMMIT. */
+function deferring(s: SqlSession): { session: TxSession; settled(): Promise<void> } {
+  let pending: Promise<unknown>[] = []
+  return {
+    session: { all: s.all, run: s.run, defer: (statement) => void pending.push(statement) },
+    async settled() {
+      while (pending.length > 0) {
+        const now = pending
+        pending = []
+        await Promise.all(now)
+      }
+    },
+  }
+}
+
+/**
+ * Corks a socket until the end of the tick, so that every message written in this tick leaves in
+ * one write (pg otherwise makes one system call per query). Nothing to do when already corked in
+ * this tick, or for a stream without cork.
+ */
+function corkForTick(stream: { cork?(): void; uncork?(): void } | undefined): void {
+  if (!stream?.cork || !stream.uncork || corked.has(stream)) return
+  corked.add(stream)
+  stream.cork()
+  process.nextTick(() => {
+    corked.delete(stream)
+    stream.uncork?.()
+  })
+}
+const corked = new WeakSet<object>()
 
 /** A lock key's stable hash (hex), used for names the database limits in length. */
 export function lockHash(key: string): string {
@@ -79,7 +120,7 @@ export function betterSqliteDriver(db: BetterSqliteDatabase, busyTimeoutMs = 500
   // logins), each inside its own savepoint so that one failing rolls back alone. Results are given
   // only after the commit. Other processes wait on SQLite's write lock (the busy timeout).
   interface Job {
-    fn: (s: SqlSession) => Promise<unknown>
+    fn: (s: TxSession) => Promise<unknown>
     resolve: (value: unknown) => void
     reject: (error: unknown) => void
   }
@@ -121,7 +162,9 @@ export function betterSqliteDriver(db: BetterSqliteDatabase, busyTimeoutMs = 500
       // Alone in its transaction: no savepoint needed, a failure rolls the whole of it back.
       const job = batch[0] as Job
       try {
-        const value = await job.fn(session)
+        const tx = deferring(session)
+        const value = await job.fn(tx.session)
+        await tx.settled()
         prepared('COMMIT').run()
         job.resolve(value)
       } catch (error) {
@@ -133,7 +176,9 @@ export function betterSqliteDriver(db: BetterSqliteDatabase, busyTimeoutMs = 500
     for (const job of batch) {
       prepared('SAVEPOINT axes_job').run()
       try {
-        const value = await job.fn(session)
+        const tx = deferring(session)
+        const value = await job.fn(tx.session)
+        await tx.settled()
         prepared('RELEASE axes_job').run()
         outcomes.push([job, true, value])
       } catch (error) {
@@ -170,7 +215,7 @@ export function betterSqliteDriver(db: BetterSqliteDatabase, busyTimeoutMs = 500
   return {
     dialect: 'sqlite',
     session,
-    transaction<T>(_locks: readonly string[], fn: (s: SqlSession) => Promise<T>): Promise<T> {
+    transaction<T>(_locks: readonly string[], fn: (s: TxSession) => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject })
         drain()
@@ -224,7 +269,7 @@ export async function kyselyDriver(db: Kysely<unknown>, dialect: SqlDialect): Pr
   return {
     dialect,
     session,
-    transaction<T>(locks: readonly string[], fn: (s: SqlSession) => Promise<T>) {
+    transaction<T>(locks: readonly string[], fn: (s: TxSession) => Promise<T>) {
       return retryOnDeadlock(() => once(locks, fn))
     },
     close: async () => {
@@ -232,7 +277,7 @@ export async function kyselyDriver(db: Kysely<unknown>, dialect: SqlDialect): Pr
     },
   }
 
-  async function once<T>(locks: readonly string[], fn: (s: SqlSession) => Promise<T>): Promise<T> {
+  async function once<T>(locks: readonly string[], fn: (s: TxSession) => Promise<T>): Promise<T> {
     const keys = [...new Set(locks.map(lockHash))].sort()
     if (dialect === 'postgres') {
       return db.transaction().execute(async (trx) => {
@@ -244,7 +289,10 @@ export async function kyselyDriver(db: Kysely<unknown>, dialect: SqlDialect): Pr
             keys,
           )
         }
-        return fn(s)
+        const tx = deferring(s)
+        const result = await fn(tx.session)
+        await tx.settled()
+        return result
       })
     }
     if (dialect === 'mysql') {
@@ -339,7 +387,7 @@ export function pgDriver(
   return {
     dialect: 'postgres',
     session: sessionOf(lanes ?? pool),
-    transaction<T>(locks: readonly string[], fn: (s: SqlSession) => Promise<T>): Promise<T> {
+    transaction<T>(locks: readonly string[], fn: (s: TxSession) => Promise<T>): Promise<T> {
       return retryOnDeadlock(async () => {
         const keys = [...new Set(locks.map(lockHash))].sort()
         const client = await pool.connect()
@@ -349,11 +397,35 @@ export function pgDriver(
           const lockSql = keys
             .map((key) => `pg_advisory_xact_lock(1096304979, hashtext('${key}'))`)
             .join(', ')
-          // Sent without waiting: the transaction's statements follow it on the connection.
+          // Sent without waiting: the transaction's statements follow it on the connection, in the
+          // same write when issued in the same tick.
+          const stream = (client as { connection?: { stream?: object } }).connection?.stream
+          corkForTick(stream)
           const begun = client.query(keys.length > 0 ? `BEGIN; SELECT ${lockSql}` : 'BEGIN')
+          const inner = sessionOf(client)
+          const deferred: Promise<unknown>[] = []
+          const session: TxSession = {
+            all: (sql, params) => {
+              corkForTick(stream)
+              return inner.all(sql, params)
+            },
+            run: (sql, params) => {
+              corkForTick(stream)
+              return inner.run(sql, params)
+            },
+            defer: (statement) => {
+              // Observed at once, so that a failure is never "unhandled"; reported below.
+              statement.catch(() => {})
+              deferred.push(statement)
+            },
+          }
           try {
-            const [, result] = await Promise.all([begun, fn(sessionOf(client))])
-            await client.query('COMMIT')
+            const [, result] = await Promise.all([begun, fn(session)])
+            // COMMIT right behind the deferred statements. If one of them failed, PostgreSQL has
+            // aborted the transaction and answers COMMIT with a rollback: its error is thrown.
+            corkForTick(stream)
+            const committed = client.query('COMMIT')
+            await Promise.all([...deferred, committed])
             return result
           } catch (error) {
             await client.query('ROLLBACK').catch((rollbackError: unknown) => {
@@ -390,14 +462,12 @@ function pipelinedLanes(
     ready: Promise<unknown> | null
     live: boolean
     inFlight: number
-    corked: boolean
   }
   const lanes: Lane[] = Array.from({ length: Math.max(1, count) }, () => ({
     client: null,
     ready: null,
     live: false,
     inFlight: 0,
-    corked: false,
   }))
   let ended = false
   const drop = (lane: Lane, client: PgPipelinedClient) => {
@@ -426,16 +496,8 @@ function pipelinedLanes(
     const client = lane.client
     return (lane.ready as Promise<unknown>).then(() => client)
   }
-  const send = (lane: Lane, client: PgPipelinedClient, config: Parameters<PgPool['query']>[0]) => {
-    const stream = client.connection?.stream
-    if (!lane.corked && stream?.cork && stream.uncork) {
-      lane.corked = true
-      stream.cork()
-      process.nextTick(() => {
-        lane.corked = false
-        stream.uncork?.()
-      })
-    }
+  const send = (client: PgPipelinedClient, config: Parameters<PgPool['query']>[0]) => {
+    corkForTick(client.connection?.stream)
     return client.query(config)
   }
   return {
@@ -447,7 +509,7 @@ function pipelinedLanes(
       try {
         // A connected lane sends in this tick, with the others issued in it.
         const client = lane.live && lane.client ? lane.client : await connected(lane)
-        return await send(lane, client, config)
+        return await send(client, config)
       } finally {
         lane.inFlight--
       }
@@ -469,11 +531,13 @@ function pipelinedLanes(
 async function inTransaction<T>(
   s: SqlSession,
   begin: string,
-  fn: (s: SqlSession) => Promise<T>,
+  fn: (s: TxSession) => Promise<T>,
 ): Promise<T> {
   await s.run(begin)
   try {
-    const result = await fn(s)
+    const tx = deferring(s)
+    const result = await fn(tx.session)
+    await tx.settled()
     await s.run('COMMIT')
     return result
   } catch (error) {

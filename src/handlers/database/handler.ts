@@ -37,7 +37,13 @@ import {
   lockDurationMs,
 } from '../rule.js'
 import { datetimeMs, datetimeMsSql, datetimeParam } from './datetime.js'
-import { lockHash, retryOnDeadlock, type SqlDriver, type SqlSession } from './driver.js'
+import {
+  lockHash,
+  retryOnDeadlock,
+  type SqlDriver,
+  type SqlSession,
+  type TxSession,
+} from './driver.js'
 
 /**
  * How much of the masked request data one row keeps: the newest 2048 characters, about the last two
@@ -255,25 +261,35 @@ export function sqlHandler(driver: SqlDriver): AxesHandler {
    * PostgreSQL's write as one statement: update the row, or insert it; an insert that meets a row
    * Django has just made (it does not take node-axes' locks) adds to that row instead.
    */
-  const pgUpsert = (input: CountInput): { upd: string; insert: string; params: unknown[] } => {
-    const { a, now, stale, updateSql, updateParams } = updateOf(input)
+  const pgUpsert = (input: CountInput, gate: { expired: boolean } | null = null) => {
+    const { a, now, stale, cond, params: rowParams, updateSql, updateParams } = updateOf(input)
     const old = (column: string) => `${T_ATTEMPT}.${q(column)}`
     const grown = (column: string) =>
       `CASE WHEN ${old('attempt_time')} <= ? THEN EXCLUDED.${q(column)} ELSE ${lastChars(
         `${old(column)} || ? || EXCLUDED.${q(column)}`,
       )} END`
+    // With a gate (a settle): write only when the statement's `del` released the reservation, or
+    // when it had expired.
+    const gated = gate === null ? '' : ' AND (EXISTS (SELECT 1 FROM del) OR ?::boolean)'
+    const gateParams = gate === null ? [] : [gate.expired]
     return {
-      upd: `upd AS (${updateSql} RETURNING 1)`,
-      insert: `INSERT INTO ${T_ATTEMPT} ${ATTEMPT_COLUMNS} SELECT ?::varchar, ?::inet, ?::varchar, ?::varchar, ?::varchar, ?::timestamptz, ?::text, ?::text, 1 WHERE NOT EXISTS (SELECT 1 FROM upd) ON CONFLICT (${q('username')}, ${q('ip_address')}, ${q('user_agent')}) DO UPDATE SET ${q('failures_since_start')} = CASE WHEN ${old('attempt_time')} <= ? THEN 1 ELSE ${old('failures_since_start')} + 1 END, ${q('get_data')} = ${grown('get_data')}, ${q('post_data')} = ${grown('post_data')}, ${q('attempt_time')} = EXCLUDED.${q('attempt_time')}, ${q('http_accept')} = EXCLUDED.${q('http_accept')}, ${q('path_info')} = EXCLUDED.${q('path_info')}`,
+      upd: `upd AS (${updateSql}${gated} RETURNING ${q('failures_since_start')} AS f)`,
+      insert: `INSERT INTO ${T_ATTEMPT} ${ATTEMPT_COLUMNS} SELECT ?::varchar, ?::inet, ?::varchar, ?::varchar, ?::varchar, ?::timestamptz, ?::text, ?::text, 1 WHERE NOT EXISTS (SELECT 1 FROM upd)${gated} ON CONFLICT (${q('username')}, ${q('ip_address')}, ${q('user_agent')}) DO UPDATE SET ${q('failures_since_start')} = CASE WHEN ${old('attempt_time')} <= ? THEN 1 ELSE ${old('failures_since_start')} + 1 END, ${q('get_data')} = ${grown('get_data')}, ${q('post_data')} = ${grown('post_data')}, ${q('attempt_time')} = EXCLUDED.${q('attempt_time')}, ${q('http_accept')} = EXCLUDED.${q('http_accept')}, ${q('path_info')} = EXCLUDED.${q('path_info')}`,
       params: [
         ...updateParams,
+        ...gateParams,
         ...attemptValues(a, now),
+        ...gateParams,
         stale,
         stale,
         SEPARATOR,
         stale,
         SEPARATOR,
       ],
+      /** The row's own condition and its parameters, and the window's edge. */
+      cond,
+      rowParams,
+      stale,
     }
   }
 
@@ -377,9 +393,66 @@ export function sqlHandler(driver: SqlDriver): AxesHandler {
     return state
   }
 
+  /**
+   * PostgreSQL: a failure recorded without a lock, in one statement in autocommit (one round trip):
+   * the upsert is atomic, so no increment is lost, and nothing is decided before it. With a
+   * reservation token (a settle), the statement also releases the place, and writes only when it
+   * released it or the place had expired (settled twice counts once); a reserve in another
+   * transaction sees the release and the failure together or neither.
+   *
+   * The decision is the buckets as the statement's snapshot saw them, plus this failure (its row
+   * belongs to every bucket of the client, and a row past the window restarts at 1 where it was
+   * not counted). When another writer touched the same row meanwhile (the row's new count is not
+   * the snapshot's plus one, or the insert met a row the snapshot did not show, such as one a
+   * Django process committed), the buckets are read again so the decision counts that too.
+   */
+  const pgLockFreeFailure = async (
+    input: CountInput,
+    token: string | null,
+  ): Promise<CountResult> => {
+    const s = driver.session
+    let expired = false
+    if (token !== null) {
+      const deadline = Number(token.slice(token.lastIndexOf('@') + 1))
+      expired = deadline <= input.now
+    }
+    const { upd, insert, params, cond, rowParams, stale } = pgUpsert(
+      input,
+      token === null ? null : { expired },
+    )
+    const [states, stateParams] = bucketStatesQuery(input, false)
+    const del =
+      token === null
+        ? ''
+        : `del AS (DELETE FROM ${T_RESERVATION} WHERE ${q('token')} = ? RETURNING 1), `
+    const sql = `WITH ${del}${upd}, ins AS (${insert} RETURNING (xmax = 0) AS inserted) SELECT st.*, (SELECT COUNT(*) FROM ins WHERE NOT ins.inserted) AS conflicted, (SELECT COUNT(*) FROM upd) AS updated, (SELECT MAX(f) FROM upd) AS after, (SELECT SUM(${q('failures_since_start')}) FROM ${T_ATTEMPT} WHERE ${cond} AND ${q('attempt_time')} > ?) AS before${token === null ? '' : ', (SELECT COUNT(*) FROM del) AS released'} FROM (${states}) AS st`
+    const all = [...(token === null ? [] : [token]), ...params, ...rowParams, stale, ...stateParams]
+    // One statement: a deadlock leaves nothing written, so running it again is safe.
+    const rows = await retryOnDeadlock(() => s.all(sql, all))
+    const first = rows[0] ?? {}
+    const written = token === null || Number(first.released) > 0 || expired
+    const updated = Number(first.updated ?? 0)
+    const raced =
+      Number(first.conflicted ?? 0) > 0 ||
+      updated > 1 ||
+      (updated === 1 && Number(first.after) !== Number(first.before ?? 0) + 1)
+    const state = raced
+      ? await stateOf(s, input)
+      : combine(
+          readStates(rows).map((b) => ({
+            failures: written ? b.failures + 1 : b.failures,
+            last: written ? input.now : b.last,
+          })),
+          input,
+        )
+    // Housekeeping: a sweep that fails (say, a deadlock with another sweep) loses nothing.
+    if (written && ++writes % 32 === 0) await sweepClient(s, input).catch(() => {})
+    return state
+  }
+
   const locks = (input: CountInput) => input.buckets.map((b) => b.key)
 
-  const run = async <T>(input: CountInput, fn: (s: SqlSession) => Promise<T>): Promise<T> => {
+  const run = async <T>(input: CountInput, fn: (s: TxSession) => Promise<T>): Promise<T> => {
     checkInput(input)
     return driver.transaction(locks(input), fn)
   }
@@ -462,24 +535,44 @@ export function sqlHandler(driver: SqlDriver): AxesHandler {
         }
         const until = now + rule.reservationTtlMs
         const token = `${process.pid}.${Date.now()}.${++tokenSeq}.${Math.random().toString(36).slice(2, 10)}@${until}`
-        for (const bucket of input.buckets) {
-          await s.run(
-            `INSERT INTO ${T_RESERVATION} (${q('bucket')}, ${q('token')}, ${q('expires_at')}) VALUES (?, ?, ?)`,
-            [bucketHash(bucket), token, until],
-          )
-        }
+        const hashes = input.buckets.map(bucketHash)
+        // Nobody reads these two: they go out with the commit (one round trip on PostgreSQL).
+        s.defer(
+          s.run(
+            `INSERT INTO ${T_RESERVATION} (${q('bucket')}, ${q('token')}, ${q('expires_at')}) VALUES ${hashes.map(() => '(?, ?, ?)').join(', ')}`,
+            hashes.flatMap((hash) => [hash, token, until]),
+          ),
+        )
         // Expired reservations of these buckets go now; the rest with their buckets' next visit.
-        for (const bucket of input.buckets) {
-          await s.run(
-            `DELETE FROM ${T_RESERVATION} WHERE ${q('bucket')} = ? AND ${q('expires_at')} <= ?`,
-            [bucketHash(bucket), now],
-          )
-        }
+        s.defer(
+          s.run(
+            `DELETE FROM ${T_RESERVATION} WHERE ${q('bucket')} IN (${hashes.map(() => '?').join(', ')}) AND ${q('expires_at')} <= ?`,
+            [...hashes, now],
+          ),
+        )
         return { ...state, outcome: 'reserved', reservation: token, recorded: false }
       })
     },
 
     settle(input: SettleInput) {
+      if (
+        dialect === 'postgres' &&
+        !settings.enableAccessFailureLog &&
+        !settings.useAttemptExpiration
+      ) {
+        return (async () => {
+          checkInput(input)
+          if (input.outcome === 'failure') return pgLockFreeFailure(input, input.reservation)
+          // Success or cancel: the place is released; the state read in the same write.
+          const [, state] = await Promise.all([
+            driver.session.run(`DELETE FROM ${T_RESERVATION} WHERE ${q('token')} = ?`, [
+              input.reservation,
+            ]),
+            stateOf(driver.session, input),
+          ])
+          return state
+        })()
+      }
       return run(input, async (s) => {
         const released = await s.run(`DELETE FROM ${T_RESERVATION} WHERE ${q('token')} = ?`, [
           input.reservation,
@@ -505,33 +598,10 @@ export function sqlHandler(driver: SqlDriver): AxesHandler {
         // its transaction too: READ COMMITTED there spares autocommit's gap-lock deadlocks.)
         return run(input, (s) => recordFailure(s, input))
       }
-      // On PostgreSQL a failure reported after the fact needs no lock: the upsert is atomic, so no
-      // increment is lost, and nothing is decided before it. One statement in autocommit, one
-      // round trip: the write, and the buckets as they stood (the statement's snapshot) plus this
-      // failure (its row belongs to every bucket of the client, and a row past the window restarts
-      // at 1 where it was not counted). When the insert met a row its snapshot did not show (a
-      // Django process committed it meanwhile), the buckets are read again to count that row too.
+      // On PostgreSQL a failure reported after the fact needs no lock: see pgLockFreeFailure.
       return (async () => {
         checkInput(input)
-        const s = driver.session
-        const { upd, insert, params } = pgUpsert(input)
-        const [states, stateParams] = bucketStatesQuery(input, false)
-        // One statement: a deadlock leaves nothing written, so running it again is safe.
-        const rows = await retryOnDeadlock(() =>
-          s.all(
-            `WITH ${upd}, ins AS (${insert} RETURNING (xmax = 0) AS inserted) SELECT st.*, (SELECT COUNT(*) FROM ins WHERE NOT ins.inserted) AS conflicted FROM (${states}) AS st`,
-            [...params, ...stateParams],
-          ),
-        )
-        const state = rows.some((row) => Number(row.conflicted) > 0)
-          ? await stateOf(s, input)
-          : combine(
-              readStates(rows).map((b) => ({ failures: b.failures + 1, last: input.now })),
-              input,
-            )
-        // Housekeeping: a sweep that fails (say, a deadlock with another sweep) loses nothing.
-        if (++writes % 32 === 0) await sweepClient(s, input).catch(() => {})
-        return state
+        return pgLockFreeFailure(input, null)
       })()
     },
 
