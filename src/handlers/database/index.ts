@@ -125,6 +125,10 @@ async function connect(options: DatabaseHandlerOptions): Promise<SqlDriver> {
     db.pragma('busy_timeout = 20')
     db.pragma('foreign_keys = ON')
     db.pragma('synchronous = NORMAL')
+    // A checkpoint (two fsyncs) every 10,000 WAL pages instead of SQLite's 1,000: measured, failures
+    // recorded one at a time went from ~16,000/s to ~23,000/s. The WAL file grows to about 40 MB
+    // between checkpoints.
+    db.pragma('wal_autocheckpoint = 10000')
     return betterSqliteDriver(db, Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000)))
   }
   if (dialect === 'postgres') {
