@@ -14,6 +14,7 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   treeshake: true,
-  // Drivers and vitest are the application's (or optional peers); never bundle them.
-  external: ['vitest', 'better-sqlite3', 'pg', 'mysql2', 'kysely'],
+  // Drivers, vitest and tsx (loads a TypeScript CLI configuration) are the application's (or
+  // optional peers); never bundle them.
+  external: ['vitest', 'better-sqlite3', 'pg', 'mysql2', 'kysely', 'tsx'],
 })

@@ -17,7 +17,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // PostgreSQL and MariaDB for the whole run, from Debian's packages or AXES_TEST_*_URL.
-    globalSetup: ['test/support/global-servers.ts'],
+    // PostgreSQL and MariaDB for the whole run, from Debian's packages or AXES_TEST_*_URL; and a
+    // fresh build for the tests that run the binary.
+    globalSetup: ['test/support/global-servers.ts', 'test/support/global-build.ts'],
   },
 })

@@ -1,32 +1,16 @@
-import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
+import { cli as runCli } from '../support/built-cli.js'
 
-// The command line as a user runs it: a separate process, its output and its exit code.
-const run = promisify(execFile)
-const TSX = pathToFileURL(join(process.cwd(), 'node_modules/tsx/dist/loader.mjs')).href
+// The command line as a user runs it: the built binary in a separate process, its output and its
+// exit code.
 const dir = mkdtempSync(join(tmpdir(), 'node-axes-cli-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-async function cli(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      // tsx by path: the command runs in a temporary directory, where 'tsx' would not resolve.
-      ['--import', TSX, join(process.cwd(), 'src/cli/bin.ts'), ...args],
-      { cwd: dir, env: { ...process.env, NODE_OPTIONS: '', ...env } },
-    )
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: dir, env })
 
 describe('node-axes migrate', () => {
   it('creates django-axes tables in the default SQLite file, then has nothing to do', async () => {
@@ -74,6 +58,6 @@ describe('node-axes migrate', () => {
     const bad = await cli(['migrate', '--url', 'redis://localhost'])
     expect(bad.code).toBe(1)
     expect(bad.stderr.trim().split('\n')).toHaveLength(1)
-    expect(bad.stderr).toMatch(/^node-axes: migrate failed: .*unsupported URL scheme 'redis:'/)
+    expect(bad.stderr).toMatch(/^node-axes migrate: .*unsupported URL scheme 'redis:'/)
   })
 })

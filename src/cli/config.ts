@@ -1,0 +1,146 @@
+/**
+ * Where the command line finds the node-axes it works on: `--url`, else `--config FILE`, else a
+ * `node-axes.config.{js,mjs,cjs,ts,json}` in the working directory, else the environment's
+ * `AXES_DATABASE_URL`, else the embedded default (`sqlite:axes.sqlite3`).
+ *
+ * A configuration file's default export (or `module.exports`) is one of:
+ * - an `Axes` instance (`export default createAxes({ … })`);
+ * - options for `createAxes` (`{ handler: databaseHandler({ url }), failureLimit: 5 }`);
+ * - a function, possibly async, returning either of those;
+ * - for JSON, options, or a Django settings object (`{ "AXES_FAILURE_LIMIT": 5 }`, read with
+ *   `fromDjangoSettings`).
+ */
+
+import { existsSync, readFileSync } from 'node:fs'
+import { isAbsolute, join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { type Axes, createAxes } from '../core/axes.js'
+import { fromDjangoSettings } from '../core/django-settings.js'
+import type { AxesOptions } from '../core/options.js'
+import { databaseHandler } from '../handlers/database/index.js'
+
+/** The configuration files looked for in the working directory, in this order. */
+export const CONFIG_FILES = [
+  'node-axes.config.js',
+  'node-axes.config.mjs',
+  'node-axes.config.cjs',
+  'node-axes.config.ts',
+  'node-axes.config.json',
+] as const
+
+/** A usage mistake in the configuration's location (exit code 2), not a failure to load it. */
+export class ConfigUsageError extends Error {}
+
+/** The node-axes the command works on, and where it came from (for messages). */
+export interface Loaded {
+  readonly axes: Axes
+  /** `--url`, a file's path, `AXES_DATABASE_URL`, or `the default sqlite:axes.sqlite3`. */
+  readonly source: string
+}
+
+/** Finds and loads the configuration. */
+export async function loadAxes(
+  given: { url?: string | undefined; config?: string | undefined },
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Loaded> {
+  if (given.url !== undefined) return { axes: fromUrl(given.url), source: '--url' }
+  if (given.config !== undefined) {
+    const file = isAbsolute(given.config) ? given.config : resolve(cwd, given.config)
+    if (!existsSync(file)) throw new ConfigUsageError(`--config: no such file: ${given.config}`)
+    return { axes: await fromFile(file), source: file }
+  }
+  for (const name of CONFIG_FILES) {
+    const file = join(cwd, name)
+    if (existsSync(file)) return { axes: await fromFile(file), source: file }
+  }
+  if (env.AXES_DATABASE_URL) {
+    return { axes: fromUrl(env.AXES_DATABASE_URL), source: 'AXES_DATABASE_URL' }
+  }
+  return { axes: fromUrl('sqlite:axes.sqlite3'), source: 'the default sqlite:axes.sqlite3' }
+}
+
+/** An instance on a database URL, quiet: the command reports what it does, not start-up checks. */
+function fromUrl(url: string): Axes {
+  return createAxes({ handler: databaseHandler({ url }), logger: false })
+}
+
+async function fromFile(file: string): Promise<Axes> {
+  let exported: unknown
+  if (file.endsWith('.json')) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'))
+    } catch (error) {
+      throw new Error(`${file} is not valid JSON: ${(error as Error).message}`)
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new Error(`${file} must hold a JSON object of options`)
+    }
+    const keys = Object.keys(parsed)
+    exported =
+      keys.length > 0 && keys.every((key) => key.startsWith('AXES_'))
+        ? fromDjangoSettings(parsed as Record<string, unknown>)
+        : parsed
+  } else {
+    exported = await importModule(file)
+  }
+  if (typeof exported === 'function') exported = await (exported as () => unknown)()
+  if (isAxes(exported)) return exported
+  if (exported === null || typeof exported !== 'object') {
+    throw new Error(
+      `${file} must export an Axes instance, createAxes options, or a function returning one (it exports ${exported === null ? 'null' : typeof exported})`,
+    )
+  }
+  // The file's own logger, if it sets one; otherwise quiet, as for a URL.
+  const options = exported as AxesOptions
+  return createAxes({ logger: false, ...options })
+}
+
+/**
+ * An Axes instance, by its shape: a configuration that imports node-axes' CommonJS build holds a
+ * different class object than the command's ES module build.
+ */
+function isAxes(value: unknown): value is Axes {
+  const v = value as Partial<Record<keyof Axes, unknown>> | null
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    typeof v.reset === 'function' &&
+    typeof v.isAllowed === 'function' &&
+    typeof v.handler === 'object' &&
+    v.handler !== null
+  )
+}
+
+async function importModule(file: string): Promise<unknown> {
+  const url = pathToFileURL(file).href
+  let mod: { default?: unknown }
+  if (file.endsWith('.ts')) {
+    // Node 20 cannot load TypeScript by itself: tsx can, when the project has it.
+    let tsImport: ((specifier: string, parent: string) => Promise<unknown>) | undefined
+    try {
+      ;({ tsImport } = (await import('tsx/esm/api')) as {
+        tsImport: (specifier: string, parent: string) => Promise<unknown>
+      })
+    } catch {
+      throw new Error(
+        `${file}: a TypeScript configuration needs tsx (npm install --save-dev tsx), or write node-axes.config.mjs instead`,
+      )
+    }
+    mod = (await tsImport(url, url)) as { default?: unknown }
+  } else {
+    mod = (await import(url)) as { default?: unknown }
+  }
+  // ESM default export, or CommonJS module.exports (seen as default, sometimes nested once more).
+  let value = 'default' in mod ? mod.default : mod
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    'default' in value &&
+    Object.keys(value).length === 1
+  ) {
+    value = (value as { default: unknown }).default
+  }
+  return value
+}

@@ -1,0 +1,337 @@
+// The command line's verbs as a user runs them: the built binary in its own process, on a SQLite
+// file and on PostgreSQL, with the configuration found the ways the docs promise. The data is
+// written by node-axes in this process, and read back with SQL after each command.
+
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import Database from 'better-sqlite3'
+import { type Axes, type AxesOptions, type AxesRequest, createAxes } from 'node-axes'
+import { databaseHandler } from 'node-axes/database'
+import { afterAll, describe, expect, it } from 'vitest'
+import { cli } from '../support/built-cli.js'
+import { pgServerUrl } from '../support/inject-servers.js'
+import { createDatabase, runSql } from '../support/servers.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'node-axes-cli-verbs-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const DAY = 86_400_000
+const DIST = pathToFileURL(join(process.cwd(), 'dist')).href
+
+/** A fresh working directory with its own SQLite file. */
+function workspace(): { cwd: string; url: string; file: string } {
+  const cwd = mkdtempSync(join(dir, 'ws-'))
+  const file = join(cwd, 'attempts.sqlite3')
+  return { cwd, url: `sqlite:${file}`, file }
+}
+
+const request = (username: string, ip: string): AxesRequest => ({
+  method: 'POST',
+  path: '/login',
+  headers: { 'user-agent': 'cli-test' },
+  socketAddress: ip,
+  body: { username, password: 'wrong' },
+})
+
+/** node-axes on `url`, in this process, to write what the commands then act on. */
+function writer(url: string, options: AxesOptions = {}): Axes {
+  return createAxes({
+    handler: databaseHandler({ url }),
+    failureLimit: 100,
+    logger: false,
+    ...options,
+  })
+}
+
+async function seedAttempts(url: string): Promise<void> {
+  const axes = writer(url)
+  let now = Date.UTC(2030, 0, 1)
+  const at = writer(url, { clock: () => now })
+  for (const [username, ip, times] of [
+    ['alice', '192.0.2.1', 3],
+    ['bob', '192.0.2.1', 1],
+    ['alice', '192.0.2.2', 2],
+    ['carol', '192.0.2.3', 1],
+  ] as const) {
+    for (let i = 0; i < times; i++) await at.loginFailed(request(username, ip))
+    now += 1000
+  }
+  await Promise.all([axes.close(), at.close()])
+}
+
+const sqliteCount = (file: string, table: string) => {
+  const db = new Database(file, { readonly: true })
+  try {
+    return (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n
+  } finally {
+    db.close()
+  }
+}
+
+describe('node-axes reset, reset-ip, reset-username, reset-ip-username, list-attempts (SQLite)', () => {
+  it("lists attempts most recent first in django-axes' tab-separated form, and as JSON", async () => {
+    const { cwd, url } = workspace()
+    await seedAttempts(url)
+    const listed = await cli(['list-attempts', '--url', url], { cwd })
+    expect(listed).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: '192.0.2.3\tcarol\t1\n192.0.2.2\talice\t2\n192.0.2.1\tbob\t1\n192.0.2.1\talice\t3\n',
+    })
+    const limited = await cli(['list-attempts', '--url', url, '--limit', '1'], { cwd })
+    expect(limited.stdout).toBe('192.0.2.3\tcarol\t1\n')
+    const json = await cli(['list-attempts', '--url', url, '--json'], { cwd })
+    expect(json.code).toBe(0)
+    const rows = JSON.parse(json.stdout) as Record<string, unknown>[]
+    expect(rows).toHaveLength(4)
+    expect(rows[3]).toEqual({
+      ipAddress: '192.0.2.1',
+      username: 'alice',
+      userAgent: 'cli-test',
+      failures: 3,
+      attemptTime: new Date(Date.UTC(2030, 0, 1)).toISOString(),
+      // 3 failures are the default limit, but the cool-off (django's default: none) never ends;
+      // the command runs with the default options, under which this row is locked until reset.
+      locked: true,
+      lockedUntil: null,
+    })
+    expect(rows[0]).toMatchObject({ username: 'carol', failures: 1, locked: false })
+  })
+
+  it("removes attempts by IP, by username, by both, and all, in django-axes' words", async () => {
+    const { cwd, url, file } = workspace()
+    await seedAttempts(url)
+    const run = (...args: string[]) => cli([...args, '--url', url], { cwd })
+    expect(await run('reset-ip-username', '192.0.2.1', 'bob')).toEqual({
+      code: 0,
+      stdout: '1 attempts removed.\n',
+      stderr: '',
+    })
+    expect((await run('reset-ip-username', '192.0.2.1', 'bob')).stdout).toBe('No attempts found.\n')
+    // Several IPs (or usernames) at once: the counts add up.
+    expect((await run('reset-ip', '192.0.2.3', '192.0.2.9')).stdout).toBe('1 attempts removed.\n')
+    expect(sqliteCount(file, 'axes_accessattempt')).toBe(2)
+    expect((await run('reset-username', 'alice')).stdout).toBe('2 attempts removed.\n')
+    expect((await run('reset-username', 'alice', 'nobody')).stdout).toBe('No attempts found.\n')
+    await seedAttempts(url)
+    expect(await run('reset', '--json')).toEqual({ code: 0, stdout: '{"removed":4}\n', stderr: '' })
+    expect((await run('reset')).stdout).toBe('No attempts found.\n')
+    expect(sqliteCount(file, 'axes_accessattempt')).toBe(0)
+  })
+
+  it('reads IPv6 addresses as the store keeps them, and hostile usernames as plain values', async () => {
+    const { cwd, url, file } = workspace()
+    const axes = writer(url)
+    await axes.loginFailed(request('x\ty\nz', '2001:db8::1'))
+    await axes.loginFailed(request("'; DROP TABLE axes_accessattempt; --", '192.0.2.7'))
+    await axes.close()
+    // A tab or a line break in a value cannot forge a column or a line.
+    const listed = await cli(['list-attempts', '--url', url], { cwd })
+    expect(listed.stdout.split('\n')).toEqual([
+      "192.0.2.7\t'; DROP TABLE axes_accessattempt; --\t1",
+      '2001:db8::1\tx\\ty\\nz\t1',
+      '',
+    ])
+    expect(
+      (await cli(['reset-username', "'; DROP TABLE axes_accessattempt; --", '--url', url], { cwd }))
+        .stdout,
+    ).toBe('1 attempts removed.\n')
+    // The uncompressed spelling of the same address finds the row.
+    expect(
+      (await cli(['reset-ip', '2001:0db8:0:0:0:0:0:0001', '--url', url], { cwd })).stdout,
+    ).toBe('1 attempts removed.\n')
+    expect(sqliteCount(file, 'axes_accessattempt')).toBe(0)
+  })
+})
+
+describe('node-axes reset-logs and reset-failure-logs (SQLite)', () => {
+  it('removes logs at least --age days old, 30 by default, 0 for all', async () => {
+    const { cwd, url, file } = workspace()
+    const now = Date.now()
+    for (const days of [40, 20, 10, 0]) {
+      const axes = writer(url, { clock: () => now - days * DAY, enableAccessFailureLog: true })
+      await axes.loggedIn(request(`u${days}`, '192.0.2.1'))
+      await axes.loginFailed(request(`u${days}`, '192.0.2.1'))
+      await axes.close()
+    }
+    const run = (...args: string[]) => cli([...args, '--url', url], { cwd })
+    expect(await run('reset-logs')).toEqual({ code: 0, stdout: '1 logs removed.\n', stderr: '' })
+    expect((await run('reset-logs')).stdout).toBe('No logs found.\n')
+    expect((await run('reset-logs', '--age', '15')).stdout).toBe('1 logs removed.\n')
+    expect((await run('reset-logs', '--age=0', '--json')).stdout).toBe('{"removed":2}\n')
+    expect(sqliteCount(file, 'axes_accesslog')).toBe(0)
+    // Failure logs are their own table and their own command.
+    expect(sqliteCount(file, 'axes_accessfailurelog')).toBe(4)
+    expect((await run('reset-failure-logs', '--age', '5')).stdout).toBe('3 logs removed.\n')
+    expect((await run('reset-failure-logs', '--age', '0')).stdout).toBe('1 logs removed.\n')
+    expect((await run('reset-failure-logs')).stdout).toBe('No logs found.\n')
+    expect(sqliteCount(file, 'axes_accessattempt')).toBe(4)
+  })
+})
+
+describe('node-axes: where the configuration comes from', () => {
+  it('takes a node-axes.config.mjs in the working directory, and --config over it, and --url over both', async () => {
+    const { cwd, url } = workspace()
+    const other = workspace()
+    await seedAttempts(url)
+    writeFileSync(
+      join(cwd, 'node-axes.config.mjs'),
+      `import { databaseHandler } from '${DIST}/database/index.js'\nexport default { handler: databaseHandler({ url: ${JSON.stringify(url)} }) }\n`,
+    )
+    expect((await cli(['list-attempts'], { cwd })).stdout.split('\n')).toHaveLength(5)
+    // --config: a CommonJS file exporting a ready instance, from node-axes' CommonJS build.
+    const cjs = join(cwd, 'other.config.cjs')
+    writeFileSync(
+      cjs,
+      `const { createAxes } = require(${JSON.stringify(join(process.cwd(), 'dist/index.cjs'))})\nmodule.exports = createAxes({ databaseUrl: ${JSON.stringify(other.url)}, logger: false })\n`,
+    )
+    expect(await cli(['list-attempts', '--config', cjs], { cwd })).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    })
+    // --url wins over both.
+    expect((await cli(['reset', '--config', cjs, '--url', url], { cwd })).stdout).toBe(
+      '4 attempts removed.\n',
+    )
+  })
+
+  it('reads AXES_* settings from node-axes.config.json, and a TypeScript config through tsx', async () => {
+    const { cwd } = workspace()
+    writeFileSync(
+      join(cwd, 'node-axes.config.json'),
+      JSON.stringify({ AXES_FAILURE_LIMIT: 2, AXES_ONLY_USER_FAILURES: true }),
+    )
+    // The Django settings become options: the deprecated flag is reported by the check command.
+    const checked = await cli(['check'], { cwd })
+    expect(checked.code).toBe(0)
+    expect(checked.stdout).toContain('axes.W004:')
+    expect(checked.stdout).toMatch(/System check identified \d+ issues?\.\n$/)
+    expect((await cli(['check', '--fail-level', 'WARNING'], { cwd })).code).toBe(1)
+    const json = JSON.parse((await cli(['check', '--json'], { cwd })).stdout) as { id: string }[]
+    expect(json.map((c) => c.id)).toContain('axes.W004')
+
+    const ts = workspace()
+    writeFileSync(
+      join(ts.cwd, 'node-axes.config.ts'),
+      `import type { AxesOptions } from '${DIST}/index.js'\nconst options: AxesOptions = { databaseUrl: ${JSON.stringify(ts.url)}, failureLimit: 7 }\nexport default async () => options\n`,
+    )
+    await seedAttempts(ts.url)
+    expect((await cli(['reset-username', 'carol'], { cwd: ts.cwd })).stdout).toBe(
+      '1 attempts removed.\n',
+    )
+  })
+
+  it('takes AXES_DATABASE_URL when there is no file, and says there are no issues when there are none', async () => {
+    const { cwd, url } = workspace()
+    await seedAttempts(url)
+    expect(
+      (await cli(['reset-ip', '192.0.2.1'], { cwd, env: { AXES_DATABASE_URL: url } })).stdout,
+    ).toBe('2 attempts removed.\n')
+    expect(await cli(['check', '--url', url], { cwd })).toEqual({
+      code: 0,
+      stdout: 'System check identified no issues.\n',
+      stderr: '',
+    })
+  })
+})
+
+describe('node-axes: usage and failures', () => {
+  it('answers --help for the command and each verb with exit 0', async () => {
+    const { cwd } = workspace()
+    const top = await cli(['--help'], { cwd })
+    expect(top.code).toBe(0)
+    for (const verb of [
+      'reset',
+      'reset-ip',
+      'reset-username',
+      'reset-ip-username',
+      'list-attempts',
+      'reset-logs',
+      'reset-failure-logs',
+      'migrate',
+      'check',
+    ]) {
+      expect(top.stdout).toContain(`  ${verb}`)
+      const help = await cli([verb, '--help'], { cwd })
+      expect(help.code).toBe(0)
+      expect(help.stdout).toMatch(new RegExp(`^usage: node-axes ${verb}\\b`))
+    }
+  })
+
+  it('answers usage mistakes with exit 2 before touching any database', async () => {
+    const { cwd } = workspace()
+    const cases: [string[], RegExp][] = [
+      [['reset-ip'], /needs at least one argument/],
+      [['reset-ip-username', '192.0.2.1'], /takes 2 arguments/],
+      [['reset', 'everything'], /takes no arguments/],
+      [['reset-logs', '--age', 'old'], /--age takes a whole number of days/],
+      [['reset-logs', '--age', '-3'], /--age takes a whole number of days/],
+      [['list-attempts', '--limit', '0'], /--limit takes a whole number/],
+      [['reset', '--age', '3'], /--age does not apply/],
+      [['check', '--fail-level', 'INFO'], /--fail-level takes ERROR or WARNING/],
+      [['reset', '--url'], /--url needs a value/],
+      [['reset', '--config', 'nowhere.mjs'], /no such file: nowhere.mjs/],
+      [['reset', '--frobnicate'], /unknown option '--frobnicate'/],
+    ]
+    for (const [args, message] of cases) {
+      const result = await cli(args, { cwd })
+      expect({ args, code: result.code }).toEqual({ args, code: 2 })
+      expect(result.stderr).toMatch(message)
+      expect(result.stdout).toBe('')
+    }
+    // Nothing was created: no database was opened.
+    expect(readdirSync(cwd)).toEqual([])
+  })
+
+  it('fails with exit 1 and one line: a broken configuration, a database that is not there', async () => {
+    const { cwd } = workspace()
+    writeFileSync(join(cwd, 'node-axes.config.mjs'), 'export default 42\n')
+    const wrong = await cli(['reset'], { cwd })
+    expect(wrong.code).toBe(1)
+    expect(wrong.stderr).toMatch(/^node-axes reset: .*must export an Axes instance.*\n$/)
+    writeFileSync(join(cwd, 'node-axes.config.mjs'), 'export default { failureLimit: -1 }\n')
+    const invalid = await cli(['reset'], { cwd })
+    expect(invalid.code).toBe(1)
+    expect(invalid.stderr.split('\n')).toHaveLength(2)
+    expect(invalid.stderr).toContain('failureLimit')
+    rmSync(join(cwd, 'node-axes.config.mjs'))
+    writeFileSync(join(cwd, 'node-axes.config.json'), '{ "databaseUrl": ')
+    const broken = await cli(['reset'], { cwd })
+    expect(broken.code).toBe(1)
+    expect(broken.stderr).toMatch(/is not valid JSON/)
+    rmSync(join(cwd, 'node-axes.config.json'))
+    // A server that is not listening: refused at once, one line.
+    const down = await cli(['reset', '--url', 'postgres://axes:axes@127.0.0.1:1/none'], { cwd })
+    expect(down.code).toBe(1)
+    expect(down.stderr.split('\n')).toHaveLength(2)
+    expect(down.stderr).toMatch(/^node-axes reset: /)
+  })
+})
+
+const pg = pgServerUrl()
+describe.skipIf(pg === null)('node-axes on PostgreSQL', () => {
+  it('migrates, lists and resets a server database given by AXES_DATABASE_URL', async () => {
+    const { cwd } = workspace()
+    const url = await createDatabase(pg as string, 'postgres')
+    const env = { AXES_DATABASE_URL: url }
+    // Before migrate, a clear failure rather than a stack trace.
+    const early = await cli(['list-attempts'], { cwd, env })
+    expect(early.code).toBe(1)
+    expect(early.stderr).toMatch(/^node-axes list-attempts: .*axes_accessattempt/)
+    expect((await cli(['migrate'], { cwd, env })).code).toBe(0)
+    await seedAttempts(url)
+    expect((await cli(['list-attempts'], { cwd, env })).stdout.split('\n')[0]).toBe(
+      '192.0.2.3\tcarol\t1',
+    )
+    expect((await cli(['reset-ip-username', '192.0.2.2', 'alice'], { cwd, env })).stdout).toBe(
+      '1 attempts removed.\n',
+    )
+    expect((await cli(['reset-username', 'alice'], { cwd, env })).stdout).toBe(
+      '1 attempts removed.\n',
+    )
+    expect((await cli(['reset'], { cwd, env })).stdout).toBe('2 attempts removed.\n')
+    expect(await runSql(url, 'SELECT COUNT(*) FROM axes_accessattempt;')).toMatch(/\b0\b/)
+  })
+})
