@@ -27,6 +27,22 @@ export interface TestServer {
   url: string
   /** Shuts the server down and removes its directory; nothing to do for a server from the env. */
   stop(): Promise<void>
+  /**
+   * Kills the server with SIGKILL, its child processes too (PostgreSQL's backends), keeping its
+   * directory: what a crash does. Not for a server from the env.
+   */
+  crash?(): Promise<void>
+  /** Starts a crashed server again on the same port and data (it recovers as after a crash). */
+  restart?(): Promise<void>
+}
+
+/** How to start a test server. */
+export interface ServerOptions {
+  /**
+   * PostgreSQL: commit durably (`synchronous_commit = on`; fsync stays off, the OS outlives a
+   * killed server), so that a crash loses no committed transaction. Off by default, for speed.
+   */
+  durable?: boolean
 }
 
 export type ServerKind = 'postgres' | 'mysql'
@@ -41,7 +57,7 @@ const PORT_ATTEMPTS = 3
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL
 
-export async function startPostgres(): Promise<TestServer | null> {
+export async function startPostgres(options: ServerOptions = {}): Promise<TestServer | null> {
   const fromEnv = process.env.AXES_TEST_PG_URL
   if (fromEnv) return external(fromEnv)
 
@@ -90,7 +106,7 @@ export async function startPostgres(): Promise<TestServer | null> {
       ],
       { cwd: dir, owner, entry },
     )
-    const { child, port, exited } = await launch(entry, {
+    const launchOptions: Launch = {
       name: 'PostgreSQL',
       command: path.join(bin, 'postgres'),
       args: (p) => [
@@ -104,7 +120,7 @@ export async function startPostgres(): Promise<TestServer | null> {
         dir,
         ...settings({
           fsync: 'off',
-          synchronous_commit: 'off',
+          synchronous_commit: options.durable ? 'on' : 'off',
           full_page_writes: 'off',
           max_connections: '300',
           logging_collector: 'off',
@@ -113,14 +129,15 @@ export async function startPostgres(): Promise<TestServer | null> {
       ready: 'database system is ready to accept connections',
       dir,
       owner,
-    })
+    }
+    const launched = await launch(entry, launchOptions)
     // SIGINT is PostgreSQL's fast shutdown; SIGTERM ("smart") would wait for every client to leave.
     return running(
       entry,
-      child,
-      exited,
+      launched,
+      launchOptions,
       'SIGINT',
-      `postgres://axes:${PASSWORD}@127.0.0.1:${port}/postgres`,
+      `postgres://axes:${PASSWORD}@127.0.0.1:${launched.port}/postgres`,
     )
   } catch (error) {
     untrack(entry)
@@ -185,7 +202,7 @@ export async function startMariadb(): Promise<TestServer | null> {
       ],
       { cwd: dir, entry },
     )
-    const { child, port, exited } = await launch(entry, {
+    const launchOptions: Launch = {
       name: 'MariaDB',
       command: server,
       args: (p) => [
@@ -209,13 +226,14 @@ export async function startMariadb(): Promise<TestServer | null> {
       ],
       ready: 'ready for connections',
       dir,
-    })
+    }
+    const launched = await launch(entry, launchOptions)
     return running(
       entry,
-      child,
-      exited,
+      launched,
+      launchOptions,
       'SIGTERM',
-      `mysql://root:${PASSWORD}@127.0.0.1:${port}/mysql`,
+      `mysql://root:${PASSWORD}@127.0.0.1:${launched.port}/mysql`,
     )
   } catch (error) {
     untrack(entry)
@@ -548,6 +566,8 @@ interface Launch {
   ready: string
   dir: string
   owner?: Owner | undefined
+  /** This port rather than a free one (a restart). */
+  port?: number
 }
 
 interface Launched {
@@ -559,7 +579,7 @@ interface Launched {
 async function launch(entry: Tracked, options: Launch): Promise<Launched> {
   const logFile = path.join(options.dir, 'server.log')
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort()
+    const port = options.port ?? (await freePort())
     // The server writes straight to a file: no pipe to drain, and the log survives for errors.
     const fd = openSync(logFile, 'w')
     let child: ChildProcess
@@ -648,22 +668,70 @@ async function within(promise: Promise<void>, ms: number): Promise<void> {
 
 function running(
   entry: Tracked,
-  child: ChildProcess,
-  exited: Promise<void>,
+  launched: Launched,
+  options: Launch,
   stopSignal: NodeJS.Signals,
   url: string,
 ): TestServer {
   let stopping: Promise<void> | undefined
+  let current = launched
   return {
     url,
     stop() {
       stopping ??= (async () => {
-        await terminate(child, exited, stopSignal)
+        await terminate(current.child, current.exited, stopSignal)
         untrack(entry)
         await rm(entry.dir, { recursive: true, force: true, maxRetries: 5 })
       })()
       return stopping
     },
+    async crash() {
+      const { child, exited } = current
+      // The server's children first (PostgreSQL's backends would keep its shared memory).
+      const children = child.pid === undefined ? [] : childPids(child.pid)
+      await terminate(child, exited, 'SIGKILL')
+      for (const pid of children) {
+        try {
+          process.kill(pid, 'SIGKILL')
+        } catch {}
+      }
+      await waitGone(children)
+      stopWatchdog(entry)
+      entry.child = undefined
+    },
+    async restart() {
+      current = await launch(entry, { ...options, port: launched.port })
+    },
+  }
+}
+
+/** The pids whose parent is `pid` (Linux /proc). */
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number)
+  } catch {
+    return []
+  }
+}
+
+/** Waits (5 s at most) until none of these processes is left. */
+async function waitGone(pids: number[]): Promise<void> {
+  const deadline = Date.now() + 5_000
+  for (;;) {
+    const alive = pids.filter((pid) => {
+      try {
+        process.kill(pid, 0)
+        return true
+      } catch {
+        return false
+      }
+    })
+    if (alive.length === 0 || Date.now() > deadline) return
+    await sleep(20)
   }
 }
 

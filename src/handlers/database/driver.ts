@@ -335,6 +335,8 @@ export interface PgPool {
 interface PgClient {
   query(config: { name?: string; text: string; values?: unknown[] } | string): Promise<PgResult>
   release(error?: boolean | Error): void
+  on?(event: 'error', listener: (error: Error) => void): unknown
+  removeListener?(event: 'error', listener: (error: Error) => void): unknown
 }
 
 /**
@@ -392,6 +394,13 @@ export function pgDriver(
         const keys = [...new Set(locks.map(lockHash))].sort()
         const client = await pool.connect()
         let broken: Error | undefined
+        // The pool listens for errors on idle clients only: a checked-out client whose connection
+        // dies (the server killed, a failover) would otherwise emit an unhandled 'error' and
+        // crash the process. The statements in flight fail on their own; the client is dropped.
+        const onError = (error: Error) => {
+          broken = error
+        }
+        client.on?.('error', onError)
         try {
           // Hex digests only: safe to write into the statement.
           const lockSql = keys
@@ -434,6 +443,7 @@ export function pgDriver(
             throw error
           }
         } finally {
+          client.removeListener?.('error', onError)
           client.release(broken)
         }
       })
