@@ -508,7 +508,7 @@ const proxyOrder: Check = (v) =>
     ? null
     : `expects 'left-most' or 'right-most', got ${show(v)}`
 const proxyCount: Check = (v) =>
-  v === null || (typeof v === 'number' && Number.isInteger(v) && v >= 0)
+  v === null || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)
     ? null
     : `expects a whole number of proxies (0 or more) or null, got ${show(v)}`
 
@@ -571,7 +571,7 @@ function tiersCheck(v: unknown): string | null {
     const { failures, cooloff, ...rest } = tier as Record<string, unknown>
     const extra = Object.keys(rest)
     if (extra.length > 0) problems.push(`tier ${index} has unknown keys ${extra.join(', ')}`)
-    if (typeof failures !== 'number' || !Number.isInteger(failures) || failures < 1) {
+    if (typeof failures !== 'number' || !Number.isSafeInteger(failures) || failures < 1) {
       problems.push(`tier ${index}: failures must be a whole number of at least 1`)
     } else if (seen.has(failures)) {
       problems.push(`tier ${index}: two tiers start at ${failures} failures`)
@@ -611,7 +611,7 @@ function handlerCheck(v: unknown): string | null {
 const CHECKS: Record<keyof AxesOptions, Check> = {
   enabled: bool,
   failureLimit: (v) =>
-    isFn(v) || (typeof v === 'number' && Number.isInteger(v) && v >= 1)
+    isFn(v) || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 1)
       ? null
       : `expects a whole number of at least 1, or a function, got ${show(v)}`,
   lockOutAtFailure: bool,
@@ -639,7 +639,7 @@ const CHECKS: Record<keyof AxesOptions, Check> = {
   clientStrCallable: fnOrNull,
   sensitiveParameters: strList,
   httpResponseCode: (v) =>
-    typeof v === 'number' && Number.isInteger(v) && v >= 400 && v <= 599
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= 400 && v <= 599
       ? null
       : `expects an HTTP error status from 400 to 599, got ${show(v)}`,
   lockoutTemplate: fnOrNull,
@@ -670,7 +670,7 @@ const CHECKS: Record<keyof AxesOptions, Check> = {
   disableAccessLog: bool,
   enableAccessFailureLog: bool,
   accessFailureLogPerUserLimit: (v) =>
-    typeof v === 'number' && Number.isInteger(v) && v >= 0
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
       ? null
       : `expects a whole number of rows (0 or more), got ${show(v)}`,
   verbose: bool,
@@ -692,7 +692,7 @@ const CHECKS: Record<keyof AxesOptions, Check> = {
   useUserAgent: bool,
   disableSuccessAccessLog: bool,
   ipv6Prefix: (v) =>
-    v === null || (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 128)
+    v === null || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 128)
       ? null
       : `expects a prefix length from 1 to 128, or null, got ${show(v)}`,
   usernameNormalization: (v) =>
@@ -794,7 +794,9 @@ export function resolveOptions(options: AxesOptions = {}): ResolvedOptions {
   for (const key of Object.keys(given)) {
     const value = given[key]
     if (value === undefined) continue
-    const check = CHECKS[key as keyof AxesOptions]
+    // Own keys only: a key such as `__proto__` (JSON.parse makes it an own property) is not an
+    // option, whatever Object.prototype holds.
+    const check = Object.hasOwn(CHECKS, key) ? CHECKS[key as keyof AxesOptions] : undefined
     if (!check) {
       const hint = suggest(key)
       issues.push({

@@ -6,8 +6,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { IdentityResolver, requestDataString, sensitiveKeys } from '../../src/core/identity.js'
-import { resolveOptions } from '../../src/core/options.js'
+import { OPTION_NAMES, resolveOptions } from '../../src/core/options.js'
 import {
+  AxesConfigError,
   type AxesOptions,
   type AxesRequest,
   type ClientIdentity,
@@ -397,6 +398,52 @@ const credentialsArb = fc.oneof(
 )
 
 describe('properties', () => {
+  it('option validation: any options object gives an instance or one AxesConfigError naming each bad key', () => {
+    const names = OPTION_NAMES.filter((name) => name !== 'handler' && name !== 'logger')
+    const key = fc.oneof(fc.constantFrom(...names), fc.string({ maxLength: 20 }))
+    const value = fc.oneof(
+      fc.anything({ maxDepth: 2 }),
+      fc.integer(),
+      fc.double(),
+      fc.constantFrom(
+        '15m',
+        'PT1H',
+        '1h',
+        '',
+        'ip_address',
+        ['ip_address'],
+        [['username', 'ip_address']],
+      ),
+    )
+    fc.assert(
+      fc.property(fc.dictionary(key, value, { maxKeys: 6 }), (given) => {
+        const options = { ...given, handler: 'dummy', logger: false } as AxesOptions
+        let axes: ReturnType<typeof createAxes> | undefined
+        try {
+          axes = createAxes(options)
+        } catch (error) {
+          expect(error).toBeInstanceOf(AxesConfigError)
+          const issues = (error as AxesConfigError).issues
+          expect(issues.length).toBeGreaterThan(0)
+          // Every issue names a key that was given, and says something about it.
+          for (const issue of issues) {
+            expect(Object.hasOwn(given, issue.key) || issue.key === '(options)').toBe(true)
+            expect(issue.message.length).toBeGreaterThan(0)
+          }
+          // Every unknown key is among them.
+          for (const k of Object.keys(given)) {
+            if (given[k] !== undefined && !OPTION_NAMES.includes(k)) {
+              expect(issues.map((i) => i.key)).toContain(k)
+            }
+          }
+          return
+        }
+        expect(typeof axes.isAllowed).toBe('function')
+      }),
+      { numRuns: RUNS },
+    )
+  })
+
   it('no input to identity resolution throws, and what comes out is well-formed', () => {
     const options = resolveOptions({
       logger: false,

@@ -345,6 +345,21 @@ describe('deprecated ipware names fall back (conf.py)', () => {
 })
 
 describe('validation: one AxesConfigError naming every bad key', () => {
+  it('refuses whole numbers past 2^53 and keys inherited from Object.prototype (found by fast-check)', () => {
+    // Number.isInteger(2 ** 53) is true, and the IP resolver then threw a bare RangeError.
+    for (const key of ['ipwareProxyCount', 'failureLimit', 'accessFailureLogPerUserLimit']) {
+      expect(configError({ [key]: 2 ** 53 }).issues.map((i) => i.key)).toEqual([key])
+    }
+    // A `__proto__` key, as JSON.parse makes it (an own property), once hit Object.prototype as
+    // its "check" and threw a TypeError.
+    const parsed = JSON.parse('{"__proto__": "15m", "constructor": 1}') as AxesOptions
+    expect(
+      configError(parsed)
+        .issues.map((i) => i.key)
+        .sort(),
+    ).toEqual(['__proto__', 'constructor'])
+  })
+
   it('names several bad keys at once, each with what it accepts', () => {
     const error = configError({
       failureLimit: 0,
