@@ -352,7 +352,7 @@ describe('validation: one AxesConfigError naming every bad key', () => {
     }
     // A `__proto__` key, as JSON.parse makes it (an own property), once hit Object.prototype as
     // its "check" and threw a TypeError.
-    const parsed = JSON.parse('{"__proto__": "15m", "constructor": 1}') as AxesOptions
+    const parsed = JSON.parse('{"__proto__": "15m", "constructor": 1}') as Record<string, unknown>
     expect(
       configError(parsed)
         .issues.map((i) => i.key)
