@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'database/index': 'src/handlers/database/index.ts',
+    'redis/index': 'src/handlers/redis/index.ts',
     'testing/index': 'src/testing/index.ts',
     cli: 'src/cli/bin.ts',
   },
@@ -15,5 +16,5 @@ export default defineConfig({
   splitting: true,
   treeshake: true,
   // Drivers and vitest are the application's (or optional peers); never bundle them.
-  external: ['vitest', 'better-sqlite3', 'pg', 'mysql2', 'kysely'],
+  external: ['vitest', 'better-sqlite3', 'pg', 'mysql2', 'kysely', 'ioredis', 'redis'],
 })
