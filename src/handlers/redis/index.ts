@@ -105,6 +105,10 @@ export interface RedisHandler extends AxesHandler {
   readonly prefix: string
   /** The Redis key of a bucket's hash: `<prefix>{<tag>}:<bucket key>`. */
   keyOf(bucket: Bucket): string
+  /** Lists stored attempts, most recent first, from every master. */
+  listAttempts(options: { limit?: number; now: number }): Promise<AttemptSnapshot[]>
+  /** Nothing to release: the client is the application's, which closes it. */
+  close(): Promise<void>
 }
 
 /** Operations of the script (see scripts.ts). */

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import { Cluster, Redis } from 'ioredis'
 import { createClient } from 'redis'
+import { afterAll } from 'vitest'
 
 /** A key prefix no other test uses. */
 export function uniquePrefix(label = 'test'): string {
@@ -42,4 +43,20 @@ export async function keysUnder(client: Redis | Cluster, prefix: string): Promis
     } while (cursor !== '0')
   }
   return keys.sort()
+}
+
+/**
+ * ioredis and node-redis on the standalone server and ioredis' Cluster on the cluster, closed
+ * after the file's tests.
+ */
+export async function testClients(url: string, cluster: string) {
+  const io = ioredisClient(url)
+  const nodeRedis = await nodeRedisClient(url)
+  const onCluster = clusterClient(cluster)
+  afterAll(async () => {
+    io.disconnect()
+    await nodeRedis.close()
+    onCluster.disconnect()
+  })
+  return { io, nodeRedis, onCluster }
 }

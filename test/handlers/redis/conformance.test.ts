@@ -1,8 +1,8 @@
 import { describeHandlerConformance } from 'node-axes/testing'
-import { afterAll, describe, it } from 'vitest'
+import { describe, it } from 'vitest'
 import { redisHandler } from '../../../src/handlers/redis/index.js'
 import { redisClusterUrl, redisServerUrl } from '../../support/inject-servers.js'
-import { clusterClient, ioredisClient, nodeRedisClient, uniquePrefix } from './clients.js'
+import { testClients, uniquePrefix } from './clients.js'
 
 // The conformance suite on a standalone Redis with ioredis and with node-redis, and on a 3-master
 // Redis Cluster with ioredis' Cluster: one fresh key prefix per test.
@@ -14,14 +14,7 @@ if (url === null || cluster === null) {
     it('needs a server', () => {})
   })
 } else {
-  const io = ioredisClient(url)
-  const nodeRedis = await nodeRedisClient(url)
-  const onCluster = clusterClient(cluster)
-  afterAll(async () => {
-    io.disconnect()
-    await nodeRedis.close()
-    onCluster.disconnect()
-  })
+  const { io, nodeRedis, onCluster } = await testClients(url, cluster)
 
   describeHandlerConformance({
     name: 'redis handler (ioredis, standalone)',
