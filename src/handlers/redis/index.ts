@@ -76,7 +76,8 @@ export interface RedisHandlerOptions {
    * How long one Redis command may take before the call fails as a store error (and
    * `onStoreError` answers: by default the login is refused with 503). A disconnected client
    * queues commands rather than failing them, so without this a login would wait for Redis to
-   * come back. `0` waits for ever.
+   * come back. A command fails between `timeoutMs` and 1.1 × `timeoutMs` after it was sent. `0`
+   * (or `Infinity`) waits for ever.
    * @default 1000 (ms)
    */
   timeoutMs?: number
@@ -103,7 +104,7 @@ export interface RedisHandlerOptions {
 export interface RedisHandler extends AxesHandler {
   /** The key prefix in use. */
   readonly prefix: string
-  /** The Redis key of a bucket's hash: `<prefix>{<tag>}:<bucket key>`. */
+  /** The Redis key of a bucket: `<prefix>{<tag>}:<bucket key>`. */
   keyOf(bucket: Bucket): string
   /** Lists stored attempts, most recent first, from every master. */
   listAttempts(options: { limit?: number; now: number }): Promise<AttemptSnapshot[]>
@@ -124,8 +125,6 @@ const SETTLE_CODES: Record<SettleInput['outcome'], string> = {
   cancel: 'c',
 }
 
-/** The fields `listAttempts` reads from each bucket hash. */
-const LIST_FIELDS = ['f', 'l', 'u', 'e']
 const SCAN_COUNT = '1000'
 
 /** One Redis server (or the whole cluster), as the handler talks to it. */
@@ -257,7 +256,7 @@ class RedisStore implements RedisHandler {
   readonly prefix: string
 
   readonly #connection: Connection
-  readonly #timeoutMs: number
+  readonly #deadlines: Deadlines
   readonly #single: boolean
   readonly #ruleArgs = new WeakMap<LockoutRule, string[]>()
   /** Reservation ids: unique across processes (a random part) and calls (a counter). */
@@ -267,7 +266,7 @@ class RedisStore implements RedisHandler {
   constructor(connection: Connection, prefix: string, timeoutMs: number, hashTag: string) {
     this.#connection = connection
     this.prefix = prefix
-    this.#timeoutMs = timeoutMs
+    this.#deadlines = new Deadlines(Number.isFinite(timeoutMs) ? timeoutMs : 0)
     this.#single = hashTag === 'single'
   }
 
@@ -278,14 +277,14 @@ class RedisStore implements RedisHandler {
   // ----- the contract -----
 
   async getFailures(input: CountInput): Promise<CountResult> {
-    const [, failures, lift] = await this.#decide(input, OP_GET, '', '', '', 'getFailures')
+    const [, failures, lift] = await this.#decide(input, OP_GET, null, null, 'getFailures')
     return { failures, lockedUntil: decodeLift(lift) }
   }
 
   async reserve(input: CountInput): Promise<ReserveResult> {
     const deadline = input.now + input.rule.reservationTtlMs
     const id = `${this.#idPrefix}.${(++this.#idSeq).toString(36)}`
-    const [code, failures, lift] = await this.#decide(input, OP_RESERVE, id, '', '', 'reserve')
+    const [code, failures, lift] = await this.#decide(input, OP_RESERVE, id, null, 'reserve')
     return {
       failures,
       lockedUntil: decodeLift(lift),
@@ -304,15 +303,14 @@ class RedisStore implements RedisHandler {
       input,
       OP_SETTLE,
       id,
-      SETTLE_CODES[input.outcome],
-      deadline,
+      [SETTLE_CODES[input.outcome], deadline],
       'settle',
     )
     return { failures, lockedUntil: decodeLift(lift) }
   }
 
   async recordFailure(input: CountInput): Promise<CountResult> {
-    const [, failures, lift] = await this.#decide(input, OP_RECORD, '', '', '', 'recordFailure')
+    const [, failures, lift] = await this.#decide(input, OP_RECORD, null, null, 'recordFailure')
     return { failures, lockedUntil: decodeLift(lift) }
   }
 
@@ -373,17 +371,19 @@ class RedisStore implements RedisHandler {
     const out: AttemptSnapshot[] = []
     const now = options.now
     await this.#scanBuckets('listAttempts', async (batch) => {
-      const rows = await Promise.all(
-        batch.map(({ key }) => this.#send(['HMGET', key, ...LIST_FIELDS], 'listAttempts')),
+      const values = await Promise.all(
+        batch.map(({ key }) => this.#send(['GET', key], 'listAttempts')),
       )
       for (let i = 0; i < batch.length; i++) {
-        const row = rows[i] as unknown[] | null
+        // f:l:h:hu:u:e (see scripts.ts); a key deleted since the SCAN reads as null.
+        const value = values[i]
+        const row = typeof value === 'string' ? value.split(':') : null
         const { fields } = batch[i] as { fields: Partial<Record<string, string | null>> }
         const failures = Number(row?.[0] ?? 0)
         const last = Number(row?.[1] ?? 0)
-        const expires = parseStoredTime(row?.[3])
+        const expires = parseStoredTime(row?.[5])
         if (!(failures > 0) || (expires !== null && expires <= now)) continue
-        const lift = parseStoredTime(row?.[2])
+        const lift = parseStoredTime(row?.[4])
         out.push({
           ipAddress: fields.ip_address ?? null,
           username: fields.username ?? null,
@@ -420,8 +420,7 @@ class RedisStore implements RedisHandler {
       args = [
         String(rule.failureLimit),
         String(rule.cooloffMs ?? -1),
-        rule.lockOutAtFailure ? '1' : '0',
-        rule.recordLockedAttempts ? '1' : '0',
+        String((rule.lockOutAtFailure ? 1 : 0) + (rule.recordLockedAttempts ? 2 : 0)),
         String(rule.reservationTtlMs),
         String(rule.tiers.length),
       ]
@@ -434,13 +433,13 @@ class RedisStore implements RedisHandler {
   async #decide(
     input: CountInput,
     op: string,
-    id: string,
-    outcome: string,
-    deadline: string,
+    reservationId: string | null,
+    settleArgs: readonly string[] | null,
     operation: string,
   ): Promise<Answer> {
     const buckets = input.buckets
-    const args: Arg[] = ['EVALSHA', DECIDE_SHA, buckets.length + 1]
+    const keyCount = reservationId === null ? buckets.length : buckets.length + 1
+    const args: Arg[] = ['EVALSHA', DECIDE_SHA, keyCount]
     const firstTag = this.#tagOf((buckets[0] as Bucket).key)
     for (const bucket of buckets) {
       const tag = this.#tagOf(bucket.key)
@@ -454,8 +453,12 @@ class RedisStore implements RedisHandler {
       }
       args.push(`${tag}:${bucket.key}`)
     }
-    args.push(`${firstTag}#reservations`, op, String(input.now), id, outcome, deadline)
+    // A reservation is a key of its own beside the buckets, outside every bucket's name (resets
+    // leave it: a failure settled after a reset still counts).
+    if (reservationId !== null) args.push(`${firstTag}#r:${reservationId}`)
+    args.push(op, String(input.now))
     for (const arg of this.#ruleArgsOf(input.rule)) args.push(arg)
+    if (settleArgs !== null) for (const arg of settleArgs) args.push(arg)
     let reply: unknown
     try {
       reply = await this.#send(args, operation, true)
@@ -472,12 +475,12 @@ class RedisStore implements RedisHandler {
 
   /** Sends a command with the timeout; failures become store errors (NOSCRIPT kept as is). */
   #send(args: Arg[], operation: string, passNoScript = false): Promise<unknown> {
-    return sendWithTimeout(this.#connection, args, operation, this.#timeoutMs, passNoScript)
+    return this.#deadlines.send(this.#connection, args, operation, passNoScript)
   }
 
   /**
    * Calls `each` with the node-axes bucket keys under the prefix, a SCAN batch at a time, on every
-   * master of a cluster. Keys that are not bucket hashes (reservations, foreign keys) are skipped.
+   * master of a cluster. Keys that are not buckets (reservations, foreign keys) are skipped.
    */
   async #scanBuckets(
     operation: string,
@@ -489,11 +492,10 @@ class RedisStore implements RedisHandler {
     for (const master of this.#connection.masters()) {
       let cursor = '0'
       do {
-        const reply = (await sendWithTimeout(
+        const reply = (await this.#deadlines.send(
           master,
           ['SCAN', cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT],
           operation,
-          this.#timeoutMs,
         )) as [string, string[]]
         cursor = String(reply[0])
         const batch = []
@@ -509,42 +511,96 @@ class RedisStore implements RedisHandler {
   }
 }
 
-/** Sends one command; a failure, or no answer within `ms`, rejects with an AxesStoreError. */
-function sendWithTimeout(
-  connection: Connection,
-  args: Arg[],
-  operation: string,
-  ms: number,
-  passNoScript = false,
-): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const timer =
-      ms > 0
-        ? setTimeout(() => {
-            reject(
-              new AxesStoreError(
-                `redis handler: ${operation} failed: no answer from Redis within ${ms} ms`,
-              ),
-            )
-          }, ms)
-        : undefined
+/** A command in flight, for the timeout. */
+interface InFlight {
+  readonly deadline: number
+  readonly operation: string
+  readonly reject: (error: unknown) => void
+  done: boolean
+}
+
+/**
+ * The timeout of the commands in flight. Every command waits the same time, so deadlines come in
+ * the order the commands were sent: a queue checked by one timer every tenth of the timeout (while
+ * anything is in flight) costs less per command than a timer of its own, and a command fails
+ * between `ms` and 1.1 × `ms` after it was sent.
+ */
+class Deadlines {
+  readonly #ms: number
+  readonly #queue: InFlight[] = []
+  #head = 0
+  #timer: ReturnType<typeof setInterval> | null = null
+
+  constructor(ms: number) {
+    this.#ms = ms
+  }
+
+  /** Sends one command; a failure, or no answer in time, rejects with an AxesStoreError. */
+  send(
+    connection: Connection,
+    args: Arg[],
+    operation: string,
+    passNoScript = false,
+  ): Promise<unknown> {
     let pending: Promise<unknown>
     try {
       pending = connection.send(args)
     } catch (error) {
-      if (timer) clearTimeout(timer)
-      reject(storeError(error, operation))
-      return
+      return Promise.reject(storeError(error, operation))
     }
-    pending.then(
-      (value) => {
-        if (timer) clearTimeout(timer)
-        resolve(value)
-      },
-      (error: unknown) => {
-        if (timer) clearTimeout(timer)
-        reject(passNoScript && isNoScript(error) ? error : storeError(error, operation))
-      },
-    )
-  })
+    if (this.#ms <= 0) {
+      return pending.catch((error: unknown) => {
+        throw passNoScript && isNoScript(error) ? error : storeError(error, operation)
+      })
+    }
+    return new Promise((resolve, reject) => {
+      const entry: InFlight = { deadline: Date.now() + this.#ms, operation, reject, done: false }
+      this.#queue.push(entry)
+      this.#timer ??= this.#start()
+      pending.then(
+        (value) => {
+          entry.done = true
+          resolve(value)
+        },
+        (error: unknown) => {
+          entry.done = true
+          reject(passNoScript && isNoScript(error) ? error : storeError(error, operation))
+        },
+      )
+    })
+  }
+
+  #start(): ReturnType<typeof setInterval> {
+    const timer = setInterval(() => this.#sweep(), Math.max(5, Math.ceil(this.#ms / 10)))
+    // A handler with nothing in flight must not keep the process alive.
+    timer.unref?.()
+    return timer
+  }
+
+  #sweep(): void {
+    const now = Date.now()
+    const queue = this.#queue
+    while (this.#head < queue.length) {
+      const entry = queue[this.#head] as InFlight
+      if (!entry.done) {
+        if (entry.deadline > now) break
+        entry.done = true
+        entry.reject(
+          new AxesStoreError(
+            `redis handler: ${entry.operation} failed: no answer from Redis within ${this.#ms} ms`,
+          ),
+        )
+      }
+      this.#head++
+    }
+    if (this.#head === queue.length) {
+      queue.length = 0
+      this.#head = 0
+      if (this.#timer) clearInterval(this.#timer)
+      this.#timer = null
+    } else if (this.#head > 1024 && this.#head * 2 > queue.length) {
+      queue.splice(0, this.#head)
+      this.#head = 0
+    }
+  }
 }

@@ -6,21 +6,22 @@
  * It applies a `LockoutRule` exactly as `../rule.ts` does for the JavaScript handlers; the
  * conformance suite holds both to the same cases.
  *
- * KEYS: the client's bucket hashes, then its reservations sorted set (all in one hash slot).
+ * A bucket is one string key holding `f:l:h:hu:u:e`: failures, the last failure's time, places
+ * held by reservations in flight and until when, when its lock lifts as of the last write (`0`
+ * none, `inf` until reset), and when its failures expire (`inf`: never); the last two are for
+ * listings. One MGET reads every bucket and
+ * one SET … PX writes each with its TTL: the later of its failures' expiry and its places' deadline,
+ * so Redis forgets a bucket when the rule would. (A hash per bucket costs twice the commands.)
+ * A reservation is a key of its own, `<tag>#r:<id>`, set on reserve and deleted on settle.
+ *
+ * KEYS: the client's buckets, then (reserve and settle) the reservation's key; all in one slot.
  * ARGV:
  *  1 operation: `g` read, `r` reserve, `s` settle, `f` record a failure
  *  2 now (ms since the epoch; the core's clock, never the server's)
- *  3 reservation id (`r`, `s`)
- *  4 settle outcome: `f` failure, `s` success, `c` cancel
- *  5 the reservation's deadline (`s`)
- *  6 failure limit, 7 cool-off in ms (-1: none), 8 lock out at failure (1/0),
- *  9 record locked attempts (1/0), 10 reservation time in ms, 11 number of tiers,
- *  12… each tier's failures and cool-off in ms
- *
- * A bucket hash holds `f` failures, `l` the last failure's time, `u` when its lock lifts as of the
- * last write (`0` none, `inf` until reset), `e` when its failures expire (`inf`: never), `h` places
- * held by reservations in flight and `hu` until when. Its TTL is the later of its failures'
- * expiry and its places' deadline: Redis forgets a bucket when the rule would.
+ *  3 failure limit, 4 cool-off in ms (-1: none), 5 flags (1: lock out at failure, 2: record locked
+ *  attempts), 6 reservation time in ms, 7 number of tiers, then each tier's failures and cool-off
+ *  then, for settle: the outcome (`f` failure, `s` success, `c` cancel) and the reservation's
+ *  deadline
  *
  * Returns `{code, failures, lockedUntil}`: code 0 reserved (or done), 1 locked, 2 busy, 3 locked
  * and recorded; lockedUntil -1 for none, -2 for until reset.
@@ -32,24 +33,26 @@ import { createHash } from 'node:crypto'
 export const DECIDE_SCRIPT = `
 local op = ARGV[1]
 local now = tonumber(ARGV[2])
-local limit = tonumber(ARGV[6])
-local cooloff = tonumber(ARGV[7])
-local lockOut = ARGV[8] == '1'
-local recordLocked = ARGV[9] == '1'
-local resTtl = tonumber(ARGV[10])
-local ntiers = tonumber(ARGV[11])
+local limit = tonumber(ARGV[3])
+local cooloff = tonumber(ARGV[4])
+local flags = tonumber(ARGV[5])
+local lockOut = flags % 2 == 1
+local recordLocked = flags >= 2
+local resTtl = tonumber(ARGV[6])
+local ntiers = tonumber(ARGV[7])
 local tf, tc = {}, {}
 local window = cooloff
 if ntiers > 0 then
   if window < 0 then window = 0 end
   for i = 1, ntiers do
-    tf[i] = tonumber(ARGV[10 + 2 * i])
-    tc[i] = tonumber(ARGV[11 + 2 * i])
+    tf[i] = tonumber(ARGV[6 + 2 * i])
+    tc[i] = tonumber(ARGV[7 + 2 * i])
     if tc[i] > window then window = tc[i] end
   end
 end
-local n = #KEYS - 1
-local reservations = KEYS[#KEYS]
+local extra = 8 + 2 * ntiers
+local n = #KEYS
+if op == 'r' or op == 's' then n = n - 1 end
 
 local function liftOf(f, l)
   if (not lockOut) or f < limit then return nil end
@@ -64,18 +67,25 @@ local function liftOf(f, l)
   return l + d
 end
 
-local F, L, H, HU = {}, {}, {}, {}
+local F, L, H, HU, E = {}, {}, {}, {}, {}
+local values = redis.call('MGET', unpack(KEYS, 1, n))
 for i = 1, n do
-  local v = redis.call('HMGET', KEYS[i], 'f', 'l', 'h', 'hu')
-  local f = tonumber(v[1]) or 0
-  local l = tonumber(v[2]) or 0
+  local v = values[i]
+  local f, l, h, hu = 0, 0, 0, 0
+  if v then
+    local a, b, c, d = string.match(v, '^([^:]+):([^:]+):([^:]+):([^:]+)')
+    f = tonumber(a) or 0
+    l = tonumber(b) or 0
+    h = tonumber(c) or 0
+    hu = tonumber(d) or 0
+  end
   if f > 0 and window >= 0 and now >= l + window then f = 0 end
+  if not (h > 0 and hu > now) then h = 0 end
   F[i] = f
   L[i] = l
-  local h = tonumber(v[3]) or 0
-  local hu = tonumber(v[4]) or 0
-  if h > 0 and hu > now then H[i] = h else H[i] = 0 end
+  H[i] = h
   HU[i] = hu
+  E[i] = v
 end
 
 local function answer(code)
@@ -98,32 +108,32 @@ local function locked()
   return false
 end
 
-local function expire(i)
+local function store(i)
   local at = 0
   local forever = false
+  local e = 'inf'
+  if window >= 0 then e = L[i] + window end
   if F[i] > 0 then
-    if window < 0 then forever = true else at = L[i] + window end
+    if window < 0 then forever = true else at = e end
   end
   if H[i] > 0 and HU[i] > at then at = HU[i] end
+  local u = liftOf(F[i], L[i])
+  if u == nil then u = 0 elseif u == math.huge then u = 'inf' end
+  local value = F[i] .. ':' .. L[i] .. ':' .. H[i] .. ':' .. HU[i] .. ':' .. u .. ':' .. e
   if forever then
-    redis.call('PERSIST', KEYS[i])
+    redis.call('SET', KEYS[i], value)
   elseif at > now then
-    redis.call('PEXPIRE', KEYS[i], math.ceil(at - now))
+    redis.call('SET', KEYS[i], value, 'PX', math.ceil(at - now))
   else
     redis.call('DEL', KEYS[i])
   end
 end
 
 local function writeFailures()
-  local e = 'inf'
-  if window >= 0 then e = now + window end
   for i = 1, n do
     F[i] = F[i] + 1
     L[i] = now
-    local u = liftOf(F[i], now)
-    if u == nil then u = 0 elseif u == math.huge then u = 'inf' end
-    redis.call('HSET', KEYS[i], 'f', F[i], 'l', now, 'u', u, 'e', e)
-    expire(i)
+    store(i)
   end
 end
 
@@ -153,26 +163,23 @@ if op == 'r' then
   for i = 1, n do
     H[i] = H[i] + 1
     if HU[i] < deadline then HU[i] = deadline end
-    redis.call('HSET', KEYS[i], 'h', H[i], 'hu', HU[i])
-    expire(i)
+    store(i)
   end
-  redis.call('ZADD', reservations, deadline, ARGV[3])
-  redis.call('ZREMRANGEBYSCORE', reservations, '-inf', now - resTtl)
-  redis.call('PEXPIRE', reservations, math.max(1, math.ceil(resTtl * 2)))
+  redis.call('SET', KEYS[n + 1], '1', 'PX', math.max(1, math.ceil(resTtl * 2)))
   return answer(0)
 end
 
 if op == 's' then
-  if redis.call('ZREM', reservations, ARGV[3]) == 1 then
+  local outcome = ARGV[extra]
+  if redis.call('DEL', KEYS[n + 1]) == 1 then
     for i = 1, n do
-      local h = tonumber(redis.call('HGET', KEYS[i], 'h')) or 0
-      if h > 0 then redis.call('HSET', KEYS[i], 'h', h - 1) end
       if H[i] > 0 then H[i] = H[i] - 1 end
+      if E[i] and outcome ~= 'f' then store(i) end
     end
-  elseif ARGV[4] ~= 'f' or tonumber(ARGV[5]) > now then
+  elseif outcome ~= 'f' or tonumber(ARGV[extra + 1]) > now then
     return answer(0)
   end
-  if ARGV[4] == 'f' then writeFailures() end
+  if outcome == 'f' then writeFailures() end
   return answer(0)
 end
 

@@ -171,7 +171,7 @@ if (url === null || cluster === null) {
           do {
             const [next, batch] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
             cursor = next
-            count += batch.filter((key) => !key.endsWith('#reservations')).length
+            count += batch.filter((key) => !key.includes('}#r:')).length
           } while (cursor !== '0')
           return count
         }),
