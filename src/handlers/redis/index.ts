@@ -32,6 +32,7 @@ import type {
   ResetFilter,
   SettleInput,
 } from '../contract.js'
+import { failureWindowMs } from '../rule.js'
 import { DECIDE_SCRIPT, DECIDE_SHA } from './scripts.js'
 
 export { DECIDE_SCRIPT, DECIDE_SHA } from './scripts.js'
@@ -201,6 +202,13 @@ function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT')
 }
 
+/** A rule as the script takes it: its fixed arguments, and the durations of its times. */
+interface RuleArgs {
+  readonly fixed: readonly string[]
+  readonly windowMs: number | null
+  readonly lockMs: readonly (number | null)[]
+}
+
 /** One answer of the script. */
 type Answer = [code: number, failures: number, lockedUntil: number]
 
@@ -258,7 +266,7 @@ class RedisStore implements RedisHandler {
   readonly #connection: Connection
   readonly #deadlines: Deadlines
   readonly #single: boolean
-  readonly #ruleArgs = new WeakMap<LockoutRule, string[]>()
+  readonly #ruleArgs = new WeakMap<LockoutRule, RuleArgs>()
   /** Reservation ids: unique across processes (a random part) and calls (a counter). */
   readonly #idPrefix = randomBytes(6).toString('base64url')
   #idSeq = 0
@@ -414,20 +422,26 @@ class RedisStore implements RedisHandler {
     return `${this.prefix}{${field.includes('}') ? field.replaceAll('}', ')') : field}}`
   }
 
-  #ruleArgsOf(rule: LockoutRule): string[] {
-    let args = this.#ruleArgs.get(rule)
-    if (!args) {
-      args = [
+  /** The script's arguments for a rule (cached: the core passes one rule object while it holds). */
+  #ruleArgsOf(rule: LockoutRule): RuleArgs {
+    let cached = this.#ruleArgs.get(rule)
+    if (!cached) {
+      const fixed = [
         String(rule.failureLimit),
         String(rule.cooloffMs ?? -1),
         String((rule.lockOutAtFailure ? 1 : 0) + (rule.recordLockedAttempts ? 2 : 0)),
         String(rule.reservationTtlMs),
         String(rule.tiers.length),
       ]
-      for (const tier of rule.tiers) args.push(String(tier.failures), String(tier.cooloffMs))
-      this.#ruleArgs.set(rule, args)
+      for (const tier of rule.tiers) fixed.push(String(tier.failures), String(tier.cooloffMs))
+      cached = {
+        fixed,
+        windowMs: failureWindowMs(rule),
+        lockMs: rule.tiers.length > 0 ? rule.tiers.map((tier) => tier.cooloffMs) : [rule.cooloffMs],
+      }
+      this.#ruleArgs.set(rule, cached)
     }
-    return args
+    return cached
   }
 
   async #decide(
@@ -456,8 +470,16 @@ class RedisStore implements RedisHandler {
     // A reservation is a key of its own beside the buckets, outside every bucket's name (resets
     // leave it: a failure settled after a reset still counts).
     if (reservationId !== null) args.push(`${firstTag}#r:${reservationId}`)
-    args.push(op, String(input.now))
-    for (const arg of this.#ruleArgsOf(input.rule)) args.push(arg)
+    const now = input.now
+    const rule = this.#ruleArgsOf(input.rule)
+    args.push(op, String(now))
+    for (const arg of rule.fixed) args.push(arg)
+    // Times computed here, as text: the script only copies them (see scripts.ts).
+    args.push(
+      rule.windowMs === null ? 'inf' : String(now + rule.windowMs),
+      String(now + input.rule.reservationTtlMs),
+    )
+    for (const ms of rule.lockMs) args.push(ms === null ? 'inf' : String(now + ms))
     if (settleArgs !== null) for (const arg of settleArgs) args.push(arg)
     let reply: unknown
     try {

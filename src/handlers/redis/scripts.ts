@@ -20,6 +20,9 @@
  *  2 now (ms since the epoch; the core's clock, never the server's)
  *  3 failure limit, 4 cool-off in ms (-1: none), 5 flags (1: lock out at failure, 2: record locked
  *  attempts), 6 reservation time in ms, 7 number of tiers, then each tier's failures and cool-off
+ *  then, as text, so that the script formats no number (Lua's number-to-text conversion is the
+ *  costliest thing it would do): when failures recorded now expire (`inf`: never), the deadline
+ *  of a reservation made now, and when a lock that starts now lifts: one value, or one per tier
  *  then, for settle: the outcome (`f` failure, `s` success, `c` cancel) and the reservation's
  *  deadline
  *
@@ -32,7 +35,8 @@ import { createHash } from 'node:crypto'
 /** The script's source. */
 export const DECIDE_SCRIPT = `
 local op = ARGV[1]
-local now = tonumber(ARGV[2])
+local nowText = ARGV[2]
+local now = tonumber(nowText)
 local limit = tonumber(ARGV[3])
 local cooloff = tonumber(ARGV[4])
 local flags = tonumber(ARGV[5])
@@ -50,42 +54,56 @@ if ntiers > 0 then
     if tc[i] > window then window = tc[i] end
   end
 end
-local extra = 8 + 2 * ntiers
+local at = 8 + 2 * ntiers
+local expiresText = ARGV[at]
+local deadlineText = ARGV[at + 1]
+local liftAt = at + 2
+local extra = liftAt + math.max(ntiers, 1)
 local n = #KEYS
 if op == 'r' or op == 's' then n = n - 1 end
 
-local function liftOf(f, l)
-  if (not lockOut) or f < limit then return nil end
-  local d = cooloff
-  if ntiers > 0 then
-    d = tc[1]
-    for i = 1, ntiers do
-      if tf[i] <= f then d = tc[i] else break end
-    end
+-- The tier reached with f failures (0: below the limit, or no lock at all).
+local function tierOf(f)
+  if (not lockOut) or f < limit then return 0 end
+  if ntiers == 0 then return 1 end
+  local reached = 1
+  for i = 1, ntiers do
+    if tf[i] <= f then reached = i else break end
   end
+  return reached
+end
+
+local function liftOf(f, l)
+  local t = tierOf(f)
+  if t == 0 then return nil end
+  local d = cooloff
+  if ntiers > 0 then d = tc[t] end
   if d < 0 then return math.huge end
   return l + d
 end
 
-local F, L, H, HU, E = {}, {}, {}, {}, {}
+-- Per bucket: numbers to decide with, and the text of each stored field to write back.
+local F, L, H, HU, LT, HT, UT, ET, EXISTS = {}, {}, {}, {}, {}, {}, {}, {}, {}
 local values = redis.call('MGET', unpack(KEYS, 1, n))
 for i = 1, n do
   local v = values[i]
   local f, l, h, hu = 0, 0, 0, 0
+  local lt, ht, ut, et = '0', '0', '0', '0'
   if v then
-    local a, b, c, d = string.match(v, '^([^:]+):([^:]+):([^:]+):([^:]+)')
-    f = tonumber(a) or 0
-    l = tonumber(b) or 0
-    h = tonumber(c) or 0
-    hu = tonumber(d) or 0
+    local a, b, c, d, e, g = string.match(v, '^([^:]+):([^:]+):([^:]+):([^:]+):([^:]+):([^:]+)$')
+    if a then
+      f = tonumber(a) or 0
+      l = tonumber(b) or 0
+      h = tonumber(c) or 0
+      hu = tonumber(d) or 0
+      lt, ht, ut, et = b, d, e, g
+    end
   end
   if f > 0 and window >= 0 and now >= l + window then f = 0 end
   if not (h > 0 and hu > now) then h = 0 end
-  F[i] = f
-  L[i] = l
-  H[i] = h
-  HU[i] = hu
-  E[i] = v
+  F[i], L[i], H[i], HU[i] = f, l, h, hu
+  LT[i], HT[i], UT[i], ET[i] = lt, ht, ut, et
+  EXISTS[i] = v
 end
 
 local function answer(code)
@@ -109,21 +127,17 @@ local function locked()
 end
 
 local function store(i)
-  local at = 0
+  local until_ = 0
   local forever = false
-  local e = 'inf'
-  if window >= 0 then e = L[i] + window end
   if F[i] > 0 then
-    if window < 0 then forever = true else at = e end
+    if window < 0 then forever = true else until_ = L[i] + window end
   end
-  if H[i] > 0 and HU[i] > at then at = HU[i] end
-  local u = liftOf(F[i], L[i])
-  if u == nil then u = 0 elseif u == math.huge then u = 'inf' end
-  local value = F[i] .. ':' .. L[i] .. ':' .. H[i] .. ':' .. HU[i] .. ':' .. u .. ':' .. e
+  if H[i] > 0 and HU[i] > until_ then until_ = HU[i] end
+  local value = F[i] .. ':' .. LT[i] .. ':' .. H[i] .. ':' .. HT[i] .. ':' .. UT[i] .. ':' .. ET[i]
   if forever then
     redis.call('SET', KEYS[i], value)
-  elseif at > now then
-    redis.call('SET', KEYS[i], value, 'PX', math.ceil(at - now))
+  elseif until_ > now then
+    redis.call('SET', KEYS[i], value, 'PX', math.ceil(until_ - now))
   else
     redis.call('DEL', KEYS[i])
   end
@@ -131,8 +145,19 @@ end
 
 local function writeFailures()
   for i = 1, n do
-    F[i] = F[i] + 1
+    local f = F[i] + 1
+    F[i] = f
     L[i] = now
+    LT[i] = nowText
+    ET[i] = expiresText
+    local t = tierOf(f)
+    if t == 0 then
+      UT[i] = '0'
+    elseif ntiers == 0 and cooloff < 0 then
+      UT[i] = 'inf'
+    else
+      UT[i] = ARGV[liftAt + t - 1]
+    end
     store(i)
   end
 end
@@ -162,7 +187,10 @@ if op == 'r' then
   local deadline = now + resTtl
   for i = 1, n do
     H[i] = H[i] + 1
-    if HU[i] < deadline then HU[i] = deadline end
+    if HU[i] < deadline then
+      HU[i] = deadline
+      HT[i] = deadlineText
+    end
     store(i)
   end
   redis.call('SET', KEYS[n + 1], '1', 'PX', math.max(1, math.ceil(resTtl * 2)))
@@ -174,7 +202,7 @@ if op == 's' then
   if redis.call('DEL', KEYS[n + 1]) == 1 then
     for i = 1, n do
       if H[i] > 0 then H[i] = H[i] - 1 end
-      if E[i] and outcome ~= 'f' then store(i) end
+      if EXISTS[i] and outcome ~= 'f' then store(i) end
     end
   elseif outcome ~= 'f' or tonumber(ARGV[extra + 1]) > now then
     return answer(0)
