@@ -32,10 +32,9 @@ import type {
   ResetFilter,
   SettleInput,
 } from '../contract.js'
-import { failureWindowMs } from '../rule.js'
-import { DECIDE_SCRIPT, DECIDE_SHA } from './scripts.js'
+import { DECIDE_SCRIPT, DECIDE_SHA, READ_SCRIPT, READ_SHA } from './scripts.js'
 
-export { DECIDE_SCRIPT, DECIDE_SHA } from './scripts.js'
+export { DECIDE_SCRIPT, DECIDE_SHA, READ_SCRIPT, READ_SHA } from './scripts.js'
 
 /** A Redis argument as both clients accept it. */
 type Arg = string | number
@@ -202,13 +201,6 @@ function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT')
 }
 
-/** A rule as the script takes it: its fixed arguments, and the durations of its times. */
-interface RuleArgs {
-  readonly fixed: readonly string[]
-  readonly windowMs: number | null
-  readonly lockMs: readonly (number | null)[]
-}
-
 /** One answer of the script. */
 type Answer = [code: number, failures: number, lockedUntil: number]
 
@@ -266,7 +258,7 @@ class RedisStore implements RedisHandler {
   readonly #connection: Connection
   readonly #deadlines: Deadlines
   readonly #single: boolean
-  readonly #ruleArgs = new WeakMap<LockoutRule, RuleArgs>()
+  readonly #ruleArgs = new WeakMap<LockoutRule, string[]>()
   /** Reservation ids: unique across processes (a random part) and calls (a counter). */
   readonly #idPrefix = randomBytes(6).toString('base64url')
   #idSeq = 0
@@ -379,19 +371,21 @@ class RedisStore implements RedisHandler {
     const out: AttemptSnapshot[] = []
     const now = options.now
     await this.#scanBuckets('listAttempts', async (batch) => {
-      const values = await Promise.all(
-        batch.map(({ key }) => this.#send(['GET', key], 'listAttempts')),
+      // The values are binary (see scripts.ts): a small script reads each one as text, on the
+      // master that holds it. A key deleted since the SCAN reads as null.
+      const rows = await Promise.all(
+        batch.map(({ key }) =>
+          this.#evalsha(['EVALSHA', READ_SHA, 1, key], READ_SCRIPT, 'listAttempts'),
+        ),
       )
       for (let i = 0; i < batch.length; i++) {
-        // f:l:h:hu:u:e (see scripts.ts); a key deleted since the SCAN reads as null.
-        const value = values[i]
-        const row = typeof value === 'string' ? value.split(':') : null
+        const row = Array.isArray(rows[i]) ? (rows[i] as unknown[]) : null
         const { fields } = batch[i] as { fields: Partial<Record<string, string | null>> }
         const failures = Number(row?.[0] ?? 0)
         const last = Number(row?.[1] ?? 0)
-        const expires = parseStoredTime(row?.[5])
+        const expires = parseStoredTime(row?.[3])
         if (!(failures > 0) || (expires !== null && expires <= now)) continue
-        const lift = parseStoredTime(row?.[4])
+        const lift = parseStoredTime(row?.[2])
         out.push({
           ipAddress: fields.ip_address ?? null,
           username: fields.username ?? null,
@@ -423,25 +417,20 @@ class RedisStore implements RedisHandler {
   }
 
   /** The script's arguments for a rule (cached: the core passes one rule object while it holds). */
-  #ruleArgsOf(rule: LockoutRule): RuleArgs {
-    let cached = this.#ruleArgs.get(rule)
-    if (!cached) {
-      const fixed = [
+  #ruleArgsOf(rule: LockoutRule): string[] {
+    let args = this.#ruleArgs.get(rule)
+    if (!args) {
+      args = [
         String(rule.failureLimit),
         String(rule.cooloffMs ?? -1),
         String((rule.lockOutAtFailure ? 1 : 0) + (rule.recordLockedAttempts ? 2 : 0)),
         String(rule.reservationTtlMs),
         String(rule.tiers.length),
       ]
-      for (const tier of rule.tiers) fixed.push(String(tier.failures), String(tier.cooloffMs))
-      cached = {
-        fixed,
-        windowMs: failureWindowMs(rule),
-        lockMs: rule.tiers.length > 0 ? rule.tiers.map((tier) => tier.cooloffMs) : [rule.cooloffMs],
-      }
-      this.#ruleArgs.set(rule, cached)
+      for (const tier of rule.tiers) args.push(String(tier.failures), String(tier.cooloffMs))
+      this.#ruleArgs.set(rule, args)
     }
-    return cached
+    return args
   }
 
   async #decide(
@@ -470,29 +459,27 @@ class RedisStore implements RedisHandler {
     // A reservation is a key of its own beside the buckets, outside every bucket's name (resets
     // leave it: a failure settled after a reset still counts).
     if (reservationId !== null) args.push(`${firstTag}#r:${reservationId}`)
-    const now = input.now
-    const rule = this.#ruleArgsOf(input.rule)
-    args.push(op, String(now))
-    for (const arg of rule.fixed) args.push(arg)
-    // Times computed here, as text: the script only copies them (see scripts.ts).
-    args.push(
-      rule.windowMs === null ? 'inf' : String(now + rule.windowMs),
-      String(now + input.rule.reservationTtlMs),
-    )
-    for (const ms of rule.lockMs) args.push(ms === null ? 'inf' : String(now + ms))
+    args.push(op, String(input.now))
+    for (const arg of this.#ruleArgsOf(input.rule)) args.push(arg)
     if (settleArgs !== null) for (const arg of settleArgs) args.push(arg)
-    let reply: unknown
+    const answer = (await this.#evalsha(args, DECIDE_SCRIPT, operation)) as unknown[]
+    return [Number(answer[0]), Number(answer[1]), Number(answer[2])]
+  }
+
+  /**
+   * Sends `EVALSHA sha …` (args[0] and args[1]); when the server lost its script cache (a restart,
+   * SCRIPT FLUSH, a failover) and answers NOSCRIPT, sends it again as `EVAL source …`, which loads
+   * it.
+   */
+  async #evalsha(args: Arg[], source: string, operation: string): Promise<unknown> {
     try {
-      reply = await this.#send(args, operation, true)
+      return await this.#send(args, operation, true)
     } catch (error) {
       if (!isNoScript(error)) throw error
-      // The server lost its script cache (a restart, SCRIPT FLUSH, a failover): EVAL loads it.
       args[0] = 'EVAL'
-      args[1] = DECIDE_SCRIPT
-      reply = await this.#send(args, operation)
+      args[1] = source
+      return this.#send(args, operation)
     }
-    const answer = reply as unknown[]
-    return [Number(answer[0]), Number(answer[1]), Number(answer[2])]
   }
 
   /** Sends a command with the timeout; failures become store errors (NOSCRIPT kept as is). */
