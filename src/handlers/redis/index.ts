@@ -498,7 +498,15 @@ class RedisStore implements RedisHandler {
     ) => Promise<void>,
   ): Promise<void> {
     const pattern = `${globEscape(this.prefix)}{*`
-    for (const master of this.#connection.masters()) {
+    const masters = this.#connection.masters()
+    if (masters.length === 0) {
+      // A Cluster client that has not connected yet knows no masters: scanning none would
+      // silently reset or list nothing.
+      throw new AxesStoreError(
+        `redis handler: ${operation} failed: the cluster client knows no masters yet (not connected)`,
+      )
+    }
+    for (const master of masters) {
       let cursor = '0'
       do {
         const reply = (await this.#deadlines.send(

@@ -1,3 +1,4 @@
+import { Cluster } from 'ioredis'
 import { createAxes } from 'node-axes'
 import { conformanceInput } from 'node-axes/testing'
 import { createCluster } from 'redis'
@@ -281,6 +282,37 @@ if (url === null || cluster === null) {
       expect(() => redisHandler({ client: {} as never })).toThrow(/ioredis/)
       const nodeCluster = createCluster({ rootNodes: [{ url: cluster }] })
       expect(() => redisHandler({ client: nodeCluster as never })).toThrow(/cluster client/)
+    })
+
+    it('escapes the prefix in SCAN patterns: a reset under "p*:" leaves "px:" alone', async () => {
+      const base = uniquePrefix('glob').slice(0, -1)
+      // Unescaped, the pattern "<base>*:{*" would match "<base>x:{…}" too.
+      const star = redisHandler({ client: io, prefix: `${base}*:` })
+      const plain = redisHandler({ client: io, prefix: `${base}x:` })
+      const input = conformanceInput({}, { now: Date.now() })
+      await star.recordFailure(input)
+      await plain.recordFailure(input)
+      expect(await star.listAttempts({ now: Date.now() })).toHaveLength(1)
+      expect(await star.resetAttempts({})).toBe(1)
+      expect((await plain.getFailures(input)).failures).toBe(1)
+    })
+
+    it('counts without a timeout when timeoutMs is 0', async () => {
+      const handler = redisHandler({ client: io, prefix: uniquePrefix('no-timeout'), timeoutMs: 0 })
+      const input = conformanceInput({}, { now: Date.now() })
+      expect((await handler.recordFailure(input)).failures).toBe(1)
+      expect((await handler.reserve(input)).outcome).toBe('reserved')
+    })
+
+    it('refuses to reset or list through a cluster client that knows no masters yet', async () => {
+      const idle = new Cluster([{ host: '127.0.0.1', port: 1 }], {
+        lazyConnect: true,
+        clusterRetryStrategy: () => null,
+      })
+      const handler = redisHandler({ client: idle, prefix: uniquePrefix('idle') })
+      await expect(handler.resetAttempts({})).rejects.toThrow(/knows no masters/)
+      await expect(handler.listAttempts({ now: Date.now() })).rejects.toThrow(/knows no masters/)
+      idle.disconnect()
     })
 
     it('works with a node-redis client end to end, through createAxes', async () => {
