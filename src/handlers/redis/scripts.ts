@@ -72,9 +72,10 @@ local function liftOf(f, l)
   return l + d
 end
 
--- One flat array, six fields a bucket: failures (current), last failure, places held (current),
--- held until, and whether the key exists.
-local S = {}
+-- One flat array, presized for two buckets, six fields a bucket: failures (current), last
+-- failure, places held (current), held until, the stored value (false: none), and when its lock
+-- lifts (0: not locked).
+local S = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 local values = redis.call('MGET', unpack(KEYS, 1, n))
 for i = 1, n do
   local v = values[i]
@@ -84,42 +85,31 @@ for i = 1, n do
   end
   if f > 0 and window >= 0 and now >= l + window then f = 0 end
   if not (h > 0 and hu > now) then h = 0 end
-  local b = (i - 1) * 5
-  S[b + 1], S[b + 2], S[b + 3], S[b + 4], S[b + 5] = f, l, h, hu, v
+  local b = (i - 1) * 6
+  S[b + 1], S[b + 2], S[b + 3], S[b + 4], S[b + 5], S[b + 6] = f, l, h, hu, v, liftOf(f, l) or 0
 end
 
 local function answer(code)
-  local failures, lift = 0, nil
-  for i = 1, n do
-    local b = (i - 1) * 5
-    local f = S[b + 1]
-    if f > failures then failures = f end
-    local u = liftOf(f, S[b + 2])
-    if u and u > now and ((not lift) or u > lift) then lift = u end
+  local failures, lift = 0, 0
+  for b = 0, (n - 1) * 6, 6 do
+    if S[b + 1] > failures then failures = S[b + 1] end
+    local u = S[b + 6]
+    if u > now and u > lift then lift = u end
   end
   local encoded = -1
-  if lift == INF then encoded = -2 elseif lift then encoded = lift end
+  if lift == INF then encoded = -2 elseif lift > 0 then encoded = lift end
   return {code, failures, encoded}
 end
 
-local function locked()
-  for i = 1, n do
-    local b = (i - 1) * 5
-    local u = liftOf(S[b + 1], S[b + 2])
-    if u and u > now then return true end
-  end
-  return false
-end
-
 local function store(i)
-  local b = (i - 1) * 5
+  local b = (i - 1) * 6
   local f, l, h, hu = S[b + 1], S[b + 2], S[b + 3], S[b + 4]
   local expires = INF
   if window >= 0 then expires = l + window end
   local keep = 0
   if f > 0 then keep = expires end
   if h > 0 and hu > keep then keep = hu end
-  local value = struct.pack(FORMAT, f, l, h, hu, liftOf(f, l) or 0, expires)
+  local value = struct.pack(FORMAT, f, l, h, hu, S[b + 6], expires)
   if keep == INF then
     redis.call('SET', KEYS[i], value)
   elseif keep > now then
@@ -131,9 +121,11 @@ end
 
 local function writeFailures()
   for i = 1, n do
-    local b = (i - 1) * 5
-    S[b + 1] = S[b + 1] + 1
+    local b = (i - 1) * 6
+    local f = S[b + 1] + 1
+    S[b + 1] = f
     S[b + 2] = now
+    S[b + 6] = liftOf(f, now) or 0
     store(i)
   end
 end
@@ -148,14 +140,17 @@ if op == 'f' then
 end
 
 if op == 'r' then
-  if locked() then
+  local locked = false
+  for b = 0, (n - 1) * 6, 6 do
+    if S[b + 6] > now then locked = true end
+  end
+  if locked then
     if not recordLocked then return answer(1) end
     writeFailures()
     return answer(3)
   end
   if lockOut then
-    for i = 1, n do
-      local b = (i - 1) * 5
+    for b = 0, (n - 1) * 6, 6 do
       local f = S[b + 1]
       local room = limit - f
       if f >= limit then room = 1 end
@@ -164,7 +159,7 @@ if op == 'r' then
   end
   local deadline = now + resTtl
   for i = 1, n do
-    local b = (i - 1) * 5
+    local b = (i - 1) * 6
     S[b + 3] = S[b + 3] + 1
     if S[b + 4] < deadline then S[b + 4] = deadline end
     store(i)
@@ -177,7 +172,7 @@ if op == 's' then
   local outcome = ARGV[extra]
   if redis.call('DEL', KEYS[n + 1]) == 1 then
     for i = 1, n do
-      local b = (i - 1) * 5
+      local b = (i - 1) * 6
       if S[b + 3] > 0 then S[b + 3] = S[b + 3] - 1 end
       if S[b + 5] and outcome ~= 'f' then store(i) end
     end
