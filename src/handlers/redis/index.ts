@@ -76,7 +76,7 @@ export interface RedisHandlerOptions {
    * How long one Redis command may take before the call fails as a store error (and
    * `onStoreError` answers: by default the login is refused with 503). A disconnected client
    * queues commands rather than failing them, so without this a login would wait for Redis to
-   * come back. A command fails between `timeoutMs` and 1.1 × `timeoutMs` after it was sent. `0`
+   * come back. A command fails `timeoutMs` after it was sent, plus up to a tenth of that (5 ms at least). `0`
    * (or `Infinity`) waits for ever.
    * @default 1000 (ms)
    */
@@ -139,7 +139,7 @@ interface Connection {
 function ioredisConnection(client: IoredisClient): Connection {
   return {
     cluster: client.isCluster === true,
-    send: (args) => client.call(String(args[0]), ...args.slice(1)),
+    send: (args) => (client.call as (...all: Arg[]) => Promise<unknown>)(...args),
     masters: () =>
       client.isCluster === true && client.nodes
         ? client.nodes('master').map((node) => ioredisConnection(node))
@@ -221,7 +221,7 @@ function parseStoredTime(value: unknown): number | null {
  * Creates the Redis handler over the application's client.
  *
  * Keys name their fields and escape their values (the bucket's canonical key, e.g.
- * `axes:{i8:10.1.1.1}:i8:10.1.1.1u5:alice`), so that a username `10.1.1.1` never shares a key
+ * `axes:{all}:i8:10.1.1.1u5:alice`), so that a username `10.1.1.1` never shares a key
  * with the IP 10.1.1.1. A failed or slow command (see `timeoutMs`) rejects with an
  * `AxesStoreError`, which the core answers with `onStoreError`; the next call tries Redis again,
  * so the handler recovers by itself when Redis comes back.
@@ -538,9 +538,8 @@ interface InFlight {
 
 /**
  * The timeout of the commands in flight. Every command waits the same time, so deadlines come in
- * the order the commands were sent: a queue checked by one timer every tenth of the timeout (while
- * anything is in flight) costs less per command than a timer of its own, and a command fails
- * between `ms` and 1.1 × `ms` after it was sent.
+ * the order the commands were sent: a queue checked by one timer every tenth of the timeout (5 ms
+ * at least; only while anything is in flight) costs less per command than a timer of its own.
  */
 class Deadlines {
   readonly #ms: number
