@@ -76,8 +76,8 @@ export interface RedisHandlerOptions {
    * How long one Redis command may take before the call fails as a store error (and
    * `onStoreError` answers: by default the login is refused with 503). A disconnected client
    * queues commands rather than failing them, so without this a login would wait for Redis to
-   * come back. A command fails `timeoutMs` after it was sent, plus up to a tenth of that (5 ms at least). `0`
-   * (or `Infinity`) waits for ever.
+   * come back. A command fails `timeoutMs` after it was sent, plus up to a tenth of that (5 ms
+   * at least). `0` (or `Infinity`) waits for ever.
    * @default 1000 (ms)
    */
   timeoutMs?: number
