@@ -201,8 +201,10 @@ function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT')
 }
 
-/** One answer of the script. */
-type Answer = [code: number, failures: number, lockedUntil: number]
+/** The state in an answer of the script (`[code, failures, lift]`). */
+function countResult(answer: unknown[]): CountResult {
+  return { failures: Number(answer[1]), lockedUntil: decodeLift(Number(answer[2])) }
+}
 
 function decodeLift(value: number): number | null {
   if (value === -1) return null
@@ -276,42 +278,39 @@ class RedisStore implements RedisHandler {
 
   // ----- the contract -----
 
-  async getFailures(input: CountInput): Promise<CountResult> {
-    const [, failures, lift] = await this.#decide(input, OP_GET, null, null, 'getFailures')
-    return { failures, lockedUntil: decodeLift(lift) }
+  // Promise chains rather than async functions: each await costs a tick and a promise, and these
+  // are the hot path.
+
+  getFailures(input: CountInput): Promise<CountResult> {
+    return this.#decide(input, OP_GET, null, null, 'getFailures').then(countResult)
   }
 
-  async reserve(input: CountInput): Promise<ReserveResult> {
+  reserve(input: CountInput): Promise<ReserveResult> {
     const deadline = input.now + input.rule.reservationTtlMs
     const id = `${this.#idPrefix}.${(++this.#idSeq).toString(36)}`
-    const [code, failures, lift] = await this.#decide(input, OP_RESERVE, id, null, 'reserve')
-    return {
-      failures,
-      lockedUntil: decodeLift(lift),
-      outcome: OUTCOMES[code] ?? 'busy',
-      reservation: code === 0 ? `${id}@${deadline}` : null,
-      recorded: code === 3,
-    }
+    return this.#decide(input, OP_RESERVE, id, null, 'reserve').then((answer) => {
+      const code = Number(answer[0])
+      return {
+        failures: Number(answer[1]),
+        lockedUntil: decodeLift(Number(answer[2])),
+        outcome: OUTCOMES[code] ?? 'busy',
+        reservation: code === 0 ? `${id}@${deadline}` : null,
+        recorded: code === 3,
+      }
+    })
   }
 
-  async settle(input: SettleInput): Promise<CountResult> {
+  settle(input: SettleInput): Promise<CountResult> {
     const token = input.reservation
     const at = token.lastIndexOf('@')
     const id = at < 0 ? token : token.slice(0, at)
     const deadline = at < 0 ? '0' : token.slice(at + 1)
-    const [, failures, lift] = await this.#decide(
-      input,
-      OP_SETTLE,
-      id,
-      [SETTLE_CODES[input.outcome], deadline],
-      'settle',
-    )
-    return { failures, lockedUntil: decodeLift(lift) }
+    const extra = [SETTLE_CODES[input.outcome], deadline]
+    return this.#decide(input, OP_SETTLE, id, extra, 'settle').then(countResult)
   }
 
-  async recordFailure(input: CountInput): Promise<CountResult> {
-    const [, failures, lift] = await this.#decide(input, OP_RECORD, null, null, 'recordFailure')
-    return { failures, lockedUntil: decodeLift(lift) }
+  recordFailure(input: CountInput): Promise<CountResult> {
+    return this.#decide(input, OP_RECORD, null, null, 'recordFailure').then(countResult)
   }
 
   loggedIn(): Promise<void> {
@@ -433,13 +432,14 @@ class RedisStore implements RedisHandler {
     return args
   }
 
-  async #decide(
+  /** One call of the script for a counting operation; its answer is `[code, failures, lift]`. */
+  #decide(
     input: CountInput,
     op: string,
     reservationId: string | null,
     settleArgs: readonly string[] | null,
     operation: string,
-  ): Promise<Answer> {
+  ): Promise<unknown[]> {
     const buckets = input.buckets
     const keyCount = reservationId === null ? buckets.length : buckets.length + 1
     const args: Arg[] = ['EVALSHA', DECIDE_SHA, keyCount]
@@ -447,11 +447,13 @@ class RedisStore implements RedisHandler {
     for (const bucket of buckets) {
       const tag = this.#tagOf(bucket.key)
       if (tag !== firstTag && this.#connection.cluster) {
-        throw new AxesStoreError(
-          "redis handler: with hashTag 'field' every bucket of a client must have the same leading " +
-            'field (its IP, say) to share a hash slot on Redis Cluster, and these do not: ' +
-            `${buckets.map((b) => Object.keys(b.fields).join('+')).join(', ')}. Use redisHandler({ hashTag: 'single' }), or ` +
-            "lockout parameters whose every item holds the IP, such as ['ip_address', ['username', 'ip_address']]",
+        return Promise.reject(
+          new AxesStoreError(
+            "redis handler: with hashTag 'field' every bucket of a client must have the same leading " +
+              'field (its IP, say) to share a hash slot on Redis Cluster, and these do not: ' +
+              `${buckets.map((b) => Object.keys(b.fields).join('+')).join(', ')}. Use redisHandler({ hashTag: 'single' }), or ` +
+              "lockout parameters whose every item holds the IP, such as ['ip_address', ['username', 'ip_address']]",
+          ),
         )
       }
       args.push(`${tag}:${bucket.key}`)
@@ -462,8 +464,7 @@ class RedisStore implements RedisHandler {
     args.push(op, String(input.now))
     for (const arg of this.#ruleArgsOf(input.rule)) args.push(arg)
     if (settleArgs !== null) for (const arg of settleArgs) args.push(arg)
-    const answer = (await this.#evalsha(args, DECIDE_SCRIPT, operation)) as unknown[]
-    return [Number(answer[0]), Number(answer[1]), Number(answer[2])]
+    return this.#evalsha(args, DECIDE_SCRIPT, operation) as Promise<unknown[]>
   }
 
   /**
@@ -471,15 +472,13 @@ class RedisStore implements RedisHandler {
    * SCRIPT FLUSH, a failover) and answers NOSCRIPT, sends it again as `EVAL source …`, which loads
    * it.
    */
-  async #evalsha(args: Arg[], source: string, operation: string): Promise<unknown> {
-    try {
-      return await this.#send(args, operation, true)
-    } catch (error) {
+  #evalsha(args: Arg[], source: string, operation: string): Promise<unknown> {
+    return this.#send(args, operation, true).then(undefined, (error: unknown) => {
       if (!isNoScript(error)) throw error
       args[0] = 'EVAL'
       args[1] = source
       return this.#send(args, operation)
-    }
+    })
   }
 
   /** Sends a command with the timeout; failures become store errors (NOSCRIPT kept as is). */
