@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'database/index': 'src/handlers/database/index.ts',
+    'redis/index': 'src/handlers/redis/index.ts',
     'testing/index': 'src/testing/index.ts',
     cli: 'src/cli/bin.ts',
   },
@@ -14,7 +15,7 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   treeshake: true,
-  // Drivers, vitest and tsx (loads a TypeScript CLI configuration) are the application's (or
-  // optional peers); never bundle them.
-  external: ['vitest', 'better-sqlite3', 'pg', 'mysql2', 'kysely', 'tsx'],
+  // Drivers, Redis clients, vitest and tsx (loads a TypeScript CLI configuration) are the
+  // application's (or optional peers); never bundle them.
+  external: ['vitest', 'better-sqlite3', 'pg', 'mysql2', 'kysely', 'ioredis', 'redis', 'tsx'],
 })

@@ -19,6 +19,7 @@ import {
   startPostgres,
   type TestServer,
 } from '../test/support/servers.js'
+import { rate } from './rate.js'
 
 /** One figure. */
 export interface DatabaseRow {
@@ -60,21 +61,6 @@ function inputs(): CountInput[] {
       now: 0,
     }
   })
-}
-
-async function rate(
-  ops: number,
-  inFlight: number,
-  op: (i: number) => Promise<unknown>,
-): Promise<number> {
-  let next = 0
-  const start = process.hrtime.bigint()
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < ops) await op(next++)
-    }),
-  )
-  return ops / (Number(process.hrtime.bigint() - start) / 1e9)
 }
 
 async function measureDialect(

@@ -7,6 +7,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     axesPgUrl: string | null
     axesMysqlUrl: string | null
+    axesRedisUrl: string | null
+    axesRedisClusterUrl: string | null
   }
 }
 
@@ -18,7 +20,19 @@ export function mysqlServerUrl(): string | null {
   return provided('axesMysqlUrl')
 }
 
-function provided(key: 'axesPgUrl' | 'axesMysqlUrl'): string | null {
+/** A standalone Redis: `redis://127.0.0.1:PORT`. Tests keep apart by key prefix. */
+export function redisServerUrl(): string | null {
+  return provided('axesRedisUrl')
+}
+
+/** One node of a 3-master Redis Cluster: `redis://127.0.0.1:PORT`. */
+export function redisClusterUrl(): string | null {
+  return provided('axesRedisClusterUrl')
+}
+
+function provided(
+  key: 'axesPgUrl' | 'axesMysqlUrl' | 'axesRedisUrl' | 'axesRedisClusterUrl',
+): string | null {
   const url = inject(key)
   if (url === undefined) {
     throw new Error(

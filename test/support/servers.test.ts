@@ -1,14 +1,16 @@
 // The test servers themselves: reachable with their own clients, over TCP on 127.0.0.1, with
 // real password authentication, one fresh database per createDatabase call, and gone (process,
-// port and directory) when stopped or when the process that started them is killed.
+// port and directory) when stopped or when the process that started them is killed. Redis: a
+// standalone server that stops and starts again on its port, and a cluster of three masters.
 
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import net from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { Redis } from 'ioredis'
 import { afterEach, describe, expect, it } from 'vitest'
-import { mysqlServerUrl, pgServerUrl } from './inject-servers.js'
-import { createDatabase, runSql, startPostgres } from './servers.js'
+import { mysqlServerUrl, pgServerUrl, redisClusterUrl, redisServerUrl } from './inject-servers.js'
+import { createDatabase, runSql, startPostgres, startRedis } from './servers.js'
 
 const ci = process.env.CI === 'true'
 const pgUrl = pgServerUrl()
@@ -219,6 +221,59 @@ describe('starting and stopping', () => {
           !(await accepts(portOf(urls.pg))) &&
           !(await accepts(portOf(urls.mysql)))
         expect(await eventually(gone), `${signal}: servers or directories left behind`).toBe(true)
+      }
+    },
+  )
+})
+
+describe('Redis test servers', () => {
+  const redisUrl = redisServerUrl()
+  const clusterUrl = redisClusterUrl()
+  const skipRedis = (redisUrl === null || clusterUrl === null) && !ci
+
+  it.skipIf(skipRedis)('a 3-master cluster with every slot assigned', async () => {
+    const node = new Redis(clusterUrl as string)
+    try {
+      const info = String(await node.call('CLUSTER', 'INFO'))
+      expect(info).toContain('cluster_state:ok')
+      expect(info).toContain('cluster_slots_assigned:16384')
+      const masters = String(await node.call('CLUSTER', 'NODES'))
+        .split('\n')
+        .filter((line) => line.includes('master'))
+      expect(masters).toHaveLength(3)
+    } finally {
+      node.disconnect()
+    }
+  })
+
+  it.skipIf(skipRedis)(
+    'a standalone server of its own: no persistence, gone when stopped, back on its port',
+    async () => {
+      const saved = process.env.AXES_TEST_REDIS_URL
+      process.env.AXES_TEST_REDIS_URL = 'redis://elsewhere.example:6379'
+      try {
+        // ownServer ignores the URL from the environment.
+        const server = await startRedis({ ownServer: true })
+        expect(server?.url).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/)
+        const first = new Redis(server?.url as string, { lazyConnect: true })
+        await first.connect()
+        const [, dir] = (await first.call('CONFIG', 'GET', 'dir')) as string[]
+        expect(await first.call('CONFIG', 'GET', 'save')).toEqual(['save', ''])
+        expect(await first.call('CONFIG', 'GET', 'appendonly')).toEqual(['appendonly', 'no'])
+        first.disconnect()
+        expect(existsSync(dir as string)).toBe(true)
+        await server?.stop()
+        expect(await accepts(server?.port as number)).toBe(false)
+        expect(existsSync(dir as string)).toBe(false)
+        const again = await startRedis({ port: server?.port, ownServer: true })
+        expect(again?.port).toBe(server?.port)
+        expect(await accepts(again?.port as number)).toBe(true)
+        await again?.stop()
+        // Without ownServer, the environment's URL is taken as it is.
+        expect((await startRedis())?.url).toBe('redis://elsewhere.example:6379')
+      } finally {
+        if (saved === undefined) delete process.env.AXES_TEST_REDIS_URL
+        else process.env.AXES_TEST_REDIS_URL = saved
       }
     },
   )

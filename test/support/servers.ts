@@ -1,6 +1,6 @@
-// Real PostgreSQL and MariaDB servers for the tests, started from Debian's packages on free loopback
-// ports in temporary directories (DESIGN.md, "Where the servers come from"), or taken from
-// AXES_TEST_PG_URL / AXES_TEST_MYSQL_URL. A missing binary skips its suites, with one line saying
+// Real PostgreSQL, MariaDB and Redis servers for the tests, started from Debian's packages on free
+// loopback ports in temporary directories (DESIGN.md, "Where the servers come from"), or taken from
+// AXES_TEST_PG_URL / AXES_TEST_MYSQL_URL / AXES_TEST_REDIS_URL / AXES_TEST_REDIS_CLUSTER_URL. A missing binary skips its suites, with one line saying
 // so; under CI=true it is an error. Every server started here is killed, and its directory
 // removed, when the process exits, on SIGINT/SIGTERM/SIGHUP, and (by a small watchdog) even if the
 // process is killed outright.
@@ -243,6 +243,162 @@ export async function startMariadb(): Promise<TestServer | null> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Redis
+
+const REDIS_INSTALL = 'apt-get install redis-server redis-tools'
+
+/** A standalone redis-server: no persistence, loopback only. */
+export interface RedisTestServer extends TestServer {
+  /** The port it listens on (0 for a server from the env). */
+  port: number
+}
+
+/**
+ * Starts a standalone redis-server in a temporary directory (on `port` when given: a test that
+ * restarts Redis asks for the same port again), or takes AXES_TEST_REDIS_URL (unless `ownServer`).
+ */
+export async function startRedis(
+  options: { port?: number; ownServer?: boolean } = {},
+): Promise<RedisTestServer | null> {
+  const fromEnv = process.env.AXES_TEST_REDIS_URL
+  if (fromEnv && !options.ownServer) return { ...external(fromEnv), port: 0 }
+  const server = findExecutable(['redis-server'])
+  if (!server) {
+    return unavailable(
+      'Redis',
+      'no redis-server on PATH or in /usr/sbin',
+      'AXES_TEST_REDIS_URL',
+      REDIS_INSTALL,
+    )
+  }
+  const dir = await mkdtemp(path.join(tempBase(false), 'node-axes-redis-'))
+  const entry = track(dir)
+  try {
+    const launchOptions: Launch = {
+      name: 'Redis',
+      command: server,
+      args: (p) => redisArgs(dir, p),
+      ready: 'Ready to accept connections',
+      dir,
+      port: options.port,
+    }
+    const launched = await launch(entry, launchOptions)
+    const { port } = launched
+    const running_ = running(entry, launched, launchOptions, 'SIGTERM', `redis://127.0.0.1:${port}`)
+    return { ...running_, port }
+  } catch (error) {
+    untrack(entry)
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 })
+    throw error
+  }
+}
+
+/**
+ * Starts a Redis Cluster of three masters (no replicas) made with `redis-cli --cluster create`,
+ * or takes AXES_TEST_REDIS_CLUSTER_URL (any one node). The URL names the first node.
+ */
+export async function startRedisCluster(): Promise<TestServer | null> {
+  const fromEnv = process.env.AXES_TEST_REDIS_CLUSTER_URL
+  if (fromEnv) return external(fromEnv)
+  const server = findExecutable(['redis-server'])
+  const cli = findExecutable(['redis-cli'])
+  if (!server || !cli) {
+    return unavailable(
+      'Redis',
+      `no ${server ? 'redis-cli' : 'redis-server'} on PATH or in /usr/sbin`,
+      'AXES_TEST_REDIS_CLUSTER_URL',
+      REDIS_INSTALL,
+    )
+  }
+  const nodes: TestServer[] = []
+  const ports: number[] = []
+  try {
+    for (let i = 0; i < 3; i++) {
+      const dir = await mkdtemp(path.join(tempBase(false), 'node-axes-redis-cluster-'))
+      const entry = track(dir)
+      try {
+        const bus = await freePort()
+        const launchOptions: Launch = {
+          name: 'Redis (cluster node)',
+          command: server,
+          args: (p) => [
+            ...redisArgs(dir, p),
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            path.join(dir, 'nodes.conf'),
+            // The bus port is ours too (port + 10000 could be taken, or past 65535).
+            '--cluster-port',
+            String(bus),
+            '--cluster-node-timeout',
+            '5000',
+          ],
+          ready: 'Ready to accept connections',
+          dir,
+        }
+        const launched = await launch(entry, launchOptions)
+        const { port } = launched
+        nodes.push(running(entry, launched, launchOptions, 'SIGTERM', `redis://127.0.0.1:${port}`))
+        ports.push(port)
+      } catch (error) {
+        untrack(entry)
+        await rm(dir, { recursive: true, force: true, maxRetries: 5 })
+        throw error
+      }
+    }
+    await execText(cli, [
+      '--cluster',
+      'create',
+      ...ports.map((port) => `127.0.0.1:${port}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ])
+    // Every node must know every slot's owner before a client connects.
+    const deadline = Date.now() + READY_TIMEOUT_MS
+    for (const port of ports) {
+      for (;;) {
+        const info = await execText(cli, ['-h', '127.0.0.1', '-p', String(port), 'cluster', 'info'])
+        if (info.includes('cluster_state:ok') && info.includes('cluster_slots_assigned:16384'))
+          break
+        if (Date.now() > deadline) throw new Error(`Redis Cluster did not become ready:\n${info}`)
+        await sleep(50)
+      }
+    }
+    return {
+      url: `redis://127.0.0.1:${ports[0]}`,
+      stop: async () => {
+        await Promise.all(nodes.map((node) => node.stop()))
+      },
+    }
+  } catch (error) {
+    await Promise.all(nodes.map((node) => node.stop()))
+    throw error
+  }
+}
+
+function redisArgs(dir: string, port: number): string[] {
+  return [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--daemonize',
+    'no',
+    '--protected-mode',
+    'yes',
+    '--maxclients',
+    '1000',
+  ]
+}
+
+// ---------------------------------------------------------------------------------------------
 // Databases
 
 /**
@@ -399,8 +555,8 @@ function clientBinary(kind: ServerKind): string | null {
   return findExecutable(['mariadb', 'mysql'])
 }
 
-function unavailable(name: string, why: string, envVar: string): null {
-  const fix = `Install it with \`${INSTALL}\`, or point ${envVar} at a server.`
+function unavailable(name: string, why: string, envVar: string, install = INSTALL): null {
+  const fix = `Install it with \`${install}\`, or point ${envVar} at a server.`
   if (process.env.CI === 'true') {
     throw new Error(
       `${name} is not installed (${why}), and under CI=true that fails the run. ${fix}`,
@@ -556,7 +712,7 @@ function logTail(file: string, bytes = 4_000): string {
 
 /** The free port we picked was taken before the server bound it: try another. */
 const PORT_TAKEN =
-  /could not bind|address already in use|Bind on TCP\/IP port|another (mysqld|mariadbd) server running/i
+  /could not bind|address already in use|Could not create server TCP listening socket|Bind on TCP\/IP port|another (mysqld|mariadbd) server running/i
 
 interface Launch {
   name: string
@@ -566,8 +722,8 @@ interface Launch {
   ready: string
   dir: string
   owner?: Owner | undefined
-  /** This port rather than a free one (a restart). */
-  port?: number
+  /** Listen on this port rather than a free one (no retry on another port). */
+  port?: number | undefined
 }
 
 interface Launched {
@@ -632,7 +788,7 @@ async function launch(entry: Tracked, options: Launch): Promise<Launched> {
     stopWatchdog(entry)
     entry.child = undefined
     const log = logTail(logFile)
-    if (attempt < PORT_ATTEMPTS && PORT_TAKEN.test(log)) continue
+    if (attempt < PORT_ATTEMPTS && options.port === undefined && PORT_TAKEN.test(log)) continue
     throw new Error(
       `${options.name} (${options.command}, port ${port}) ${failure}. Its log:\n${log.trim()}`,
     )

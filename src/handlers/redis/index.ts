@@ -1,0 +1,621 @@
+/**
+ * `node-axes/redis`: the cache handler on Redis, for a fleet of application servers that share
+ * lockouts (django-axes' cache handler). It takes the application's own client: an ioredis
+ * `Redis` or `Cluster`, or a node-redis (v4 or later) client.
+ *
+ * Each decision is one Lua script call (EVALSHA, loaded again on NOSCRIPT): it reads, checks and
+ * writes every lockout-parameter bucket of the client in one atomic step and one round trip.
+ *
+ * @example
+ * ```ts
+ * import Redis from 'ioredis'
+ * import { createAxes } from 'node-axes'
+ * import { redisHandler } from 'node-axes/redis'
+ *
+ * const axes = createAxes({ handler: redisHandler({ client: new Redis(process.env.REDIS_URL) }) })
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+import { randomBytes } from 'node:crypto'
+import { decodeBucketKey } from '../../core/buckets.js'
+import { AxesError, AxesStoreError, describeError } from '../../core/errors.js'
+import type {
+  AttemptSnapshot,
+  AxesHandler,
+  Bucket,
+  CountInput,
+  CountResult,
+  LockoutRule,
+  ReserveResult,
+  ResetFilter,
+  SettleInput,
+} from '../contract.js'
+import { DECIDE_SCRIPT, DECIDE_SHA, READ_SCRIPT, READ_SHA } from './scripts.js'
+
+export { DECIDE_SCRIPT, DECIDE_SHA, READ_SCRIPT, READ_SHA } from './scripts.js'
+
+/** A Redis argument as both clients accept it. */
+type Arg = string | number
+
+/**
+ * The subset of an ioredis `Redis` or `Cluster` that the handler calls (typed here so that
+ * node-axes does not depend on ioredis).
+ */
+export interface IoredisClient {
+  call(command: string, ...args: Arg[]): Promise<unknown>
+  /** `true` on an ioredis `Cluster`. */
+  readonly isCluster?: boolean
+  /** On a `Cluster`: its nodes, for SCAN on every master. */
+  nodes?(role: 'master'): IoredisClient[]
+}
+
+/**
+ * The subset of a node-redis (v4 or later) client that the handler calls. node-redis' cluster
+ * client is not supported: use ioredis' `Cluster` for Redis Cluster.
+ */
+export interface NodeRedisClient {
+  sendCommand(args: string[]): Promise<unknown>
+}
+
+/** Options of `redisHandler`. */
+export interface RedisHandlerOptions {
+  /**
+   * The application's client: an ioredis `Redis` or `Cluster`, or a node-redis client (connected
+   * by the application: `await createClient({ url }).connect()`). The handler never closes it.
+   */
+  client: IoredisClient | NodeRedisClient
+  /**
+   * What every key starts with, so that node-axes' keys can share a database with others and two
+   * applications can keep apart. No `{` or `}` (they would move the hash tag).
+   * @default 'axes:'
+   */
+  prefix?: string
+  /**
+   * How long one Redis command may take before the call fails as a store error (and
+   * `onStoreError` answers: by default the login is refused with 503). A disconnected client
+   * queues commands rather than failing them, so without this a login would wait for Redis to
+   * come back. A command fails `timeoutMs` after it was sent, plus up to a tenth of that (5 ms
+   * at least). `0` (or `Infinity`) waits for ever.
+   * @default 1000 (ms)
+   */
+  timeoutMs?: number
+  /**
+   * How keys are placed in a Redis Cluster's hash slots (a standalone server has one slot for all,
+   * and only sees the tag in the key's name). One script can only touch keys of one slot, so every
+   * bucket of one client must share a tag, and a bucket must always get the same tag whichever
+   * client it is counted for.
+   * - `'single'`: every key has the tag `{all}`: one slot, so one master holds all of node-axes'
+   *   keys. Works with every lockout-parameter list. A login costs one script call either way; one
+   *   Redis master serves well over 50,000 of them a second.
+   * - `'field'`: each bucket is tagged by its leading field — its IP when it holds one, else its
+   *   username, else its user agent — so different clients spread over the masters. Every item of
+   *   `lockoutParameters` must then hold that same field: `['ip_address', ['username',
+   *   'ip_address']]` fits (every bucket holds the IP); `['username', 'ip_address']` or
+   *   `['ip_address', ['username', 'user_agent']]` do not, and on a cluster such a decision fails
+   *   with an `AxesStoreError` saying so.
+   * @default 'single'
+   */
+  hashTag?: 'field' | 'single'
+}
+
+/** The Redis handler, with its key layout. */
+export interface RedisHandler extends AxesHandler {
+  /** The key prefix in use. */
+  readonly prefix: string
+  /** The Redis key of a bucket: `<prefix>{<tag>}:<bucket key>`. */
+  keyOf(bucket: Bucket): string
+  /** Lists stored attempts, most recent first, from every master. */
+  listAttempts(options: { limit?: number; now: number }): Promise<AttemptSnapshot[]>
+  /** Nothing to release: the client is the application's, which closes it. */
+  close(): Promise<void>
+}
+
+/** Operations of the script (see scripts.ts). */
+const OP_GET = 'g'
+const OP_RESERVE = 'r'
+const OP_SETTLE = 's'
+const OP_RECORD = 'f'
+
+const OUTCOMES: readonly ReserveResult['outcome'][] = ['reserved', 'locked', 'busy', 'locked']
+const SETTLE_CODES: Record<SettleInput['outcome'], string> = {
+  failure: 'f',
+  success: 's',
+  cancel: 'c',
+}
+
+const SCAN_COUNT = '1000'
+
+/** One Redis server (or the whole cluster), as the handler talks to it. */
+interface Connection {
+  /** Sends one command; on a cluster it goes to the slot of its keys. */
+  send(args: Arg[]): Promise<unknown>
+  /** The masters to SCAN: the server itself, or each master of a cluster. */
+  masters(): Connection[]
+  readonly cluster: boolean
+}
+
+function ioredisConnection(client: IoredisClient): Connection {
+  return {
+    cluster: client.isCluster === true,
+    send: (args) => (client.call as (...all: Arg[]) => Promise<unknown>)(...args),
+    masters: () =>
+      client.isCluster === true && client.nodes
+        ? client.nodes('master').map((node) => ioredisConnection(node))
+        : [ioredisConnection(client)],
+  }
+}
+
+function nodeRedisConnection(client: NodeRedisClient): Connection {
+  const self: Connection = {
+    cluster: false,
+    send: (args) => client.sendCommand(args.map(String)),
+    masters: () => [self],
+  }
+  return self
+}
+
+function connectionOf(client: unknown): Connection {
+  const c = client as Record<string, unknown> | null
+  if (c && typeof c.call === 'function' && typeof c.evalsha === 'function') {
+    return ioredisConnection(client as IoredisClient)
+  }
+  if (c && typeof c.sendCommand === 'function') {
+    if ('masters' in c || typeof c.getMasters === 'function') {
+      throw new AxesError(
+        'AXES_INVALID_OPTIONS',
+        "redisHandler: node-redis' cluster client is not supported; use ioredis' Cluster for Redis Cluster",
+      )
+    }
+    return nodeRedisConnection(client as NodeRedisClient)
+  }
+  throw new AxesError(
+    'AXES_INVALID_OPTIONS',
+    'redisHandler: client must be an ioredis Redis or Cluster, or a node-redis client',
+  )
+}
+
+/** Escapes a string for a SCAN MATCH pattern. */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&')
+}
+
+/** The leading field of a bucket key (`i8:10.1.1.1` of `i8:10.1.1.1u5:alice`), for its hash tag. */
+function leadingField(key: string): string {
+  if (key[1] === '-') return key.slice(0, 2)
+  const colon = key.indexOf(':')
+  const end = colon + 1 + Number(key.slice(1, colon))
+  return key.slice(0, end)
+}
+
+/** Wraps anything a Redis call threw as a store error naming the operation. */
+function storeError(error: unknown, operation: string): AxesStoreError {
+  if (error instanceof AxesStoreError) return error
+  return new AxesStoreError(`redis handler: ${operation} failed: ${describeError(error)}`, {
+    cause: error,
+  })
+}
+
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOSCRIPT')
+}
+
+/** The state in an answer of the script (`[code, failures, lift]`). */
+function countResult(answer: unknown[]): CountResult {
+  return { failures: Number(answer[1]), lockedUntil: decodeLift(Number(answer[2])) }
+}
+
+function decodeLift(value: number): number | null {
+  if (value === -1) return null
+  if (value === -2) return Number.POSITIVE_INFINITY
+  return value
+}
+
+function parseStoredTime(value: unknown): number | null {
+  if (value === null || value === undefined || value === '' || value === '0') return null
+  if (value === 'inf') return Number.POSITIVE_INFINITY
+  const n = Number(value)
+  return Number.isFinite(n) ? n : null
+}
+
+/**
+ * Creates the Redis handler over the application's client.
+ *
+ * Keys name their fields and escape their values (the bucket's canonical key, e.g.
+ * `axes:{all}:i8:10.1.1.1u5:alice`), so that a username `10.1.1.1` never shares a key
+ * with the IP 10.1.1.1. A failed or slow command (see `timeoutMs`) rejects with an
+ * `AxesStoreError`, which the core answers with `onStoreError`; the next call tries Redis again,
+ * so the handler recovers by itself when Redis comes back.
+ */
+export function redisHandler(options: RedisHandlerOptions): RedisHandler {
+  const connection = connectionOf(options.client)
+  const prefix = options.prefix ?? 'axes:'
+  if (typeof prefix !== 'string' || /[{}]/.test(prefix) || prefix.length > 200) {
+    throw new AxesError(
+      'AXES_INVALID_OPTIONS',
+      'redisHandler: prefix must be a string of at most 200 characters without { or }',
+    )
+  }
+  const timeoutMs = options.timeoutMs ?? 1000
+  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
+    throw new AxesError(
+      'AXES_INVALID_OPTIONS',
+      'redisHandler: timeoutMs must be a number of milliseconds ≥ 0',
+    )
+  }
+  const hashTag = options.hashTag ?? 'single'
+  if (hashTag !== 'field' && hashTag !== 'single') {
+    throw new AxesError('AXES_INVALID_OPTIONS', "redisHandler: hashTag must be 'field' or 'single'")
+  }
+  return new RedisStore(connection, prefix, timeoutMs, hashTag)
+}
+
+class RedisStore implements RedisHandler {
+  readonly name = 'redis'
+  readonly shared = true
+  readonly kind = 'cache' as const
+  readonly prefix: string
+
+  readonly #connection: Connection
+  readonly #deadlines: Deadlines
+  readonly #single: boolean
+  readonly #ruleArgs = new WeakMap<LockoutRule, string[]>()
+  /** Reservation ids: unique across processes (a random part) and calls (a counter). */
+  readonly #idPrefix = randomBytes(6).toString('base64url')
+  #idSeq = 0
+
+  constructor(connection: Connection, prefix: string, timeoutMs: number, hashTag: string) {
+    this.#connection = connection
+    this.prefix = prefix
+    this.#deadlines = new Deadlines(Number.isFinite(timeoutMs) ? timeoutMs : 0)
+    this.#single = hashTag === 'single'
+  }
+
+  keyOf(bucket: Bucket): string {
+    return `${this.#tagOf(bucket.key)}:${bucket.key}`
+  }
+
+  // ----- the contract -----
+
+  // Promise chains rather than async functions: each await costs a tick and a promise, and these
+  // are the hot path.
+
+  getFailures(input: CountInput): Promise<CountResult> {
+    return this.#decide(input, OP_GET, null, null, 'getFailures').then(countResult)
+  }
+
+  reserve(input: CountInput): Promise<ReserveResult> {
+    const deadline = input.now + input.rule.reservationTtlMs
+    const id = `${this.#idPrefix}.${(++this.#idSeq).toString(36)}`
+    return this.#decide(input, OP_RESERVE, id, null, 'reserve').then((answer) => {
+      const code = Number(answer[0])
+      return {
+        failures: Number(answer[1]),
+        lockedUntil: decodeLift(Number(answer[2])),
+        outcome: OUTCOMES[code] ?? 'busy',
+        reservation: code === 0 ? `${id}@${deadline}` : null,
+        recorded: code === 3,
+      }
+    })
+  }
+
+  settle(input: SettleInput): Promise<CountResult> {
+    const token = input.reservation
+    const at = token.lastIndexOf('@')
+    const id = at < 0 ? token : token.slice(0, at)
+    const deadline = at < 0 ? '0' : token.slice(at + 1)
+    const extra = [SETTLE_CODES[input.outcome], deadline]
+    return this.#decide(input, OP_SETTLE, id, extra, 'settle').then(countResult)
+  }
+
+  recordFailure(input: CountInput): Promise<CountResult> {
+    return this.#decide(input, OP_RECORD, null, null, 'recordFailure').then(countResult)
+  }
+
+  loggedIn(): Promise<void> {
+    return Promise.resolve()
+  }
+
+  loggedOut(): Promise<void> {
+    return Promise.resolve()
+  }
+
+  async resetBuckets(buckets: readonly Bucket[]): Promise<number> {
+    const removed = await Promise.all(
+      buckets.map((bucket) => this.#send(['UNLINK', this.keyOf(bucket)], 'resetBuckets')),
+    )
+    return removed.reduce<number>((sum, n) => sum + Number(n), 0)
+  }
+
+  async resetAttempts(filter: ResetFilter): Promise<number> {
+    const ip = filter.ipAddress ?? null
+    const username = filter.username ?? null
+    const and = ip !== null && username !== null && !filter.ipOrUsername
+    let removed = 0
+    await this.#scanBuckets('resetAttempts', async (batch) => {
+      const doomed = batch.filter(({ fields }) => {
+        if (ip === null && username === null) return true
+        const hasIp = 'ip_address' in fields
+        const hasUser = 'username' in fields
+        if (and) {
+          return (
+            (hasIp || hasUser) &&
+            (!hasIp || fields.ip_address === ip) &&
+            (!hasUser || fields.username === username)
+          )
+        }
+        return (
+          (ip !== null && hasIp && fields.ip_address === ip) ||
+          (username !== null && hasUser && fields.username === username)
+        )
+      })
+      const counts = await Promise.all(
+        doomed.map(({ key }) => this.#send(['UNLINK', key], 'resetAttempts')),
+      )
+      for (const n of counts) removed += Number(n)
+    })
+    return removed
+  }
+
+  resetLogs(): Promise<number> {
+    return Promise.resolve(0)
+  }
+
+  resetFailureLogs(): Promise<number> {
+    return Promise.resolve(0)
+  }
+
+  async listAttempts(options: { limit?: number; now: number }): Promise<AttemptSnapshot[]> {
+    const out: AttemptSnapshot[] = []
+    const now = options.now
+    await this.#scanBuckets('listAttempts', async (batch) => {
+      // The values are binary (see scripts.ts): a small script reads each one as text, on the
+      // master that holds it. A key deleted since the SCAN reads as null.
+      const rows = await Promise.all(
+        batch.map(({ key }) =>
+          this.#evalsha(['EVALSHA', READ_SHA, 1, key], READ_SCRIPT, 'listAttempts'),
+        ),
+      )
+      for (let i = 0; i < batch.length; i++) {
+        const row = Array.isArray(rows[i]) ? (rows[i] as unknown[]) : null
+        const { fields } = batch[i] as { fields: Partial<Record<string, string | null>> }
+        const failures = Number(row?.[0] ?? 0)
+        const last = Number(row?.[1] ?? 0)
+        const expires = parseStoredTime(row?.[3])
+        if (!(failures > 0) || (expires !== null && expires <= now)) continue
+        const lift = parseStoredTime(row?.[2])
+        out.push({
+          ipAddress: fields.ip_address ?? null,
+          username: fields.username ?? null,
+          userAgent: fields.user_agent ?? null,
+          failures,
+          attemptTime: new Date(last),
+          lockedUntil: lift !== null && lift > now ? lift : null,
+        })
+      }
+    })
+    out.sort((a, b) => b.attemptTime.getTime() - a.attemptTime.getTime())
+    return options.limit === undefined ? out : out.slice(0, options.limit)
+  }
+
+  /** The client is the application's: nothing to release. */
+  close(): Promise<void> {
+    return Promise.resolve()
+  }
+
+  // ----- internals -----
+
+  /** `<prefix>{<tag>}`: the tag Redis Cluster hashes, from the bucket's leading field. */
+  #tagOf(bucketKey: string): string {
+    if (this.#single) return `${this.prefix}{all}`
+    // Redis hashes what lies between the first { and the next }: a } in a value would cut it
+    // short (harmless for identity, which the full key keeps), but keep the tag whole anyway.
+    const field = leadingField(bucketKey)
+    return `${this.prefix}{${field.includes('}') ? field.replaceAll('}', ')') : field}}`
+  }
+
+  /** The script's arguments for a rule (cached: the core passes one rule object while it holds). */
+  #ruleArgsOf(rule: LockoutRule): string[] {
+    let args = this.#ruleArgs.get(rule)
+    if (!args) {
+      args = [
+        String(rule.failureLimit),
+        String(rule.cooloffMs ?? -1),
+        String((rule.lockOutAtFailure ? 1 : 0) + (rule.recordLockedAttempts ? 2 : 0)),
+        String(rule.reservationTtlMs),
+        String(rule.tiers.length),
+      ]
+      for (const tier of rule.tiers) args.push(String(tier.failures), String(tier.cooloffMs))
+      this.#ruleArgs.set(rule, args)
+    }
+    return args
+  }
+
+  /** One call of the script for a counting operation; its answer is `[code, failures, lift]`. */
+  #decide(
+    input: CountInput,
+    op: string,
+    reservationId: string | null,
+    settleArgs: readonly string[] | null,
+    operation: string,
+  ): Promise<unknown[]> {
+    const buckets = input.buckets
+    const keyCount = reservationId === null ? buckets.length : buckets.length + 1
+    const args: Arg[] = ['EVALSHA', DECIDE_SHA, keyCount]
+    const firstTag = this.#tagOf((buckets[0] as Bucket).key)
+    for (const bucket of buckets) {
+      const tag = this.#tagOf(bucket.key)
+      if (tag !== firstTag && this.#connection.cluster) {
+        return Promise.reject(
+          new AxesStoreError(
+            "redis handler: with hashTag 'field' every bucket of a client must have the same leading " +
+              'field (its IP, say) to share a hash slot on Redis Cluster, and these do not: ' +
+              `${buckets.map((b) => Object.keys(b.fields).join('+')).join(', ')}. Use redisHandler({ hashTag: 'single' }), or ` +
+              "lockout parameters whose every item holds the IP, such as ['ip_address', ['username', 'ip_address']]",
+          ),
+        )
+      }
+      args.push(`${tag}:${bucket.key}`)
+    }
+    // A reservation is a key of its own beside the buckets, outside every bucket's name (resets
+    // leave it: a failure settled after a reset still counts).
+    if (reservationId !== null) args.push(`${firstTag}#r:${reservationId}`)
+    args.push(op, String(input.now))
+    for (const arg of this.#ruleArgsOf(input.rule)) args.push(arg)
+    if (settleArgs !== null) for (const arg of settleArgs) args.push(arg)
+    return this.#evalsha(args, DECIDE_SCRIPT, operation) as Promise<unknown[]>
+  }
+
+  /**
+   * Sends `EVALSHA sha …` (args[0] and args[1]); when the server lost its script cache (a restart,
+   * SCRIPT FLUSH, a failover) and answers NOSCRIPT, sends it again as `EVAL source …`, which loads
+   * it.
+   */
+  #evalsha(args: Arg[], source: string, operation: string): Promise<unknown> {
+    return this.#send(args, operation, true).then(undefined, (error: unknown) => {
+      if (!isNoScript(error)) throw error
+      args[0] = 'EVAL'
+      args[1] = source
+      return this.#send(args, operation)
+    })
+  }
+
+  /** Sends a command with the timeout; failures become store errors (NOSCRIPT kept as is). */
+  #send(args: Arg[], operation: string, passNoScript = false): Promise<unknown> {
+    return this.#deadlines.send(this.#connection, args, operation, passNoScript)
+  }
+
+  /**
+   * Calls `each` with the node-axes bucket keys under the prefix, a SCAN batch at a time, on every
+   * master of a cluster. Keys that are not buckets (reservations, foreign keys) are skipped.
+   */
+  async #scanBuckets(
+    operation: string,
+    each: (
+      batch: { key: string; fields: ReturnType<typeof decodeBucketKey> & {} }[],
+    ) => Promise<void>,
+  ): Promise<void> {
+    const pattern = `${globEscape(this.prefix)}{*`
+    const masters = this.#connection.masters()
+    if (masters.length === 0) {
+      // A Cluster client that has not connected yet knows no masters: scanning none would
+      // silently reset or list nothing.
+      throw new AxesStoreError(
+        `redis handler: ${operation} failed: the cluster client knows no masters yet (not connected)`,
+      )
+    }
+    for (const master of masters) {
+      let cursor = '0'
+      do {
+        const reply = (await this.#deadlines.send(
+          master,
+          ['SCAN', cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT],
+          operation,
+        )) as [string, string[]]
+        cursor = String(reply[0])
+        const batch = []
+        for (const key of reply[1]) {
+          const close = key.indexOf('}', this.prefix.length)
+          if (close < 0 || key[close + 1] !== ':') continue
+          const fields = decodeBucketKey(key.slice(close + 2))
+          if (fields && Object.keys(fields).length > 0) batch.push({ key, fields })
+        }
+        if (batch.length > 0) await each(batch)
+      } while (cursor !== '0')
+    }
+  }
+}
+
+/** A command in flight, for the timeout. */
+interface InFlight {
+  readonly deadline: number
+  readonly operation: string
+  readonly reject: (error: unknown) => void
+  done: boolean
+}
+
+/**
+ * The timeout of the commands in flight. Every command waits the same time, so deadlines come in
+ * the order the commands were sent: a queue checked by one timer every tenth of the timeout (5 ms
+ * at least; only while anything is in flight) costs less per command than a timer of its own.
+ */
+class Deadlines {
+  readonly #ms: number
+  readonly #queue: InFlight[] = []
+  #head = 0
+  #timer: ReturnType<typeof setInterval> | null = null
+
+  constructor(ms: number) {
+    this.#ms = ms
+  }
+
+  /** Sends one command; a failure, or no answer in time, rejects with an AxesStoreError. */
+  send(
+    connection: Connection,
+    args: Arg[],
+    operation: string,
+    passNoScript = false,
+  ): Promise<unknown> {
+    let pending: Promise<unknown>
+    try {
+      pending = connection.send(args)
+    } catch (error) {
+      return Promise.reject(storeError(error, operation))
+    }
+    if (this.#ms <= 0) {
+      return pending.catch((error: unknown) => {
+        throw passNoScript && isNoScript(error) ? error : storeError(error, operation)
+      })
+    }
+    return new Promise((resolve, reject) => {
+      const entry: InFlight = { deadline: Date.now() + this.#ms, operation, reject, done: false }
+      this.#queue.push(entry)
+      this.#timer ??= this.#start()
+      pending.then(
+        (value) => {
+          entry.done = true
+          resolve(value)
+        },
+        (error: unknown) => {
+          entry.done = true
+          reject(passNoScript && isNoScript(error) ? error : storeError(error, operation))
+        },
+      )
+    })
+  }
+
+  #start(): ReturnType<typeof setInterval> {
+    const timer = setInterval(() => this.#sweep(), Math.max(5, Math.ceil(this.#ms / 10)))
+    // A handler with nothing in flight must not keep the process alive.
+    timer.unref?.()
+    return timer
+  }
+
+  #sweep(): void {
+    const now = Date.now()
+    const queue = this.#queue
+    while (this.#head < queue.length) {
+      const entry = queue[this.#head] as InFlight
+      if (!entry.done) {
+        if (entry.deadline > now) break
+        entry.done = true
+        entry.reject(
+          new AxesStoreError(
+            `redis handler: ${entry.operation} failed: no answer from Redis within ${this.#ms} ms`,
+          ),
+        )
+      }
+      this.#head++
+    }
+    if (this.#head === queue.length) {
+      queue.length = 0
+      this.#head = 0
+      if (this.#timer) clearInterval(this.#timer)
+      this.#timer = null
+    } else if (this.#head > 1024 && this.#head * 2 > queue.length) {
+      queue.splice(0, this.#head)
+      this.#head = 0
+    }
+  }
+}
