@@ -1,7 +1,9 @@
 /**
  * Where the command line finds the node-axes it works on: `--url`, else `--config FILE`, else a
  * `node-axes.config.{js,mjs,cjs,ts,json}` in the working directory, else the environment's
- * `AXES_DATABASE_URL`, else the embedded default (`sqlite:axes.sqlite3`).
+ * `AXES_DATABASE_URL` or `AXES_REDIS_URL`, else the embedded default (`sqlite:axes.sqlite3`).
+ * A `redis://` or `rediss://` URL opens the Redis handler (default prefix `axes:`) on an ioredis
+ * client, or a node-redis one when only that is installed; the command closes it when done.
  *
  * A configuration file's default export (or `module.exports`) is one of:
  * - an `Axes` instance (`export default createAxes({ … })`);
@@ -44,7 +46,7 @@ export async function loadAxes(
   cwd: string,
   env: NodeJS.ProcessEnv,
 ): Promise<Loaded> {
-  if (given.url !== undefined) return { axes: fromUrl(given.url), source: '--url' }
+  if (given.url !== undefined) return { axes: await fromUrl(given.url), source: '--url' }
   if (given.config !== undefined) {
     const file = isAbsolute(given.config) ? given.config : resolve(cwd, given.config)
     if (!existsSync(file)) throw new ConfigUsageError(`--config: no such file: ${given.config}`)
@@ -54,15 +56,121 @@ export async function loadAxes(
     const file = join(cwd, name)
     if (existsSync(file)) return { axes: await fromFile(file), source: file }
   }
-  if (env.AXES_DATABASE_URL) {
-    return { axes: fromUrl(env.AXES_DATABASE_URL), source: 'AXES_DATABASE_URL' }
+  if (env.AXES_DATABASE_URL && env.AXES_REDIS_URL) {
+    throw new ConfigUsageError(
+      'both AXES_DATABASE_URL and AXES_REDIS_URL are set: say which store with --url',
+    )
   }
-  return { axes: fromUrl('sqlite:axes.sqlite3'), source: 'the default sqlite:axes.sqlite3' }
+  if (env.AXES_DATABASE_URL) {
+    return { axes: await fromUrl(env.AXES_DATABASE_URL), source: 'AXES_DATABASE_URL' }
+  }
+  if (env.AXES_REDIS_URL) {
+    return { axes: await fromUrl(env.AXES_REDIS_URL), source: 'AXES_REDIS_URL' }
+  }
+  return { axes: await fromUrl('sqlite:axes.sqlite3'), source: 'the default sqlite:axes.sqlite3' }
 }
 
-/** An instance on a database URL, quiet: the command reports what it does, not start-up checks. */
-function fromUrl(url: string): Axes {
-  return createAxes({ handler: databaseHandler({ url }), logger: false })
+/**
+ * An instance on a database or Redis URL, quiet: the command reports what it does, not start-up
+ * checks. For Redis, the client is the command's own: closing the instance closes it too.
+ */
+async function fromUrl(url: string): Promise<Axes> {
+  if (!/^rediss?:\/\//i.test(url)) {
+    return createAxes({ handler: databaseHandler({ url }), logger: false })
+  }
+  const client = await redisClient(url)
+  try {
+    const { redisHandler } = await import('../handlers/redis/index.js')
+    const axes = createAxes({ handler: redisHandler({ client: client.handle }), logger: false })
+    const close = axes.close.bind(axes)
+    axes.close = async () => {
+      await close()
+      await client.quit()
+    }
+    return axes
+  } catch (error) {
+    await client.quit()
+    throw error
+  }
+}
+
+interface CliRedisClient {
+  // biome-ignore lint/suspicious/noExplicitAny: whichever client library is installed
+  handle: any
+  quit(): Promise<void>
+}
+
+/** A connected client for `url`: ioredis if installed, else node-redis. */
+async function redisClient(url: string): Promise<CliRedisClient> {
+  const io = await import('ioredis').catch(() => null)
+  if (io) {
+    const Redis = (io as unknown as { default: new (url: string, options: object) => IoredisLike })
+      .default
+    // Fail fast rather than retry for ever: this is a one-shot command.
+    const client = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+      connectTimeout: 5000,
+    })
+    let last: unknown
+    client.on('error', (error) => {
+      last = error
+    })
+    await client.connect().catch((error: unknown) => {
+      throw new Error(`could not connect to ${redactUrl(url)}: ${messageOf(last ?? error)}`)
+    })
+    return {
+      handle: client,
+      quit: () =>
+        client.quit().then(
+          () => undefined,
+          () => undefined,
+        ),
+    }
+  }
+  const nodeRedis = await import('redis').catch(() => null)
+  if (!nodeRedis) {
+    throw new Error(`${redactUrl(url)} needs a Redis client: npm install ioredis (or redis)`)
+  }
+  const client = (
+    nodeRedis as unknown as {
+      createClient: (options: object) => NodeRedisLike
+    }
+  ).createClient({ url, socket: { reconnectStrategy: false, connectTimeout: 5000 } })
+  let last: unknown
+  client.on('error', (error) => {
+    last = error
+  })
+  await client.connect().catch((error: unknown) => {
+    throw new Error(`could not connect to ${redactUrl(url)}: ${messageOf(last ?? error)}`)
+  })
+  return {
+    handle: client,
+    quit: () =>
+      client.quit().then(
+        () => undefined,
+        () => undefined,
+      ),
+  }
+}
+
+interface IoredisLike {
+  connect(): Promise<unknown>
+  quit(): Promise<unknown>
+  on(event: 'error', listener: (error: unknown) => void): unknown
+}
+
+interface NodeRedisLike extends IoredisLike {}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** A URL without its password, for messages. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
 }
 
 async function fromFile(file: string): Promise<Axes> {

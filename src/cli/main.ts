@@ -39,11 +39,11 @@ export interface CliIo {
 }
 
 const SOURCE_HELP = `which node-axes (the first that is given):
-  --url URL        a database: sqlite:PATH, postgres://…, mysql://…
+  --url URL        a database (sqlite:PATH, postgres://…, mysql://…) or Redis (redis://…)
   --config FILE    a configuration file (default export: an Axes instance, createAxes
                    options, or a function returning one; JSON: options or AXES_* settings)
   node-axes.config.{js,mjs,cjs,ts,json} in the working directory
-  $AXES_DATABASE_URL
+  $AXES_DATABASE_URL or $AXES_REDIS_URL
   sqlite:axes.sqlite3, the embedded default`
 
 interface Verb {

@@ -7,11 +7,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import Database from 'better-sqlite3'
+import { Redis } from 'ioredis'
 import { type Axes, type AxesOptions, type AxesRequest, createAxes } from 'node-axes'
 import { databaseHandler } from 'node-axes/database'
+import { redisHandler } from 'node-axes/redis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { cli } from '../support/built-cli.js'
-import { pgServerUrl } from '../support/inject-servers.js'
+import { pgServerUrl, redisServerUrl } from '../support/inject-servers.js'
 import { createDatabase, runSql } from '../support/servers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'node-axes-cli-verbs-'))
@@ -333,5 +335,73 @@ describe.skipIf(pg === null)('node-axes on PostgreSQL', () => {
     )
     expect((await cli(['reset'], { cwd, env })).stdout).toBe('2 attempts removed.\n')
     expect(await runSql(url, 'SELECT COUNT(*) FROM axes_accessattempt;')).toMatch(/\b0\b/)
+  })
+})
+
+const redis = redisServerUrl()
+describe.skipIf(redis === null)('node-axes on Redis', () => {
+  it('lists and resets the Redis handler given by --url or AXES_REDIS_URL, and has nothing to migrate', async () => {
+    const { cwd } = workspace()
+    // Database 7 of the shared server: the command uses the default prefix, which no other test
+    // file uses on database 0.
+    const url = `${redis as string}/7`
+    const client = new Redis(url)
+    try {
+      await client.flushdb()
+      const axes = createAxes({
+        handler: redisHandler({ client }),
+        failureLimit: 100,
+        lockoutParameters: [['username', 'ip_address']],
+        logger: false,
+      })
+      for (const [username, ip] of [
+        ['alice', '192.0.2.1'],
+        ['alice', '192.0.2.1'],
+        ['bob', '192.0.2.1'],
+        ['carol', '2001:db8::7'],
+      ]) {
+        await axes.loginFailed(request(username as string, ip as string))
+      }
+      await axes.close()
+      const listed = await cli(['list-attempts', '--url', url], { cwd })
+      expect(listed.code).toBe(0)
+      expect(listed.stdout.split('\n').sort()).toEqual([
+        '',
+        '192.0.2.1\talice\t2',
+        '192.0.2.1\tbob\t1',
+        '2001:db8::7\tcarol\t1',
+      ])
+      const env = { AXES_REDIS_URL: url }
+      expect((await cli(['reset-ip-username', '192.0.2.1', 'alice'], { cwd, env })).stdout).toBe(
+        '1 attempts removed.\n',
+      )
+      expect((await cli(['reset-username', 'nobody'], { cwd, env })).stdout).toBe(
+        'No attempts found.\n',
+      )
+      expect((await cli(['migrate'], { cwd, env })).stdout).toBe(
+        'The redis handler keeps no tables: nothing to migrate.\n',
+      )
+      // Reset all: django-axes' cache handler cannot; this one can.
+      expect((await cli(['reset'], { cwd, env })).stdout).toBe('2 attempts removed.\n')
+      expect(await client.dbsize()).toBe(0)
+      const both = await cli(['reset'], {
+        cwd,
+        env: { AXES_REDIS_URL: url, AXES_DATABASE_URL: 'sqlite:x.sqlite3' },
+      })
+      expect(both.code).toBe(2)
+      expect(both.stderr).toMatch(/both AXES_DATABASE_URL and AXES_REDIS_URL/)
+    } finally {
+      client.disconnect()
+    }
+  })
+
+  it('fails in one line when Redis is not there', async () => {
+    const { cwd } = workspace()
+    const down = await cli(['reset', '--url', 'redis://127.0.0.1:1'], { cwd })
+    expect(down.code).toBe(1)
+    expect(down.stderr.split('\n')).toHaveLength(2)
+    expect(down.stderr).toMatch(
+      /^node-axes reset: could not connect to redis:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/,
+    )
   })
 })
