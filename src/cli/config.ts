@@ -107,38 +107,32 @@ async function redisClient(url: string): Promise<CliRedisClient> {
     const Redis = (io as unknown as { default: new (url: string, options: object) => IoredisLike })
       .default
     // Fail fast rather than retry for ever: this is a one-shot command.
-    const client = new Redis(url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
-      retryStrategy: () => null,
-      connectTimeout: 5000,
-    })
-    let last: unknown
-    client.on('error', (error) => {
-      last = error
-    })
-    await client.connect().catch((error: unknown) => {
-      throw new Error(`could not connect to ${redactUrl(url)}: ${messageOf(last ?? error)}`)
-    })
-    return {
-      handle: client,
-      quit: () =>
-        client.quit().then(
-          () => undefined,
-          () => undefined,
-        ),
-    }
+    return connect(
+      url,
+      new Redis(url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        retryStrategy: () => null,
+        connectTimeout: 5000,
+      }),
+    )
   }
   const nodeRedis = await import('redis').catch(() => null)
   if (!nodeRedis) {
     throw new Error(`${redactUrl(url)} needs a Redis client: npm install ioredis (or redis)`)
   }
-  const client = (
-    nodeRedis as unknown as {
-      createClient: (options: object) => NodeRedisLike
-    }
-  ).createClient({ url, socket: { reconnectStrategy: false, connectTimeout: 5000 } })
+  const { createClient } = nodeRedis as unknown as {
+    createClient: (options: object) => IoredisLike
+  }
+  return connect(
+    url,
+    createClient({ url, socket: { reconnectStrategy: false, connectTimeout: 5000 } }),
+  )
+}
+
+/** Connects either library's client, saying which URL refused and why. */
+async function connect(url: string, client: IoredisLike): Promise<CliRedisClient> {
   let last: unknown
   client.on('error', (error) => {
     last = error
@@ -146,14 +140,12 @@ async function redisClient(url: string): Promise<CliRedisClient> {
   await client.connect().catch((error: unknown) => {
     throw new Error(`could not connect to ${redactUrl(url)}: ${messageOf(last ?? error)}`)
   })
-  return {
-    handle: client,
-    quit: () =>
-      client.quit().then(
-        () => undefined,
-        () => undefined,
-      ),
-  }
+  const quit = () =>
+    client.quit().then(
+      () => undefined,
+      () => undefined,
+    )
+  return { handle: client, quit }
 }
 
 interface IoredisLike {
@@ -161,8 +153,6 @@ interface IoredisLike {
   quit(): Promise<unknown>
   on(event: 'error', listener: (error: unknown) => void): unknown
 }
-
-interface NodeRedisLike extends IoredisLike {}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
