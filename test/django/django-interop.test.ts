@@ -1,7 +1,7 @@
 // One database, two services: django-axes (Debian 12's python3-django-axes 5.39 on Django 3.2, run
-// through test/django/project/axes_side.py) and node-axes' database handler, on SQLite and on
-// PostgreSQL. Each side records failures the other counts, and the rows node-axes writes read
-// back in Django with the values Django would have written.
+// through test/django/project/axes_side.py) and node-axes' database handler, on SQLite, PostgreSQL
+// and MariaDB: every dialect node-axes supports. Each side records failures the other counts, and
+// the rows node-axes writes read back in Django with the values Django would have written.
 //
 // Django's configuration (project/settings.py) is django-axes 5.39's default lockout, by IP
 // address alone (5.39 has no AXES_LOCKOUT_PARAMETERS; none of its lockout flags is set), a limit of
@@ -15,16 +15,17 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
+import mysql from 'mysql2/promise'
 import { type Axes, type AxesRequest, createAxes } from 'node-axes'
 import { type DatabaseHandler, databaseHandler, MIGRATIONS } from 'node-axes/database'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { pgServerUrl } from '../support/inject-servers.js'
+import { mysqlServerUrl, pgServerUrl } from '../support/inject-servers.js'
 import { recordingLogger } from '../support/recording-logger.js'
 import { createDatabase } from '../support/servers.js'
 
 const SCRIPT = fileURLToPath(new URL('./project/axes_side.py', import.meta.url))
-const INSTALL = 'apt-get install python3-django-axes python3-psycopg2'
+const INSTALL = 'apt-get install python3-django-axes python3-psycopg2 python3-mysqldb'
 const CI = process.env.CI === 'true'
 const runFile = promisify(execFile)
 
@@ -60,10 +61,10 @@ function findPython(modules: string): string | null {
 
 /** Where one test's two services meet: node-axes' URL, and the same database for Django. */
 interface Target {
-  kind: 'sqlite' | 'postgres'
-  /** `sqlite:/tmp/…/db.sqlite3` or `postgres://…` for databaseHandler. */
+  kind: 'sqlite' | 'postgres' | 'mysql'
+  /** `sqlite:/tmp/…/db.sqlite3`, `postgres://…` or `mysql://…` for databaseHandler. */
   url: string
-  /** The SQLite file path or the PostgreSQL URL for settings.py (AXES_DJANGO_DATABASE). */
+  /** The SQLite file path, or the server's URL, for settings.py (AXES_DJANGO_DATABASE). */
   djangoDatabase: string
 }
 
@@ -110,11 +111,21 @@ function nodeRequest(
   }
 }
 
+/** What differs between the databases: how errors are worded, how a datetime reads as text. */
+interface Expected {
+  /** Django's plain migrate, on node-axes' axes_accessattempt (each database words it its way). */
+  tableExistsError: RegExp
+  /** Django's migrate --fake-initial, on node-axes' tables. */
+  fakeInitialError: RegExp
+  /** attempt_time as the database's own text (axes_side.py dump). */
+  attemptTimeRaw: RegExp
+}
+
 function describeInterop(
   name: string,
   python: string,
   fresh: () => Promise<Target>,
-  expected: { fakeInitialError: RegExp; attemptTimeRaw: RegExp },
+  expected: Expected,
 ): void {
   const env = (target: Target) => ({
     ...process.env,
@@ -168,8 +179,9 @@ function describeInterop(
     }
   }
 
-  /** Until a session of the PostgreSQL target waits on a lock. */
+  /** Until a session of the server target (PostgreSQL or MariaDB) waits on a lock. */
   const someoneWaits = async (target: Target) => {
+    if (target.kind === 'mysql') return someoneWaitsMysql(target)
     const client = new pg.Client({ connectionString: target.djangoDatabase })
     await client.connect()
     try {
@@ -180,8 +192,31 @@ function describeInterop(
         if (rows[0]?.n > 0) return
         await new Promise((resolve) => setTimeout(resolve, 20))
       }
+      throw new Error('no session waited on a lock within 10 s')
     } finally {
       await client.end()
+    }
+  }
+
+  /**
+   * MariaDB: until another connection to this database runs a statement on axes_accessattempt
+   * (Django's held connection sits idle in its transaction). Not information_schema.innodb_trx's
+   * LOCK WAIT: in some runs it listed no transaction of node-axes' for 10 s while the processlist
+   * showed its UPDATE waiting.
+   */
+  const someoneWaitsMysql = async (target: Target) => {
+    const connection = await mysql.createConnection(target.djangoDatabase)
+    try {
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+        const [rows] = await connection.query(
+          "SELECT count(*) AS n FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID() AND command = 'Query' AND info LIKE '%axes_accessattempt%'",
+        )
+        if (Number((rows as { n: number | string }[])[0]?.n) > 0) return
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      throw new Error('no session waited on a lock within 10 s')
+    } finally {
+      await connection.end()
     }
   }
 
@@ -233,7 +268,7 @@ function describeInterop(
       // 0002 finds the column 0001 just made (it only matters for older django-axes databases).
       expect(result.applied).toEqual(MIGRATIONS.map((m) => m.name))
       // SQLite adds the column in one statement, the servers in two (add, then drop the default).
-      expect(result.adopted).toBe(target.kind === 'postgres' ? 2 : 1)
+      expect(result.adopted).toBe(target.kind === 'sqlite' ? 1 : 2)
 
       // node-axes made django-axes' final tables, so all of django-axes' migrations are faked,
       // then the other apps (auth, contenttypes, sessions) migrate as usual.
@@ -256,11 +291,10 @@ function describeInterop(
       const target = await fresh()
       await handler(target).migrate()
       // Plain migrate: axes.0001_initial creates axes_accessattempt, which is there.
-      await expect(django(target, 'migrate')).rejects.toThrow(
-        /(table|relation) "axes_accessattempt" already exists/,
-      )
+      await expect(django(target, 'migrate')).rejects.toThrow(expected.tableExistsError)
       // --fake-initial fakes 0001 only; a later migration then trips over what node-axes made
-      // (SQLite: 0008 creates axes_accessfailurelog; PostgreSQL: 0002 creates an index).
+      // (SQLite: 0008 creates axes_accessfailurelog; PostgreSQL and MariaDB: 0002 creates an
+      // index).
       await expect(django(target, 'migrate', '--fake-initial')).rejects.toThrow(
         expected.fakeInitialError,
       )
@@ -464,11 +498,14 @@ function describeInterop(
       const ip = '10.0.7.1'
       const request = nodeRequest(ip, { username: 'ivan' })
       await axes.isAllowed(request)
-      // PostgreSQL: Django commits when told, once node-axes waits on its row. SQLite: node-axes
-      // blocks this thread on the write lock until Django commits by itself, half a second on.
-      const held = await djangoHolding(target, target.kind === 'postgres' ? 30 : 0.5, 'ivan', ip)
+      // PostgreSQL and MariaDB: Django commits when told, once node-axes waits on its row (on
+      // MariaDB, InnoDB holds node-axes' UPDATE on the row Django inserted and has not committed).
+      // SQLite: node-axes blocks this thread on the write lock until Django commits by itself,
+      // half a second on.
+      const server = target.kind !== 'sqlite'
+      const held = await djangoHolding(target, server ? 30 : 0.5, 'ivan', ip)
       const pending = axes.loginFailed(request)
-      if (target.kind === 'postgres') await someoneWaits(target)
+      if (server) await someoneWaits(target)
       const [djangoResult] = await held.commit()
       expect(djangoResult).toMatchObject({ failures: 1 })
       expect(await pending).toMatchObject({ reason: 'allowed', failures: 2 })
@@ -497,21 +534,55 @@ function queryArgs(query: Record<string, string>): string[] {
 
 // ---------------------------------------------------------------------------------------------
 
-const python = findPython('django, axes')
-
-if (python === null) {
-  const reason = `python3-django-axes is not importable by python3 or /usr/bin/python3 (${INSTALL})`
+/** A suite that cannot run: skipped, saying why, or failed under CI=true. */
+function cannotRun(title: string, reason: string, needs: string): void {
   if (CI) {
-    describe('django-axes interop', () => {
-      it('needs python3-django-axes', () => {
+    describe(title, () => {
+      it(`needs ${needs}`, () => {
         throw new Error(`${reason}, and under CI=true that fails the run`)
       })
     })
   } else {
-    describe.skip(`django-axes interop: ${reason}`, () => {
-      it('needs python3-django-axes', () => {})
+    describe.skip(`${title}: ${reason}`, () => {
+      it(`needs ${needs}`, () => {})
     })
   }
+}
+
+/**
+ * The interop suites on a database server: skipped without the server (under CI=true the global
+ * setup has failed already), and without its Python driver (failed under CI=true).
+ */
+function describeServerInterop(
+  name: string,
+  server: { url: string | null; aptPackage: string },
+  driver: { module: string; aptPackage: string },
+  python: string,
+  fresh: (serverUrl: string) => Promise<Target>,
+  expected: Expected,
+): void {
+  const title = `django-axes interop (${name})`
+  const serverUrl = server.url
+  if (serverUrl === null) {
+    describe.skip(`${title}: no server (apt-get install ${server.aptPackage})`, () => {
+      it('needs a server', () => {})
+    })
+  } else if (findPython(driver.module) === null) {
+    cannotRun(title, `${driver.aptPackage} is not importable (${INSTALL})`, driver.aptPackage)
+  } else {
+    const withDriver = findPython(`django, axes, ${driver.module}`) ?? python
+    describeInterop(name, withDriver, () => fresh(serverUrl), expected)
+  }
+}
+
+const python = findPython('django, axes')
+
+if (python === null) {
+  cannotRun(
+    'django-axes interop',
+    `python3-django-axes is not importable by python3 or /usr/bin/python3 (${INSTALL})`,
+    'python3-django-axes',
+  )
 } else {
   const dirs: string[] = []
   afterAll(() => {
@@ -528,47 +599,50 @@ if (python === null) {
       return { kind: 'sqlite', url: `sqlite:${file}`, djangoDatabase: file }
     },
     {
+      tableExistsError: /table "axes_accessattempt" already exists/,
       fakeInitialError: /table "axes_accessfailurelog" already exists/,
       // Python's str() of a naive UTC datetime: the fraction only when it is not zero.
       attemptTimeRaw: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?$/,
     },
   )
 
-  const server = pgServerUrl()
-  if (server === null) {
-    describe.skip('django-axes interop (PostgreSQL): no server (apt-get install postgresql)', () => {
-      it('needs a server', () => {})
-    })
-  } else if (findPython('psycopg2') === null) {
-    const reason = `python3-psycopg2 is not importable (${INSTALL})`
-    if (CI) {
-      describe('django-axes interop (PostgreSQL)', () => {
-        it('needs python3-psycopg2', () => {
-          throw new Error(`${reason}, and under CI=true that fails the run`)
-        })
-      })
-    } else {
-      describe.skip(`django-axes interop (PostgreSQL): ${reason}`, () => {
-        it('needs python3-psycopg2', () => {})
-      })
-    }
-  } else {
-    const serverUrl = server
-    describeInterop(
-      'PostgreSQL',
-      findPython('django, axes, psycopg2') ?? python,
-      async () => {
-        const url = await createDatabase(serverUrl, 'postgres')
-        // node-axes' sessions in another time zone than Django's (UTC): timestamptz must not care.
-        const nodeUrl = new URL(url)
-        nodeUrl.searchParams.set('options', '-c TimeZone=America/New_York')
-        return { kind: 'postgres', url: nodeUrl.toString(), djangoDatabase: url }
-      },
-      {
-        fakeInitialError: /relation "axes_accessattempt_ip_address_10922d9c" already exists/,
-        // Django's connections run in UTC.
-        attemptTimeRaw: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?\+00$/,
-      },
-    )
-  }
+  describeServerInterop(
+    'PostgreSQL',
+    { url: pgServerUrl(), aptPackage: 'postgresql' },
+    { module: 'psycopg2', aptPackage: 'python3-psycopg2' },
+    python,
+    async (serverUrl) => {
+      const url = await createDatabase(serverUrl, 'postgres')
+      // node-axes' sessions in another time zone than Django's (UTC): timestamptz must not care.
+      const nodeUrl = new URL(url)
+      nodeUrl.searchParams.set('options', '-c TimeZone=America/New_York')
+      return { kind: 'postgres', url: nodeUrl.toString(), djangoDatabase: url }
+    },
+    {
+      tableExistsError: /relation "axes_accessattempt" already exists/,
+      fakeInitialError: /relation "axes_accessattempt_ip_address_10922d9c" already exists/,
+      // Django's connections run in UTC.
+      attemptTimeRaw: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?\+00$/,
+    },
+  )
+
+  describeServerInterop(
+    'MariaDB',
+    { url: mysqlServerUrl(), aptPackage: 'mariadb-server' },
+    { module: 'MySQLdb', aptPackage: 'python3-mysqldb' },
+    python,
+    async (serverUrl) => {
+      const url = await createDatabase(serverUrl, 'mysql')
+      // Django's sessions run at +02:00 (settings.py), node-axes' at the server's time zone.
+      return { kind: 'mysql', url, djangoDatabase: url }
+    },
+    {
+      // MySQL's error 1050, in its own words.
+      tableExistsError: /Table 'axes_accessattempt' already exists/,
+      // 0002's AlterField adds db_index with CREATE INDEX: error 1061.
+      fakeInitialError: /Duplicate key name 'axes_accessattempt_ip_address_10922d9c'/,
+      // datetime(6) as text: always six digits of fraction, UTC whatever the sessions' time zone.
+      attemptTimeRaw: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/,
+    },
+  )
 }
