@@ -119,6 +119,11 @@ interface Expected {
   fakeInitialError: RegExp
   /** attempt_time as the database's own text (axes_side.py dump). */
   attemptTimeRaw: RegExp
+  /**
+   * django-axes 5.39's three tables as the database describes them (columns, indexes, checks),
+   * for comparing node-axes' with Django's; without it, no comparison runs for that database.
+   */
+  schemaOf?: (target: Target) => Promise<unknown>
 }
 
 function describeInterop(
@@ -286,6 +291,17 @@ function describeInterop(
       await nodeFails(axes, nodeRequest('10.9.0.1'))
       expect(await django(target, 'failures', 'gina', '10.9.0.1')).toBe(2)
     })
+
+    const schemaOf = expected.schemaOf
+    if (schemaOf) {
+      it("node-axes makes django-axes' tables as Django's own migrations make them", async () => {
+        const theirs = await fresh()
+        await django(theirs, 'migrate')
+        const mine = await fresh()
+        await handler(mine).migrate()
+        expect(await schemaOf(mine)).toEqual(await schemaOf(theirs))
+      })
+    }
 
     it("Django's plain migrate and --fake-initial both fail on node-axes' tables", async () => {
       const target = await fresh()
@@ -534,6 +550,35 @@ function queryArgs(query: Record<string, string>): string[] {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * MariaDB's description of django-axes 5.39's tables: engine and collation, columns (type, null,
+ * default, auto_increment, character set), indexes and checks. session_hash is left out: 5.39's
+ * axes_accesslog has none, node-axes adds it (django-axes 6.5's column).
+ */
+async function mysqlSchema(target: Target): Promise<unknown> {
+  const connection = await mysql.createConnection(target.djangoDatabase)
+  const tables = "('axes_accessattempt', 'axes_accessfailurelog', 'axes_accesslog')"
+  const describe = async (sql: string) => (await connection.query(sql))[0]
+  try {
+    return {
+      tables: await describe(
+        `SELECT table_name, engine, table_collation, row_format FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ${tables} ORDER BY table_name`,
+      ),
+      columns: await describe(
+        `SELECT table_name, column_name, ordinal_position, column_type, is_nullable, column_default, extra, character_set_name, collation_name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name IN ${tables} AND NOT (table_name = 'axes_accesslog' AND column_name = 'session_hash') ORDER BY table_name, ordinal_position`,
+      ),
+      indexes: await describe(
+        `SELECT table_name, index_name, non_unique, seq_in_index, column_name, sub_part, nullable, index_type FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name IN ${tables} ORDER BY table_name, index_name, seq_in_index`,
+      ),
+      checks: await describe(
+        `SELECT table_name, constraint_name, check_clause FROM information_schema.check_constraints WHERE constraint_schema = DATABASE() AND table_name IN ${tables} ORDER BY table_name, constraint_name`,
+      ),
+    }
+  } finally {
+    await connection.end()
+  }
+}
+
 /** A suite that cannot run: skipped, saying why, or failed under CI=true. */
 function cannotRun(title: string, reason: string, needs: string): void {
   if (CI) {
@@ -643,6 +688,7 @@ if (python === null) {
       fakeInitialError: /Duplicate key name 'axes_accessattempt_ip_address_10922d9c'/,
       // datetime(6) as text: always six digits of fraction, UTC whatever the sessions' time zone.
       attemptTimeRaw: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/,
+      schemaOf: mysqlSchema,
     },
   )
 }
