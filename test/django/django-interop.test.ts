@@ -204,8 +204,9 @@ function describeInterop(
   }
 
   /**
-   * MariaDB: until another connection to this database runs a statement on axes_accessattempt
-   * (Django's held connection sits idle in its transaction). Not information_schema.innodb_trx's
+   * MariaDB: until another connection to this database runs an UPDATE or INSERT on
+   * axes_accessattempt, which Django's uncommitted row holds (Django's held connection sits idle
+   * in its transaction; a plain SELECT would not wait). Not information_schema.innodb_trx's
    * LOCK WAIT: in some runs it listed no transaction of node-axes' for 10 s while the processlist
    * showed its UPDATE waiting.
    */
@@ -214,7 +215,7 @@ function describeInterop(
     try {
       for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
         const [rows] = await connection.query(
-          "SELECT count(*) AS n FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID() AND command = 'Query' AND info LIKE '%axes_accessattempt%'",
+          "SELECT count(*) AS n FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID() AND command = 'Query' AND (info LIKE 'UPDATE%' OR info LIKE 'INSERT%') AND info LIKE '%axes_accessattempt%'",
         )
         if (Number((rows as { n: number | string }[])[0]?.n) > 0) return
         await new Promise((resolve) => setTimeout(resolve, 20))
