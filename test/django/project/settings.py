@@ -87,7 +87,9 @@ def _database(value):
 
 _url = os.environ.get("AXES_DJANGO_DATABASE")
 if not _url:
-    raise RuntimeError("set AXES_DJANGO_DATABASE to an SQLite file path, a postgres:// or a mysql:// URL")
+    raise RuntimeError(
+        "set AXES_DJANGO_DATABASE to an SQLite file path, a postgres:// or a mysql:// URL"
+    )
 DATABASES = {"default": _database(_url)}
 
 LOGGING = {
