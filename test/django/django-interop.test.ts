@@ -1,7 +1,7 @@
 // One database, two services: django-axes (Debian 12's python3-django-axes 5.39 on Django 3.2, run
-// through test/django/project/axes_side.py) and node-axes' database handler, on SQLite and on
-// PostgreSQL. Each side records failures the other counts, and the rows node-axes writes read
-// back in Django with the values Django would have written.
+// through test/django/project/axes_side.py) and node-axes' database handler, on SQLite, PostgreSQL
+// and MariaDB: every dialect node-axes supports. Each side records failures the other counts, and
+// the rows node-axes writes read back in Django with the values Django would have written.
 //
 // Django's configuration (project/settings.py) is django-axes 5.39's default lockout, by IP
 // address alone (5.39 has no AXES_LOCKOUT_PARAMETERS; none of its lockout flags is set), a limit of
@@ -15,16 +15,17 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
+import mysql from 'mysql2/promise'
 import { type Axes, type AxesRequest, createAxes } from 'node-axes'
 import { type DatabaseHandler, databaseHandler, MIGRATIONS } from 'node-axes/database'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { pgServerUrl } from '../support/inject-servers.js'
+import { mysqlServerUrl, pgServerUrl } from '../support/inject-servers.js'
 import { recordingLogger } from '../support/recording-logger.js'
 import { createDatabase } from '../support/servers.js'
 
 const SCRIPT = fileURLToPath(new URL('./project/axes_side.py', import.meta.url))
-const INSTALL = 'apt-get install python3-django-axes python3-psycopg2'
+const INSTALL = 'apt-get install python3-django-axes python3-psycopg2 python3-mysqldb'
 const CI = process.env.CI === 'true'
 const runFile = promisify(execFile)
 
@@ -60,10 +61,10 @@ function findPython(modules: string): string | null {
 
 /** Where one test's two services meet: node-axes' URL, and the same database for Django. */
 interface Target {
-  kind: 'sqlite' | 'postgres'
-  /** `sqlite:/tmp/…/db.sqlite3` or `postgres://…` for databaseHandler. */
+  kind: 'sqlite' | 'postgres' | 'mysql'
+  /** `sqlite:/tmp/…/db.sqlite3`, `postgres://…` or `mysql://…` for databaseHandler. */
   url: string
-  /** The SQLite file path or the PostgreSQL URL for settings.py (AXES_DJANGO_DATABASE). */
+  /** The SQLite file path, or the server's URL, for settings.py (AXES_DJANGO_DATABASE). */
   djangoDatabase: string
 }
 
@@ -110,11 +111,26 @@ function nodeRequest(
   }
 }
 
+/** What differs between the databases: how errors are worded, how a datetime reads as text. */
+interface Expected {
+  /** Django's plain migrate, on node-axes' axes_accessattempt (each database words it its way). */
+  tableExistsError: RegExp
+  /** Django's migrate --fake-initial, on node-axes' tables. */
+  fakeInitialError: RegExp
+  /** attempt_time as the database's own text (axes_side.py dump). */
+  attemptTimeRaw: RegExp
+  /**
+   * django-axes 5.39's three tables as the database describes them (columns, indexes, checks),
+   * for comparing node-axes' with Django's; without it, no comparison runs for that database.
+   */
+  schemaOf?: (target: Target) => Promise<unknown>
+}
+
 function describeInterop(
   name: string,
   python: string,
   fresh: () => Promise<Target>,
-  expected: { fakeInitialError: RegExp; attemptTimeRaw: RegExp },
+  expected: Expected,
 ): void {
   const env = (target: Target) => ({
     ...process.env,
@@ -168,8 +184,9 @@ function describeInterop(
     }
   }
 
-  /** Until a session of the PostgreSQL target waits on a lock. */
+  /** Until a session of the server target (PostgreSQL or MariaDB) waits on a lock. */
   const someoneWaits = async (target: Target) => {
+    if (target.kind === 'mysql') return someoneWaitsMysql(target)
     const client = new pg.Client({ connectionString: target.djangoDatabase })
     await client.connect()
     try {
@@ -180,8 +197,32 @@ function describeInterop(
         if (rows[0]?.n > 0) return
         await new Promise((resolve) => setTimeout(resolve, 20))
       }
+      throw new Error('no session waited on a lock within 10 s')
     } finally {
       await client.end()
+    }
+  }
+
+  /**
+   * MariaDB: until another connection to this database runs an UPDATE or INSERT on
+   * axes_accessattempt, which Django's uncommitted row holds (Django's held connection sits idle
+   * in its transaction; a plain SELECT would not wait). Not information_schema.innodb_trx's
+   * LOCK WAIT: in some runs it listed no transaction of node-axes' for 10 s while the processlist
+   * showed its UPDATE waiting.
+   */
+  const someoneWaitsMysql = async (target: Target) => {
+    const connection = await mysql.createConnection(target.djangoDatabase)
+    try {
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+        const [rows] = await connection.query(
+          "SELECT count(*) AS n FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID() AND command = 'Query' AND (info LIKE 'UPDATE%' OR info LIKE 'INSERT%') AND info LIKE '%axes_accessattempt%'",
+        )
+        if (Number((rows as { n: number | string }[])[0]?.n) > 0) return
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      throw new Error('no session waited on a lock within 10 s')
+    } finally {
+      await connection.end()
     }
   }
 
@@ -233,7 +274,7 @@ function describeInterop(
       // 0002 finds the column 0001 just made (it only matters for older django-axes databases).
       expect(result.applied).toEqual(MIGRATIONS.map((m) => m.name))
       // SQLite adds the column in one statement, the servers in two (add, then drop the default).
-      expect(result.adopted).toBe(target.kind === 'postgres' ? 2 : 1)
+      expect(result.adopted).toBe(target.kind === 'sqlite' ? 1 : 2)
 
       // node-axes made django-axes' final tables, so all of django-axes' migrations are faked,
       // then the other apps (auth, contenttypes, sessions) migrate as usual.
@@ -252,15 +293,27 @@ function describeInterop(
       expect(await django(target, 'failures', 'gina', '10.9.0.1')).toBe(2)
     })
 
+    const schemaOf = expected.schemaOf
+    if (schemaOf) {
+      it("node-axes makes django-axes' tables as Django's own migrations make them", async () => {
+        const theirs = await fresh()
+        await django(theirs, 'migrate')
+        const mine = await fresh()
+        await handler(mine).migrate()
+        const expected = await schemaOf(theirs)
+        expect(JSON.stringify(expected)).toContain('failures_since_start')
+        expect(await schemaOf(mine)).toEqual(expected)
+      })
+    }
+
     it("Django's plain migrate and --fake-initial both fail on node-axes' tables", async () => {
       const target = await fresh()
       await handler(target).migrate()
       // Plain migrate: axes.0001_initial creates axes_accessattempt, which is there.
-      await expect(django(target, 'migrate')).rejects.toThrow(
-        /(table|relation) "axes_accessattempt" already exists/,
-      )
+      await expect(django(target, 'migrate')).rejects.toThrow(expected.tableExistsError)
       // --fake-initial fakes 0001 only; a later migration then trips over what node-axes made
-      // (SQLite: 0008 creates axes_accessfailurelog; PostgreSQL: 0002 creates an index).
+      // (SQLite: 0008 creates axes_accessfailurelog; PostgreSQL and MariaDB: 0002 creates an
+      // index).
       await expect(django(target, 'migrate', '--fake-initial')).rejects.toThrow(
         expected.fakeInitialError,
       )
@@ -464,11 +517,14 @@ function describeInterop(
       const ip = '10.0.7.1'
       const request = nodeRequest(ip, { username: 'ivan' })
       await axes.isAllowed(request)
-      // PostgreSQL: Django commits when told, once node-axes waits on its row. SQLite: node-axes
-      // blocks this thread on the write lock until Django commits by itself, half a second on.
-      const held = await djangoHolding(target, target.kind === 'postgres' ? 30 : 0.5, 'ivan', ip)
+      // PostgreSQL and MariaDB: Django commits when told, once node-axes waits on its row (on
+      // MariaDB, InnoDB holds node-axes' UPDATE on the row Django inserted and has not committed).
+      // SQLite: node-axes blocks this thread on the write lock until Django commits by itself,
+      // half a second on.
+      const server = target.kind !== 'sqlite'
+      const held = await djangoHolding(target, server ? 30 : 0.5, 'ivan', ip)
       const pending = axes.loginFailed(request)
-      if (target.kind === 'postgres') await someoneWaits(target)
+      if (server) await someoneWaits(target)
       const [djangoResult] = await held.commit()
       expect(djangoResult).toMatchObject({ failures: 1 })
       expect(await pending).toMatchObject({ reason: 'allowed', failures: 2 })
@@ -497,21 +553,146 @@ function queryArgs(query: Record<string, string>): string[] {
 
 // ---------------------------------------------------------------------------------------------
 
-const python = findPython('django, axes')
+/**
+ * SQLite's description of django-axes 5.39's tables: columns (by name: Django's table rebuilds
+ * reorder them), indexes and their columns, checks. session_hash is left out, as on the servers.
+ */
+async function sqliteSchema(target: Target): Promise<unknown> {
+  const db = new Database(target.djangoDatabase, { readonly: true })
+  try {
+    const schema: Record<string, unknown> = {}
+    for (const table of ['axes_accessattempt', 'axes_accessfailurelog', 'axes_accesslog']) {
+      const columns = (db.pragma(`table_info(${table})`) as { name: string }[])
+        .filter((column) => !(table === 'axes_accesslog' && column.name === 'session_hash'))
+        .map(({ cid: _cid, ...column }: { cid?: number; name: string }) => column)
+        .sort((a, b) => a.name.localeCompare(b.name))
+      const indexes = (db.pragma(`index_list(${table})`) as { name: string }[])
+        .map(({ seq: _seq, ...index }: { seq?: number; name: string }) => ({
+          ...index,
+          columns: (db.pragma(`index_info(${index.name})`) as { name: string }[]).map(
+            (c) => c.name,
+          ),
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name))
+      const { sql } = db
+        .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")
+        .get(table) as { sql: string }
+      schema[table] = { columns, indexes, checks: sql.match(/CHECK \([^)]*\)/g) }
+    }
+    return schema
+  } finally {
+    db.close()
+  }
+}
 
-if (python === null) {
-  const reason = `python3-django-axes is not importable by python3 or /usr/bin/python3 (${INSTALL})`
+/**
+ * MariaDB's description of django-axes 5.39's tables: engine and collation, columns (type, null,
+ * default, auto_increment, character set), indexes and checks. session_hash is left out: 5.39's
+ * axes_accesslog has none, node-axes adds it (django-axes 6.5's column).
+ */
+async function mysqlSchema(target: Target): Promise<unknown> {
+  const connection = await mysql.createConnection(target.djangoDatabase)
+  const tables = "('axes_accessattempt', 'axes_accessfailurelog', 'axes_accesslog')"
+  const describe = async (sql: string) => (await connection.query(sql))[0]
+  try {
+    return {
+      tables: await describe(
+        `SELECT table_name, engine, table_collation, row_format FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ${tables} ORDER BY table_name`,
+      ),
+      columns: await describe(
+        `SELECT table_name, column_name, ordinal_position, column_type, is_nullable, column_default, extra, character_set_name, collation_name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name IN ${tables} AND NOT (table_name = 'axes_accesslog' AND column_name = 'session_hash') ORDER BY table_name, ordinal_position`,
+      ),
+      indexes: await describe(
+        `SELECT table_name, index_name, non_unique, seq_in_index, column_name, sub_part, nullable, index_type FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name IN ${tables} ORDER BY table_name, index_name, seq_in_index`,
+      ),
+      checks: await describe(
+        `SELECT table_name, constraint_name, check_clause FROM information_schema.check_constraints WHERE constraint_schema = DATABASE() AND table_name IN ${tables} ORDER BY table_name, constraint_name`,
+      ),
+    }
+  } finally {
+    await connection.end()
+  }
+}
+
+/**
+ * PostgreSQL's description of django-axes 5.39's tables: columns in order (their positions aside:
+ * Django's dropped columns leave gaps), sequences, indexes and constraints as pg_dump would write
+ * them. session_hash is left out, as on MariaDB.
+ */
+async function pgSchema(target: Target): Promise<unknown> {
+  const client = new pg.Client({ connectionString: target.djangoDatabase })
+  await client.connect()
+  const tables = "('axes_accessattempt', 'axes_accessfailurelog', 'axes_accesslog')"
+  const describe = async (sql: string) => (await client.query(sql)).rows
+  try {
+    return {
+      columns: await describe(
+        `SELECT table_name, column_name, data_type, character_maximum_length, is_nullable, column_default FROM information_schema.columns WHERE table_schema = current_schema() AND table_name IN ${tables} AND NOT (table_name = 'axes_accesslog' AND column_name = 'session_hash') ORDER BY table_name, ordinal_position`,
+      ),
+      sequences: await describe(
+        `SELECT sequence_name, data_type, start_value, minimum_value, maximum_value, increment, cycle_option FROM information_schema.sequences WHERE sequence_schema = current_schema() AND sequence_name LIKE 'axes_access%' ORDER BY sequence_name`,
+      ),
+      indexes: await describe(
+        `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ${tables} ORDER BY tablename, indexname`,
+      ),
+      constraints: await describe(
+        `SELECT conrelid::regclass::text AS table_name, conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid::regclass::text IN ${tables} ORDER BY 1, 2`,
+      ),
+    }
+  } finally {
+    await client.end()
+  }
+}
+
+/** A suite that cannot run: skipped, saying why, or failed under CI=true. */
+function cannotRun(title: string, reason: string, needs: string): void {
   if (CI) {
-    describe('django-axes interop', () => {
-      it('needs python3-django-axes', () => {
+    describe(title, () => {
+      it(`needs ${needs}`, () => {
         throw new Error(`${reason}, and under CI=true that fails the run`)
       })
     })
   } else {
-    describe.skip(`django-axes interop: ${reason}`, () => {
-      it('needs python3-django-axes', () => {})
+    describe.skip(`${title}: ${reason}`, () => {
+      it(`needs ${needs}`, () => {})
     })
   }
+}
+
+/**
+ * The interop suites on a database server: skipped without the server (under CI=true the global
+ * setup has failed already), and without its Python driver (failed under CI=true).
+ */
+function describeServerInterop(
+  name: string,
+  server: { url: string | null; aptPackage: string },
+  driver: { module: string; aptPackage: string },
+  python: string,
+  fresh: (serverUrl: string) => Promise<Target>,
+  expected: Expected,
+): void {
+  const title = `django-axes interop (${name})`
+  const serverUrl = server.url
+  if (serverUrl === null) {
+    describe.skip(`${title}: no server (apt-get install ${server.aptPackage})`, () => {
+      it('needs a server', () => {})
+    })
+  } else if (findPython(driver.module) === null) {
+    cannotRun(title, `${driver.aptPackage} is not importable (${INSTALL})`, driver.aptPackage)
+  } else {
+    const withDriver = findPython(`django, axes, ${driver.module}`) ?? python
+    describeInterop(name, withDriver, () => fresh(serverUrl), expected)
+  }
+}
+
+const python = findPython('django, axes')
+
+if (python === null) {
+  cannotRun(
+    'django-axes interop',
+    `python3-django-axes is not importable by python3 or /usr/bin/python3 (${INSTALL})`,
+    'python3-django-axes',
+  )
 } else {
   const dirs: string[] = []
   afterAll(() => {
@@ -528,47 +709,53 @@ if (python === null) {
       return { kind: 'sqlite', url: `sqlite:${file}`, djangoDatabase: file }
     },
     {
+      tableExistsError: /table "axes_accessattempt" already exists/,
       fakeInitialError: /table "axes_accessfailurelog" already exists/,
       // Python's str() of a naive UTC datetime: the fraction only when it is not zero.
       attemptTimeRaw: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?$/,
+      schemaOf: sqliteSchema,
     },
   )
 
-  const server = pgServerUrl()
-  if (server === null) {
-    describe.skip('django-axes interop (PostgreSQL): no server (apt-get install postgresql)', () => {
-      it('needs a server', () => {})
-    })
-  } else if (findPython('psycopg2') === null) {
-    const reason = `python3-psycopg2 is not importable (${INSTALL})`
-    if (CI) {
-      describe('django-axes interop (PostgreSQL)', () => {
-        it('needs python3-psycopg2', () => {
-          throw new Error(`${reason}, and under CI=true that fails the run`)
-        })
-      })
-    } else {
-      describe.skip(`django-axes interop (PostgreSQL): ${reason}`, () => {
-        it('needs python3-psycopg2', () => {})
-      })
-    }
-  } else {
-    const serverUrl = server
-    describeInterop(
-      'PostgreSQL',
-      findPython('django, axes, psycopg2') ?? python,
-      async () => {
-        const url = await createDatabase(serverUrl, 'postgres')
-        // node-axes' sessions in another time zone than Django's (UTC): timestamptz must not care.
-        const nodeUrl = new URL(url)
-        nodeUrl.searchParams.set('options', '-c TimeZone=America/New_York')
-        return { kind: 'postgres', url: nodeUrl.toString(), djangoDatabase: url }
-      },
-      {
-        fakeInitialError: /relation "axes_accessattempt_ip_address_10922d9c" already exists/,
-        // Django's connections run in UTC.
-        attemptTimeRaw: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?\+00$/,
-      },
-    )
-  }
+  describeServerInterop(
+    'PostgreSQL',
+    { url: pgServerUrl(), aptPackage: 'postgresql' },
+    { module: 'psycopg2', aptPackage: 'python3-psycopg2' },
+    python,
+    async (serverUrl) => {
+      const url = await createDatabase(serverUrl, 'postgres')
+      // node-axes' sessions in another time zone than Django's (UTC): timestamptz must not care.
+      const nodeUrl = new URL(url)
+      nodeUrl.searchParams.set('options', '-c TimeZone=America/New_York')
+      return { kind: 'postgres', url: nodeUrl.toString(), djangoDatabase: url }
+    },
+    {
+      tableExistsError: /relation "axes_accessattempt" already exists/,
+      fakeInitialError: /relation "axes_accessattempt_ip_address_10922d9c" already exists/,
+      // Django's connections run in UTC.
+      attemptTimeRaw: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?\+00$/,
+      schemaOf: pgSchema,
+    },
+  )
+
+  describeServerInterop(
+    'MariaDB',
+    { url: mysqlServerUrl(), aptPackage: 'mariadb-server' },
+    { module: 'MySQLdb', aptPackage: 'python3-mysqldb' },
+    python,
+    async (serverUrl) => {
+      const url = await createDatabase(serverUrl, 'mysql')
+      // Django's sessions run at +02:00 (settings.py), node-axes' at the server's time zone.
+      return { kind: 'mysql', url, djangoDatabase: url }
+    },
+    {
+      // MySQL's error 1050, in its own words.
+      tableExistsError: /Table 'axes_accessattempt' already exists/,
+      // 0002's AlterField adds db_index with CREATE INDEX: error 1061.
+      fakeInitialError: /Duplicate key name 'axes_accessattempt_ip_address_10922d9c'/,
+      // datetime(6) as text: always six digits of fraction, UTC whatever the sessions' time zone.
+      attemptTimeRaw: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/,
+      schemaOf: mysqlSchema,
+    },
+  )
 }

@@ -27,7 +27,7 @@ Commands (each prints one JSON value on stdout):
     version                          django-axes', Django's and Python's versions
 
 Debian 12: python3-django-axes 5.39 and python3-django 3.2 (apt-get install python3-django-axes
-python3-psycopg2).
+python3-psycopg2 python3-mysqldb).
 """
 
 import argparse
@@ -115,9 +115,10 @@ def cmd_locked(args):
 
 
 def cmd_dump(args):
-    raw_time = (
-        "attempt_time::text" if connection.vendor == "postgresql" else "CAST(attempt_time AS TEXT)"
-    )
+    raw_time = {
+        "postgresql": "attempt_time::text",
+        "mysql": "CAST(attempt_time AS CHAR)",
+    }.get(connection.vendor, "CAST(attempt_time AS TEXT)")
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id, {raw_time} FROM axes_accessattempt")
         raw = dict(cursor.fetchall())

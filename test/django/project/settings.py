@@ -1,8 +1,9 @@
 """A minimal Django project for node-axes' shared-database test (test/django/django-interop.test.ts).
 
 Debian 12's python3-django-axes 5.39 on python3-django 3.2. The database comes from the
-environment variable AXES_DJANGO_DATABASE: a PostgreSQL URL (postgres://user:password@host:port/db)
-or an SQLite file path (a leading sqlite: is dropped).
+environment variable AXES_DJANGO_DATABASE: a PostgreSQL URL (postgres://user:password@host:port/db),
+a MariaDB/MySQL URL (mysql://user:password@host:port/db) or an SQLite file path (a leading sqlite:
+is dropped).
 
 django-axes 5.39 predates AXES_LOCKOUT_PARAMETERS: with none of AXES_ONLY_USER_FAILURES,
 AXES_LOCK_OUT_BY_COMBINATION_USER_AND_IP, AXES_LOCK_OUT_BY_USER_OR_IP and AXES_USE_USER_AGENT set,
@@ -50,24 +51,45 @@ AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
 
 
+def _server(engine, value, **extra):
+    url = urlsplit(value)
+    return {
+        "ENGINE": engine,
+        "NAME": unquote(url.path.lstrip("/")),
+        "USER": unquote(url.username or ""),
+        "PASSWORD": unquote(url.password or ""),
+        "HOST": url.hostname or "",
+        "PORT": str(url.port or ""),
+        **extra,
+    }
+
+
 def _database(value):
     if value.startswith(("postgres://", "postgresql://")):
-        url = urlsplit(value)
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(url.path.lstrip("/")),
-            "USER": unquote(url.username or ""),
-            "PASSWORD": unquote(url.password or ""),
-            "HOST": url.hostname or "",
-            "PORT": str(url.port or ""),
-        }
+        return _server("django.db.backends.postgresql", value)
+    if value.startswith(("mysql://", "mariadb://")):
+        # Django 3.2's MySQL backend on python3-mysqldb (mysqlclient 1.4.6). utf8mb4, as node-axes'
+        # connections and the test server use; strict mode, as Django's check mysql.W002 asks.
+        # With USE_TZ, Django writes and reads datetime(6) as naive UTC on MySQL, whatever the
+        # session's time_zone: this one is not UTC on purpose (node-axes' sessions keep the
+        # server's), so that a side leaning on its session's clock would show in the rows.
+        return _server(
+            "django.db.backends.mysql",
+            value,
+            OPTIONS={
+                "charset": "utf8mb4",
+                "init_command": "SET sql_mode='STRICT_TRANS_TABLES', time_zone='+02:00'",
+            },
+        )
     path = value[len("sqlite:") :] if value.startswith("sqlite:") else value
     return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
 
 
 _url = os.environ.get("AXES_DJANGO_DATABASE")
 if not _url:
-    raise RuntimeError("set AXES_DJANGO_DATABASE to an SQLite file path or a postgres:// URL")
+    raise RuntimeError(
+        "set AXES_DJANGO_DATABASE to an SQLite file path, a postgres:// or a mysql:// URL"
+    )
 DATABASES = {"default": _database(_url)}
 
 LOGGING = {
