@@ -1,5 +1,5 @@
 // Many processes, one store: a node:cluster app with 4 workers behind one port, on each shared
-// database (a SQLite file, PostgreSQL, MariaDB). 2,000 parallel failed logins spread over 50
+// store (a SQLite file, PostgreSQL, MariaDB, Redis, a 3-master Redis Cluster). 2,000 parallel failed logins spread over 50
 // usernames and 50 IPs, 40 each for 50 (username, IP) pairs, lockout by the pair at 10 failures:
 // the verifier runs exactly 10 times a pair, and every pair's stored failures are exactly what
 // django-axes' rules make them: the 10 wrong passwords, plus each attempt refused because the pair
@@ -13,9 +13,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import Database from 'better-sqlite3'
+import { Cluster, Redis } from 'ioredis'
 import { databaseHandler } from 'node-axes/database'
+import { redisHandler } from 'node-axes/redis'
 import { afterAll, describe, expect, it } from 'vitest'
-import { mysqlServerUrl, pgServerUrl } from '../support/inject-servers.js'
+import {
+  mysqlServerUrl,
+  pgServerUrl,
+  redisClusterUrl,
+  redisServerUrl,
+} from '../support/inject-servers.js'
 import { createDatabase, runSql, type ServerKind } from '../support/servers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'node-axes-cluster-'))
@@ -33,10 +40,18 @@ interface App {
   output: string[]
 }
 
-async function startApp(url: string): Promise<App> {
+async function startApp(url: string, prefix: string): Promise<App> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'test/fixtures/cluster-app.ts', url, String(WORKERS), String(LIMIT)],
+    [
+      '--import',
+      'tsx',
+      'test/fixtures/cluster-app.ts',
+      url,
+      String(WORKERS),
+      String(LIMIT),
+      prefix,
+    ],
     {
       cwd: process.cwd(),
       env: { ...process.env, NODE_OPTIONS: '' },
@@ -82,10 +97,13 @@ async function startApp(url: string): Promise<App> {
   }
 }
 
-const TARGETS: { name: string; kind: ServerKind | 'sqlite'; server: string | null }[] = [
+type Kind = ServerKind | 'sqlite' | 'redis' | 'redis-cluster'
+const TARGETS: { name: string; kind: Kind; server: string | null }[] = [
   { name: 'SQLite file', kind: 'sqlite', server: 'sqlite' },
   { name: 'PostgreSQL', kind: 'postgres', server: pgServerUrl() },
   { name: 'MariaDB', kind: 'mysql', server: mysqlServerUrl() },
+  { name: 'Redis', kind: 'redis', server: redisServerUrl() },
+  { name: 'Redis Cluster', kind: 'redis-cluster', server: redisClusterUrl() },
 ]
 
 describe.each(TARGETS)('4 cluster workers on one $name', ({ kind, server }) => {
@@ -93,12 +111,18 @@ describe.each(TARGETS)('4 cluster workers on one $name', ({ kind, server }) => {
     `lets 2,000 parallel failed logins over 50 usernames and 50 IPs reach the verifier exactly ${LIMIT} times a pair, with no 5xx`,
     async () => {
       let url: string
+      const prefix = `axes-cluster-proof-${process.pid}-${Date.now()}:`
       if (kind === 'sqlite') url = `sqlite:${join(dir, 'cluster.sqlite3')}`
+      else if (kind === 'redis') url = server as string
+      else if (kind === 'redis-cluster')
+        url = (server as string).replace('redis://', 'redis-cluster://')
       else url = await createDatabase(server as string, kind)
-      const migrated = databaseHandler({ url })
-      await migrated.migrate()
-      await migrated.close()
-      const app = await startApp(url)
+      if (kind !== 'redis' && kind !== 'redis-cluster') {
+        const migrated = databaseHandler({ url })
+        await migrated.migrate()
+        await migrated.close()
+      }
+      const app = await startApp(url, prefix)
       // 2,000 requests issued at once, over 200 keep-alive connections.
       const agent = new Agent({ keepAlive: true, maxSockets: 200 })
       try {
@@ -133,7 +157,7 @@ describe.each(TARGETS)('4 cluster workers on one $name', ({ kind, server }) => {
         expect(stats.requests.filter((n) => n > 0)).toHaveLength(WORKERS)
         expect(app.output.filter((line) => line.startsWith('worker-died'))).toEqual([])
 
-        const perPair = await failuresPerPair(kind, url)
+        const perPair = await failuresPerPair(kind, url, server as string, prefix)
         expect(perPair.size).toBe(PAIRS)
         for (const [pair, failures] of perPair) {
           expect({ pair, failures }).toEqual({ pair, failures: expected.get(pair) })
@@ -190,11 +214,31 @@ function post(port: number, agent: Agent, ip: string, username: string): Promise
   })
 }
 
-/** `username|ip` → the sum of its rows' failures_since_start, read with the dialect's own tools. */
+/**
+ * `username|ip` → its failures: the sum of its rows' failures_since_start, read with the dialect's
+ * own tools; on Redis, its bucket's failures as the handler lists them.
+ */
 async function failuresPerPair(
-  kind: ServerKind | 'sqlite',
+  kind: Kind,
   url: string,
+  server: string,
+  prefix: string,
 ): Promise<Map<string, number>> {
+  if (kind === 'redis' || kind === 'redis-cluster') {
+    const node = new URL(server)
+    const client =
+      kind === 'redis'
+        ? new Redis(server)
+        : new Cluster([{ host: node.hostname, port: Number(node.port) }])
+    try {
+      // A cluster client learns its masters once connected.
+      if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve))
+      const listed = await redisHandler({ client, prefix }).listAttempts?.({ now: Date.now() })
+      return new Map((listed ?? []).map((a) => [`${a.username}|${a.ipAddress}`, a.failures]))
+    } finally {
+      client.disconnect()
+    }
+  }
   const sql =
     'SELECT username, ip_address, SUM(failures_since_start) AS failures FROM axes_accessattempt GROUP BY username, ip_address'
   const out = new Map<string, number>()
