@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'database/index': 'src/handlers/database/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'express/index': 'src/adapters/express.ts',
     cli: 'src/cli/bin.ts',
   },
   format: ['esm', 'cjs'],
@@ -14,6 +15,18 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   treeshake: true,
-  // Drivers and vitest are the application's (or optional peers); never bundle them.
-  external: ['vitest', 'better-sqlite3', 'pg', 'mysql2', 'kysely'],
+  // Drivers, frameworks and vitest are the application's (or optional peers); never bundle them.
+  external: [
+    'vitest',
+    'better-sqlite3',
+    'pg',
+    'mysql2',
+    'kysely',
+    'express',
+    'fastify',
+    'fastify-plugin',
+    'koa',
+    'hono',
+    'passport',
+  ],
 })

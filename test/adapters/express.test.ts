@@ -1,0 +1,203 @@
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import express5 from 'express'
+import session from 'express-session'
+import express4 from 'express4'
+import { afterEach, describe, expect, it } from 'vitest'
+import { axesMiddleware, protectLogin, sendLockout } from '../../src/adapters/express.js'
+import { createAxes, testHandler } from '../../src/index.js'
+import { type AppSetup, runAdapterScenarios, type StartedApp, USER } from './scenarios.js'
+
+type ExpressModule = typeof express5
+
+const VIEWS = fileURLToPath(new URL('../fixtures/views', import.meta.url))
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+
+/** A tiny view engine: `{{name}}` replaced by the escaped local. */
+function tinyEngine(path: string, locals: object, done: (error: unknown, html?: string) => void) {
+  readFile(path, 'utf8').then(
+    (text) =>
+      done(
+        null,
+        text.replace(/\{\{(\w+)\}\}/g, (_, key: string) =>
+          escapeHtml(String((locals as Record<string, unknown>)[key] ?? '')),
+        ),
+      ),
+    done,
+  )
+}
+
+/** The login app, as the docs show it, with a tiny view engine and a clean error handler. */
+export function expressApp(
+  express: ExpressModule,
+  setup: Pick<AppSetup, 'axes' | 'verify' | 'trustProxy' | 'view'>,
+) {
+  const app = express()
+  if (setup.trustProxy) app.set('trust proxy', 1)
+  app.engine('html', tinyEngine)
+  app.set('views', VIEWS)
+  app.set('view engine', 'html')
+  app.use(express.urlencoded({ extended: false }))
+  app.use(express.json())
+  app.use(axesMiddleware(setup.axes))
+  app.post(
+    '/login',
+    protectLogin(
+      setup.axes,
+      (credentials) => setup.verify(credentials),
+      setup.view ? { lockoutView: 'locked' } : {},
+    ),
+    (_req, res) => {
+      res.type('text').send(`welcome ${String(res.locals.axesLogin.user)}`)
+    },
+  )
+  app.use(
+    (
+      error: { status?: number; expose?: boolean; message?: string },
+      _req: express5.Request,
+      res: express5.Response,
+      _next: express5.NextFunction,
+    ) => {
+      const status =
+        typeof error.status === 'number' && error.status >= 400 && error.status < 500
+          ? error.status
+          : 500
+      res
+        .status(status)
+        .type('text')
+        .send(status === 500 ? 'Internal error.' : (error.message ?? 'Bad request.'))
+    },
+  )
+  return app
+}
+
+async function listen(app: ReturnType<ExpressModule>): Promise<StartedApp> {
+  const server = app.listen(0, '127.0.0.1')
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()))
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+for (const [name, express] of [
+  ['express 5', express5],
+  ['express 4', express4 as unknown as ExpressModule],
+] as const) {
+  runAdapterScenarios({
+    name,
+    hasViews: true,
+    hasTrustProxy: true,
+    start: async (setup) => listen(expressApp(express, setup)),
+  })
+}
+
+for (const [name, express] of [
+  ['express 5', express5],
+  ['express 4', express4 as unknown as ExpressModule],
+] as const) {
+  describe(`${name}: the per-request API and the session`, () => {
+    let started: StartedApp | null = null
+    afterEach(async () => {
+      await started?.close()
+      started = null
+    })
+
+    const post = (
+      path: string,
+      body: Record<string, string>,
+      headers: Record<string, string> = {},
+    ) =>
+      fetch(`${started?.base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams(body),
+      })
+
+    it('gives login code of its own req.axes, and sendLockout renders refusals', async () => {
+      const axes = createAxes({ handler: 'memory', failureLimit: 2, logger: false })
+      const app = express()
+      app.use(express.urlencoded({ extended: false }))
+      app.use(axesMiddleware(axes))
+      app.post('/login', async (req, res, next) => {
+        try {
+          const reservation = await req.axes.reserve(req.body)
+          if (!reservation.decision.allowed) return sendLockout(req, res, reservation.decision)
+          if (req.body.password === USER.password) {
+            await reservation.succeeded(req.body.username)
+            return res.send('in')
+          }
+          const after = await reservation.failed()
+          if (!after.allowed) return sendLockout(req, res, after)
+          res.status(401).send(`${after.remaining} left`)
+        } catch (error) {
+          next(error)
+        }
+      })
+      started = await listen(app)
+      const first = await post('/login', { username: 'alice', password: 'x' })
+      expect(await first.text()).toBe('1 left')
+      const second = await post('/login', { username: 'alice', password: 'x' })
+      expect(second.status).toBe(429)
+      const right = await post('/login', USER, { 'x-requested-with': 'XMLHttpRequest' })
+      expect(right.status).toBe(429)
+      expect(await right.json()).toMatchObject({ failure_limit: 2, username: 'alice' })
+      expect(axes.check().map((c) => c.id)).not.toContain('axes.W002')
+    })
+
+    it('writes the express-session id hash to the access log, on login and logout', async () => {
+      const handler = testHandler()
+      const axes = createAxes({ handler, logger: false })
+      const app = express()
+      app.use(session({ secret: 'test', resave: false, saveUninitialized: false }))
+      app.use(express.urlencoded({ extended: false }))
+      app.use(axesMiddleware(axes))
+      app.post(
+        '/login',
+        protectLogin(axes, ({ username, password }) =>
+          username === USER.username && password === USER.password ? username : null,
+        ),
+        (req, res) => {
+          ;(req.session as unknown as { user: string }).user = 'alice'
+          res.send(req.sessionID)
+        },
+      )
+      app.post('/logout', async (req, res) => {
+        await req.axes.loggedOut('alice')
+        res.send(req.sessionID)
+      })
+      started = await listen(app)
+      const res = await post('/login', USER)
+      const sid = await res.text()
+      const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+      const out = await post('/logout', {}, { cookie })
+      expect(await out.text()).toBe(sid)
+      const hash = createHash('sha256').update(sid).digest('hex')
+      const login = handler.calls.find((c) => c.method === 'loggedIn')
+      const logout = handler.calls.find((c) => c.method === 'loggedOut')
+      expect(login?.input).toMatchObject({ username: 'alice', sessionHash: hash })
+      expect(logout?.input).toMatchObject({ username: 'alice', sessionHash: hash })
+    })
+
+    it('passes errors of verify to the error handler', async () => {
+      const axes = createAxes({ handler: 'memory', logger: false })
+      const app = expressApp(express, {
+        axes,
+        verify: () => Promise.reject(new Error('database down')),
+        trustProxy: false,
+        view: false,
+      })
+      started = await listen(app)
+      const res = await post('/login', USER)
+      expect(res.status).toBe(500)
+      expect(await res.text()).toBe('Internal error.')
+    })
+  })
+}
