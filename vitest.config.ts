@@ -9,6 +9,7 @@ export default defineConfig({
         new URL('./src/handlers/database/index.ts', import.meta.url),
       ),
       'node-axes/express': fileURLToPath(new URL('./src/adapters/express.ts', import.meta.url)),
+      'node-axes/fastify': fileURLToPath(new URL('./src/adapters/fastify.ts', import.meta.url)),
       'node-axes/testing': fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
       'node-axes': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
     },

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
@@ -8,7 +7,14 @@ import express4 from 'express4'
 import { afterEach, describe, expect, it } from 'vitest'
 import { axesMiddleware, protectLogin, sendLockout } from '../../src/adapters/express.js'
 import { createAxes, testHandler } from '../../src/index.js'
-import { type AppSetup, runAdapterScenarios, type StartedApp, USER } from './scenarios.js'
+import {
+  type AppSetup,
+  playOwnLoginCode,
+  playSessionLogin,
+  runAdapterScenarios,
+  type StartedApp,
+  USER,
+} from './scenarios.js'
 
 type ExpressModule = typeof express5
 
@@ -31,7 +37,7 @@ function tinyEngine(path: string, locals: object, done: (error: unknown, html?: 
 }
 
 /** The login app, as the docs show it, with a tiny view engine and a clean error handler. */
-export function expressApp(
+function expressApp(
   express: ExpressModule,
   setup: Pick<AppSetup, 'axes' | 'verify' | 'trustProxy' | 'view'>,
 ) {
@@ -142,14 +148,7 @@ for (const [name, express] of [
         }
       })
       started = await listen(app)
-      const first = await post('/login', { username: 'alice', password: 'x' })
-      expect(await first.text()).toBe('1 left')
-      const second = await post('/login', { username: 'alice', password: 'x' })
-      expect(second.status).toBe(429)
-      const right = await post('/login', USER, { 'x-requested-with': 'XMLHttpRequest' })
-      expect(right.status).toBe(429)
-      expect(await right.json()).toMatchObject({ failure_limit: 2, username: 'alice' })
-      expect(axes.check().map((c) => c.id)).not.toContain('axes.W002')
+      await playOwnLoginCode(started.base, axes)
     })
 
     it('writes the express-session id hash to the access log, on login and logout', async () => {
@@ -174,16 +173,7 @@ for (const [name, express] of [
         res.send(req.sessionID)
       })
       started = await listen(app)
-      const res = await post('/login', USER)
-      const sid = await res.text()
-      const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
-      const out = await post('/logout', {}, { cookie })
-      expect(await out.text()).toBe(sid)
-      const hash = createHash('sha256').update(sid).digest('hex')
-      const login = handler.calls.find((c) => c.method === 'loggedIn')
-      const logout = handler.calls.find((c) => c.method === 'loggedOut')
-      expect(login?.input).toMatchObject({ username: 'alice', sessionHash: hash })
-      expect(logout?.input).toMatchObject({ username: 'alice', sessionHash: hash })
+      await playSessionLogin(started.base, handler)
     })
 
     it('passes errors of verify to the error handler', async () => {

@@ -4,13 +4,14 @@
  * same requests and expects the same answers from all of them.
  */
 
+import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { databaseHandler } from '../../src/handlers/database/index.js'
-import { type Axes, type AxesOptions, createAxes } from '../../src/index.js'
+import { type Axes, type AxesOptions, createAxes, type TestHandler } from '../../src/index.js'
 
 /** The demo user every app accepts. */
 export const USER = { username: 'alice', password: 'wonderland' }
@@ -393,4 +394,53 @@ export function runAdapterScenarios(adapter: AdapterUnderTest): void {
       expect((await login(base, USER.password)).status).toBe(200)
     })
   })
+}
+
+const postForm = (
+  base: string,
+  path: string,
+  body: Record<string, string>,
+  headers: Record<string, string> = {},
+) =>
+  fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(body),
+  })
+
+/**
+ * Plays login code of the application's own against `POST /login` (failureLimit 2): it reserves
+ * through the per-request API, answers `N left` for a failure and renders refusals with the
+ * adapter's `sendLockout`.
+ */
+export async function playOwnLoginCode(base: string, axes: Axes): Promise<void> {
+  const first = await postForm(base, '/login', { username: 'alice', password: 'x' })
+  expect(await first.text()).toBe('1 left')
+  const second = await postForm(base, '/login', { username: 'alice', password: 'x' })
+  expect(second.status).toBe(429)
+  await second.text()
+  const right = await postForm(base, '/login', USER, { 'x-requested-with': 'XMLHttpRequest' })
+  expect(right.status).toBe(429)
+  expect(await right.json()).toMatchObject({ failure_limit: 2, username: 'alice' })
+  expect(axes.check().map((c) => c.id)).not.toContain('axes.W002')
+}
+
+/**
+ * Logs in (`POST /login`, answering the session id) and out (`POST /logout`, calling `loggedOut`
+ * and answering the session id) and checks that both access-log calls carry the id's SHA-256.
+ */
+export async function playSessionLogin(base: string, handler: TestHandler): Promise<void> {
+  const res = await postForm(base, '/login', USER)
+  expect(res.status).toBe(200)
+  const sid = await res.text()
+  expect(sid).not.toBe('')
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+  expect(await (await postForm(base, '/logout', {}, { cookie })).text()).toBe(sid)
+  const hash = createHash('sha256').update(sid).digest('hex')
+  for (const method of ['loggedIn', 'loggedOut']) {
+    expect(handler.calls.find((c) => c.method === method)?.input).toMatchObject({
+      username: 'alice',
+      sessionHash: hash,
+    })
+  }
 }
