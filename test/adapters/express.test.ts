@@ -1,18 +1,18 @@
 import { readFile } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import express5 from 'express'
 import session from 'express-session'
 import express4 from 'express4'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { axesMiddleware, protectLogin, sendLockout } from '../../src/adapters/express.js'
 import { createAxes, testHandler } from '../../src/index.js'
 import {
   type AppSetup,
+  eachApp,
   playOwnLoginCode,
   playSessionLogin,
   runAdapterScenarios,
-  type StartedApp,
+  startedServer,
   USER,
 } from './scenarios.js'
 
@@ -80,19 +80,6 @@ function expressApp(
   return app
 }
 
-async function listen(app: ReturnType<ExpressModule>): Promise<StartedApp> {
-  const server = app.listen(0, '127.0.0.1')
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()))
-  return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
-}
-
 for (const [name, express] of [
   ['express 5', express5],
   ['express 4', express4 as unknown as ExpressModule],
@@ -101,31 +88,11 @@ for (const [name, express] of [
     name,
     hasViews: true,
     hasTrustProxy: true,
-    start: async (setup) => listen(expressApp(express, setup)),
+    start: async (setup) => startedServer(expressApp(express, setup).listen(0, '127.0.0.1')),
   })
-}
 
-for (const [name, express] of [
-  ['express 5', express5],
-  ['express 4', express4 as unknown as ExpressModule],
-] as const) {
   describe(`${name}: the per-request API and the session`, () => {
-    let started: StartedApp | null = null
-    afterEach(async () => {
-      await started?.close()
-      started = null
-    })
-
-    const post = (
-      path: string,
-      body: Record<string, string>,
-      headers: Record<string, string> = {},
-    ) =>
-      fetch(`${started?.base}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-        body: new URLSearchParams(body),
-      })
+    const apps = eachApp()
 
     it('gives login code of its own req.axes, and sendLockout renders refusals', async () => {
       const axes = createAxes({ handler: 'memory', failureLimit: 2, logger: false })
@@ -147,7 +114,7 @@ for (const [name, express] of [
           next(error)
         }
       })
-      started = await listen(app)
+      const started = apps.use(await startedServer(app.listen(0, '127.0.0.1')))
       await playOwnLoginCode(started.base, axes)
     })
 
@@ -172,7 +139,7 @@ for (const [name, express] of [
         await req.axes.loggedOut('alice')
         res.send(req.sessionID)
       })
-      started = await listen(app)
+      const started = apps.use(await startedServer(app.listen(0, '127.0.0.1')))
       await playSessionLogin(started.base, handler)
     })
 
@@ -184,8 +151,12 @@ for (const [name, express] of [
         trustProxy: false,
         view: false,
       })
-      started = await listen(app)
-      const res = await post('/login', USER)
+      const started = apps.use(await startedServer(app.listen(0, '127.0.0.1')))
+      const res = await fetch(`${started.base}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(USER),
+      })
       expect(res.status).toBe(500)
       expect(await res.text()).toBe('Internal error.')
     })

@@ -2,11 +2,12 @@ import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import fastifySession from '@fastify/session'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { axesPlugin, protectLogin, sendLockout } from '../../src/adapters/fastify.js'
 import { createAxes, testHandler } from '../../src/index.js'
 import {
   type AppSetup,
+  eachApp,
   playOwnLoginCode,
   playSessionLogin,
   runAdapterScenarios,
@@ -43,11 +44,7 @@ runAdapterScenarios({
 })
 
 describe('fastify 5: the decorators and the session', () => {
-  let started: StartedApp | null = null
-  afterEach(async () => {
-    await started?.close()
-    started = null
-  })
+  const apps = eachApp()
 
   it('gives login code of its own request.axes and fastify.axes; sendLockout renders refusals', async () => {
     const axes = createAxes({ handler: 'memory', failureLimit: 2, logger: false })
@@ -67,7 +64,7 @@ describe('fastify 5: the decorators and the session', () => {
       if (!after.allowed) return sendLockout(request, reply, after)
       return reply.code(401).send(`${after.remaining} left`)
     })
-    started = await listen(app)
+    const started = apps.use(await listen(app))
     await playOwnLoginCode(started.base, axes)
   })
 
@@ -99,7 +96,7 @@ describe('fastify 5: the decorators and the session', () => {
       await request.axes.loggedOut('alice')
       return request.session.sessionId
     })
-    started = await listen(app)
+    const started = apps.use(await listen(app))
     await playSessionLogin(started.base, handler)
   })
 })

@@ -6,6 +6,8 @@
 
 import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -434,7 +436,10 @@ export async function playSessionLogin(base: string, handler: TestHandler): Prom
   expect(res.status).toBe(200)
   const sid = await res.text()
   expect(sid).not.toBe('')
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
   expect(await (await postForm(base, '/logout', {}, { cookie })).text()).toBe(sid)
   const hash = createHash('sha256').update(sid).digest('hex')
   for (const method of ['loggedIn', 'loggedOut']) {
@@ -442,5 +447,35 @@ export async function playSessionLogin(base: string, handler: TestHandler): Prom
       username: 'alice',
       sessionHash: hash,
     })
+  }
+}
+
+/** A started app around a listening `node:http` server (one that `listen(0, '127.0.0.1')` returned). */
+export async function startedServer(server: Server): Promise<StartedApp> {
+  if (!server.listening) {
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()))
+  }
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+/** One app per test, closed after it: `use(await …)` registers the started app. */
+export function eachApp(): { use(app: StartedApp): StartedApp } {
+  let started: StartedApp | null = null
+  afterEach(async () => {
+    await started?.close()
+    started = null
+  })
+  return {
+    use(app) {
+      started = app
+      return app
+    },
   }
 }
