@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'database/index': 'src/handlers/database/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'hono/index': 'src/adapters/hono.ts',
     'koa/index': 'src/adapters/koa.ts',
     'fastify/index': 'src/adapters/fastify.ts',
     'express/index': 'src/adapters/express.ts',
