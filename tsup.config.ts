@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'database/index': 'src/handlers/database/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'passport/index': 'src/adapters/passport.ts',
     'hono/index': 'src/adapters/hono.ts',
     'koa/index': 'src/adapters/koa.ts',
     'fastify/index': 'src/adapters/fastify.ts',
