@@ -10,7 +10,10 @@
  *   `RateLimiterMemory.consume` and express-rate-limit's `MemoryStore.increment`, one key each.
  * - Heap per client at 1,000,000 clients (V8 heap plus ArrayBuffer memory, after a full GC).
  *
- * Usage: npm run bench [-- --quick] [-- --memory | --database] [-- --json FILE]
+ * - With `--adapters` (bench/adapters.ts): login-route requests per second through Express and
+ *   Fastify with autocannon, bare and guarded by `protectLogin`, memory handler and SQLite.
+ *
+ * Usage: npm run bench [-- --quick] [-- --memory | --database | --adapters] [-- --json FILE]
  */
 
 import { writeFileSync } from 'node:fs'
@@ -25,6 +28,7 @@ import {
   type LockoutRule,
   memoryHandler,
 } from '../src/index.js'
+import { type AdapterRow, adaptersBench } from './adapters.js'
 import { databaseBench } from './database.js'
 
 const args = process.argv.slice(2)
@@ -276,13 +280,19 @@ function table(rows: Row[]): void {
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 console.log(`node-axes benchmark: Node ${process.version}, ${cpus().length} × ${cpu}`)
-const only = args.includes('--database') ? 'database' : args.includes('--memory') ? 'memory' : null
+const only = args.includes('--adapters')
+  ? 'adapters'
+  : args.includes('--database')
+    ? 'database'
+    : args.includes('--memory')
+      ? 'memory'
+      : null
 const opsSmall = quick ? 200_000 : 2_000_000
 const opsLarge = quick ? 200_000 : 1_000_000
 let small: Row[] = []
 let large: Row[] = []
 let heap: { name: string; bytesPerClient: number }[] = []
-if (only !== 'database') {
+if (only === null || only === 'memory') {
   small = await throughput(100, opsSmall)
   table(small)
   large = await throughput(100_000, opsLarge)
@@ -296,11 +306,12 @@ if (only !== 'database') {
   for (const h of heap)
     console.log(`  ${h.name.padEnd(58)} ${h.bytesPerClient.toFixed(0).padStart(6)} bytes`)
 }
-const database = only === 'memory' ? [] : await databaseBench(quick)
+const database = only === null || only === 'database' ? await databaseBench(quick) : []
+const adapters: AdapterRow[] = only === 'adapters' ? await adaptersBench(quick) : []
 
 if (jsonFile) {
   writeFileSync(
     jsonFile,
-    JSON.stringify({ node: process.version, cpu, small, large, heap, database }, null, 2),
+    JSON.stringify({ node: process.version, cpu, small, large, heap, database, adapters }, null, 2),
   )
 }

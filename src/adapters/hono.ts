@@ -113,16 +113,16 @@ export function toResponse(response: AxesResponse): Response {
  * The lockout response for a refused decision (JSON, template, redirect, callable or message, as
  * the core decides), as a Web `Response`.
  */
-export async function lockoutResponse(c: Context, decision: LockoutDecision): Promise<Response> {
+export async function sendLockout(c: Context, decision: LockoutDecision): Promise<Response> {
   const api = c.get('axes') as AxesRequestApi | undefined
-  if (!api) throw new TypeError('node-axes: lockoutResponse needs axesMiddleware or protectLogin')
+  if (!api) throw new TypeError('node-axes: sendLockout needs axesMiddleware or protectLogin')
   return toResponse(await api.lockoutResponse(decision))
 }
 
 /**
  * Middleware that sets node-axes' per-request API as `c.get('axes')`, for login code of your own.
  * It does not read the body: pass the credentials to `reserve(credentials)` and the other calls.
- * Answer a refused decision with `lockoutResponse(c, decision)`.
+ * Answer a refused decision with `return sendLockout(c, decision)`.
  */
 export function axesMiddleware(
   axes: Axes,

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest'
 import {
   type AxesVariables,
   axesMiddleware,
-  lockoutResponse,
   protectLogin,
+  sendLockout,
 } from '../../src/adapters/hono.js'
 import { createAxes } from '../../src/index.js'
 import {
@@ -46,20 +46,20 @@ runAdapterScenarios({
 describe('hono 4: the per-request API', () => {
   const apps = eachApp()
 
-  it("gives login code of its own c.get('axes'), and lockoutResponse renders refusals", async () => {
+  it("gives login code of its own c.get('axes'), and sendLockout renders refusals", async () => {
     const axes = createAxes({ handler: 'memory', failureLimit: 2, logger: false })
     const app = new Hono<{ Variables: AxesVariables }>()
     app.use(axesMiddleware(axes))
     app.post('/login', async (c) => {
       const body = (await c.req.parseBody()) as Record<string, string>
       const reservation = await c.get('axes').reserve(body)
-      if (!reservation.decision.allowed) return lockoutResponse(c, reservation.decision)
+      if (!reservation.decision.allowed) return sendLockout(c, reservation.decision)
       if (body.password === USER.password) {
         await reservation.succeeded(body.username)
         return c.text('in')
       }
       const after = await reservation.failed()
-      if (!after.allowed) return lockoutResponse(c, after)
+      if (!after.allowed) return sendLockout(c, after)
       return c.text(`${after.remaining} left`, 401)
     })
     const started = apps.use(await listen(app))
