@@ -71,6 +71,8 @@ export interface ExpressProtectLoginOptions extends ExpressAxesOptions {
 }
 
 const seen = new WeakSet<Axes>()
+/** The options of the middleware or route that attached each request's API. */
+const optionsOf = new WeakMap<Request, ExpressAxesOptions>()
 
 /** The request as node-axes sees it. */
 export function toAxesRequest(
@@ -80,7 +82,8 @@ export function toAxesRequest(
   const session = sessionId ? sessionId(req) : (req as { sessionID?: unknown }).sessionID
   return {
     method: req.method,
-    path: req.path,
+    // The whole path, as Django's path_info, also inside a router mounted under a prefix.
+    path: `${req.baseUrl ?? ''}${req.path}`,
     headers: req.headers,
     socketAddress: req.socket?.remoteAddress ?? null,
     query: req.query as Record<string, unknown>,
@@ -104,6 +107,7 @@ function apiFor(axes: Axes, req: Request, options: ExpressAxesOptions): AxesRequ
   checkTrustProxy(axes, req)
   const api = requestApi(axes, toAxesRequest(req, options.sessionId))
   req.axes = api
+  optionsOf.set(req, options)
   return api
 }
 
@@ -115,16 +119,18 @@ export function sendAxesResponse(res: Response, response: AxesResponse): void {
 }
 
 /**
- * Answers a refused decision with the lockout response: the view when `lockoutView` is set and
- * applies, otherwise the core's response (JSON, template, redirect, callable, message).
+ * Answers a refused decision with the lockout response: the view when `lockoutView` is set (here
+ * or on `axesMiddleware`) and applies, otherwise the core's response (JSON, template, redirect,
+ * callable, message). Needs `axesMiddleware` (or a `protectLogin` route) before it.
  */
 export async function sendLockout(
   req: Request,
   res: Response,
   decision: LockoutDecision,
-  options: ExpressAxesOptions = {},
+  options: ExpressAxesOptions = optionsOf.get(req) ?? {},
 ): Promise<void> {
-  const api = req.axes
+  const api = (req as { axes?: AxesRequestApi }).axes
+  if (!api) throw new TypeError('node-axes: sendLockout needs axesMiddleware or protectLogin')
   const rendering = await chooseLockoutRendering(
     api.axes,
     api.request,

@@ -118,6 +118,34 @@ for (const [name, express] of [
       await playOwnLoginCode(started.base, axes)
     })
 
+    it('renders the lockoutView given to axesMiddleware in sendLockout, escaping the username', async () => {
+      const axes = createAxes({ handler: 'memory', failureLimit: 1, logger: false })
+      const app = express()
+      app.engine('html', tinyEngine)
+      app.set('views', VIEWS)
+      app.set('view engine', 'html')
+      app.use(express.urlencoded({ extended: false }))
+      app.use(axesMiddleware(axes, { lockoutView: 'locked' }))
+      app.post('/login', async (req, res, next) => {
+        try {
+          const decision = await req.axes.loginFailed(req.body)
+          if (!decision.allowed) return sendLockout(req, res, decision)
+          res.status(401).send('no')
+        } catch (error) {
+          next(error)
+        }
+      })
+      const started = apps.use(await startedServer(app.listen(0, '127.0.0.1')))
+      const res = await fetch(`${started.base}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ username: '<b>bob</b>', password: 'x' }),
+      })
+      expect(res.status).toBe(429)
+      expect(res.headers.get('cache-control')).toBe('no-store')
+      expect(await res.text()).toContain('view: locked &#60;b&#62;bob&#60;/b&#62; 1/1')
+    })
+
     it('writes the express-session id hash to the access log, on login and logout', async () => {
       const handler = testHandler()
       const axes = createAxes({ handler, logger: false })
