@@ -87,7 +87,10 @@ export function toAxesRequest(
     headers: req.headers,
     socketAddress: req.socket?.remoteAddress ?? null,
     query: req.query as Record<string, unknown>,
-    body: req.body,
+    // Read when used: a body parser mounted on the route runs after axesMiddleware.
+    get body(): unknown {
+      return req.body
+    },
     sessionId: typeof session === 'string' ? session : null,
   }
 }

@@ -95,6 +95,8 @@ export function toAxesRequest(
 
 const apis = new WeakMap<FastifyRequest, AxesRequestApi>()
 const seen = new WeakSet<Axes>()
+/** The `sessionId` option each instance was registered with, for `protectLogin` routes. */
+const registered = new WeakMap<Axes, FastifyAxesOptions['sessionId']>()
 
 /**
  * Checks once per instance that Fastify's `trustProxy` agrees with node-axes' proxy options.
@@ -115,7 +117,7 @@ function apiFor(
   let api = apis.get(request)
   if (api === undefined || api.axes !== axes) {
     checkTrustProxy(axes, request)
-    api = requestApi(axes, toAxesRequest(request, sessionId))
+    api = requestApi(axes, toAxesRequest(request, sessionId ?? registered.get(axes)))
     apis.set(request, api)
   }
   return api
@@ -142,6 +144,7 @@ export async function sendLockout(
 
 const plugin: FastifyPluginAsync<FastifyAxesOptions> = async (fastify, options) => {
   const { axes, sessionId } = options
+  if (sessionId) registered.set(axes, sessionId)
   fastify.decorate('axes', axes)
   fastify.decorateRequest('axesLogin', null)
   // Built on first use, so that the parsed body is there.

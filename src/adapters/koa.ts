@@ -79,7 +79,10 @@ export function toAxesRequest(ctx: Context, sessionId?: KoaAxesOptions['sessionI
     headers: ctx.headers,
     socketAddress: ctx.req.socket?.remoteAddress ?? null,
     query: ctx.query,
-    body: (ctx.request as { body?: unknown }).body,
+    // Read when used: a body parser mounted on the route runs after axesMiddleware.
+    get body(): unknown {
+      return (ctx.request as { body?: unknown }).body
+    },
     sessionId: typeof session === 'string' && session !== '' ? session : null,
   }
 }
@@ -139,7 +142,13 @@ export function protectLogin<User>(
 ): Middleware {
   return async function axesProtectLogin(ctx: Context, next: Next) {
     const api = apiFor(axes, ctx, options)
-    const result = await runLogin(axes, api.request, api.request.body, ctx, verify)
+    const result = await runLogin(
+      axes,
+      api.request,
+      (ctx.request as { body?: unknown }).body,
+      ctx,
+      verify,
+    )
     ctx.state.axesLogin = result
     if (result.ok) return next()
     if (!result.decision.allowed) {

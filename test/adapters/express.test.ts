@@ -146,6 +146,29 @@ for (const [name, express] of [
       expect(await res.text()).toContain('view: locked &#60;b&#62;bob&#60;/b&#62; 1/1')
     })
 
+    it('reads a body parsed by a route-level parser after axesMiddleware, and the mounted path', async () => {
+      const axes = createAxes({ handler: 'memory', logger: false, silencedChecks: ['axes.W003'] })
+      const app = express()
+      app.use(axesMiddleware(axes))
+      const router = express.Router()
+      router.post('/login', express.urlencoded({ extended: false }), async (req, res, next) => {
+        try {
+          const decision = await req.axes.loginFailed()
+          res.json({ username: decision.client.username, path: decision.client.pathInfo })
+        } catch (error) {
+          next(error)
+        }
+      })
+      app.use('/auth', router)
+      const started = apps.use(await startedServer(app.listen(0, '127.0.0.1')))
+      const res = await fetch(`${started.base}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ username: 'alice', password: 'x' }),
+      })
+      expect(await res.json()).toEqual({ username: 'alice', path: '/auth/login' })
+    })
+
     it('writes the express-session id hash to the access log, on login and logout', async () => {
       const handler = testHandler()
       const axes = createAxes({ handler, logger: false })

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import fastifySession from '@fastify/session'
@@ -98,5 +99,31 @@ describe('fastify 5: the decorators and the session', () => {
     })
     const started = apps.use(await listen(app))
     await playSessionLogin(started.base, handler)
+  })
+
+  it("uses the plugin's sessionId option on protectLogin routes", async () => {
+    const handler = testHandler()
+    const axes = createAxes({ handler, logger: false })
+    const app = Fastify()
+    await app.register(formbody)
+    await app.register(axesPlugin, {
+      axes,
+      sessionId: (request) => request.headers['x-session'] as string,
+    })
+    app.post(
+      '/login',
+      { preHandler: protectLogin(axes, ({ username }) => username) },
+      async () => 'in',
+    )
+    const started = apps.use(await listen(app))
+    const res = await fetch(`${started.base}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-session': 's-1' },
+      body: new URLSearchParams(USER),
+    })
+    expect(await res.text()).toBe('in')
+    expect(handler.calls.find((c) => c.method === 'loggedIn')?.input).toMatchObject({
+      sessionHash: createHash('sha256').update('s-1').digest('hex'),
+    })
   })
 })
