@@ -7,17 +7,29 @@
  * that node-axes' share of the time is as large as it can be): 200 for `alice`/`wonderland`, 401
  * otherwise. `bare` is the route alone; `memory` and `sqlite` guard it with `protectLogin` and
  * lockoutParameters [['username', 'ip_address']], so that each new username is a new client.
+ *
+ * node-axes is loaded from the build (dist/), as an application loads it: tsx compiles with
+ * esbuild's keepNames, which wraps every closure in a naming call and would be measured too.
  */
 
 import { join } from 'node:path'
 import formbody from '@fastify/formbody'
 import express from 'express'
 import Fastify from 'fastify'
-import { protectLogin as expressProtect } from '../src/adapters/express.js'
-import { protectLogin as fastifyProtect } from '../src/adapters/fastify.js'
 import type { LoginCredentials } from '../src/adapters/shared.js'
-import { databaseHandler } from '../src/handlers/database/index.js'
-import { type Axes, createAxes } from '../src/index.js'
+import type { Axes } from '../src/index.js'
+
+const dist = (path: string) => new URL(`../dist/${path}`, import.meta.url).href
+const { createAxes } = (await import(dist('index.js'))) as typeof import('../src/index.js')
+const { databaseHandler } = (await import(
+  dist('database/index.js')
+)) as typeof import('../src/handlers/database/index.js')
+const { protectLogin: expressProtect } = (await import(
+  dist('express/index.js')
+)) as typeof import('../src/adapters/express.js')
+const { protectLogin: fastifyProtect } = (await import(
+  dist('fastify/index.js')
+)) as typeof import('../src/adapters/fastify.js')
 
 const [framework, mode, dir] = process.argv.slice(2)
 const USERS = new Map([['alice', 'wonderland']])
@@ -78,3 +90,7 @@ async function start(): Promise<number> {
 
 const port = await start()
 process.send?.({ port })
+// The parent asks for this process' CPU time around each measurement.
+process.on('message', (message) => {
+  if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() })
+})

@@ -68,21 +68,45 @@ export interface AxesRequestApi {
   ): Promise<AxesResponse>
 }
 
+/** The per-request API: one object per request, its methods on the prototype (no closures). */
+class RequestApi implements AxesRequestApi {
+  constructor(
+    readonly axes: Axes,
+    readonly request: AxesRequest,
+  ) {}
+  isAllowed(credentials?: Credentials | null): Promise<LockoutDecision> {
+    return this.axes.isAllowed(this.request, credentials)
+  }
+  reserve(credentials?: Credentials | null): Promise<Reservation> {
+    return this.axes.reserve(this.request, credentials)
+  }
+  protect<T>(
+    credentials: Credentials | null,
+    verify: (credentials: Credentials | null) => T | Promise<T>,
+  ): Promise<ProtectResult<NonNullable<T>>> {
+    return this.axes.protect(this.request, credentials, verify)
+  }
+  loginFailed(credentials?: Credentials | null): Promise<LockoutDecision> {
+    return this.axes.loginFailed(this.request, credentials)
+  }
+  loggedIn(user?: unknown): Promise<void> {
+    return this.axes.loggedIn(this.request, user)
+  }
+  loggedOut(user?: unknown): Promise<void> {
+    return this.axes.loggedOut(this.request, user)
+  }
+  lockoutResponse(
+    decision: LockoutDecision,
+    credentials?: Credentials | null,
+  ): Promise<AxesResponse> {
+    return this.axes.lockoutResponse(this.request, decision, credentials)
+  }
+}
+
 /** Builds the per-request API for one request and marks it as seen by an adapter (axes.W002). */
 export function requestApi(axes: Axes, request: AxesRequest): AxesRequestApi {
   axes.attach(request)
-  return {
-    axes,
-    request,
-    isAllowed: (credentials) => axes.isAllowed(request, credentials),
-    reserve: (credentials) => axes.reserve(request, credentials),
-    protect: (credentials, verify) => axes.protect(request, credentials, verify),
-    loginFailed: (credentials) => axes.loginFailed(request, credentials),
-    loggedIn: (user) => axes.loggedIn(request, user),
-    loggedOut: (user) => axes.loggedOut(request, user),
-    lockoutResponse: (decision, credentials) =>
-      axes.lockoutResponse(request, decision, credentials),
-  }
+  return new RequestApi(axes, request)
 }
 
 /**
