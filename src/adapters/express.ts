@@ -74,25 +74,45 @@ const seen = new WeakSet<Axes>()
 /** The options of the middleware or route that attached each request's API. */
 const optionsOf = new WeakMap<Request, ExpressAxesOptions>()
 
-/** The request as node-axes sees it. */
+/**
+ * The request as node-axes sees it. A class, so that the body and the query are read when used
+ * (a body parser mounted on the route runs after axesMiddleware; the query is parsed on demand)
+ * through getters on the prototype, which V8 handles faster than accessors in object literals.
+ */
+class ExpressAxesRequest implements AxesRequest {
+  readonly method: string
+  readonly path: string
+  readonly headers: AxesRequest['headers']
+  readonly socketAddress: string | null
+  readonly sessionId: string | null
+  readonly #req: Request
+
+  constructor(req: Request, sessionId?: ExpressAxesOptions['sessionId']) {
+    this.#req = req
+    this.method = req.method
+    // The whole path, as Django's path_info, also inside a router mounted under a prefix.
+    this.path = req.baseUrl ? `${req.baseUrl}${req.path}` : req.path
+    this.headers = req.headers
+    this.socketAddress = req.socket?.remoteAddress ?? null
+    const session = sessionId ? sessionId(req) : (req as { sessionID?: unknown }).sessionID
+    this.sessionId = typeof session === 'string' ? session : null
+  }
+
+  get query(): Record<string, unknown> {
+    return this.#req.query as Record<string, unknown>
+  }
+
+  get body(): unknown {
+    return this.#req.body
+  }
+}
+
+/** The request as node-axes sees it (the body and the query read when used). */
 export function toAxesRequest(
   req: Request,
   sessionId?: ExpressAxesOptions['sessionId'],
 ): AxesRequest {
-  const session = sessionId ? sessionId(req) : (req as { sessionID?: unknown }).sessionID
-  return {
-    method: req.method,
-    // The whole path, as Django's path_info, also inside a router mounted under a prefix.
-    path: `${req.baseUrl ?? ''}${req.path}`,
-    headers: req.headers,
-    socketAddress: req.socket?.remoteAddress ?? null,
-    query: req.query as Record<string, unknown>,
-    // Read when used: a body parser mounted on the route runs after axesMiddleware.
-    get body(): unknown {
-      return req.body
-    },
-    sessionId: typeof session === 'string' ? session : null,
-  }
+  return new ExpressAxesRequest(req, sessionId)
 }
 
 /** Checks once per instance that Express' `trust proxy` agrees with node-axes' proxy options. */
@@ -110,7 +130,7 @@ function apiFor(axes: Axes, req: Request, options: ExpressAxesOptions): AxesRequ
   checkTrustProxy(axes, req)
   const api = requestApi(axes, toAxesRequest(req, options.sessionId))
   req.axes = api
-  optionsOf.set(req, options)
+  if (options.lockoutView !== undefined) optionsOf.set(req, options)
   return api
 }
 

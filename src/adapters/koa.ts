@@ -70,21 +70,40 @@ function defaultSessionId(ctx: Context): unknown {
   return record.sessionId ?? record.session?.externalKey
 }
 
+/**
+ * The request as node-axes sees it. A class, so that the body is read when used (a body parser
+ * mounted on the route runs after axesMiddleware) through a getter on the prototype.
+ */
+class KoaAxesRequest implements AxesRequest {
+  readonly method: string
+  readonly path: string
+  readonly headers: AxesRequest['headers']
+  readonly socketAddress: string | null
+  readonly sessionId: string | null
+  readonly #ctx: Context
+
+  constructor(ctx: Context, sessionId?: KoaAxesOptions['sessionId']) {
+    this.#ctx = ctx
+    this.method = ctx.method
+    this.path = ctx.path
+    this.headers = ctx.headers
+    this.socketAddress = ctx.req.socket?.remoteAddress ?? null
+    const session = sessionId ? sessionId(ctx) : defaultSessionId(ctx)
+    this.sessionId = typeof session === 'string' && session !== '' ? session : null
+  }
+
+  get query(): Record<string, unknown> {
+    return this.#ctx.query
+  }
+
+  get body(): unknown {
+    return (this.#ctx.request as { body?: unknown }).body
+  }
+}
+
 /** The request as node-axes sees it (the body from `ctx.request.body`, as body parsers leave it). */
 export function toAxesRequest(ctx: Context, sessionId?: KoaAxesOptions['sessionId']): AxesRequest {
-  const session = sessionId ? sessionId(ctx) : defaultSessionId(ctx)
-  return {
-    method: ctx.method,
-    path: ctx.path,
-    headers: ctx.headers,
-    socketAddress: ctx.req.socket?.remoteAddress ?? null,
-    query: ctx.query,
-    // Read when used: a body parser mounted on the route runs after axesMiddleware.
-    get body(): unknown {
-      return (ctx.request as { body?: unknown }).body
-    },
-    sessionId: typeof session === 'string' && session !== '' ? session : null,
-  }
+  return new KoaAxesRequest(ctx, sessionId)
 }
 
 const seen = new WeakSet<Axes>()
