@@ -27,9 +27,11 @@ import {
   checkProxyAgreement,
   chooseLockoutRendering,
   invalidCredentialsResponse,
+  LazyAxesRequest,
   type LoginResult,
   requestApi,
   runLogin,
+  sessionIdOf,
   type VerifyFunction,
 } from './shared.js'
 
@@ -79,23 +81,19 @@ const optionsOf = new WeakMap<Request, ExpressAxesOptions>()
  * (a body parser mounted on the route runs after axesMiddleware; the query is parsed on demand)
  * through getters on the prototype, which V8 handles faster than accessors in object literals.
  */
-class ExpressAxesRequest implements AxesRequest {
-  readonly method: string
-  readonly path: string
-  readonly headers: AxesRequest['headers']
-  readonly socketAddress: string | null
-  readonly sessionId: string | null
+class ExpressAxesRequest extends LazyAxesRequest {
   readonly #req: Request
 
   constructor(req: Request, sessionId?: ExpressAxesOptions['sessionId']) {
+    super(
+      req.method,
+      // The whole path, as Django's path_info, also inside a router mounted under a prefix.
+      req.baseUrl ? `${req.baseUrl}${req.path}` : req.path,
+      req.headers,
+      req.socket?.remoteAddress ?? null,
+      sessionIdOf(sessionId ? sessionId(req) : (req as { sessionID?: unknown }).sessionID),
+    )
     this.#req = req
-    this.method = req.method
-    // The whole path, as Django's path_info, also inside a router mounted under a prefix.
-    this.path = req.baseUrl ? `${req.baseUrl}${req.path}` : req.path
-    this.headers = req.headers
-    this.socketAddress = req.socket?.remoteAddress ?? null
-    const session = sessionId ? sessionId(req) : (req as { sessionID?: unknown }).sessionID
-    this.sessionId = typeof session === 'string' ? session : null
   }
 
   get query(): Record<string, unknown> {

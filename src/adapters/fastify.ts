@@ -32,6 +32,7 @@ import {
   type LoginResult,
   requestApi,
   runLogin,
+  sessionIdOf,
   type VerifyFunction,
 } from './shared.js'
 
@@ -89,7 +90,7 @@ export function toAxesRequest(
     socketAddress: request.socket?.remoteAddress ?? null,
     query: request.query as Record<string, unknown>,
     body: request.body,
-    sessionId: typeof session === 'string' ? session : null,
+    sessionId: sessionIdOf(session),
   }
 }
 

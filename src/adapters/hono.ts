@@ -29,6 +29,7 @@ import {
   type LoginResult,
   requestApi,
   runLogin,
+  sessionIdOf,
   type VerifyFunction,
 } from './shared.js'
 
@@ -97,7 +98,7 @@ export function toAxesRequest(
     socketAddress: address ?? null,
     query: new URL(c.req.url).searchParams,
     body,
-    sessionId: typeof session === 'string' ? session : null,
+    sessionId: sessionIdOf(session),
   }
 }
 

@@ -32,8 +32,10 @@ import {
   type AxesRequestApi,
   checkProxyAgreement,
   invalidCredentialsResponse,
+  LazyAxesRequest,
   requestApi,
   runLogin,
+  sessionIdOf,
   type VerifyFunction,
 } from './shared.js'
 
@@ -74,22 +76,18 @@ function defaultSessionId(ctx: Context): unknown {
  * The request as node-axes sees it. A class, so that the body is read when used (a body parser
  * mounted on the route runs after axesMiddleware) through a getter on the prototype.
  */
-class KoaAxesRequest implements AxesRequest {
-  readonly method: string
-  readonly path: string
-  readonly headers: AxesRequest['headers']
-  readonly socketAddress: string | null
-  readonly sessionId: string | null
+class KoaAxesRequest extends LazyAxesRequest {
   readonly #ctx: Context
 
   constructor(ctx: Context, sessionId?: KoaAxesOptions['sessionId']) {
+    super(
+      ctx.method,
+      ctx.path,
+      ctx.headers,
+      ctx.req.socket?.remoteAddress ?? null,
+      sessionIdOf(sessionId ? sessionId(ctx) : defaultSessionId(ctx)),
+    )
     this.#ctx = ctx
-    this.method = ctx.method
-    this.path = ctx.path
-    this.headers = ctx.headers
-    this.socketAddress = ctx.req.socket?.remoteAddress ?? null
-    const session = sessionId ? sessionId(ctx) : defaultSessionId(ctx)
-    this.sessionId = typeof session === 'string' && session !== '' ? session : null
   }
 
   get query(): Record<string, unknown> {

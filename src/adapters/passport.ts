@@ -24,7 +24,7 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 import type { Axes } from '../core/axes.js'
 import { lockoutMessage } from '../core/lockout-response.js'
 import type { AxesRequest, AxesResponse, Credentials, LockoutDecision } from '../core/types.js'
-import { readCredentials } from './shared.js'
+import { readCredentials, sessionIdOf } from './shared.js'
 
 /** The parts of a Passport strategy node-axes uses: any `passport-strategy` subclass has them. */
 export interface PassportStrategyLike {
@@ -104,7 +104,7 @@ export function toAxesRequest(req: PassportRequest): AxesRequest {
     socketAddress: req.socket?.remoteAddress ?? null,
     query: (req.query as Record<string, unknown> | undefined) ?? null,
     body: req.body,
-    sessionId: typeof req.sessionID === 'string' ? req.sessionID : null,
+    sessionId: sessionIdOf(req.sessionID),
   }
 }
 

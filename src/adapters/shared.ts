@@ -68,6 +68,28 @@ export interface AxesRequestApi {
   ): Promise<AxesResponse>
 }
 
+/**
+ * The request as node-axes sees it, for adapters whose framework parses the body and the query
+ * later than node-axes first sees the request: subclasses read them through getters on the
+ * prototype (faster in V8 than accessors in object literals).
+ */
+export abstract class LazyAxesRequest implements AxesRequest {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly headers: AxesRequest['headers'],
+    readonly socketAddress: string | null,
+    readonly sessionId: string | null,
+  ) {}
+  abstract get query(): Record<string, unknown>
+  abstract get body(): unknown
+}
+
+/** A session id as adapters pass it on: a non-empty string, or null. */
+export function sessionIdOf(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null
+}
+
 /** The per-request API: one object per request, its methods on the prototype (no closures). */
 class RequestApi implements AxesRequestApi {
   constructor(
