@@ -207,7 +207,11 @@ export function protectLogin<User>(
       .then(async (result: LoginResult<User>) => {
         res.locals.axesLogin = result
         if (result.ok) return next()
-        if (!result.decision.allowed) return sendLockout(req, res, result.decision, options)
+        if (!result.decision.allowed) {
+          // A lockoutView given here, else the one given to axesMiddleware.
+          const view = options.lockoutView !== undefined ? options : optionsOf.get(req)
+          return sendLockout(req, res, result.decision, view ?? options)
+        }
         if (options.onFailure) return options.onFailure(req, res, next, result.decision)
         sendAxesResponse(res, invalidCredentialsResponse(api.request, result.decision))
       })

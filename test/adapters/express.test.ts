@@ -36,6 +36,13 @@ function tinyEngine(path: string, locals: object, done: (error: unknown, html?: 
   )
 }
 
+/** The tiny engine for `.html` views in test/fixtures/views. */
+function withViews(app: ReturnType<ExpressModule>): void {
+  app.engine('html', tinyEngine)
+  app.set('views', VIEWS)
+  app.set('view engine', 'html')
+}
+
 /** The login app, as the docs show it, with a tiny view engine and a clean error handler. */
 function expressApp(
   express: ExpressModule,
@@ -43,19 +50,14 @@ function expressApp(
 ) {
   const app = express()
   if (setup.trustProxy) app.set('trust proxy', 1)
-  app.engine('html', tinyEngine)
-  app.set('views', VIEWS)
-  app.set('view engine', 'html')
+  withViews(app)
   app.use(express.urlencoded({ extended: false }))
   app.use(express.json())
-  app.use(axesMiddleware(setup.axes))
+  // The view is given to the middleware; protectLogin takes it from there.
+  app.use(axesMiddleware(setup.axes, setup.view ? { lockoutView: 'locked' } : {}))
   app.post(
     '/login',
-    protectLogin(
-      setup.axes,
-      (credentials) => setup.verify(credentials),
-      setup.view ? { lockoutView: 'locked' } : {},
-    ),
+    protectLogin(setup.axes, (credentials) => setup.verify(credentials)),
     (_req, res) => {
       res.type('text').send(`welcome ${String(res.locals.axesLogin.user)}`)
     },
@@ -121,9 +123,7 @@ for (const [name, express] of [
     it('renders the lockoutView given to axesMiddleware in sendLockout, escaping the username', async () => {
       const axes = createAxes({ handler: 'memory', failureLimit: 1, logger: false })
       const app = express()
-      app.engine('html', tinyEngine)
-      app.set('views', VIEWS)
-      app.set('view engine', 'html')
+      withViews(app)
       app.use(express.urlencoded({ extended: false }))
       app.use(axesMiddleware(axes, { lockoutView: 'locked' }))
       app.post('/login', async (req, res, next) => {
@@ -167,6 +167,26 @@ for (const [name, express] of [
         body: new URLSearchParams({ username: 'alice', password: 'x' }),
       })
       expect(await res.json()).toEqual({ username: 'alice', path: '/auth/login' })
+    })
+
+    it('renders the lockoutView given to protectLogin, without axesMiddleware', async () => {
+      const axes = createAxes({ handler: 'memory', failureLimit: 1, logger: false })
+      const app = express()
+      withViews(app)
+      app.use(express.urlencoded({ extended: false }))
+      app.post(
+        '/login',
+        protectLogin(axes, () => null, { lockoutView: 'locked' }),
+      )
+      const started = apps.use(await startedServer(app.listen(0, '127.0.0.1')))
+      const res = await fetch(`${started.base}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ username: 'bob', password: 'x' }),
+      })
+      expect(res.status).toBe(429)
+      expect(await res.text()).toContain('view: locked bob 1/1')
+      expect(axes.check().map((c) => c.id)).not.toContain('axes.W002')
     })
 
     it('writes the express-session id hash to the access log, on login and logout', async () => {
