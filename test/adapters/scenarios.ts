@@ -357,6 +357,21 @@ export function runAdapterScenarios(adapter: AdapterUnderTest): void {
       expect([400, 401]).toContain(notObject.status)
       noStack(await notObject.text())
 
+      const hostile = await post(
+        'application/json',
+        '{"username": {"$gt": ""}, "password": ["a", "b"], "__proto__": {"admin": true}}',
+      )
+      // Fastify and the Koa body parser refuse a __proto__ key (400); the others count a failure.
+      expect([400, 401]).toContain(hostile.status)
+      noStack(await hostile.text())
+
+      const nul = await post(
+        'application/json',
+        JSON.stringify({ username: 'a\u0000b', password: 'x' }),
+      )
+      expect(nul.status).toBe(401)
+      await nul.text()
+
       const missing = await post('application/x-www-form-urlencoded', 'password=x')
       expect(missing.status).toBe(401)
       noStack(await missing.text())
