@@ -6,6 +6,11 @@ export default defineConfig({
     'database/index': 'src/handlers/database/index.ts',
     'redis/index': 'src/handlers/redis/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'passport/index': 'src/adapters/passport.ts',
+    'hono/index': 'src/adapters/hono.ts',
+    'koa/index': 'src/adapters/koa.ts',
+    'fastify/index': 'src/adapters/fastify.ts',
+    'express/index': 'src/adapters/express.ts',
     cli: 'src/cli/bin.ts',
   },
   format: ['esm', 'cjs'],
@@ -15,7 +20,22 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   treeshake: true,
-  // Drivers, Redis clients, vitest and tsx (loads a TypeScript CLI configuration) are the
-  // application's (or optional peers); never bundle them.
-  external: ['vitest', 'better-sqlite3', 'pg', 'mysql2', 'kysely', 'ioredis', 'redis', 'tsx'],
+  // Drivers, Redis clients, frameworks, vitest and tsx (loads a TypeScript CLI configuration) are
+  // the application's (or optional peers); never bundle them.
+  external: [
+    'vitest',
+    'better-sqlite3',
+    'pg',
+    'mysql2',
+    'kysely',
+    'ioredis',
+    'redis',
+    'tsx',
+    'express',
+    'fastify',
+    'fastify-plugin',
+    'koa',
+    'hono',
+    'passport',
+  ],
 })

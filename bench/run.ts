@@ -12,8 +12,10 @@
  *
  * - The database handler (bench/database.ts) and the Redis handler beside rate-limiter-flexible's
  *   RateLimiterRedis and redis-benchmark (bench/redis.ts), on servers of their own.
+ * - With `--adapters` (bench/adapters.ts): login-route requests per second through Express and
+ *   Fastify with autocannon, bare and guarded by `protectLogin`, memory handler and SQLite.
  *
- * Usage: npm run bench [-- --quick] [-- --memory | --database | --redis] [-- --json FILE]
+ * Usage: npm run bench [-- --quick] [-- --memory | --database | --redis | --adapters] [-- --json FILE]
  */
 
 import { writeFileSync } from 'node:fs'
@@ -28,6 +30,7 @@ import {
   type LockoutRule,
   memoryHandler,
 } from '../src/index.js'
+import { type AdapterRow, adaptersBench } from './adapters.js'
 import { databaseBench } from './database.js'
 import { redisBench } from './redis.js'
 
@@ -280,13 +283,15 @@ function table(rows: Row[]): void {
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 console.log(`node-axes benchmark: Node ${process.version}, ${cpus().length} × ${cpu}`)
-const only = args.includes('--database')
-  ? 'database'
-  : args.includes('--memory')
-    ? 'memory'
-    : args.includes('--redis')
-      ? 'redis'
-      : null
+const only = args.includes('--adapters')
+  ? 'adapters'
+  : args.includes('--database')
+    ? 'database'
+    : args.includes('--memory')
+      ? 'memory'
+      : args.includes('--redis')
+        ? 'redis'
+        : null
 const opsSmall = quick ? 200_000 : 2_000_000
 const opsLarge = quick ? 200_000 : 1_000_000
 let small: Row[] = []
@@ -308,10 +313,15 @@ if (only === null || only === 'memory') {
 }
 const database = only === null || only === 'database' ? await databaseBench(quick) : []
 const redis = only === null || only === 'redis' ? await redisBench(quick) : []
+const adapters: AdapterRow[] = only === 'adapters' ? await adaptersBench(quick) : []
 
 if (jsonFile) {
   writeFileSync(
     jsonFile,
-    JSON.stringify({ node: process.version, cpu, small, large, heap, database, redis }, null, 2),
+    JSON.stringify(
+      { node: process.version, cpu, small, large, heap, database, redis, adapters },
+      null,
+      2,
+    ),
   )
 }

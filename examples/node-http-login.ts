@@ -12,35 +12,9 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { type Axes, type AxesRequest, type AxesResponse, createAxes } from 'node-axes'
+import { loginPage, verifyUser, welcomePage, wrongPassword } from './demo.js'
 
-const USERS: Record<string, string> = { alice: 'wonderland', bob: 'builder' }
 const BODY_LIMIT = 64 * 1024
-
-/** Escapes text for HTML. */
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  )
-}
-
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
-<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`
-}
-
-function loginForm(message = ''): string {
-  return page(
-    'Sign in',
-    `${message ? `<p role="alert">${escapeHtml(message)}</p>` : ''}
-<form method="post" action="/login">
-  <label>Username <input name="username" autocomplete="username"></label>
-  <label>Password <input name="password" type="password" autocomplete="current-password"></label>
-  <button>Sign in</button>
-</form>
-<p>Demo users: alice / wonderland, bob / builder. Fail three times to see the lockout.</p>`,
-  )
-}
 
 /** Reads a urlencoded or JSON body of at most BODY_LIMIT bytes. */
 async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -113,7 +87,7 @@ async function handle(axes: Axes, req: IncomingMessage, res: ServerResponse): Pr
   const path = new URL(req.url ?? '/', 'http://localhost').pathname
   if (req.method === 'GET' && path === '/') {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-    res.end(loginForm())
+    res.end(loginPage())
     return
   }
   if (req.method === 'POST' && path === '/login') {
@@ -123,20 +97,19 @@ async function handle(axes: Axes, req: IncomingMessage, res: ServerResponse): Pr
     const result = await axes.protect(request, body, (credentials) => {
       const username = typeof credentials?.username === 'string' ? credentials.username : ''
       const password = typeof credentials?.password === 'string' ? credentials.password : ''
-      return Object.hasOwn(USERS, username) && USERS[username] === password ? username : null
+      return verifyUser(username, password)
     })
     if (result.ok) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-      res.end(page('Welcome', `<p>Signed in as ${escapeHtml(result.user)}.</p>`))
+      res.end(welcomePage(result.user))
       return
     }
     if (!result.decision.allowed) {
       send(res, await axes.lockoutResponse(request, result.decision, body))
       return
     }
-    const left = result.decision.remaining
     res.writeHead(401, { 'content-type': 'text/html; charset=utf-8' })
-    res.end(loginForm(`Wrong username or password. ${left} attempt${left === 1 ? '' : 's'} left.`))
+    res.end(loginPage(wrongPassword(result.decision.remaining)))
     return
   }
   res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })

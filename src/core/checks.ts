@@ -77,6 +77,10 @@ export const CHECKS = {
       'The client IP of a request could not be determined; all such requests share one IP bucket.',
     hint: 'Check the adapter passes the socket address and the proxy options match your proxies.',
   },
+  'axes.W013': {
+    message: "{framework}'s trust-proxy setting and node-axes' proxy options disagree: {detail}.",
+    hint: "Trust the same proxies in both: set {setting} and node-axes' ipwareMetaPrecedenceOrder/ipwareProxyCount (or ipwareProxyTrustedIps) together, or neither; see docs/client-ip.md.",
+  },
 } as const
 
 /** A check code. */

@@ -1,0 +1,190 @@
+/**
+ * node-axes for Fastify 5: `axesPlugin` (made with fastify-plugin) decorates the instance with
+ * `fastify.axes` and each request with the per-request API, `request.axes`; `protectLogin` is a
+ * `preHandler` that guards a login route in one line (reserve → verify → settle → respond).
+ *
+ * @example
+ * ```ts
+ * import Fastify from 'fastify'
+ * import formbody from '@fastify/formbody'
+ * import { createAxes } from 'node-axes'
+ * import { axesPlugin, protectLogin } from 'node-axes/fastify'
+ *
+ * const axes = createAxes({ failureLimit: 5, cooloffTime: '15m' })
+ * const app = Fastify()
+ * await app.register(formbody)
+ * await app.register(axesPlugin, { axes })
+ * app.post('/login', { preHandler: protectLogin(axes, ({ username, password }) => users.verify(username, password)) },
+ *   async (request) => ({ user: request.axesLogin?.ok && request.axesLogin.user }))
+ * ```
+ *
+ * @module
+ */
+
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Axes } from '../core/axes.js'
+import type { AxesRequest, AxesResponse, LockoutDecision } from '../core/types.js'
+import {
+  type AxesRequestApi,
+  checkProxyAgreement,
+  invalidCredentialsResponse,
+  type LoginResult,
+  requestApi,
+  runLogin,
+  sessionIdOf,
+  type VerifyFunction,
+} from './shared.js'
+
+export type { AxesRequestApi, LoginCredentials, LoginResult, VerifyFunction } from './shared.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The node-axes instance registered with `axesPlugin`. */
+    axes: Axes
+  }
+  interface FastifyRequest {
+    /** node-axes' per-request API (with `axesPlugin` registered). */
+    axes: AxesRequestApi
+    /** The outcome of `protectLogin` on this request, or null. */
+    axesLogin: LoginResult<unknown> | null
+  }
+}
+
+/** Options of `axesPlugin`. */
+export interface FastifyAxesOptions {
+  /** The node-axes instance. */
+  axes: Axes
+  /**
+   * The session id for the access log's `session_hash`.
+   * @default `request.session.sessionId` (@fastify/session)
+   */
+  sessionId?: (request: FastifyRequest) => string | null | undefined
+}
+
+/** Options of `protectLogin`. */
+export interface FastifyProtectLoginOptions {
+  /** As in `axesPlugin`, for routes used without it. */
+  sessionId?: FastifyAxesOptions['sessionId']
+  /**
+   * Answers wrong credentials that leave the client allowed. By default: 401 with
+   * `Invalid username or password.` (JSON `{ error, remaining }` for JSON clients).
+   */
+  onFailure?: (request: FastifyRequest, reply: FastifyReply, decision: LockoutDecision) => unknown
+}
+
+/** The request as node-axes sees it. */
+export function toAxesRequest(
+  request: FastifyRequest,
+  sessionId?: FastifyAxesOptions['sessionId'],
+): AxesRequest {
+  const session = sessionId
+    ? sessionId(request)
+    : (request as { session?: { sessionId?: unknown } }).session?.sessionId
+  const url = request.url
+  const queryAt = url.indexOf('?')
+  return {
+    method: request.method,
+    path: queryAt === -1 ? url : url.slice(0, queryAt),
+    headers: request.headers,
+    socketAddress: request.socket?.remoteAddress ?? null,
+    query: request.query as Record<string, unknown>,
+    body: request.body,
+    sessionId: sessionIdOf(session),
+  }
+}
+
+const apis = new WeakMap<FastifyRequest, AxesRequestApi>()
+const seen = new WeakSet<Axes>()
+/** The `sessionId` option each instance was registered with, for `protectLogin` routes. */
+const registered = new WeakMap<Axes, FastifyAxesOptions['sessionId']>()
+
+/**
+ * Checks once per instance that Fastify's `trustProxy` agrees with node-axes' proxy options.
+ * Fastify keeps the option out of `initialConfig`; with it, requests get `ips` (and without it,
+ * they do not).
+ */
+function checkTrustProxy(axes: Axes, request: FastifyRequest): void {
+  if (seen.has(axes)) return
+  seen.add(axes)
+  checkProxyAgreement(axes, 'Fastify', 'the trustProxy option', 'ips' in request)
+}
+
+function apiFor(
+  axes: Axes,
+  request: FastifyRequest,
+  sessionId?: FastifyAxesOptions['sessionId'],
+): AxesRequestApi {
+  let api = apis.get(request)
+  if (api === undefined || api.axes !== axes) {
+    checkTrustProxy(axes, request)
+    api = requestApi(axes, toAxesRequest(request, sessionId ?? registered.get(axes)))
+    apis.set(request, api)
+  }
+  return api
+}
+
+/** Writes a framework-neutral response. */
+export function sendAxesResponse(reply: FastifyReply, response: AxesResponse): FastifyReply {
+  return reply.code(response.status).headers(response.headers).send(response.body)
+}
+
+/**
+ * Answers a refused decision with the lockout response (JSON, template, redirect, callable or
+ * message, as the core decides).
+ */
+export async function sendLockout(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  decision: LockoutDecision,
+  axes: Axes = request.server.axes,
+): Promise<FastifyReply> {
+  const api = apiFor(axes, request)
+  return sendAxesResponse(reply, await api.lockoutResponse(decision))
+}
+
+const plugin: FastifyPluginAsync<FastifyAxesOptions> = async (fastify, options) => {
+  const { axes, sessionId } = options
+  if (sessionId) registered.set(axes, sessionId)
+  fastify.decorate('axes', axes)
+  fastify.decorateRequest('axesLogin', null)
+  // Built on first use, so that the parsed body is there.
+  fastify.decorateRequest('axes', {
+    getter(this: FastifyRequest) {
+      return apiFor(axes, this, sessionId)
+    },
+  })
+}
+
+/**
+ * The Fastify plugin: `fastify.axes` and the per-request API `request.axes` (`reserve`,
+ * `isAllowed`, `loginFailed`, `loggedIn`, `loggedOut`, `lockoutResponse`); answer a refused decision
+ * with `sendLockout(request, reply, decision)`. Registered with fastify-plugin, so the decorators
+ * reach the routes of the registering scope.
+ */
+export const axesPlugin = fp(plugin, { fastify: '5.x', name: 'node-axes' })
+
+/**
+ * A `preHandler` that guards a login route (django-axes' `axes_dispatch`): reserves an attempt,
+ * calls `verify` with the body's credentials only when the client is allowed, records the outcome
+ * and answers a lockout with the lockout response, wrong credentials with 401 (or `onFailure`). On
+ * success it sets `request.axesLogin = { ok: true, user, decision }` and the route handler runs.
+ * Parse urlencoded bodies with `@fastify/formbody`.
+ */
+export function protectLogin<User>(
+  axes: Axes,
+  verify: VerifyFunction<FastifyRequest, User>,
+  options: FastifyProtectLoginOptions = {},
+): (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
+  return async function axesProtectLogin(request, reply) {
+    const api = apiFor(axes, request, options.sessionId)
+    const result = await runLogin(axes, api.request, request.body, request, verify)
+    request.axesLogin = result
+    if (result.ok) return
+    if (!result.decision.allowed) {
+      return sendAxesResponse(reply, await api.lockoutResponse(result.decision))
+    }
+    if (options.onFailure) return options.onFailure(request, reply, result.decision)
+    return sendAxesResponse(reply, invalidCredentialsResponse(api.request, result.decision))
+  }
+}
