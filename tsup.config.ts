@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'database/index': 'src/handlers/database/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'admin/index': 'src/admin/index.ts',
     cli: 'src/cli/bin.ts',
   },
   format: ['esm', 'cjs'],

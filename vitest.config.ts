@@ -8,6 +8,7 @@ export default defineConfig({
       'node-axes/database': fileURLToPath(
         new URL('./src/handlers/database/index.ts', import.meta.url),
       ),
+      'node-axes/admin': fileURLToPath(new URL('./src/admin/index.ts', import.meta.url)),
       'node-axes/testing': fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
       'node-axes': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
     },

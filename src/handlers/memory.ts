@@ -18,15 +18,21 @@
 import { decodeBucketKey } from '../core/buckets.js'
 import { AxesStoreError } from '../core/errors.js'
 import type {
+  AttemptDetail,
+  AttemptQuery,
   AttemptSnapshot,
+  AttemptStats,
+  AttemptStatsQuery,
   AxesHandler,
   Bucket,
   CountInput,
   CountResult,
+  QueryPage,
   ReserveResult,
   ResetFilter,
   SettleInput,
 } from './contract.js'
+import { pageOfAttempts, statsOfAttempts, topOf } from './query.js'
 import {
   activeLockUntil,
   attemptsLeft,
@@ -224,24 +230,96 @@ class MemoryStore implements MemoryHandler {
   }
 
   listAttempts(options: { limit?: number; now: number }): Promise<AttemptSnapshot[]> {
-    const out: AttemptSnapshot[] = []
-    for (const [key, slot] of this.#index) {
-      const base = slot * STRIDE
-      const failures = this.#data[base + FAILURES] ?? 0
-      if (failures === 0 || this.#expired(slot, options.now)) continue
-      const fields = decodeBucketKey(key) ?? {}
-      const lockedUntil = this.#lockLift(slot)
-      out.push({
-        ipAddress: fields.ip_address ?? null,
-        username: fields.username ?? null,
-        userAgent: fields.user_agent ?? null,
-        failures,
-        attemptTime: new Date(this.#data[base + LAST_AT] ?? 0),
-        lockedUntil: lockedUntil !== null && lockedUntil > options.now ? lockedUntil : null,
-      })
-    }
+    const out: AttemptSnapshot[] = this.#details(options.now).map((d) => ({
+      ipAddress: d.ipAddress,
+      username: d.username,
+      userAgent: d.userAgent,
+      failures: d.failures,
+      attemptTime: d.attemptTime,
+      lockedUntil: d.lockedUntil,
+    }))
     out.sort((a, b) => b.attemptTime.getTime() - a.attemptTime.getTime())
     return Promise.resolve(options.limit === undefined ? out : out.slice(0, options.limit))
+  }
+
+  // ----- the admin pages' queries: one entry per bucket (a bucket keeps no path nor request data)
+
+  queryAttempts(query: AttemptQuery): Promise<QueryPage<AttemptDetail>> {
+    return Promise.resolve(pageOfAttempts(this.#details(query.now), query))
+  }
+
+  getAttempt(id: string, options: { now: number }): Promise<AttemptDetail | null> {
+    const slot = this.#index.get(id)
+    return Promise.resolve(slot === undefined ? null : this.#detail(id, slot, options.now))
+  }
+
+  deleteAttempts(ids: readonly string[]): Promise<number> {
+    let removed = 0
+    for (const id of ids) if (this.#delete(id)) removed++
+    return Promise.resolve(removed)
+  }
+
+  cleanExpiredAttempts(options: { now: number }): Promise<number> {
+    let removed = 0
+    for (const [key, slot] of [...this.#index]) {
+      if (this.#isDead(slot, options.now) && this.#delete(key)) removed++
+    }
+    return Promise.resolve(removed)
+  }
+
+  attemptStats(query: AttemptStatsQuery): Promise<AttemptStats> {
+    const details = this.#details(query.now)
+    // A failure is in every bucket of its client: count a value from the bucket keyed by that
+    // field alone where there is one, else sum the combined buckets that hold it.
+    const top = (field: 'ip_address' | 'username') => {
+      const alone = new Map<string | null, number>()
+      const combined = new Map<string | null, number>()
+      for (const d of details) {
+        const fields = decodeBucketKey(d.id) ?? {}
+        if (!(field in fields)) continue
+        const value = fields[field] ?? null
+        const target = Object.keys(fields).length === 1 ? alone : combined
+        target.set(value, (target.get(value) ?? 0) + d.failures)
+      }
+      for (const [value, failures] of combined) if (!alone.has(value)) alone.set(value, failures)
+      return topOf(alone, query.top)
+    }
+    return Promise.resolve(
+      statsOfAttempts(details, query, { ips: top('ip_address'), usernames: top('username') }),
+    )
+  }
+
+  /** Every bucket with failures that still count, as an admin entry. */
+  #details(now: number): AttemptDetail[] {
+    const out: AttemptDetail[] = []
+    for (const [key, slot] of this.#index) {
+      const detail = this.#detail(key, slot, now)
+      if (detail !== null) out.push(detail)
+    }
+    return out
+  }
+
+  #detail(key: string, slot: number, now: number): AttemptDetail | null {
+    const base = slot * STRIDE
+    const failures = this.#data[base + FAILURES] ?? 0
+    if (failures === 0 || this.#expired(slot, now)) return null
+    const fields = decodeBucketKey(key) ?? {}
+    const lockedUntil = this.#lockLift(slot)
+    const expiresAt = this.#data[base + EXPIRES_AT] ?? 0
+    return {
+      id: key,
+      ipAddress: fields.ip_address ?? null,
+      username: fields.username ?? null,
+      userAgent: fields.user_agent ?? null,
+      failures,
+      attemptTime: new Date(this.#data[base + LAST_AT] ?? 0),
+      lockedUntil: lockedUntil !== null && lockedUntil > now ? lockedUntil : null,
+      pathInfo: null,
+      httpAccept: null,
+      getData: null,
+      postData: null,
+      expiresAt: Number.isFinite(expiresAt) ? new Date(expiresAt) : null,
+    }
   }
 
   close(): Promise<void> {
