@@ -238,11 +238,12 @@ export function koaAdmin(
     const response = await admin(
       await toWebRequest(ctx.req, { url: ctx.originalUrl, parsedBody: ctx.request.body }),
     )
+    // The body before the status: Koa turns a null body into 204 unless a status follows.
+    ctx.body = response.body ? Buffer.from(await response.arrayBuffer()) : null
     ctx.status = response.status
     for (const [name, value] of response.headers) if (name !== 'set-cookie') ctx.set(name, value)
     const cookies = response.headers.getSetCookie()
     if (cookies.length > 0) ctx.set('set-cookie', cookies)
-    ctx.body = response.body ? Buffer.from(await response.arrayBuffer()) : null
   }
 }
 
