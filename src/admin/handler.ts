@@ -561,7 +561,7 @@ ${chart(stats, since, range.stepMs, stepLabel)}
             ? html`<tr><td colspan="4" class="muted">Nobody is locked out.</td></tr>`
             : lockouts.map(
                 (a) =>
-                  html`<tr><td>${cell(a.ipAddress)}</td><td>${cell(a.username)}</td><td class="num"><a href="${href(ctx, `/attempts/${encodeURIComponent(a.id)}`)}">${a.failures}</a></td><td>${formatTime(a.lockedUntil)}</td></tr>`,
+                  html`<tr><td class="nowrap">${cell(a.ipAddress)}</td><td>${cell(a.username)}</td><td class="num"><a href="${href(ctx, `/attempts/${encodeURIComponent(a.id)}`)}">${a.failures}</a></td><td>${formatTime(a.lockedUntil)}</td></tr>`,
               )
         }</tbody></table><p><a href="${href(ctx, '/attempts', { locked: 'yes' })}">All lockouts</a></p>`
       : html`<p class="muted">See Access attempts.</p>`
@@ -649,7 +649,7 @@ async function attemptsPage(
       selectable
         ? html`<td><input type="checkbox" name="id" value="${a.id}" aria-label="Select attempt ${a.id}"></td>`
         : ''
-    }<td>${source === 'query' ? html`<a href="${detailUrl}">${formatTime(a.attemptTime)}</a>` : formatTime(a.attemptTime)}</td><td>${cell(a.ipAddress)}</td><td>${cell(a.userAgent)}</td><td>${cell(a.username)}</td><td>${cell(a.pathInfo)}</td><td class="num">${a.failures}</td><td>${attemptStatus(a, rule, ctx.now)}</td>${
+    }<td class="nowrap">${source === 'query' ? html`<a href="${detailUrl}">${formatTime(a.attemptTime)}</a>` : formatTime(a.attemptTime)}</td><td class="nowrap">${cell(a.ipAddress)}</td><td>${cell(a.userAgent)}</td><td>${cell(a.username)}</td><td>${cell(a.pathInfo)}</td><td class="num">${a.failures}</td><td>${attemptStatus(a, rule, ctx.now)}</td>${
       withExpiration ? html`<td>${formatTime(a.expiresAt)}</td>` : ''
     }</tr>`
   })

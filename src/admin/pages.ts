@@ -42,6 +42,7 @@ th{background:#f6f8fa;font-weight:600;white-space:nowrap}
 th a{color:#1f2328;text-decoration:none}
 td{overflow-wrap:anywhere;max-width:360px}
 td.num{text-align:right}
+td.nowrap{white-space:nowrap}
 .locked{color:#cf222e;font-weight:600}
 .ok{color:#1a7f37}
 .muted{color:#59636e}
@@ -270,7 +271,7 @@ export function chart(
 ${bars}
 ${ticks.map(
   (i) =>
-    html`<text x="${(left + i * barW + barW / 2).toFixed(1)}" y="${height - 8}" text-anchor="middle" font-size="11" fill="#59636e">${label(since + i * stepMs)}</text>`,
+    html`<text x="${(i === 0 ? left : i === n - 1 ? width - 10 : left + i * barW + barW / 2).toFixed(1)}" y="${height - 8}" text-anchor="${i === 0 ? 'start' : i === n - 1 ? 'end' : 'middle'}" font-size="11" fill="#59636e">${label(since + i * stepMs)}</text>`,
 )}
 </svg>`
 }
@@ -279,7 +280,7 @@ ${ticks.map(
 export function accessLogRows(rows: readonly AccessLogEntry[]): SafeHtml {
   return html`${rows.map(
     (r) =>
-      html`<tr><td>${formatTime(r.attemptTime)}</td><td>${r.logoutTime ? formatTime(r.logoutTime) : html`<span class="muted">—</span>`}</td><td>${cell(r.ipAddress)}</td><td>${cell(r.username)}</td><td>${r.userAgent}</td><td>${r.pathInfo}</td></tr>`,
+      html`<tr><td class="nowrap">${formatTime(r.attemptTime)}</td><td class="nowrap">${r.logoutTime ? formatTime(r.logoutTime) : html`<span class="muted">—</span>`}</td><td class="nowrap">${cell(r.ipAddress)}</td><td>${cell(r.username)}</td><td>${r.userAgent}</td><td>${r.pathInfo}</td></tr>`,
   )}`
 }
 
@@ -287,6 +288,6 @@ export function accessLogRows(rows: readonly AccessLogEntry[]): SafeHtml {
 export function failureLogRows(rows: readonly AccessFailureLogEntry[]): SafeHtml {
   return html`${rows.map(
     (r) =>
-      html`<tr><td>${formatTime(r.attemptTime)}</td><td>${cell(r.ipAddress)}</td><td>${cell(r.username)}</td><td>${r.userAgent}</td><td>${r.pathInfo}</td><td>${r.lockedOut ? html`<span class="locked">Yes</span>` : 'No'}</td></tr>`,
+      html`<tr><td class="nowrap">${formatTime(r.attemptTime)}</td><td class="nowrap">${cell(r.ipAddress)}</td><td>${cell(r.username)}</td><td>${r.userAgent}</td><td>${r.pathInfo}</td><td>${r.lockedOut ? html`<span class="locked">Yes</span>` : 'No'}</td></tr>`,
   )}`
 }
