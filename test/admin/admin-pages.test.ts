@@ -18,7 +18,7 @@ import {
 import { createAdminHandler, escapeHtml } from 'node-axes/admin'
 import { databaseHandler } from 'node-axes/database'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { pgServerUrl } from '../support/inject-servers.js'
+import { mysqlServerUrl, pgServerUrl } from '../support/inject-servers.js'
 import { createDatabase } from '../support/servers.js'
 import {
   type AdminServer,
@@ -38,11 +38,12 @@ const XSS = '<script>alert(1)</script>'
 const QUOTES = `"><img src=x onerror=alert(2)>'`
 const RTL = 'evil\u202Egnp.exe'
 
-type Target = { name: string; kind: 'memory' | 'sqlite' | 'postgres' }
+type Target = { name: string; kind: 'memory' | 'sqlite' | 'postgres' | 'mysql' }
 const TARGETS: Target[] = [
   { name: 'memory', kind: 'memory' },
   { name: 'SQLite', kind: 'sqlite' },
   { name: 'PostgreSQL', kind: 'postgres' },
+  { name: 'MariaDB', kind: 'mysql' },
 ]
 
 async function handlerFor(kind: Target['kind']): Promise<AxesHandler> {
@@ -52,15 +53,16 @@ async function handlerFor(kind: Target['kind']): Promise<AxesHandler> {
       url: `sqlite:${join(dir, `admin-${Math.random().toString(36).slice(2)}.sqlite3`)}`,
     })
   }
-  const handler = databaseHandler({
-    url: await createDatabase(pgServerUrl() as string, 'postgres'),
-  })
+  const server = (kind === 'postgres' ? pgServerUrl() : mysqlServerUrl()) as string
+  const handler = databaseHandler({ url: await createDatabase(server, kind) })
   await handler.migrate()
   return handler
 }
 
 describe.each(TARGETS)('admin pages ($name)', ({ kind }) => {
-  const skip = kind === 'postgres' && pgServerUrl() === null
+  const skip =
+    (kind === 'postgres' && pgServerUrl() === null) ||
+    (kind === 'mysql' && mysqlServerUrl() === null)
   let now = T0
   let axes: Axes
   let admin: AdminServer
