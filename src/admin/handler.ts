@@ -251,7 +251,7 @@ export function createAdminHandler(options: AdminOptions): AdminHandler {
       if (route === '/') response = await overview(ctx, axes, url)
       else if (route === '/attempts') response = await attemptsPage(ctx, axes, url, pageSize)
       else if (route.startsWith('/attempts/')) {
-        response = await attemptPage(ctx, axes, decodeSegment(route.slice('/attempts/'.length)))
+        response = await attemptPage(ctx, axes, decodeId(route.slice('/attempts/'.length)))
       } else if (route === '/logs') response = await logsPage(ctx, axes, url, pageSize, 'logs')
       else if (route === '/failure-logs') {
         response = await logsPage(ctx, axes, url, pageSize, 'failureLogs')
@@ -363,12 +363,26 @@ function sameOrigin(request: Request, url: URL): boolean {
   }
 }
 
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    throw new HttpProblem(404, 'Not found.')
+/**
+ * An attempt id as it travels in URLs and forms: a plain id (a database row's number) as it is,
+ * anything else (a memory bucket key, which holds the client's values) as `~` and its UTF-8 in
+ * base64url, so that no character of it is changed on the way.
+ */
+export function encodeId(id: string): string {
+  return /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : `~${Buffer.from(id, 'utf8').toString('base64url')}`
+}
+
+/** The id back from `encodeId`'s form (a URL segment may also arrive percent-encoded). */
+export function decodeId(token: string): string {
+  let text = token
+  if (text.includes('%')) {
+    try {
+      text = decodeURIComponent(text)
+    } catch {
+      throw new HttpProblem(404, 'Not found.')
+    }
   }
+  return text.startsWith('~') ? Buffer.from(text.slice(1), 'base64url').toString('utf8') : text
 }
 
 function pageNumber(url: URL): number {
@@ -561,7 +575,7 @@ ${chart(stats, since, range.stepMs, stepLabel)}
             ? html`<tr><td colspan="4" class="muted">Nobody is locked out.</td></tr>`
             : lockouts.map(
                 (a) =>
-                  html`<tr><td class="nowrap">${cell(a.ipAddress)}</td><td>${cell(a.username)}</td><td class="num"><a href="${href(ctx, `/attempts/${encodeURIComponent(a.id)}`)}">${a.failures}</a></td><td>${formatTime(a.lockedUntil)}</td></tr>`,
+                  html`<tr><td class="nowrap">${cell(a.ipAddress)}</td><td>${cell(a.username)}</td><td class="num"><a href="${href(ctx, `/attempts/${encodeId(a.id)}`)}">${a.failures}</a></td><td>${formatTime(a.lockedUntil)}</td></tr>`,
               )
         }</tbody></table><p><a href="${href(ctx, '/attempts', { locked: 'yes' })}">All lockouts</a></p>`
       : html`<p class="muted">See Access attempts.</p>`
@@ -644,10 +658,10 @@ async function attemptsPage(
   ]
   const selectable = source === 'query' && typeof axes.handler.deleteAttempts === 'function'
   const rows = result.rows.map((a) => {
-    const detailUrl = href(ctx, `/attempts/${encodeURIComponent(a.id)}`)
+    const detailUrl = href(ctx, `/attempts/${encodeId(a.id)}`)
     return html`<tr>${
       selectable
-        ? html`<td><input type="checkbox" name="id" value="${a.id}" aria-label="Select attempt ${a.id}"></td>`
+        ? html`<td><input type="checkbox" name="id" value="${encodeId(a.id)}" aria-label="Select attempt ${encodeId(a.id)}"></td>`
         : ''
     }<td class="nowrap">${source === 'query' ? html`<a href="${detailUrl}">${formatTime(a.attemptTime)}</a>` : formatTime(a.attemptTime)}</td><td class="nowrap">${cell(a.ipAddress)}</td><td>${cell(a.userAgent)}</td><td>${cell(a.username)}</td><td>${cell(a.pathInfo)}</td><td class="num">${a.failures}</td><td>${attemptStatus(a, rule, ctx.now)}</td>${
       withExpiration ? html`<td>${formatTime(a.expiresAt)}</td>` : ''
@@ -727,7 +741,7 @@ async function attemptPage(ctx: PageContext, axes: Axes, id: string): Promise<Re
 </dl>
 ${
   typeof axes.handler.deleteAttempts === 'function'
-    ? html`<form method="post" action="${href(ctx, '/attempts/delete')}">${csrfField(ctx)}<input type="hidden" name="id" value="${a.id}"><div class="actions"><button type="submit" name="action" value="delete">Delete this attempt</button></div></form>`
+    ? html`<form method="post" action="${href(ctx, '/attempts/delete')}">${csrfField(ctx)}<input type="hidden" name="id" value="${encodeId(a.id)}"><div class="actions"><button type="submit" name="action" value="delete">Delete this attempt</button></div></form>`
     : ''
 }
 <p><a href="${href(ctx, '/attempts')}">Back to access attempts</a></p>`
@@ -744,7 +758,12 @@ async function deleteSelected(
     throw new HttpProblem(501, `The ${axes.handler.name} handler cannot delete attempts by id.`)
   }
   const ids = [
-    ...new Set(form.getAll('id').filter((id) => id.length > 0 && id.length <= 2048)),
+    ...new Set(
+      form
+        .getAll('id')
+        .filter((id) => id.length > 0 && id.length <= 4096)
+        .map(decodeId),
+    ),
   ].slice(0, 1000)
   if (ids.length === 0) {
     return page(
@@ -768,7 +787,7 @@ async function deleteSelected(
       html`<tr><td>${formatTime(a.attemptTime)}</td><td>${cell(a.ipAddress)}</td><td>${cell(a.username)}</td><td>${cell(a.userAgent)}</td><td class="num">${a.failures}</td></tr>`,
   )}</tbody></table>
 <form method="post" action="${href(ctx, '/attempts/delete')}">${csrfField(ctx)}<input type="hidden" name="confirm" value="yes">${found.map(
-    (a) => html`<input type="hidden" name="id" value="${a.id}">`,
+    (a) => html`<input type="hidden" name="id" value="${encodeId(a.id)}">`,
   )}<div class="actions"><button type="submit" class="danger">Yes, delete</button> <a href="${href(ctx, '/attempts')}">No, take me back</a></div></form>`
   return page(200, ctx, 'attempts', 'Delete attempts', body)
 }

@@ -137,6 +137,7 @@ export function expressAdmin(
 
 /** The part of a Fastify instance the plugin uses. */
 export interface FastifyLikeInstance {
+  hasContentTypeParser?(type: string): boolean
   addContentTypeParser(
     type: string,
     options: { parseAs: 'string'; bodyLimit?: number },
@@ -177,11 +178,14 @@ export function fastifyAdmin(
   admin: AdminHandler,
 ): (instance: FastifyLikeInstance, options: unknown) => Promise<void> {
   return async (instance) => {
-    instance.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: BODY_LIMIT },
-      (_request, body, done) => done(null, body),
-    )
+    // Unless the application parses forms already (@fastify/formbody): then its object is sent on.
+    if (!instance.hasContentTypeParser?.('application/x-www-form-urlencoded')) {
+      instance.addContentTypeParser(
+        'application/x-www-form-urlencoded',
+        { parseAs: 'string', bodyLimit: BODY_LIMIT },
+        (_request, body, done) => done(null, body),
+      )
+    }
     const handler: Parameters<FastifyLikeInstance['route']>[0]['handler'] = async (
       request,
       reply,

@@ -17,10 +17,14 @@ import type {
 /** The largest page a handler returns, whatever is asked. */
 export const MAX_PAGE = 500
 
-/** A search term as handlers compare it: NUL-free, well-formed, lower case, at most 255 characters. */
-export function searchTerm(search: string | null | undefined): string {
+/**
+ * A search term as handlers compare it: NUL-free, well-formed, trimmed, at most 255 characters, and
+ * in lower case unless `lower` is false (SQL lowers both sides itself).
+ */
+export function searchTerm(search: string | null | undefined, lower = true): string {
   if (typeof search !== 'string') return ''
-  return search.toWellFormed().replace(/\0/g, '').slice(0, 255).trim().toLowerCase()
+  const term = search.toWellFormed().replace(/\0/g, '').slice(0, 255).trim()
+  return lower ? term.toLowerCase() : term
 }
 
 /** Whether the attempt is locked out at `now`. */

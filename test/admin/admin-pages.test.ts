@@ -366,6 +366,17 @@ describe.each(TARGETS)('admin pages ($name)', ({ kind }) => {
       expect(list.text).toContain('evil\\u202egnp.exe')
       const search = await client.get(`${BASE}/attempts?q=${encodeURIComponent(XSS)}`)
       expect(search.text).toContain('value="&lt;script&gt;alert(1)&lt;/script&gt;"')
+      // Hostile values survive the trip through a form: the attempt can be deleted.
+      const rtl = await client.get(`${BASE}/attempts?q=${encodeURIComponent('evil\u202E')}`)
+      const ids = selectedIds(rtl.text)
+      expect(ids).toHaveLength(1)
+      const done = await client.post(`${BASE}/attempts/delete`, [
+        ['id', ids[0] as string],
+        ['csrf', Client.token(rtl.text)],
+        ['confirm', 'yes'],
+      ])
+      expect(done.response.headers.get('location')).toBe(`${BASE}/attempts?done=deleted%3A1`)
+      expect((await axes.listAttempts()).map((a) => a.username)).not.toContain(RTL)
     })
 
     it('runs authorize on every request', async () => {

@@ -537,11 +537,12 @@ export function sqlHandler(driver: SqlDriver): AxesHandler {
   const filters = (query: PageQuery<string>): [string[], unknown[]] => {
     const conds: string[] = []
     const params: unknown[] = []
-    const term = searchTerm(query.search)
+    const term = searchTerm(query.search, false)
     if (term !== '') {
+      // Both sides lowered by the database's LOWER, so that they agree on what case is.
       const pattern = `%${term.replace(/[!%_]/g, (c) => `!${c}`)}%`
       const columns = [IP_SELECT, q('username'), q('user_agent'), q('path_info')]
-      conds.push(`(${columns.map((c) => `LOWER(${c}) LIKE ? ESCAPE '!'`).join(' OR ')})`)
+      conds.push(`(${columns.map((c) => `LOWER(${c}) LIKE LOWER(?) ESCAPE '!'`).join(' OR ')})`)
       params.push(pattern, pattern, pattern, pattern)
     }
     if (query.since != null) {
