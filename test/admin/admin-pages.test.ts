@@ -498,6 +498,34 @@ describe('createAdminHandler', () => {
     }
   })
 
+  it('takes only small urlencoded forms, answers HEAD, and says when it cannot judge lockouts', async () => {
+    const axes = createAxes({ handler: 'memory', failureLimit: () => 3 })
+    await fail(axes, { ip: '203.0.113.7', username: 'alice' }, 3)
+    const admin = createAdminHandler({ axes, authorize: () => true })
+    const post = (body: string, type: string) =>
+      admin(
+        new Request('http://localhost/attempts/cleanup', {
+          method: 'POST',
+          headers: { 'content-type': type },
+          body,
+        }),
+      )
+    expect((await post('{"csrf":"x"}', 'application/json')).status).toBe(415)
+    expect(
+      (await post(`csrf=${'x'.repeat(70_000)}`, 'application/x-www-form-urlencoded')).status,
+    ).toBe(413)
+    const head = await admin(new Request('http://localhost/attempts', { method: 'HEAD' }))
+    expect(head.status).toBe(200)
+    expect(await head.text()).toBe('')
+    expect((await admin(new Request('http://localhost/attempts', { method: 'PUT' }))).status).toBe(
+      405,
+    )
+    // With a failure-limit function there is no one rule: the filter says so, the status is a dash.
+    const page = await (await admin(new Request('http://localhost/attempts?locked=yes'))).text()
+    expect(page).toContain('the locked-out filter cannot judge stored attempts')
+    expect(page).toContain('203.0.113.7')
+  })
+
   it('answers a failing store with an error page, not a stack trace', async () => {
     const broken: AxesHandler = {
       ...delegate(memoryHandler(), 'broken'),
