@@ -78,6 +78,7 @@ export interface PageContext {
   readonly now: number
 }
 
+/** The pages in the header's navigation. */
 export type Section = 'overview' | 'attempts' | 'logs' | 'failureLogs'
 
 const SECTIONS: [Section, string, string][] = [
@@ -162,9 +163,9 @@ ${Object.entries(keep).map(([k, v]) => (v ? html`<input type="hidden" name="${k}
 export interface Column {
   readonly key: string | null
   readonly label: string
-  readonly className?: string
 }
 
+/** A table head whose sortable columns link to the list sorted by them (again: reversed). */
 export function tableHead(
   columns: readonly Column[],
   sort: { key: string; descending: boolean },
