@@ -528,9 +528,10 @@ async function overview(ctx: PageContext, axes: Axes, url: URL): Promise<Respons
   }
   let lockouts: AttemptDetail[] = []
   if (source === 'query') {
+    // Without one rule a handler cannot filter on lockouts; keep only what it reports locked.
     lockouts = (
       await axes.queryAttempts({ lockedOut: true, offset: 0, limit: 20, sort: 'attemptTime' })
-    ).rows
+    ).rows.filter((a) => a.lockedUntil !== null && a.lockedUntil > now)
   }
   const stepLabel = (start: number) =>
     range.stepMs >= 86_400_000

@@ -520,7 +520,9 @@ describe('createAdminHandler', () => {
     expect((await admin(new Request('http://localhost/attempts', { method: 'PUT' }))).status).toBe(
       405,
     )
-    // With a failure-limit function there is no one rule: the filter says so, the status is a dash.
+    const overview = await (await admin(new Request('http://localhost/'))).text()
+    expect(overview).toMatch(/Current lockouts[\s\S]*203\.0\.113\.7/)
+    // With a failure-limit function there is no one rule: the filter says so.
     const page = await (await admin(new Request('http://localhost/attempts?locked=yes'))).text()
     expect(page).toContain('the locked-out filter cannot judge stored attempts')
     expect(page).toContain('203.0.113.7')
@@ -576,5 +578,26 @@ describe('createAdminHandler', () => {
       ),
       { numRuns: 60 },
     )
+  })
+})
+
+describe('admin pages without one rule (database handler)', () => {
+  it('lists no row as a current lockout when the limit depends on the request', async () => {
+    const axes = createAxes({
+      handler: databaseHandler({ url: 'sqlite::memory:' }),
+      failureLimit: () => 3,
+    })
+    try {
+      await fail(axes, { ip: '203.0.113.7', username: 'alice' }, 1)
+      const admin = createAdminHandler({ axes, authorize: () => true })
+      const overview = await (await admin(new Request('http://localhost/'))).text()
+      expect(overview).toContain('Nobody is locked out.')
+      expect(overview).toMatch(/<b class="">—<\/b>locked out now/)
+      const list = await (await admin(new Request('http://localhost/attempts'))).text()
+      expect(list).toContain('203.0.113.7')
+      expect(list).toContain('<span class="muted">—</span></td></tr>')
+    } finally {
+      await axes.close()
+    }
   })
 })
