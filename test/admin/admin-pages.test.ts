@@ -601,3 +601,33 @@ describe('admin pages without one rule (database handler)', () => {
     }
   })
 })
+
+describe('admin pages with useAttemptExpiration (database handler)', () => {
+  it('shows the expiration column and cleans up by it', async () => {
+    let now = T0
+    const axes = createAxes({
+      handler: databaseHandler({ url: 'sqlite::memory:' }),
+      clock: () => now,
+      failureLimit: 3,
+      cooloffTime: '1h',
+      useAttemptExpiration: true,
+    })
+    const server = await serveAdmin(axes)
+    try {
+      await fail(axes, { ip: '203.0.113.7', username: 'alice' }, 1)
+      const client = new Client(server.url)
+      const list = await client.get(`${BASE}/attempts`)
+      expect(list.text).toContain('>Expiration<')
+      expect(list.text).toContain('2031-05-06 13:00:00 UTC')
+      now += 61 * 60_000
+      const cleaned = await client.post(`${BASE}/attempts/cleanup`, [
+        ['csrf', Client.token(list.text)],
+      ])
+      expect(cleaned.response.headers.get('location')).toBe(`${BASE}/attempts?done=cleaned%3A1`)
+      expect(await axes.listAttempts()).toEqual([])
+    } finally {
+      await server.close()
+      await axes.close()
+    }
+  })
+})
