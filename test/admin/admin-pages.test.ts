@@ -528,6 +528,37 @@ describe('createAdminHandler', () => {
     expect(page).toContain('203.0.113.7')
   })
 
+  it('accepts a POST behind a proxy that names the host, and refuses other sites', async () => {
+    const axes = createAxes({ handler: 'memory' })
+    const server = await serveAdmin(axes)
+    try {
+      const client = new Client(server.url)
+      const page = await client.get(`${BASE}/attempts`)
+      const form: [string, string][] = [['csrf', Client.token(page.text)]]
+      const proxied = await client.post(`${BASE}/attempts/cleanup`, form, {
+        origin: 'https://admin.example.com',
+        'x-forwarded-host': 'admin.example.com',
+      })
+      expect(proxied.status).toBe(303)
+      const sameHost = await client.post(`${BASE}/attempts/cleanup`, form, {
+        origin: server.url,
+        'sec-fetch-site': 'same-origin',
+      })
+      expect(sameHost.status).toBe(303)
+      const refusals: Record<string, string>[] = [
+        { origin: 'https://admin.example.com' },
+        { origin: 'null' },
+        { 'sec-fetch-site': 'same-site' },
+        { 'sec-fetch-site': 'cross-site' },
+      ]
+      for (const headers of refusals) {
+        expect((await client.post(`${BASE}/attempts/cleanup`, form, headers)).status).toBe(403)
+      }
+    } finally {
+      await server.close()
+    }
+  })
+
   it('answers a failing store with an error page, not a stack trace', async () => {
     const broken: AxesHandler = {
       ...delegate(memoryHandler(), 'broken'),
