@@ -32,7 +32,7 @@ import type {
   ResetFilter,
   SettleInput,
 } from './contract.js'
-import { pageOfAttempts, statsOfAttempts, topOf } from './query.js'
+import { pageOfAttempts, topOf } from './query.js'
 import {
   activeLockUntil,
   attemptsLeft,
@@ -245,7 +245,9 @@ class MemoryStore implements MemoryHandler {
   // ----- the admin pages' queries: one entry per bucket (a bucket keeps no path nor request data)
 
   queryAttempts(query: AttemptQuery): Promise<QueryPage<AttemptDetail>> {
-    return Promise.resolve(pageOfAttempts(this.#details(query.now), query))
+    return Promise.resolve(
+      pageOfAttempts(this.#details(query.now, query.lockedOut === true), query),
+    )
   }
 
   getAttempt(id: string, options: { now: number }): Promise<AttemptDetail | null> {
@@ -268,37 +270,71 @@ class MemoryStore implements MemoryHandler {
   }
 
   attemptStats(query: AttemptStatsQuery): Promise<AttemptStats> {
-    const details = this.#details(query.now)
-    // A failure is in every bucket of its client: count a value from the bucket keyed by that
-    // field alone where there is one, else sum the combined buckets that hold it.
-    const top = (field: 'ip_address' | 'username') => {
-      const alone = new Map<string | null, number>()
-      const combined = new Map<string | null, number>()
-      for (const d of details) {
-        const fields = decodeBucketKey(d.id) ?? {}
+    // Read straight from the slots (no entry objects: a store under attack holds many buckets). A
+    // failure is in every bucket of its client: a value counts from the bucket keyed by its field
+    // alone where there is one, else from the sum of the combined buckets that hold it.
+    const { now, since, stepMs, steps } = query
+    const series = new Array<number>(steps).fill(0)
+    let attempts = 0
+    let lockedOut = 0
+    const tallies = {
+      ip_address: {
+        alone: new Map<string | null, number>(),
+        combined: new Map<string | null, number>(),
+      },
+      username: {
+        alone: new Map<string | null, number>(),
+        combined: new Map<string | null, number>(),
+      },
+    }
+    for (const [key, slot] of this.#index) {
+      const base = slot * STRIDE
+      const failures = this.#data[base + FAILURES] ?? 0
+      if (failures === 0 || this.#expired(slot, now)) continue
+      attempts++
+      const step = Math.floor(((this.#data[base + LAST_AT] ?? 0) - since) / stepMs)
+      if (step >= 0 && step < steps) series[step] = (series[step] ?? 0) + failures
+      if ((this.#lockLift(slot) ?? 0) > now) lockedOut++
+      const fields = decodeBucketKey(key) ?? {}
+      const single =
+        Number('ip_address' in fields) +
+          Number('username' in fields) +
+          Number('user_agent' in fields) ===
+        1
+      for (const field of ['ip_address', 'username'] as const) {
         if (!(field in fields)) continue
         const value = fields[field] ?? null
-        const target = Object.keys(fields).length === 1 ? alone : combined
-        target.set(value, (target.get(value) ?? 0) + d.failures)
+        const target = single ? tallies[field].alone : tallies[field].combined
+        target.set(value, (target.get(value) ?? 0) + failures)
       }
+    }
+    const top = (field: 'ip_address' | 'username') => {
+      const { alone, combined } = tallies[field]
       for (const [value, failures] of combined) if (!alone.has(value)) alone.set(value, failures)
       return topOf(alone, query.top)
     }
-    return Promise.resolve(
-      statsOfAttempts(details, query, { ips: top('ip_address'), usernames: top('username') }),
-    )
+    return Promise.resolve({
+      series,
+      source: 'attempts',
+      topIps: top('ip_address'),
+      topUsernames: top('username'),
+      lockedOut,
+      attempts,
+    })
   }
 
-  /** Every bucket with failures that still count, as an admin entry. */
-  #details(now: number): AttemptDetail[] {
+  /** Every bucket with failures that still count (only the locked ones with `lockedOnly`). */
+  #details(now: number, lockedOnly = false): AttemptDetail[] {
     const out: AttemptDetail[] = []
     for (const [key, slot] of this.#index) {
+      if (lockedOnly && !((this.#lockLift(slot) ?? 0) > now)) continue
       const detail = this.#detail(key, slot, now)
       if (detail !== null) out.push(detail)
     }
     return out
   }
 
+  /** A bucket as an admin entry (null once expired). */
   #detail(key: string, slot: number, now: number): AttemptDetail | null {
     const base = slot * STRIDE
     const failures = this.#data[base + FAILURES] ?? 0

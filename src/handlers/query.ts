@@ -90,7 +90,6 @@ export function pageOfAttempts(
 export function statsOfAttempts(
   entries: readonly AttemptDetail[],
   query: AttemptStatsQuery,
-  top: { ips: AttemptStats['topIps']; usernames: AttemptStats['topUsernames'] } | null = null,
 ): AttemptStats {
   const series = new Array<number>(query.steps).fill(0)
   let lockedOut = 0
@@ -106,24 +105,35 @@ export function statsOfAttempts(
   return {
     series,
     source: 'attempts',
-    topIps: top?.ips ?? topOf(ips, query.top),
-    topUsernames: top?.usernames ?? topOf(usernames, query.top),
+    topIps: topOf(ips, query.top),
+    topUsernames: topOf(usernames, query.top),
     lockedOut:
       query.rule === null && entries.every((e) => e.lockedUntil === null) ? null : lockedOut,
     attempts: entries.length,
   }
 }
 
-/** The `n` largest counts, largest first (ties by value). */
+/**
+ * The `n` largest counts, largest first (ties by value), in one pass that keeps only the `n` best:
+ * a store under attack holds a count for every one of many values.
+ */
 export function topOf(
   counts: ReadonlyMap<string | null, number>,
   n: number,
 ): { value: string | null; failures: number }[] {
-  return [...counts]
-    .filter(([, failures]) => failures > 0)
-    .sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])))
-    .slice(0, n)
-    .map(([value, failures]) => ({ value, failures }))
+  if (n <= 0) return []
+  const before = (a: [string | null, number], b: [string | null, number]) =>
+    a[1] !== b[1] ? a[1] > b[1] : String(a[0]) < String(b[0])
+  const best: [string | null, number][] = []
+  for (const entry of counts) {
+    if (entry[1] <= 0) continue
+    if (best.length === n && !before(entry, best[n - 1] as [string | null, number])) continue
+    let at = best.length === n ? n - 1 : best.length
+    if (best.length === n) best.pop()
+    while (at > 0 && before(entry, best[at - 1] as [string | null, number])) at--
+    best.splice(at, 0, entry)
+  }
+  return best.map(([value, failures]) => ({ value, failures }))
 }
 
 /** Snapshots from `listAttempts` as details (ids are their position; nothing else is kept). */
