@@ -559,6 +559,24 @@ describe('createAdminHandler', () => {
     }
   })
 
+  it("rejects the instance's admin calls on a handler without them", async () => {
+    const axes = createAxes({ handler: dummyHandler() })
+    const calls = [
+      () => axes.queryAttempts({ offset: 0, limit: 10 }),
+      () => axes.getAttempt('1'),
+      () => axes.deleteAttempts(['1']),
+      () => axes.cleanExpiredAttempts(),
+      () => axes.queryAccessLogs({ offset: 0, limit: 10 }),
+      () => axes.queryFailureLogs({ offset: 0, limit: 10 }),
+      () => axes.attemptStats({ since: 0, stepMs: 1000, steps: 2, top: 3 }),
+    ]
+    for (const call of calls) {
+      const pending = call()
+      expect(pending).toBeInstanceOf(Promise)
+      await expect(pending).rejects.toMatchObject({ code: 'AXES_NOT_SUPPORTED' })
+    }
+  })
+
   it('answers a failing store with an error page, not a stack trace', async () => {
     const broken: AxesHandler = {
       ...delegate(memoryHandler(), 'broken'),
