@@ -11,6 +11,7 @@ export default defineConfig({
     'koa/index': 'src/adapters/koa.ts',
     'fastify/index': 'src/adapters/fastify.ts',
     'express/index': 'src/adapters/express.ts',
+    'admin/index': 'src/admin/index.ts',
     cli: 'src/cli/bin.ts',
   },
   format: ['esm', 'cjs'],

@@ -14,6 +14,7 @@ export default defineConfig({
       'node-axes/koa': fileURLToPath(new URL('./src/adapters/koa.ts', import.meta.url)),
       'node-axes/hono': fileURLToPath(new URL('./src/adapters/hono.ts', import.meta.url)),
       'node-axes/passport': fileURLToPath(new URL('./src/adapters/passport.ts', import.meta.url)),
+      'node-axes/admin': fileURLToPath(new URL('./src/admin/index.ts', import.meta.url)),
       'node-axes/testing': fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
       'node-axes': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
     },

@@ -4,11 +4,20 @@
  */
 
 import type {
+  AccessFailureLogEntry,
+  AccessLogEntry,
+  AttemptDetail,
+  AttemptQuery,
+  AttemptStats,
+  AttemptStatsQuery,
   AxesHandler,
   Bucket,
   CountInput,
   CountResult,
   LockoutRule,
+  LogSortKey,
+  PageQuery,
+  QueryPage,
   SettleInput,
 } from '../handlers/contract.js'
 import { databaseHandler } from '../handlers/database/index.js'
@@ -450,12 +459,98 @@ export class Axes {
         `the ${this.handler.name} handler cannot list attempts`,
       )
     }
+    return this.handler.listAttempts({
+      ...options,
+      now: this.options.clock(),
+      rule: this.listingRule(),
+    })
+  }
+
+  /**
+   * The rule in force when neither the failure limit nor the cool-off depends on the request;
+   * null otherwise (listings then cannot say which stored attempts are locked out).
+   */
+  listingRule(): LockoutRule | null {
     const o = this.options
-    const staticRule =
-      typeof o.failureLimit !== 'function' && typeof o.cooloffTime !== 'function'
-        ? this.#rule({} as AxesRequest, null)
-        : null
-    return this.handler.listAttempts({ ...options, now: o.clock(), rule: staticRule })
+    return typeof o.failureLimit !== 'function' && typeof o.cooloffTime !== 'function'
+      ? this.#rule({} as AxesRequest, null)
+      : null
+  }
+
+  /**
+   * One page of stored attempts, filtered, searched and sorted (the admin's Access attempts page).
+   * Throws `AXES_NOT_SUPPORTED` when the handler has no `queryAttempts`.
+   */
+  async queryAttempts(
+    query: Omit<AttemptQuery, 'now' | 'rule'>,
+  ): Promise<QueryPage<AttemptDetail>> {
+    const fn = this.#optional('queryAttempts', 'query attempts')
+    return fn({ ...query, now: this.options.clock(), rule: this.listingRule() })
+  }
+
+  /** One stored attempt by id, or null. Throws `AXES_NOT_SUPPORTED` without `getAttempt`. */
+  async getAttempt(id: string): Promise<AttemptDetail | null> {
+    const fn = this.#optional('getAttempt', 'show one attempt')
+    return fn(id, { now: this.options.clock(), rule: this.listingRule() })
+  }
+
+  /**
+   * Deletes the stored attempts with these ids (the admin's "delete selected", a reset of exactly
+   * those). Returns how many went. Throws `AXES_NOT_SUPPORTED` without `deleteAttempts`.
+   */
+  async deleteAttempts(ids: readonly string[]): Promise<number> {
+    return this.#optional('deleteAttempts', 'delete attempts by id')(ids)
+  }
+
+  /**
+   * Deletes the stored attempts that no longer count (django-axes' `clean_expired_user_attempts`).
+   * Returns how many went. Throws `AXES_NOT_SUPPORTED` without `cleanExpiredAttempts`.
+   */
+  async cleanExpiredAttempts(): Promise<number> {
+    const fn = this.#optional('cleanExpiredAttempts', 'clean up expired attempts')
+    return fn({ now: this.options.clock(), rule: this.listingRule() })
+  }
+
+  /** One page of access logs. Throws `AXES_NOT_SUPPORTED` without `queryAccessLogs`. */
+  async queryAccessLogs(
+    query: Omit<PageQuery<LogSortKey>, 'now'>,
+  ): Promise<QueryPage<AccessLogEntry>> {
+    const fn = this.#optional('queryAccessLogs', 'list access logs')
+    return fn({ ...query, now: this.options.clock() })
+  }
+
+  /** One page of access failure logs. Throws `AXES_NOT_SUPPORTED` without `queryFailureLogs`. */
+  async queryFailureLogs(
+    query: Omit<PageQuery<LogSortKey>, 'now'> & { lockedOut?: boolean | null },
+  ): Promise<QueryPage<AccessFailureLogEntry>> {
+    const fn = this.#optional('queryFailureLogs', 'list access failure logs')
+    return fn({ ...query, now: this.options.clock() })
+  }
+
+  /**
+   * The overview's figures: failures over time (from the access failure log when
+   * `enableAccessFailureLog` is on), top IPs and usernames, lockouts. Throws `AXES_NOT_SUPPORTED`
+   * without `attemptStats`.
+   */
+  async attemptStats(
+    query: Omit<AttemptStatsQuery, 'now' | 'rule' | 'fromFailureLog'>,
+  ): Promise<AttemptStats> {
+    const fn = this.#optional('attemptStats', 'compute attempt figures')
+    return fn({
+      ...query,
+      now: this.options.clock(),
+      rule: this.listingRule(),
+      fromFailureLog: this.options.enableAccessFailureLog,
+    })
+  }
+
+  /** An optional handler method bound to the handler, or an `AXES_NOT_SUPPORTED` error. */
+  #optional<K extends keyof AxesHandler>(name: K, what: string): NonNullable<AxesHandler[K]> {
+    const fn = this.handler[name]
+    if (typeof fn !== 'function') {
+      throw new AxesError('AXES_NOT_SUPPORTED', `the ${this.handler.name} handler cannot ${what}`)
+    }
+    return (fn as (...args: unknown[]) => unknown).bind(this.handler) as NonNullable<AxesHandler[K]>
   }
 
   /** Closes the handler (connections, files). */

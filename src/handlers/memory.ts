@@ -19,15 +19,21 @@
 import { decodeBucketKey } from '../core/buckets.js'
 import { AxesStoreError } from '../core/errors.js'
 import type {
+  AttemptDetail,
+  AttemptQuery,
   AttemptSnapshot,
+  AttemptStats,
+  AttemptStatsQuery,
   AxesHandler,
   Bucket,
   CountInput,
   CountResult,
+  QueryPage,
   ReserveResult,
   ResetFilter,
   SettleInput,
 } from './contract.js'
+import { pageOfAttempts, topOf } from './query.js'
 import {
   activeLockUntil,
   attemptsLeft,
@@ -226,24 +232,132 @@ class MemoryStore implements MemoryHandler {
   }
 
   listAttempts(options: { limit?: number; now: number }): Promise<AttemptSnapshot[]> {
-    const out: AttemptSnapshot[] = []
+    const out: AttemptSnapshot[] = this.#details(options.now).map((d) => ({
+      ipAddress: d.ipAddress,
+      username: d.username,
+      userAgent: d.userAgent,
+      failures: d.failures,
+      attemptTime: d.attemptTime,
+      lockedUntil: d.lockedUntil,
+    }))
+    out.sort((a, b) => b.attemptTime.getTime() - a.attemptTime.getTime())
+    return Promise.resolve(options.limit === undefined ? out : out.slice(0, options.limit))
+  }
+
+  // ----- the admin pages' queries: one entry per bucket (a bucket keeps no path nor request data)
+
+  queryAttempts(query: AttemptQuery): Promise<QueryPage<AttemptDetail>> {
+    return Promise.resolve(
+      pageOfAttempts(this.#details(query.now, query.lockedOut === true), query),
+    )
+  }
+
+  getAttempt(id: string, options: { now: number }): Promise<AttemptDetail | null> {
+    const slot = this.#index.get(id)
+    return Promise.resolve(slot === undefined ? null : this.#detail(id, slot, options.now))
+  }
+
+  deleteAttempts(ids: readonly string[]): Promise<number> {
+    let removed = 0
+    for (const id of ids) if (this.#delete(id)) removed++
+    return Promise.resolve(removed)
+  }
+
+  cleanExpiredAttempts(options: { now: number }): Promise<number> {
+    let removed = 0
+    for (const [key, slot] of [...this.#index]) {
+      if (this.#isDead(slot, options.now) && this.#delete(key)) removed++
+    }
+    return Promise.resolve(removed)
+  }
+
+  attemptStats(query: AttemptStatsQuery): Promise<AttemptStats> {
+    // Read straight from the slots (no entry objects: a store under attack holds many buckets). A
+    // failure is in every bucket of its client: a value counts from the bucket keyed by its field
+    // alone where there is one, else from the sum of the combined buckets that hold it.
+    const { now, since, stepMs, steps } = query
+    const series = new Array<number>(steps).fill(0)
+    let attempts = 0
+    let lockedOut = 0
+    const tallies = {
+      ip_address: {
+        alone: new Map<string | null, number>(),
+        combined: new Map<string | null, number>(),
+      },
+      username: {
+        alone: new Map<string | null, number>(),
+        combined: new Map<string | null, number>(),
+      },
+    }
     for (const [key, slot] of this.#index) {
       const base = slot * STRIDE
       const failures = this.#data[base + FAILURES] ?? 0
-      if (failures === 0 || this.#expired(slot, options.now)) continue
+      if (failures === 0 || this.#expired(slot, now)) continue
+      attempts++
+      const step = Math.floor(((this.#data[base + LAST_AT] ?? 0) - since) / stepMs)
+      if (step >= 0 && step < steps) series[step] = (series[step] ?? 0) + failures
+      if ((this.#lockLift(slot) ?? 0) > now) lockedOut++
       const fields = decodeBucketKey(key) ?? {}
-      const lockedUntil = this.#lockLift(slot)
-      out.push({
-        ipAddress: fields.ip_address ?? null,
-        username: fields.username ?? null,
-        userAgent: fields.user_agent ?? null,
-        failures,
-        attemptTime: new Date(this.#data[base + LAST_AT] ?? 0),
-        lockedUntil: lockedUntil !== null && lockedUntil > options.now ? lockedUntil : null,
-      })
+      const single =
+        Number('ip_address' in fields) +
+          Number('username' in fields) +
+          Number('user_agent' in fields) ===
+        1
+      for (const field of ['ip_address', 'username'] as const) {
+        if (!(field in fields)) continue
+        const value = fields[field] ?? null
+        const target = single ? tallies[field].alone : tallies[field].combined
+        target.set(value, (target.get(value) ?? 0) + failures)
+      }
     }
-    out.sort((a, b) => b.attemptTime.getTime() - a.attemptTime.getTime())
-    return Promise.resolve(options.limit === undefined ? out : out.slice(0, options.limit))
+    const top = (field: 'ip_address' | 'username') => {
+      const { alone, combined } = tallies[field]
+      for (const [value, failures] of combined) if (!alone.has(value)) alone.set(value, failures)
+      return topOf(alone, query.top)
+    }
+    return Promise.resolve({
+      series,
+      source: 'attempts',
+      topIps: top('ip_address'),
+      topUsernames: top('username'),
+      lockedOut,
+      attempts,
+    })
+  }
+
+  /** Every bucket with failures that still count (only the locked ones with `lockedOnly`). */
+  #details(now: number, lockedOnly = false): AttemptDetail[] {
+    const out: AttemptDetail[] = []
+    for (const [key, slot] of this.#index) {
+      if (lockedOnly && !((this.#lockLift(slot) ?? 0) > now)) continue
+      const detail = this.#detail(key, slot, now)
+      if (detail !== null) out.push(detail)
+    }
+    return out
+  }
+
+  /** A bucket as an admin entry (null once expired). */
+  #detail(key: string, slot: number, now: number): AttemptDetail | null {
+    const base = slot * STRIDE
+    const failures = this.#data[base + FAILURES] ?? 0
+    if (failures === 0 || this.#expired(slot, now)) return null
+    const fields = decodeBucketKey(key) ?? {}
+    const lockedUntil = this.#lockLift(slot)
+    const expiresAt = this.#data[base + EXPIRES_AT] ?? 0
+    return {
+      id: key,
+      ipAddress: fields.ip_address ?? null,
+      username: fields.username ?? null,
+      userAgent: fields.user_agent ?? null,
+      failures,
+      attemptTime: new Date(this.#data[base + LAST_AT] ?? 0),
+      lockedUntil: lockedUntil !== null && lockedUntil > now ? lockedUntil : null,
+      pathInfo: null,
+      httpAccept: null,
+      getData: null,
+      postData: null,
+      expiresAt: Number.isFinite(expiresAt) ? new Date(expiresAt) : null,
+    }
   }
 
   close(): Promise<void> {

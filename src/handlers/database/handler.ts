@@ -15,19 +15,29 @@ import { AxesError } from '../../core/errors.js'
 import { cutCodePoints } from '../../core/identity.js'
 import { parseIp } from '../../core/ip.js'
 import type {
+  AccessFailureLogEntry,
+  AccessLogEntry,
+  AttemptDetail,
+  AttemptQuery,
   AttemptRecord,
   AttemptSnapshot,
+  AttemptSortKey,
   AxesHandler,
   Bucket,
   CountInput,
   CountResult,
   HandlerSettings,
+  LockoutRule,
   LoginRecord,
   LogoutRecord,
+  LogSortKey,
+  PageQuery,
+  QueryPage,
   ReserveResult,
   ResetFilter,
   SettleInput,
 } from '../contract.js'
+import { MAX_PAGE, searchTerm } from '../query.js'
 import {
   activeLockUntil,
   attemptsLeft,
@@ -41,6 +51,7 @@ import {
   lockHash,
   retryOnDeadlock,
   type SqlDriver,
+  type SqlRow,
   type SqlSession,
   type TxSession,
 } from './driver.js'
@@ -496,6 +507,154 @@ export function sqlHandler(driver: SqlDriver): AxesHandler {
     }
   }
 
+  // ----- the admin pages' queries
+
+  /** The IP column as text (PostgreSQL's inet prints a netmask when cast; host() does not). */
+  const IP_SELECT = dialect === 'postgres' ? `host(${q('ip_address')})` : q('ip_address')
+  const LOG_FIELDS = `${q('id')} AS id, ${IP_SELECT} AS ip, ${q('username')} AS username, ${q('user_agent')} AS ua, ${q('http_accept')} AS accept, ${q('path_info')} AS path, ${datetimeMsSql(dialect, q('attempt_time'))} AS at`
+  const ATTEMPT_FIELDS = `${LOG_FIELDS}, ${q('get_data')} AS get_data, ${q('post_data')} AS post_data, ${q('failures_since_start')} AS failures, ${datetimeMsSql(dialect, q('expires_at'))} AS expires`
+  const LOG_SORT: Record<LogSortKey, string> = {
+    attemptTime: q('attempt_time'),
+    ipAddress: q('ip_address'),
+    username: q('username'),
+    userAgent: q('user_agent'),
+    pathInfo: q('path_info'),
+  }
+  const ATTEMPT_SORT: Record<AttemptSortKey, string> = {
+    ...LOG_SORT,
+    failures: q('failures_since_start'),
+  }
+  const orderBy = <K extends string>(columns: Record<K, string>, key: K, descending: boolean) => {
+    const column = Object.hasOwn(columns, key) ? columns[key] : q('attempt_time')
+    const direction = descending ? 'DESC' : 'ASC'
+    return `${column} ${direction}, ${q('id')} ${direction}`
+  }
+  const pageParams = (query: PageQuery<string>) => [
+    Math.min(MAX_PAGE, Math.max(0, Math.floor(query.limit))),
+    Math.max(0, Math.floor(query.offset)),
+  ]
+  /** Search (a case-insensitive substring of IP, username, user agent or path), time and path. */
+  const filters = (query: PageQuery<string>): [string[], unknown[]] => {
+    const conds: string[] = []
+    const params: unknown[] = []
+    const term = searchTerm(query.search, false)
+    if (term !== '') {
+      // Both sides lowered by the database's LOWER, so that they agree on what case is.
+      const pattern = `%${term.replace(/[!%_]/g, (c) => `!${c}`)}%`
+      const columns = [IP_SELECT, q('username'), q('user_agent'), q('path_info')]
+      conds.push(`(${columns.map((c) => `LOWER(${c}) LIKE LOWER(?) ESCAPE '!'`).join(' OR ')})`)
+      params.push(pattern, pattern, pattern, pattern)
+    }
+    if (query.since != null) {
+      conds.push(`${q('attempt_time')} >= ?`)
+      params.push(dt(query.since))
+    }
+    if (query.path != null && query.path !== '') {
+      conds.push(`${q('path_info')} = ?`)
+      params.push(query.path.toWellFormed().replace(/\0/g, ''))
+    }
+    return [conds, params]
+  }
+  /**
+   * The rows locked out at `now` by the rule, per row as django-axes' admin judges them (its
+   * failures against the limit), and within the lock's duration: with tiers, the highest tier the
+   * row's failures reach.
+   */
+  const lockedCondition = (rule: LockoutRule, now: number): [string, unknown[]] => {
+    if (!rule.lockOutAtFailure) return ['1 = 0', []]
+    const f = q('failures_since_start')
+    const at = q('attempt_time')
+    if (rule.tiers.length === 0) {
+      if (rule.cooloffMs === null) return [`${f} >= ?`, [rule.failureLimit]]
+      return [`(${f} >= ? AND ${at} > ?)`, [rule.failureLimit, dt(now - rule.cooloffMs)]]
+    }
+    const parts: string[] = []
+    const params: unknown[] = []
+    rule.tiers.forEach((tier, i) => {
+      const next = rule.tiers[i + 1]
+      parts.push(`(${f} >= ?${next ? ` AND ${f} < ?` : ''} AND ${at} > ?)`)
+      params.push(tier.failures, ...(next ? [next.failures] : []), dt(now - tier.cooloffMs))
+    })
+    return [`(${parts.join(' OR ')})`, params]
+  }
+  /**
+   * One page of a table: the rows (`select` is the column list and FROM clause), how many match,
+   * and the table's distinct paths, in three statements sent together.
+   */
+  const pagedQuery = async <K extends string>(
+    table: string,
+    select: string,
+    query: PageQuery<K>,
+    sorts: Record<K, string>,
+    extra: [string, unknown[]][] = [],
+  ): Promise<QueryPage<SqlRow>> => {
+    const [conds, params] = filters(query)
+    for (const [cond, condParams] of extra) {
+      conds.push(cond)
+      params.push(...condParams)
+    }
+    const whereSql = conds.length === 0 ? '' : ` WHERE ${conds.join(' AND ')}`
+    const order = orderBy(sorts, query.sort ?? ('attemptTime' as K), query.descending ?? true)
+    const [rows, total, paths] = await Promise.all([
+      driver.session.all(`SELECT ${select}${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`, [
+        ...params,
+        ...pageParams(query),
+      ]),
+      countOf(table, whereSql, params),
+      distinctPaths(table),
+    ])
+    return { rows, total, paths }
+  }
+  const countOf = async (table: string, whereSql: string, params: unknown[]) => {
+    const rows = await driver.session.all(`SELECT COUNT(*) AS n FROM ${table}${whereSql}`, params)
+    return Number(rows[0]?.n ?? 0)
+  }
+  const distinctPaths = async (table: string) => {
+    const rows = await driver.session.all(
+      `SELECT DISTINCT ${q('path_info')} AS path FROM ${table} ORDER BY ${q('path_info')} LIMIT 50`,
+    )
+    return rows.map((row) => String(row.path))
+  }
+  const text = (value: unknown) => (value === null || value === undefined ? null : String(value))
+  const snapshotOf = (row: SqlRow, now: number, rule: LockoutRule | null): AttemptSnapshot => {
+    const failures = Number(row.failures)
+    const at = datetimeMs(row.at) ?? 0
+    // Per row, as django-axes' admin judges its "Locked Out" status: the row's own failures
+    // against the limit, and here also whether the lock has lifted.
+    const lockedUntil = rule
+      ? activeLockUntil(rule, currentFailures(rule, failures, at, now), at, now)
+      : null
+    return {
+      ipAddress: text(row.ip),
+      username: text(row.username),
+      userAgent: text(row.ua),
+      failures,
+      attemptTime: new Date(at),
+      lockedUntil,
+    }
+  }
+  const logOf = (row: SqlRow) => ({
+    id: String(row.id),
+    ipAddress: text(row.ip),
+    username: text(row.username),
+    userAgent: String(row.ua ?? ''),
+    httpAccept: String(row.accept ?? ''),
+    pathInfo: String(row.path ?? ''),
+    attemptTime: new Date(datetimeMs(row.at) ?? 0),
+  })
+  const detailOf = (row: SqlRow, now: number, rule: LockoutRule | null): AttemptDetail => {
+    const expires = datetimeMs(row.expires)
+    return {
+      ...snapshotOf(row, now, rule),
+      id: String(row.id),
+      pathInfo: text(row.path),
+      httpAccept: text(row.accept),
+      getData: text(row.get_data),
+      postData: text(row.post_data),
+      expiresAt: expires === null ? null : new Date(expires),
+    }
+  }
+
   return {
     name: 'database',
     shared: true,
@@ -688,24 +847,165 @@ export function sqlHandler(driver: SqlDriver): AxesHandler {
         `SELECT ${q('ip_address')} AS ip, ${q('username')} AS username, ${q('user_agent')} AS ua, ${q('failures_since_start')} AS failures, ${datetimeMsSql(dialect, q('attempt_time'))} AS at FROM ${T_ATTEMPT} ORDER BY ${q('attempt_time')} DESC, ${q('id')} DESC LIMIT ?`,
         [limit ?? 1000],
       )
-      return rows.map((row) => {
-        const failures = Number(row.failures)
-        const at = datetimeMs(row.at) ?? 0
-        // Per row, as django-axes' admin judges its "Locked Out" status: the row's own failures
-        // against the limit, and here also whether the lock has lifted.
-        const lockedUntil = rule
-          ? activeLockUntil(rule, currentFailures(rule, failures, at, now), at, now)
-          : null
-        return {
-          ipAddress: row.ip === null || row.ip === undefined ? null : String(row.ip),
-          username:
-            row.username === null || row.username === undefined ? null : String(row.username),
-          userAgent: row.ua === null || row.ua === undefined ? null : String(row.ua),
-          failures,
-          attemptTime: new Date(at),
-          lockedUntil,
+      return rows.map((row) => snapshotOf(row, now, rule ?? null))
+    },
+
+    async queryAttempts(query: AttemptQuery): Promise<QueryPage<AttemptDetail>> {
+      const extra: [string, unknown[]][] = []
+      if (query.lockedOut != null && query.rule !== null) {
+        const [locked, lockedParams] = lockedCondition(query.rule, query.now)
+        extra.push([query.lockedOut ? locked : `NOT (${locked})`, lockedParams])
+      }
+      const page = await pagedQuery(
+        T_ATTEMPT,
+        `${ATTEMPT_FIELDS} FROM ${T_ATTEMPT} LEFT JOIN ${T_EXPIRATION} ON ${q('access_attempt_id')} = ${q('id')}`,
+        query,
+        ATTEMPT_SORT,
+        extra,
+      )
+      return { ...page, rows: page.rows.map((row) => detailOf(row, query.now, query.rule)) }
+    },
+
+    async getAttempt(id, { now, rule }) {
+      if (!/^\d{1,15}$/.test(id)) return null
+      const rows = await driver.session.all(
+        `SELECT ${ATTEMPT_FIELDS} FROM ${T_ATTEMPT} LEFT JOIN ${T_EXPIRATION} ON ${q('access_attempt_id')} = ${q('id')} WHERE ${q('id')} = ?`,
+        [Number(id)],
+      )
+      const row = rows[0]
+      return row === undefined ? null : detailOf(row, now, rule)
+    },
+
+    async deleteAttempts(ids) {
+      const numeric = [...new Set(ids.filter((id) => /^\d{1,15}$/.test(id)).map(Number))]
+      if (numeric.length === 0) return 0
+      return driver.transaction([], async (s) => {
+        let removed = 0
+        for (let i = 0; i < numeric.length; i += 500) {
+          const chunk = numeric.slice(i, i + 500)
+          removed += await deleteAttempts(
+            s,
+            `${q('id')} IN (${chunk.map(() => '?').join(', ')})`,
+            chunk,
+          )
         }
+        return removed
       })
+    },
+
+    async cleanExpiredAttempts({ now, rule }) {
+      const parts: string[] = []
+      const params: unknown[] = []
+      const window = rule === null ? null : failureWindowMs(rule)
+      if (window !== null) {
+        parts.push(`${q('attempt_time')} <= ?`)
+        params.push(dt(now - window))
+      }
+      if (settings.useAttemptExpiration) {
+        // django-axes' clean_expired_user_attempts in expiration mode: past its expires_at.
+        parts.push(
+          `${q('id')} IN (SELECT ${q('access_attempt_id')} FROM (SELECT ${q('access_attempt_id')} FROM ${T_EXPIRATION} WHERE ${q('expires_at')} <= ?) AS expired)`,
+        )
+        params.push(dt(now))
+      }
+      if (parts.length === 0) return 0
+      return driver.transaction([], (s) => deleteAttempts(s, `(${parts.join(' OR ')})`, params))
+    },
+
+    async queryAccessLogs(query: PageQuery<LogSortKey>): Promise<QueryPage<AccessLogEntry>> {
+      const page = await pagedQuery(
+        T_LOG,
+        `${LOG_FIELDS}, ${datetimeMsSql(dialect, q('logout_time'))} AS logout, ${q('session_hash')} AS session FROM ${T_LOG}`,
+        query,
+        LOG_SORT,
+      )
+      return {
+        ...page,
+        rows: page.rows.map((row) => {
+          const logout = datetimeMs(row.logout)
+          return {
+            ...logOf(row),
+            logoutTime: logout === null ? null : new Date(logout),
+            sessionHash: String(row.session ?? ''),
+          }
+        }),
+      }
+    },
+
+    async queryFailureLogs(
+      query: PageQuery<LogSortKey> & { lockedOut?: boolean | null },
+    ): Promise<QueryPage<AccessFailureLogEntry>> {
+      const extra: [string, unknown[]][] =
+        query.lockedOut != null ? [[`${q('locked_out')} = ?`, [query.lockedOut]]] : []
+      const page = await pagedQuery(
+        T_FAILURE_LOG,
+        `${LOG_FIELDS}, ${q('locked_out')} AS locked FROM ${T_FAILURE_LOG}`,
+        query,
+        LOG_SORT,
+        extra,
+      )
+      return {
+        ...page,
+        rows: page.rows.map((row) => ({
+          ...logOf(row),
+          lockedOut: row.locked === true || Number(row.locked) === 1,
+        })),
+      }
+    },
+
+    async attemptStats(query) {
+      const { now, rule, since, stepMs, steps } = query
+      const table = query.fromFailureLog ? T_FAILURE_LOG : T_ATTEMPT
+      const weight = query.fromFailureLog ? '1' : q('failures_since_start')
+      // One query for the whole series: a sum per step over the rows of the period.
+      const columns: string[] = []
+      const seriesParams: unknown[] = []
+      for (let i = 0; i < steps; i++) {
+        columns.push(
+          `SUM(CASE WHEN ${q('attempt_time')} >= ? AND ${q('attempt_time')} < ? THEN ${weight} ELSE 0 END) AS s${i}`,
+        )
+        seriesParams.push(dt(since + i * stepMs), dt(since + (i + 1) * stepMs))
+      }
+      const end = since + steps * stepMs
+      // The top lists count the failures that still count (within the failure window).
+      const window = rule === null ? null : failureWindowMs(rule)
+      const current = window === null ? '' : ` WHERE ${q('attempt_time')} > ?`
+      const currentParams = window === null ? [] : [dt(now - window)]
+      const top = (column: string) =>
+        driver.session.all(
+          `SELECT ${column === 'ip_address' ? IP_SELECT : q(column)} AS value, SUM(${q('failures_since_start')}) AS failures FROM ${T_ATTEMPT}${current} GROUP BY ${q(column)} ORDER BY failures DESC LIMIT ?`,
+          [...currentParams, Math.min(100, query.top)],
+        )
+      const locked = rule === null ? null : lockedCondition(rule, now)
+      const [seriesRows, ips, usernames, lockedRows, attempts] = await Promise.all([
+        driver.session.all(
+          `SELECT ${columns.join(', ')} FROM ${table} WHERE ${q('attempt_time')} >= ? AND ${q('attempt_time')} < ?`,
+          [...seriesParams, dt(since), dt(end)],
+        ),
+        top('ip_address'),
+        top('username'),
+        locked === null
+          ? Promise.resolve(null)
+          : driver.session.all(
+              `SELECT COUNT(*) AS n FROM ${T_ATTEMPT} WHERE ${locked[0]}`,
+              locked[1],
+            ),
+        countOf(T_ATTEMPT, '', []),
+      ])
+      const first = seriesRows[0] ?? {}
+      const topOf = (rows: typeof ips) =>
+        rows.map((row) => ({
+          value: row.value === null || row.value === undefined ? null : String(row.value),
+          failures: Number(row.failures ?? 0),
+        }))
+      return {
+        series: Array.from({ length: steps }, (_, i) => Number(first[`s${i}`] ?? 0)),
+        source: query.fromFailureLog ? 'failureLog' : 'attempts',
+        topIps: topOf(ips),
+        topUsernames: topOf(usernames),
+        lockedOut: lockedRows === null ? null : Number(lockedRows[0]?.n ?? 0),
+        attempts,
+      }
     },
 
     close: () => driver.close(),

@@ -257,6 +257,15 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     resetLogs: call('resetLogs') as AxesHandler['resetLogs'],
     resetFailureLogs: call('resetFailureLogs') as AxesHandler['resetFailureLogs'],
     listAttempts: call('listAttempts') as NonNullable<AxesHandler['listAttempts']>,
+    queryAttempts: call('queryAttempts') as NonNullable<AxesHandler['queryAttempts']>,
+    getAttempt: call('getAttempt') as NonNullable<AxesHandler['getAttempt']>,
+    deleteAttempts: call('deleteAttempts') as NonNullable<AxesHandler['deleteAttempts']>,
+    cleanExpiredAttempts: call('cleanExpiredAttempts') as NonNullable<
+      AxesHandler['cleanExpiredAttempts']
+    >,
+    queryAccessLogs: call('queryAccessLogs') as NonNullable<AxesHandler['queryAccessLogs']>,
+    queryFailureLogs: call('queryFailureLogs') as NonNullable<AxesHandler['queryFailureLogs']>,
+    attemptStats: call('attemptStats') as NonNullable<AxesHandler['attemptStats']>,
     async migrate() {
       return runMigrations(await getDriver())
     },
