@@ -20,6 +20,11 @@ export type SqlRow = Record<string, unknown>
 export interface SqlSession {
   all(sql: string, params?: readonly unknown[]): Promise<SqlRow[]>
   run(sql: string, params?: readonly unknown[]): Promise<number>
+  /**
+   * The rows at once, where the driver can read without waiting (better-sqlite3 outside a
+   * transaction): a check then costs no promise per layer.
+   */
+  allNow?(sql: string, params?: readonly unknown[]): SqlRow[]
 }
 
 /** A session inside a transaction. */
@@ -114,6 +119,7 @@ export function betterSqliteDriver(db: BetterSqliteDatabase, busyTimeoutMs = 500
   const session: SqlSession = {
     all: async (sql, params = []) => prepared(sql).all(...bind(params)) as SqlRow[],
     run: async (sql, params = []) => prepared(sql).run(...bind(params)).changes,
+    allNow: (sql, params = []) => prepared(sql).all(...bind(params)) as SqlRow[],
   }
   // One connection. Transactions of this process run one after another; those that arrive while a
   // batch is running form the next batch, committed together (group commit: one WAL write for many
