@@ -33,7 +33,7 @@ import type {
   ResetFilter,
   SettleInput,
 } from './contract.js'
-import { pageOfAttempts, topOf } from './query.js'
+import { bucketTally, pageOfAttempts, snapshotOf } from './query.js'
 import {
   activeLockUntil,
   attemptsLeft,
@@ -232,14 +232,7 @@ class MemoryStore implements MemoryHandler {
   }
 
   listAttempts(options: { limit?: number; now: number }): Promise<AttemptSnapshot[]> {
-    const out: AttemptSnapshot[] = this.#details(options.now).map((d) => ({
-      ipAddress: d.ipAddress,
-      username: d.username,
-      userAgent: d.userAgent,
-      failures: d.failures,
-      attemptTime: d.attemptTime,
-      lockedUntil: d.lockedUntil,
-    }))
+    const out: AttemptSnapshot[] = this.#details(options.now).map(snapshotOf)
     out.sort((a, b) => b.attemptTime.getTime() - a.attemptTime.getTime())
     return Promise.resolve(options.limit === undefined ? out : out.slice(0, options.limit))
   }
@@ -272,57 +265,16 @@ class MemoryStore implements MemoryHandler {
   }
 
   attemptStats(query: AttemptStatsQuery): Promise<AttemptStats> {
-    // Read straight from the slots (no entry objects: a store under attack holds many buckets). A
-    // failure is in every bucket of its client: a value counts from the bucket keyed by its field
-    // alone where there is one, else from the sum of the combined buckets that hold it.
-    const { now, since, stepMs, steps } = query
-    const series = new Array<number>(steps).fill(0)
-    let attempts = 0
-    let lockedOut = 0
-    const tallies = {
-      ip_address: {
-        alone: new Map<string | null, number>(),
-        combined: new Map<string | null, number>(),
-      },
-      username: {
-        alone: new Map<string | null, number>(),
-        combined: new Map<string | null, number>(),
-      },
-    }
+    // Read straight from the slots (no entry objects: a store under attack holds many buckets).
+    const { now } = query
+    const tally = bucketTally(query)
     for (const [key, slot] of this.#index) {
       const base = slot * STRIDE
       const failures = this.#data[base + FAILURES] ?? 0
       if (failures === 0 || this.#expired(slot, now)) continue
-      attempts++
-      const step = Math.floor(((this.#data[base + LAST_AT] ?? 0) - since) / stepMs)
-      if (step >= 0 && step < steps) series[step] = (series[step] ?? 0) + failures
-      if ((this.#lockLift(slot) ?? 0) > now) lockedOut++
-      const fields = decodeBucketKey(key) ?? {}
-      const single =
-        Number('ip_address' in fields) +
-          Number('username' in fields) +
-          Number('user_agent' in fields) ===
-        1
-      for (const field of ['ip_address', 'username'] as const) {
-        if (!(field in fields)) continue
-        const value = fields[field] ?? null
-        const target = single ? tallies[field].alone : tallies[field].combined
-        target.set(value, (target.get(value) ?? 0) + failures)
-      }
+      tally.add(key, failures, this.#data[base + LAST_AT] ?? 0, (this.#lockLift(slot) ?? 0) > now)
     }
-    const top = (field: 'ip_address' | 'username') => {
-      const { alone, combined } = tallies[field]
-      for (const [value, failures] of combined) if (!alone.has(value)) alone.set(value, failures)
-      return topOf(alone, query.top)
-    }
-    return Promise.resolve({
-      series,
-      source: 'attempts',
-      topIps: top('ip_address'),
-      topUsernames: top('username'),
-      lockedOut,
-      attempts,
-    })
+    return Promise.resolve(tally.result())
   }
 
   /** Every bucket with failures that still count (only the locked ones with `lockedOnly`). */

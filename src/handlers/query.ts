@@ -4,6 +4,7 @@
  * answers the database handler's SQL gives, computed over an array.
  */
 
+import { decodeBucketKey } from '../core/buckets.js'
 import type {
   AttemptDetail,
   AttemptQuery,
@@ -147,4 +148,89 @@ export function detailsOfSnapshots(snapshots: readonly AttemptSnapshot[]): Attem
     postData: null,
     expiresAt: null,
   }))
+}
+
+/** The snapshot (`listAttempts`' shape) of an admin entry. */
+export function snapshotOf(detail: AttemptDetail): AttemptSnapshot {
+  return {
+    ipAddress: detail.ipAddress,
+    username: detail.username,
+    userAgent: detail.userAgent,
+    failures: detail.failures,
+    attemptTime: detail.attemptTime,
+    lockedUntil: detail.lockedUntil,
+  }
+}
+
+/**
+ * The overview's figures over buckets, added one at a time, as a counting handler keeps them. A
+ * failure is in every bucket of its client, so a value is counted from the bucket keyed by its
+ * field alone where there is one, else from the sum of the combined buckets that hold it: an IP is
+ * not counted twice for its IP bucket and its IP-and-username one.
+ */
+export function bucketTally(query: AttemptStatsQuery): {
+  add(bucketKey: string, failures: number, lastAt: number, locked: boolean): void
+  result(): AttemptStats
+} {
+  const { since, stepMs, steps } = query
+  const series = new Array<number>(steps).fill(0)
+  let attempts = 0
+  let lockedOut = 0
+  const tallies = {
+    ip_address: {
+      alone: new Map<string | null, number>(),
+      combined: new Map<string | null, number>(),
+    },
+    username: {
+      alone: new Map<string | null, number>(),
+      combined: new Map<string | null, number>(),
+    },
+  }
+  return {
+    add(bucketKey, failures, lastAt, locked) {
+      attempts++
+      const step = Math.floor((lastAt - since) / stepMs)
+      if (step >= 0 && step < steps) series[step] = (series[step] ?? 0) + failures
+      if (locked) lockedOut++
+      const fields = decodeBucketKey(bucketKey) ?? {}
+      const single =
+        Number('ip_address' in fields) +
+          Number('username' in fields) +
+          Number('user_agent' in fields) ===
+        1
+      for (const field of ['ip_address', 'username'] as const) {
+        if (!(field in fields)) continue
+        const value = fields[field] ?? null
+        const target = single ? tallies[field].alone : tallies[field].combined
+        target.set(value, (target.get(value) ?? 0) + failures)
+      }
+    },
+    result() {
+      const top = (field: 'ip_address' | 'username') => {
+        const { alone, combined } = tallies[field]
+        for (const [value, failures] of combined) if (!alone.has(value)) alone.set(value, failures)
+        return topOf(alone, query.top)
+      }
+      return {
+        series,
+        source: 'attempts',
+        topIps: top('ip_address'),
+        topUsernames: top('username'),
+        lockedOut,
+        attempts,
+      }
+    },
+  }
+}
+
+/** The overview's figures over buckets given as admin entries (ids: the buckets' keys). */
+export function statsOfBuckets(
+  entries: readonly AttemptDetail[],
+  query: AttemptStatsQuery,
+): AttemptStats {
+  const tally = bucketTally(query)
+  for (const e of entries) {
+    tally.add(e.id, e.failures, e.attemptTime.getTime(), isLockedOut(e, query.now))
+  }
+  return tally.result()
 }

@@ -342,7 +342,6 @@ interface PgClient {
   query(config: { name?: string; text: string; values?: unknown[] } | string): Promise<PgResult>
   release(error?: boolean | Error): void
   on?(event: 'error', listener: (error: Error) => void): unknown
-  removeListener?(event: 'error', listener: (error: Error) => void): unknown
 }
 
 /**
@@ -399,14 +398,14 @@ export function pgDriver(
       return retryOnDeadlock(async () => {
         const keys = [...new Set(locks.map(lockHash))].sort()
         const client = await pool.connect()
-        let broken: Error | undefined
         // The pool listens for errors on idle clients only: a checked-out client whose connection
         // dies (the server killed, a failover) would otherwise emit an unhandled 'error' and
-        // crash the process. The statements in flight fail on their own; the client is dropped.
-        const onError = (error: Error) => {
-          broken = error
-        }
-        client.on?.('error', onError)
+        // crash the process, and so would one the pool is closing after it was released broken.
+        // One listener for the client's whole life; the statements in flight fail on their own,
+        // and a broken client is released as such (the pool drops it).
+        const checkout = checkoutOf(client)
+        checkout.broken = undefined
+        let broken: Error | undefined
         try {
           // Hex digests only: safe to write into the statement.
           const lockSql = keys
@@ -449,8 +448,7 @@ export function pgDriver(
             throw error
           }
         } finally {
-          client.removeListener?.('error', onError)
-          client.release(broken)
+          client.release(broken ?? checkout.broken)
         }
       })
     },
@@ -541,6 +539,22 @@ function pipelinedLanes(
       )
     },
   }
+}
+
+/** Per pg client: the error its connection died of during the current checkout, if any. */
+const checkouts = new WeakMap<object, { broken: Error | undefined }>()
+
+function checkoutOf(client: PgClient): { broken: Error | undefined } {
+  let checkout = checkouts.get(client)
+  if (!checkout) {
+    const state: { broken: Error | undefined } = { broken: undefined }
+    checkout = state
+    checkouts.set(client, state)
+    client.on?.('error', (error: Error) => {
+      state.broken = error
+    })
+  }
+  return checkout
 }
 
 /** Runs `fn` between `begin` and COMMIT on one session, rolling back if it throws. */

@@ -22,17 +22,30 @@ import { randomBytes } from 'node:crypto'
 import { decodeBucketKey } from '../../core/buckets.js'
 import { AxesError, AxesStoreError, describeError } from '../../core/errors.js'
 import type {
+  AttemptDetail,
+  AttemptQuery,
   AttemptSnapshot,
+  AttemptStats,
+  AttemptStatsQuery,
   AxesHandler,
   Bucket,
   CountInput,
   CountResult,
   LockoutRule,
+  QueryPage,
   ReserveResult,
   ResetFilter,
   SettleInput,
 } from '../contract.js'
-import { DECIDE_SCRIPT, DECIDE_SHA, READ_SCRIPT, READ_SHA } from './scripts.js'
+import { pageOfAttempts, snapshotOf, statsOfBuckets } from '../query.js'
+import {
+  CLEAN_SCRIPT,
+  CLEAN_SHA,
+  DECIDE_SCRIPT,
+  DECIDE_SHA,
+  READ_SCRIPT,
+  READ_SHA,
+} from './scripts.js'
 
 export { DECIDE_SCRIPT, DECIDE_SHA, READ_SCRIPT, READ_SHA } from './scripts.js'
 
@@ -206,6 +219,34 @@ function countResult(answer: unknown[]): CountResult {
   return { failures: Number(answer[1]), lockedUntil: decodeLift(Number(answer[2])) }
 }
 
+/** A bucket read by READ_SCRIPT as an admin entry, or null when it holds no failure that counts. */
+function detailOf(
+  id: string,
+  fields: Partial<Record<string, string | null>>,
+  reply: unknown,
+  now: number,
+): AttemptDetail | null {
+  const row = Array.isArray(reply) ? (reply as unknown[]) : null
+  const failures = Number(row?.[0] ?? 0)
+  const expires = parseStoredTime(row?.[3])
+  if (!(failures > 0) || (expires !== null && expires <= now)) return null
+  const lift = parseStoredTime(row?.[2])
+  return {
+    id,
+    ipAddress: fields.ip_address ?? null,
+    username: fields.username ?? null,
+    userAgent: fields.user_agent ?? null,
+    failures,
+    attemptTime: new Date(Number(row?.[1] ?? 0)),
+    lockedUntil: lift !== null && lift > now ? lift : null,
+    pathInfo: null,
+    httpAccept: null,
+    getData: null,
+    postData: null,
+    expiresAt: expires !== null && Number.isFinite(expires) ? new Date(expires) : null,
+  }
+}
+
 function decodeLift(value: number): number | null {
   if (value === -1) return null
   if (value === -2) return Number.POSITIVE_INFINITY
@@ -367,36 +408,60 @@ class RedisStore implements RedisHandler {
   }
 
   async listAttempts(options: { limit?: number; now: number }): Promise<AttemptSnapshot[]> {
-    const out: AttemptSnapshot[] = []
-    const now = options.now
-    await this.#scanBuckets('listAttempts', async (batch) => {
-      // The values are binary (see scripts.ts): a small script reads each one as text, on the
-      // master that holds it. A key deleted since the SCAN reads as null.
-      const rows = await Promise.all(
-        batch.map(({ key }) =>
-          this.#evalsha(['EVALSHA', READ_SHA, 1, key], READ_SCRIPT, 'listAttempts'),
-        ),
-      )
-      for (let i = 0; i < batch.length; i++) {
-        const row = Array.isArray(rows[i]) ? (rows[i] as unknown[]) : null
-        const { fields } = batch[i] as { fields: Partial<Record<string, string | null>> }
-        const failures = Number(row?.[0] ?? 0)
-        const last = Number(row?.[1] ?? 0)
-        const expires = parseStoredTime(row?.[3])
-        if (!(failures > 0) || (expires !== null && expires <= now)) continue
-        const lift = parseStoredTime(row?.[2])
-        out.push({
-          ipAddress: fields.ip_address ?? null,
-          username: fields.username ?? null,
-          userAgent: fields.user_agent ?? null,
-          failures,
-          attemptTime: new Date(last),
-          lockedUntil: lift !== null && lift > now ? lift : null,
-        })
-      }
-    })
+    const out: AttemptSnapshot[] = (await this.#entries('listAttempts', options.now)).map(
+      snapshotOf,
+    )
     out.sort((a, b) => b.attemptTime.getTime() - a.attemptTime.getTime())
     return options.limit === undefined ? out : out.slice(0, options.limit)
+  }
+
+  // ----- the admin pages' queries: one entry per bucket, its id the bucket's canonical key (a
+  // bucket keeps no path nor request data)
+
+  async queryAttempts(query: AttemptQuery): Promise<QueryPage<AttemptDetail>> {
+    return pageOfAttempts(await this.#entries('queryAttempts', query.now), query)
+  }
+
+  async getAttempt(id: string, options: { now: number }): Promise<AttemptDetail | null> {
+    const fields = typeof id === 'string' ? decodeBucketKey(id) : null
+    if (!fields) return null
+    const key = `${this.#tagOf(id)}:${id}`
+    const row = await this.#evalsha(['EVALSHA', READ_SHA, 1, key], READ_SCRIPT, 'getAttempt')
+    return detailOf(id, fields, row, options.now)
+  }
+
+  async deleteAttempts(ids: readonly string[]): Promise<number> {
+    const keys = [...new Set(ids)]
+      .filter((id) => typeof id === 'string' && decodeBucketKey(id) !== null)
+      .map((id) => `${this.#tagOf(id)}:${id}`)
+    // One command a key: with hashTag 'field' the keys may live on different masters.
+    const removed = await Promise.all(
+      keys.map((key) => this.#send(['UNLINK', key], 'deleteAttempts')),
+    )
+    return removed.reduce<number>((sum, n) => sum + Number(n), 0)
+  }
+
+  async cleanExpiredAttempts(options: { now: number }): Promise<number> {
+    // Redis forgets a bucket by itself when its TTL ends; this sweeps those expired as of the
+    // core's clock, each checked and deleted in one step by a script.
+    let removed = 0
+    await this.#scanBuckets('cleanExpiredAttempts', async (batch) => {
+      const counts = await Promise.all(
+        batch.map(({ key }) =>
+          this.#evalsha(
+            ['EVALSHA', CLEAN_SHA, 1, key, String(options.now)],
+            CLEAN_SCRIPT,
+            'cleanExpiredAttempts',
+          ),
+        ),
+      )
+      for (const n of counts) removed += Number(n)
+    })
+    return removed
+  }
+
+  async attemptStats(query: AttemptStatsQuery): Promise<AttemptStats> {
+    return statsOfBuckets(await this.#entries('attemptStats', query.now), query)
   }
 
   /** The client is the application's: nothing to release. */
@@ -405,6 +470,30 @@ class RedisStore implements RedisHandler {
   }
 
   // ----- internals -----
+
+  /** Every bucket whose failures still count, as admin entries, read from every master. */
+  async #entries(operation: string, now: number): Promise<AttemptDetail[]> {
+    const out: AttemptDetail[] = []
+    await this.#scanBuckets(operation, async (batch) => {
+      // The values are binary (see scripts.ts): a small script reads each one as text, on the
+      // master that holds it. A key deleted since the SCAN reads as null.
+      const rows = await Promise.all(
+        batch.map(({ key }) =>
+          this.#evalsha(['EVALSHA', READ_SHA, 1, key], READ_SCRIPT, operation),
+        ),
+      )
+      for (let i = 0; i < batch.length; i++) {
+        const { key, fields } = batch[i] as {
+          key: string
+          fields: Partial<Record<string, string | null>>
+        }
+        const id = key.slice(key.indexOf('}', this.prefix.length) + 2)
+        const detail = detailOf(id, fields, rows[i], now)
+        if (detail !== null) out.push(detail)
+      }
+    })
+    return out
+  }
 
   /** `<prefix>{<tag>}`: the tag Redis Cluster hashes, from the bucket's leading field. */
   #tagOf(bucketKey: string): string {

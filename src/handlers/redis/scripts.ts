@@ -207,3 +207,22 @@ return {text(f), text(l), text(u), text(e)}
 
 /** The SHA-1 of `READ_SCRIPT`. */
 export const READ_SHA = createHash('sha1').update(READ_SCRIPT).digest('hex')
+
+/**
+ * Deletes a bucket whose failures have expired as of ARGV[1] (the core's clock): read and delete in
+ * one step, so that a failure recorded in between is never swept away. Returns 1 when it deleted.
+ */
+export const CLEAN_SCRIPT = `
+local v = redis.call('GET', KEYS[1])
+if not v or #v ~= 48 then return 0 end
+local f, _, h, hu, _, e = struct.unpack('<dddddd', v)
+local now = tonumber(ARGV[1])
+if e <= now and not (h > 0 and hu > now) then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0
+`
+
+/** The SHA-1 of `CLEAN_SCRIPT`. */
+export const CLEAN_SHA = createHash('sha1').update(CLEAN_SCRIPT).digest('hex')
