@@ -85,17 +85,24 @@ describe.skipIf(server === null)('database handler (PostgreSQL): pipelined conne
     for (let i = 0; i < 3; i++) await axes.loginFailed(request(1))
     // Connections killed while idle, and again in the middle of a burst.
     await terminateSessions(url)
-    // The second time while statements are in flight: once the first 50 of 2,000 are answered.
-    let answered = 0
+    // The second time while statements are in flight: 64 lanes keep failing logins until the
+    // sessions have been ended under them and 200 more have been answered.
+    const decisions: Awaited<ReturnType<Axes['loginFailed']>>[] = []
+    let killedAt: number | null = null
     let killed: Promise<void> | null = null
-    const burst = Promise.all(
-      Array.from({ length: 2000 }, async (_, i) => {
-        const decision = await axes.loginFailed(request(100 + i))
-        if (++answered === 50) killed = terminateSessions(url)
-        return decision
+    let i = 0
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (killedAt === null || decisions.length < killedAt + 200) {
+          decisions.push(await axes.loginFailed(request(100 + (i++ % 1000))))
+          if (decisions.length === 50) {
+            killed = terminateSessions(url).then(() => {
+              killedAt = decisions.length
+            })
+          }
+        }
       }),
     )
-    const decisions = await burst
     await killed
     expect(storeErrors.length).toBeGreaterThan(0)
     // Every call got a decision (never a rejection): allowed, or refused under failClosed.
