@@ -3,15 +3,17 @@
  * generator does not share its event loop: `tsx bench/adapter-server.ts <express|fastify>
  * <bare|memory|sqlite> <dir>`. It tells the parent its port over IPC.
  *
- * `POST /login` parses a urlencoded body and checks the password against a map (no hashing, so
- * that node-axes' share of the time is as large as it can be): 200 for `alice`/`wonderland`, 401
- * otherwise. `bare` is the route alone; `memory` and `sqlite` guard it with `protectLogin` and
+ * `POST /login` parses a urlencoded body and checks the password (verifier `map`, the default:
+ * against a map, no hashing, so that node-axes' share of the time is as large as it can be;
+ * verifier `scrypt`: against a stored scrypt hash with Node's default cost, N = 16384, r = 8, p =
+ * 1, as a real login route does): 200 for `alice`/`wonderland`, 401 otherwise. `bare` is the route alone; `memory` and `sqlite` guard it with `protectLogin` and
  * lockoutParameters [['username', 'ip_address']], so that each new username is a new client.
  *
  * node-axes is loaded from the build (dist/), as an application loads it: tsx compiles with
  * esbuild's keepNames, which wraps every closure in a naming call and would be measured too.
  */
 
+import { scrypt, scryptSync, timingSafeEqual } from 'node:crypto'
 import { join } from 'node:path'
 import formbody from '@fastify/formbody'
 import express from 'express'
@@ -31,10 +33,26 @@ const { protectLogin: fastifyProtect } = (await import(
   dist('fastify/index.js')
 )) as typeof import('../src/adapters/fastify.js')
 
-const [framework, mode, dir] = process.argv.slice(2)
+const [framework, mode, dir, verifier] = process.argv.slice(2)
 const USERS = new Map([['alice', 'wonderland']])
-const check = (username: string, password: string) =>
-  USERS.get(username) === password ? username : null
+const SALT = Buffer.from('node-axes-bench-salt')
+const HASHES = new Map([['alice', scryptSync('wonderland', SALT, 32)]])
+// Unknown usernames are hashed too, so that they take as long as known ones.
+const NOBODY = scryptSync('', SALT, 32)
+const hashed = (username: string, password: string) =>
+  new Promise<string | null>((resolve, reject) => {
+    scrypt(password, SALT, 32, (error, key) => {
+      if (error) return reject(error)
+      const known = HASHES.get(username)
+      resolve(timingSafeEqual(key, known ?? NOBODY) && known ? username : null)
+    })
+  })
+const check = (username: string, password: string): string | null | Promise<string | null> =>
+  verifier === 'scrypt'
+    ? hashed(username, password)
+    : USERS.get(username) === password
+      ? username
+      : null
 
 function axesFor(): Axes | null {
   if (mode === 'bare') return null
@@ -61,9 +79,9 @@ async function start(): Promise<number> {
         res.send('welcome')
       })
     } else {
-      app.post('/login', (req, res) => {
+      app.post('/login', async (req, res) => {
         const body = req.body as Record<string, unknown>
-        const user = check(String(body.username ?? ''), String(body.password ?? ''))
+        const user = await check(String(body.username ?? ''), String(body.password ?? ''))
         if (user) res.send('welcome')
         else res.status(401).send('Invalid username or password.')
       })
@@ -79,7 +97,7 @@ async function start(): Promise<number> {
   } else {
     app.post('/login', async (request, reply) => {
       const body = request.body as Record<string, unknown>
-      const user = check(String(body.username ?? ''), String(body.password ?? ''))
+      const user = await check(String(body.username ?? ''), String(body.password ?? ''))
       if (user) return 'welcome'
       return reply.code(401).send('Invalid username or password.')
     })
