@@ -44,22 +44,22 @@ export function createApp(axes: Axes): express.Express {
       res.type('html').send(welcomePage(String(res.locals.axesLogin.user)))
     },
   )
-  // Body-parser errors (malformed JSON, a body too large) as short answers, never a stack trace.
-  app.use(
-    (
-      error: { status?: number },
-      _req: express.Request,
-      res: express.Response,
-      _next: express.NextFunction,
-    ) => {
-      const status = typeof error.status === 'number' && error.status < 500 ? error.status : 500
-      res
-        .status(status)
-        .type('text')
-        .send(status === 500 ? 'Internal error.' : 'Bad request.')
-    },
-  )
+  app.use(shortErrors)
   return app
+}
+
+/** Body-parser errors (malformed JSON, a body too large) as short answers, never a stack trace. */
+export function shortErrors(
+  error: { status?: number },
+  _req: express.Request,
+  res: express.Response,
+  _next: express.NextFunction,
+): void {
+  const status = typeof error.status === 'number' && error.status < 500 ? error.status : 500
+  res
+    .status(status)
+    .type('text')
+    .send(status === 500 ? 'Internal error.' : 'Bad request.')
 }
 
 if (isMain(import.meta.url)) {
