@@ -20,8 +20,17 @@ import {
   wrongPassword,
 } from './demo.js'
 
-/** The example's Express app around a node-axes instance. */
-export function createApp(axes: Axes): express.Express {
+/**
+ * The example's Express app around a node-axes instance. `verify` is the password check: the demo
+ * users by default (examples/redis-postgres.ts passes one that reads PostgreSQL).
+ */
+export function createApp(
+  axes: Axes,
+  verify: (
+    username: string,
+    password: string,
+  ) => string | null | Promise<string | null> = verifyUser,
+): express.Express {
   const app = express()
   app.use(express.urlencoded({ extended: false, limit: '16kb' }))
   app.use(express.json({ limit: '16kb' }))
@@ -32,7 +41,7 @@ export function createApp(axes: Axes): express.Express {
   })
   app.post(
     '/login',
-    protectLogin(axes, ({ username, password }) => verifyUser(username, password), {
+    protectLogin(axes, ({ username, password }) => verify(username, password), {
       onFailure: (_req, res, _next, decision) => {
         res
           .status(401)

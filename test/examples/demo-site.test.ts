@@ -1,18 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-
-/** A port nobody listens on now. */
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
+import { type StartedProcess, startProcess } from '../support/child-process.js'
 
 /** The first cookie a response sets, as `name=value`. */
 function cookieOf(response: Response): string {
@@ -23,38 +13,21 @@ function cookieOf(response: Response): string {
 // with its own SQLite file, played over HTTP from the lockout to the reset in the admin.
 describe('npm start (examples/demo-site.ts)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'axes-demo-'))
-  let child: ChildProcess | undefined
+  let demo: StartedProcess | undefined
   let base = ''
-  let output = ''
 
   beforeAll(async () => {
-    const port = await freePort()
-    child = spawn('npm', ['start'], {
-      cwd: join(import.meta.dirname, '../..'),
-      env: { ...process.env, PORT: String(port), AXES_DATABASE_URL: `sqlite:${dir}/demo.sqlite3` },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const started = new Promise<void>((resolve, reject) => {
-      child?.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString()
-        if (output.includes(`node-axes demo: http://localhost:${port}`)) resolve()
-      })
-      child?.stderr?.on('data', (chunk: Buffer) => {
-        output += chunk.toString()
-      })
-      child?.on('exit', (code) => reject(new Error(`npm start exited (${code}):\n${output}`)))
-    })
-    await started
-    base = `http://127.0.0.1:${port}`
+    demo = await startProcess(
+      'npm',
+      ['start'],
+      { AXES_DATABASE_URL: `sqlite:${join(dir, 'demo.sqlite3')}` },
+      { detached: true },
+    )
+    base = demo.base
   }, 60_000)
 
   afterAll(async () => {
-    if (child?.pid !== undefined && child.exitCode === null) {
-      const exited = new Promise((resolve) => child?.once('exit', resolve))
-      process.kill(-child.pid, 'SIGTERM')
-      await exited
-    }
+    await demo?.stop()
     rmSync(dir, { recursive: true, force: true })
   })
 
