@@ -26,7 +26,7 @@ export interface StartedProcess {
 }
 
 /**
- * Runs `command args` in the repository's root with PORT set to a free port, and resolves once its
+ * Runs `command args` in the repository's root (or `cwd`) with PORT set to a free port, and resolves once its
  * output contains `http://localhost:PORT`. Rejects with the output if it exits first.
  * `detached` starts it in a process group of its own (for `npm start`, whose child is the server).
  */
@@ -34,11 +34,11 @@ export async function startProcess(
   command: string,
   args: string[],
   env: Record<string, string>,
-  options: { detached?: boolean } = {},
+  options: { detached?: boolean; cwd?: string } = {},
 ): Promise<StartedProcess> {
   const port = await freePort()
   const child = spawn(command, args, {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
     detached: options.detached ?? false,
     stdio: ['ignore', 'pipe', 'pipe'],
