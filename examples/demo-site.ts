@@ -92,7 +92,8 @@ function homePage(user: string | undefined, message = ''): string {
   <li>Sign in as <code>alice</code> with a wrong password three times. The first two answers say
   how many attempts are left; the third is the lockout page (HTTP 429 with <code>Retry-After</code>).
   Now even alice's right password is refused: node-axes does not call the password check for a
-  locked-out client.</li>
+  locked-out client, and each try during the lockout starts the minute again (django-axes'
+  default).</li>
   <li>Sign in as <code>bob</code>: he is not locked out. The lockout is per username and IP
   address together (<code>lockoutParameters: [['username', 'ip_address']]</code>).</li>
   <li>Open <a href="${ADMIN_PATH}">the admin pages</a> and sign in as <code>${ADMIN_USER}</code> /

@@ -1,8 +1,12 @@
+import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type StartedProcess, startProcess } from '../support/child-process.js'
+import { ROOT, type StartedProcess, startProcess } from '../support/child-process.js'
+
+const run = promisify(execFile)
 
 /** The first cookie a response sets, as `name=value`. */
 function cookieOf(response: Response): string {
@@ -13,16 +17,12 @@ function cookieOf(response: Response): string {
 // with its own SQLite file, played over HTTP from the lockout to the reset in the admin.
 describe('npm start (examples/demo-site.ts)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'axes-demo-'))
+  const database = `sqlite:${join(dir, 'demo.sqlite3')}`
   let demo: StartedProcess | undefined
   let base = ''
 
   beforeAll(async () => {
-    demo = await startProcess(
-      'npm',
-      ['start'],
-      { AXES_DATABASE_URL: `sqlite:${join(dir, 'demo.sqlite3')}` },
-      { detached: true },
-    )
+    demo = await startProcess('npm', ['start'], { AXES_DATABASE_URL: database }, { detached: true })
     base = demo.base
   }, 60_000)
 
@@ -61,6 +61,18 @@ describe('npm start (examples/demo-site.ts)', () => {
     expect(
       await (await fetch(`${base}/`, { headers: { cookie: cookieOf(bob) } })).text(),
     ).toContain('Signed in as <strong>bob</strong>')
+
+    // The command line the home page suggests reads the same file: three failures, and the right
+    // password refused during the lockout, which counts as django-axes counts it.
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/bin.ts', 'list-attempts'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, AXES_DATABASE_URL: database },
+      },
+    )
+    expect(stdout).toMatch(/^127\.0\.0\.1\talice\t4$/m)
 
     // The admin sends an anonymous visitor to its own sign-in, which refuses a wrong password.
     const anonymous = await fetch(`${base}/admin/attempts`, { redirect: 'manual' })
