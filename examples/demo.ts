@@ -27,16 +27,21 @@ export function page(title: string, body: string): string {
 <body><h1>${escapeHtml(title)}</h1>${body}</body></html>`
 }
 
+/** A login form posting to `action`, after an optional message. */
+export function loginForm(action: string, message = ''): string {
+  return `${message ? `<p role="alert">${escapeHtml(message)}</p>` : ''}
+<form method="post" action="${escapeHtml(action)}">
+  <label>Username <input name="username" autocomplete="username"></label>
+  <label>Password <input name="password" type="password" autocomplete="current-password"></label>
+  <button>Sign in</button>
+</form>`
+}
+
 /** The login page, with an optional message. */
 export function loginPage(message = ''): string {
   return page(
     'Sign in',
-    `${message ? `<p role="alert">${escapeHtml(message)}</p>` : ''}
-<form method="post" action="/login">
-  <label>Username <input name="username" autocomplete="username"></label>
-  <label>Password <input name="password" type="password" autocomplete="current-password"></label>
-  <button>Sign in</button>
-</form>
+    `${loginForm('/login', message)}
 <p>Demo users: alice / wonderland, bob / builder. Fail three times to see the lockout.</p>`,
   )
 }

@@ -20,8 +20,17 @@ import {
   wrongPassword,
 } from './demo.js'
 
-/** The example's Express app around a node-axes instance. */
-export function createApp(axes: Axes): express.Express {
+/**
+ * The example's Express app around a node-axes instance. `verify` is the password check: the demo
+ * users by default (examples/redis-postgres.ts passes one that reads PostgreSQL).
+ */
+export function createApp(
+  axes: Axes,
+  verify: (
+    username: string,
+    password: string,
+  ) => string | null | Promise<string | null> = verifyUser,
+): express.Express {
   const app = express()
   app.use(express.urlencoded({ extended: false, limit: '16kb' }))
   app.use(express.json({ limit: '16kb' }))
@@ -32,7 +41,7 @@ export function createApp(axes: Axes): express.Express {
   })
   app.post(
     '/login',
-    protectLogin(axes, ({ username, password }) => verifyUser(username, password), {
+    protectLogin(axes, ({ username, password }) => verify(username, password), {
       onFailure: (_req, res, _next, decision) => {
         res
           .status(401)
@@ -44,22 +53,22 @@ export function createApp(axes: Axes): express.Express {
       res.type('html').send(welcomePage(String(res.locals.axesLogin.user)))
     },
   )
-  // Body-parser errors (malformed JSON, a body too large) as short answers, never a stack trace.
-  app.use(
-    (
-      error: { status?: number },
-      _req: express.Request,
-      res: express.Response,
-      _next: express.NextFunction,
-    ) => {
-      const status = typeof error.status === 'number' && error.status < 500 ? error.status : 500
-      res
-        .status(status)
-        .type('text')
-        .send(status === 500 ? 'Internal error.' : 'Bad request.')
-    },
-  )
+  app.use(shortErrors)
   return app
+}
+
+/** Body-parser errors (malformed JSON, a body too large) as short answers, never a stack trace. */
+export function shortErrors(
+  error: { status?: number },
+  _req: express.Request,
+  res: express.Response,
+  _next: express.NextFunction,
+): void {
+  const status = typeof error.status === 'number' && error.status < 500 ? error.status : 500
+  res
+    .status(status)
+    .type('text')
+    .send(status === 500 ? 'Internal error.' : 'Bad request.')
 }
 
 if (isMain(import.meta.url)) {

@@ -1,0 +1,225 @@
+/**
+ * The demo site: what `npm start` runs in a clone of this repository.
+ *
+ *   npm ci && npm start        # then open http://localhost:3000
+ *
+ * An Express app with a login page (alice / wonderland, bob / builder) protected by node-axes on
+ * its embedded default, a SQLite file: `./axes.sqlite3` in the working directory (or
+ * `AXES_DATABASE_URL`, the variable the `node-axes` command reads too). Three wrong passwords for
+ * one username from one IP lock that pair out for a minute. The admin pages are at /admin, behind a
+ * sign-in of their own (admin / axes-demo), which node-axes guards as well.
+ *
+ * The sessions are a cookie naming an entry in a Map: enough for a demo, not for production (use
+ * express-session or your framework's sessions). PORT (default 3000) and HOST (default 127.0.0.1)
+ * say where it listens.
+ */
+
+import { randomBytes } from 'node:crypto'
+import express from 'express'
+import { type Axes, createAxes } from 'node-axes'
+import { createAdminHandler, expressAdmin } from 'node-axes/admin'
+import { axesMiddleware, protectLogin } from 'node-axes/express'
+import {
+  escapeHtml,
+  exampleOptions,
+  isMain,
+  loginForm,
+  page,
+  verifyUser,
+  wrongPassword,
+} from './demo.js'
+import { shortErrors } from './express-login.js'
+
+/** The admin pages' path. */
+export const ADMIN_PATH = '/admin'
+/** The admin sign-in's demo credentials, shown on the page. */
+export const ADMIN_USER = 'admin'
+export const ADMIN_PASSWORD = 'axes-demo'
+
+const COOKIE = 'demo_session'
+const MAX_SESSIONS = 10_000
+
+interface Session {
+  user?: string
+  admin?: boolean
+}
+
+/** A session store as small as a demo needs: a random id in a cookie, the data in a Map. */
+class Sessions {
+  readonly #data = new Map<string, Session>()
+
+  /** The session named by a `Cookie` header, if any. */
+  get(cookieHeader: string | null | undefined): Session | undefined {
+    for (const part of (cookieHeader ?? '').split(';')) {
+      const [name, value] = part.trim().split('=')
+      if (name === COOKIE && value) return this.#data.get(value)
+    }
+    return undefined
+  }
+
+  /** Starts a session and sets its cookie. */
+  start(res: express.Response, session: Session): void {
+    if (this.#data.size >= MAX_SESSIONS) {
+      const oldest = this.#data.keys().next().value
+      if (oldest !== undefined) this.#data.delete(oldest)
+    }
+    const id = randomBytes(24).toString('base64url')
+    this.#data.set(id, session)
+    res.setHeader('set-cookie', `${COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax`)
+  }
+
+  /** Ends the request's session and clears its cookie. */
+  end(req: express.Request, res: express.Response): void {
+    for (const [id, session] of this.#data) {
+      if (session === this.get(req.headers.cookie)) this.#data.delete(id)
+    }
+    res.setHeader('set-cookie', `${COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`)
+  }
+}
+
+/** The home page: what to try, and the login form (or who is signed in). */
+function homePage(user: string | undefined, message = ''): string {
+  const form = user
+    ? `<p>Signed in as <strong>${escapeHtml(user)}</strong>.</p>
+<form method="post" action="/logout"><button>Sign out</button></form>`
+    : `${loginForm('/login', message)}
+<p>Demo users: <code>alice</code> / <code>wonderland</code> and <code>bob</code> / <code>builder</code>.</p>`
+  return page(
+    'node-axes demo',
+    `${form}
+<h2>What to try</h2>
+<ol>
+  <li>Sign in as <code>alice</code> with a wrong password three times. The first two answers say
+  how many attempts are left; the third is the lockout page (HTTP 429 with <code>Retry-After</code>).
+  Now even alice's right password is refused: node-axes does not call the password check for a
+  locked-out client, and each try during the lockout starts the minute again (django-axes'
+  default).</li>
+  <li>Sign in as <code>bob</code>: he is not locked out. The lockout is per username and IP
+  address together (<code>lockoutParameters: [['username', 'ip_address']]</code>).</li>
+  <li>Open <a href="${ADMIN_PATH}">the admin pages</a> and sign in as <code>${ADMIN_USER}</code> /
+  <code>${ADMIN_PASSWORD}</code>. Access attempts shows alice "Locked out"; the overview shows the
+  failures; Access failure logs has one row per wrong password.</li>
+  <li>Reset the lockout: in Access attempts, tick alice's row, press "Delete selected attempts"
+  and confirm. alice can sign in again. Or wait a minute: the cool-off ends the lockout by itself.</li>
+  <li>From a shell in this directory, the <code>node-axes</code> command reads the same file:
+  <code>npx tsx src/cli/bin.ts list-attempts</code>, <code>… reset-username alice</code>.</li>
+</ol>
+<p>Attempts are kept in a SQLite file, <code>./axes.sqlite3</code> unless
+<code>AXES_DATABASE_URL</code> says otherwise; delete it to start over.</p>`,
+  )
+}
+
+/** The admin sign-in page. */
+function adminLoginPage(message = ''): string {
+  return page(
+    'Admin sign-in',
+    `${loginForm(`${ADMIN_PATH}/login`, message)}
+<p>Demo credentials: <code>${ADMIN_USER}</code> / <code>${ADMIN_PASSWORD}</code>. node-axes guards
+this form too: three wrong passwords lock it for a minute.</p>
+<p><a href="/">Back to the demo</a></p>`,
+  )
+}
+
+/** The demo site's Express app around a node-axes instance. */
+export function createDemoApp(axes: Axes): express.Express {
+  const sessions = new Sessions()
+  const app = express()
+  app.disable('x-powered-by')
+  app.use(express.urlencoded({ extended: false, limit: '16kb' }))
+  app.use(axesMiddleware(axes))
+
+  app.get('/', (req, res) => {
+    res.type('html').send(homePage(sessions.get(req.headers.cookie)?.user))
+  })
+  app.post(
+    '/login',
+    protectLogin(axes, ({ username, password }) => verifyUser(username, password), {
+      onFailure: (_req, res, _next, decision) => {
+        res
+          .status(401)
+          .type('html')
+          .send(homePage(undefined, wrongPassword(decision.remaining)))
+      },
+    }),
+    (_req, res) => {
+      sessions.start(res, { user: String(res.locals.axesLogin.user) })
+      res.redirect(303, '/')
+    },
+  )
+  app.post('/logout', async (req, res, next) => {
+    try {
+      const user = sessions.get(req.headers.cookie)?.user
+      if (user) await req.axes.loggedOut(user)
+      sessions.end(req, res)
+      res.redirect(303, '/')
+    } catch (error) {
+      next(error)
+    }
+  })
+
+  // The admin's own sign-in, registered before the admin pages so that it answers first.
+  app.get(`${ADMIN_PATH}/login`, (_req, res) => {
+    res.type('html').send(adminLoginPage())
+  })
+  app.post(
+    `${ADMIN_PATH}/login`,
+    protectLogin(
+      axes,
+      ({ username, password }) =>
+        username === ADMIN_USER && password === ADMIN_PASSWORD ? username : null,
+      {
+        onFailure: (_req, res, _next, decision) => {
+          res
+            .status(401)
+            .type('html')
+            .send(adminLoginPage(wrongPassword(decision.remaining)))
+        },
+      },
+    ),
+    (_req, res) => {
+      sessions.start(res, { admin: true })
+      res.redirect(303, ADMIN_PATH)
+    },
+  )
+  app.post(`${ADMIN_PATH}/logout`, (req, res) => {
+    sessions.end(req, res)
+    res.redirect(303, '/')
+  })
+  const admin = createAdminHandler({
+    axes,
+    basePath: ADMIN_PATH,
+    title: 'node-axes demo',
+    // Runs on every admin request: a signed-in admin goes on, anyone else is sent to sign in.
+    authorize: (request) =>
+      sessions.get(request.headers.get('cookie'))?.admin === true ||
+      Response.redirect(new URL(`${ADMIN_PATH}/login`, request.url), 303),
+  })
+  app.use(ADMIN_PATH, expressAdmin(admin))
+
+  // Body-parser errors (a body too large, a malformed one) as short answers.
+  app.use(shortErrors)
+  return app
+}
+
+if (isMain(import.meta.url)) {
+  const port = Number(process.env.PORT ?? 3000)
+  const host = process.env.HOST ?? '127.0.0.1'
+  const axes = createAxes({
+    ...exampleOptions,
+    // The embedded default is sqlite:axes.sqlite3; AXES_DATABASE_URL points it elsewhere.
+    ...(process.env.AXES_DATABASE_URL ? { databaseUrl: process.env.AXES_DATABASE_URL } : {}),
+    enableAccessFailureLog: true,
+    logger: console,
+  })
+  const server = createDemoApp(axes).listen(port, host, () => {
+    const where = `http://${host === '127.0.0.1' ? 'localhost' : host}:${port}`
+    console.log(`node-axes demo: ${where}`)
+    console.log(`admin pages:    ${where}${ADMIN_PATH} (${ADMIN_USER} / ${ADMIN_PASSWORD})`)
+  })
+  const stop = () => {
+    server.close()
+    axes.close?.().catch(() => {})
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
