@@ -178,6 +178,14 @@ export function createAdminHandler(options: AdminOptions): AdminHandler {
       message: 'a string or bytes of at least 16 (32 or more is best)',
     })
   }
+  if (axes && typeof axes === 'object' && axes.options?.enableAdmin === false) {
+    // django-axes' AXES_ENABLE_ADMIN = False: its models stay out of the admin.
+    issues.push({
+      key: 'axes',
+      message:
+        'this instance has enableAdmin: false (AXES_ENABLE_ADMIN), so its admin pages are off; remove the mount or the setting',
+    })
+  }
   if (issues.length > 0) throw new AxesConfigError(issues, 'admin options')
 
   const base = basePath.replace(/\/+$/, '')

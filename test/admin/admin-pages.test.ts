@@ -434,6 +434,13 @@ describe('createAdminHandler', () => {
     )
   })
 
+  it('refuses an instance with enableAdmin: false (AXES_ENABLE_ADMIN = False)', () => {
+    const off = createAxes({ handler: 'memory', enableAdmin: false })
+    expect(() => createAdminHandler({ axes: off, authorize: () => true })).toThrow(/enableAdmin/)
+    const on = createAxes({ handler: 'memory', enableAdmin: true })
+    expect(typeof createAdminHandler({ axes: on, authorize: () => true })).toBe('function')
+  })
+
   it('returns what authorize returns: a redirect to a login page', async () => {
     const axes = createAxes({ handler: 'memory' })
     const admin = createAdminHandler({
