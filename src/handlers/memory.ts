@@ -33,7 +33,7 @@ import type {
   ResetFilter,
   SettleInput,
 } from './contract.js'
-import { bucketTally, pageOfAttempts, snapshotOf } from './query.js'
+import { bucketTally, matchesReset, pageOfAttempts, snapshotOf } from './query.js'
 import {
   activeLockUntil,
   attemptsLeft,
@@ -205,20 +205,7 @@ class MemoryStore implements MemoryHandler {
     let removed = 0
     for (const key of [...this.#index.keys()]) {
       const fields = decodeBucketKey(key)
-      if (!fields) continue
-      const hasIp = 'ip_address' in fields
-      const hasUser = 'username' in fields
-      const ipMatch = ip !== null && hasIp && fields.ip_address === ip
-      const userMatch = username !== null && hasUser && fields.username === username
-      let match: boolean
-      if (ip !== null && username !== null && !filter.ipOrUsername) {
-        // AND: every one of the two fields the bucket holds must match, and it holds one at least.
-        match =
-          (hasIp || hasUser) &&
-          (!hasIp || fields.ip_address === ip) &&
-          (!hasUser || fields.username === username)
-      } else match = ipMatch || userMatch
-      if (match && this.#delete(key)) removed++
+      if (fields && matchesReset(fields, filter) && this.#delete(key)) removed++
     }
     return Promise.resolve(removed)
   }

@@ -12,7 +12,9 @@ import type {
   AttemptSortKey,
   AttemptStats,
   AttemptStatsQuery,
+  Bucket,
   QueryPage,
+  ResetFilter,
 } from './contract.js'
 
 /** The largest page a handler returns, whatever is asked. */
@@ -233,4 +235,29 @@ export function statsOfBuckets(
     tally.add(e.id, e.failures, e.attemptTime.getTime(), isLockedOut(e, query.now))
   }
   return tally.result()
+}
+
+/**
+ * Whether a bucket with these fields is one `resetAttempts(filter)` removes: every bucket without
+ * an IP or a username in the filter; with both (AND), a bucket holding one of the two fields at
+ * least, each it holds matching; otherwise (one of them, or `ipOrUsername`), a bucket whose IP or
+ * username matches.
+ */
+export function matchesReset(fields: Bucket['fields'], filter: ResetFilter): boolean {
+  const ip = filter.ipAddress ?? null
+  const username = filter.username ?? null
+  if (ip === null && username === null) return true
+  const hasIp = 'ip_address' in fields
+  const hasUser = 'username' in fields
+  if (ip !== null && username !== null && !filter.ipOrUsername) {
+    return (
+      (hasIp || hasUser) &&
+      (!hasIp || fields.ip_address === ip) &&
+      (!hasUser || fields.username === username)
+    )
+  }
+  return (
+    (ip !== null && hasIp && fields.ip_address === ip) ||
+    (username !== null && hasUser && fields.username === username)
+  )
 }

@@ -498,12 +498,7 @@ export function sqlHandler(driver: SqlDriver): AxesHandler {
     ]) {
       if (value === null || value === checked) continue
       checked = value
-      if (!CANONICAL_IPV4.test(value) && parseIp(value)?.text !== value) {
-        throw new AxesError(
-          'AXES_INVALID_INPUT',
-          `the database handler was given ${JSON.stringify(value.slice(0, 60))} as an IP address; it takes canonical IP text or null`,
-        )
-      }
+      checkIp(value)
     }
   }
 

@@ -37,7 +37,7 @@ import type {
   ResetFilter,
   SettleInput,
 } from '../contract.js'
-import { pageOfAttempts, snapshotOf, statsOfBuckets } from '../query.js'
+import { matchesReset, pageOfAttempts, snapshotOf, statsOfBuckets } from '../query.js'
 import {
   CLEAN_SCRIPT,
   CLEAN_SHA,
@@ -370,27 +370,9 @@ class RedisStore implements RedisHandler {
   }
 
   async resetAttempts(filter: ResetFilter): Promise<number> {
-    const ip = filter.ipAddress ?? null
-    const username = filter.username ?? null
-    const and = ip !== null && username !== null && !filter.ipOrUsername
     let removed = 0
     await this.#scanBuckets('resetAttempts', async (batch) => {
-      const doomed = batch.filter(({ fields }) => {
-        if (ip === null && username === null) return true
-        const hasIp = 'ip_address' in fields
-        const hasUser = 'username' in fields
-        if (and) {
-          return (
-            (hasIp || hasUser) &&
-            (!hasIp || fields.ip_address === ip) &&
-            (!hasUser || fields.username === username)
-          )
-        }
-        return (
-          (ip !== null && hasIp && fields.ip_address === ip) ||
-          (username !== null && hasUser && fields.username === username)
-        )
-      })
+      const doomed = batch.filter(({ fields }) => matchesReset(fields, filter))
       const counts = await Promise.all(
         doomed.map(({ key }) => this.#send(['UNLINK', key], 'resetAttempts')),
       )
