@@ -140,6 +140,39 @@ const SETTLE_CODES: Record<SettleInput['outcome'], string> = {
 
 const SCAN_COUNT = '1000'
 
+/**
+ * The most decisions in one script call: enough to pay the call's fixed cost once for all that a
+ * busy tick brings, few enough that one call keeps Redis from other clients for tens of
+ * microseconds at most.
+ */
+const MAX_BATCH = 16
+
+/** A decision waiting in a batch for its part of the answer. */
+interface Waiter {
+  /** Turns the decision's three numbers into its result. */
+  answer(code: number, failures: number, lift: number): unknown
+  resolve(result: unknown): void
+  reject(error: unknown): void
+}
+
+/**
+ * The decisions of one tick that share a hash tag (so one script can reach all their keys) and a
+ * rule (the script's argument for it, sent once, ahead of them): their keys in order, their arguments (two each, four for a
+ * settle), and who waits.
+ */
+class Batch {
+  readonly keys: string[] = []
+  readonly decisions: string[] = []
+  readonly waiters: Waiter[] = []
+  /** The handler methods in the batch, to name in an error. */
+  readonly operations: string[] = []
+
+  constructor(
+    readonly tag: string,
+    readonly rule: string,
+  ) {}
+}
+
 /** One Redis server (or the whole cluster), as the handler talks to it. */
 interface Connection {
   /** Sends one command; on a cluster it goes to the slot of its keys. */
@@ -214,9 +247,9 @@ function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT')
 }
 
-/** The state in an answer of the script (`[code, failures, lift]`). */
-function countResult(answer: unknown[]): CountResult {
-  return { failures: Number(answer[1]), lockedUntil: decodeLift(Number(answer[2])) }
+/** The state in a decision's answer from the script (its code, failures and lift). */
+function countResult(_code: number, failures: number, lift: number): CountResult {
+  return { failures, lockedUntil: decodeLift(lift) }
 }
 
 /** A bucket read by READ_SCRIPT as an admin entry, or null when it holds no failure that counts. */
@@ -301,7 +334,9 @@ class RedisStore implements RedisHandler {
   readonly #connection: Connection
   readonly #deadlines: Deadlines
   readonly #single: boolean
-  readonly #ruleArgs = new WeakMap<LockoutRule, string[]>()
+  readonly #ruleArgs = new WeakMap<LockoutRule, string>()
+  /** The batches of decisions gathered in this tick, sent when it ends. */
+  #open: Batch[] = []
   /** Reservation ids: unique across processes (a random part) and calls (a counter). */
   readonly #idPrefix = randomBytes(6).toString('base64url')
   #idSeq = 0
@@ -323,22 +358,19 @@ class RedisStore implements RedisHandler {
   // are the hot path.
 
   getFailures(input: CountInput): Promise<CountResult> {
-    return this.#decide(input, OP_GET, null, null, 'getFailures').then(countResult)
+    return this.#decide(input, OP_GET, null, null, 'getFailures', countResult)
   }
 
   reserve(input: CountInput): Promise<ReserveResult> {
     const deadline = input.now + input.rule.reservationTtlMs
     const id = `${this.#idPrefix}.${(++this.#idSeq).toString(36)}`
-    return this.#decide(input, OP_RESERVE, id, null, 'reserve').then((answer) => {
-      const code = Number(answer[0])
-      return {
-        failures: Number(answer[1]),
-        lockedUntil: decodeLift(Number(answer[2])),
-        outcome: OUTCOMES[code] ?? 'busy',
-        reservation: code === 0 ? `${id}@${deadline}` : null,
-        recorded: code === 3,
-      }
-    })
+    return this.#decide(input, OP_RESERVE, id, null, 'reserve', (code, failures, lift) => ({
+      failures,
+      lockedUntil: decodeLift(lift),
+      outcome: OUTCOMES[code] ?? 'busy',
+      reservation: code === 0 ? `${id}@${deadline}` : null,
+      recorded: code === 3,
+    }))
   }
 
   settle(input: SettleInput): Promise<CountResult> {
@@ -346,12 +378,12 @@ class RedisStore implements RedisHandler {
     const at = token.lastIndexOf('@')
     const id = at < 0 ? token : token.slice(0, at)
     const deadline = at < 0 ? '0' : token.slice(at + 1)
-    const extra = [SETTLE_CODES[input.outcome], deadline]
-    return this.#decide(input, OP_SETTLE, id, extra, 'settle').then(countResult)
+    const extra: [string, string] = [SETTLE_CODES[input.outcome], deadline]
+    return this.#decide(input, OP_SETTLE, id, extra, 'settle', countResult)
   }
 
   recordFailure(input: CountInput): Promise<CountResult> {
-    return this.#decide(input, OP_RECORD, null, null, 'recordFailure').then(countResult)
+    return this.#decide(input, OP_RECORD, null, null, 'recordFailure', countResult)
   }
 
   loggedIn(): Promise<void> {
@@ -486,38 +518,60 @@ class RedisStore implements RedisHandler {
     return `${this.prefix}{${field.includes('}') ? field.replaceAll('}', ')') : field}}`
   }
 
-  /** The script's arguments for a rule (cached: the core passes one rule object while it holds). */
-  #ruleArgsOf(rule: LockoutRule): string[] {
-    let args = this.#ruleArgs.get(rule)
-    if (!args) {
-      args = [
-        String(rule.failureLimit),
-        String(rule.cooloffMs ?? -1),
-        String((rule.lockOutAtFailure ? 1 : 0) + (rule.recordLockedAttempts ? 2 : 0)),
-        String(rule.reservationTtlMs),
-        String(rule.tiers.length),
+  /** The script's argument for a rule (cached: the core passes one rule object while it holds). */
+  #ruleArgOf(rule: LockoutRule): string {
+    let arg = this.#ruleArgs.get(rule)
+    if (arg === undefined) {
+      const numbers = [
+        rule.failureLimit,
+        rule.cooloffMs ?? -1,
+        (rule.lockOutAtFailure ? 1 : 0) + (rule.recordLockedAttempts ? 2 : 0),
+        rule.reservationTtlMs,
+        // A reservation's key outlives its deadline, so that a late settle still finds it gone
+        // only when it was settled already.
+        Math.max(1, Math.ceil(rule.reservationTtlMs * 2)),
       ]
-      for (const tier of rule.tiers) args.push(String(tier.failures), String(tier.cooloffMs))
-      this.#ruleArgs.set(rule, args)
+      for (const tier of rule.tiers) numbers.push(tier.failures, tier.cooloffMs)
+      arg = numbers.map(String).join(' ')
+      this.#ruleArgs.set(rule, arg)
     }
-    return args
+    return arg
   }
 
-  /** One call of the script for a counting operation; its answer is `[code, failures, lift]`. */
-  #decide(
+  /**
+   * One decision of the script for a counting operation, its answer (code, failures, lift) turned
+   * into the result by `answer`. It joins the batch of this tick for its hash tag and rule (see
+   * `Batch`), which goes out as one script call when the tick ends.
+   */
+  #decide<T>(
     input: CountInput,
     op: string,
     reservationId: string | null,
-    settleArgs: readonly string[] | null,
+    settleArgs: readonly [string, string] | null,
     operation: string,
-  ): Promise<unknown[]> {
+    answer: (code: number, failures: number, lift: number) => T,
+  ): Promise<T> {
     const buckets = input.buckets
-    const keyCount = reservationId === null ? buckets.length : buckets.length + 1
-    const args: Arg[] = ['EVALSHA', DECIDE_SHA, keyCount]
     const firstTag = this.#tagOf((buckets[0] as Bucket).key)
+    const rule = this.#ruleArgOf(input.rule)
+    let batch: Batch | undefined
+    for (const open of this.#open) {
+      if (open.tag === firstTag && open.rule === rule) {
+        batch = open
+        break
+      }
+    }
+    if (batch === undefined) {
+      batch = new Batch(firstTag, rule)
+      this.#open.push(batch)
+      if (this.#open.length === 1) process.nextTick(this.#flush)
+    }
+    const keys = batch.keys
+    const mark = keys.length
     for (const bucket of buckets) {
       const tag = this.#tagOf(bucket.key)
       if (tag !== firstTag && this.#connection.cluster) {
+        keys.length = mark
         return Promise.reject(
           new AxesStoreError(
             "redis handler: with hashTag 'field' every bucket of a client must have the same leading " +
@@ -527,15 +581,90 @@ class RedisStore implements RedisHandler {
           ),
         )
       }
-      args.push(`${tag}:${bucket.key}`)
+      keys.push(`${tag}:${bucket.key}`)
     }
     // A reservation is a key of its own beside the buckets, outside every bucket's name (resets
     // leave it: a failure settled after a reset still counts).
-    if (reservationId !== null) args.push(`${firstTag}#r:${reservationId}`)
-    args.push(op, String(input.now))
-    for (const arg of this.#ruleArgsOf(input.rule)) args.push(arg)
-    if (settleArgs !== null) for (const arg of settleArgs) args.push(arg)
-    return this.#evalsha(args, DECIDE_SCRIPT, operation) as Promise<unknown[]>
+    if (reservationId !== null) keys.push(`${firstTag}#r:${reservationId}`)
+    batch.decisions.push(op + buckets.length, String(input.now))
+    if (settleArgs !== null) batch.decisions.push(settleArgs[0], settleArgs[1])
+    if (!batch.operations.includes(operation)) batch.operations.push(operation)
+    const waiters = batch.waiters
+    const promise = new Promise<T>((resolve, reject) => {
+      waiters.push({ answer, resolve: resolve as (value: unknown) => void, reject })
+    })
+    if (batch.waiters.length >= MAX_BATCH) {
+      // Full: it goes now, and the next decision of this tick starts another.
+      this.#open.splice(this.#open.indexOf(batch), 1)
+      this.#sendBatch(batch)
+    }
+    return promise
+  }
+
+  /** Sends every batch of the tick (bound: it is the `process.nextTick` callback). */
+  readonly #flush = (): void => {
+    const open = this.#open
+    this.#open = []
+    for (const batch of open) this.#sendBatch(batch)
+  }
+
+  /** One script call for a batch; each decision gets its three numbers of the answer. */
+  #sendBatch(batch: Batch): void {
+    if (batch.waiters.length === 0) return
+    const args: Arg[] = ['EVALSHA', DECIDE_SHA, batch.keys.length]
+    for (const key of batch.keys) args.push(key)
+    args.push(batch.rule)
+    for (const arg of batch.decisions) args.push(arg)
+    this.#callBatch(args, batch.waiters, batch.operations.join(' and '), false)
+  }
+
+  /**
+   * Sends a batch's call and hands each waiter its answer, with the timeout of `Deadlines` and
+   * without a promise of its own between the client's and the waiters' (this is the hot path).
+   * On NOSCRIPT (a restart, SCRIPT FLUSH, a failover emptied the script cache) it sends the call
+   * again once as `EVAL source …`, which loads the script.
+   */
+  #callBatch(args: Arg[], waiters: Waiter[], operation: string, retried: boolean): void {
+    const fail = (error: unknown) => {
+      for (const waiter of waiters) waiter.reject(error)
+    }
+    let pending: Promise<unknown>
+    try {
+      pending = this.#connection.send(args)
+    } catch (error) {
+      fail(storeError(error, operation))
+      return
+    }
+    const entry = this.#deadlines.track(operation, fail)
+    pending.then(
+      (reply) => {
+        if (entry.done) return
+        entry.done = true
+        const numbers = reply as number[]
+        for (let i = 0; i < waiters.length; i++) {
+          const waiter = waiters[i] as Waiter
+          const at = i * 3
+          try {
+            waiter.resolve(
+              waiter.answer(Number(numbers[at]), Number(numbers[at + 1]), Number(numbers[at + 2])),
+            )
+          } catch (error) {
+            waiter.reject(storeError(error, operation))
+          }
+        }
+      },
+      (error: unknown) => {
+        if (entry.done) return
+        entry.done = true
+        if (!retried && isNoScript(error)) {
+          args[0] = 'EVAL'
+          args[1] = DECIDE_SCRIPT
+          this.#callBatch(args, waiters, operation, true)
+          return
+        }
+        fail(storeError(error, operation))
+      },
+    )
   }
 
   /**
@@ -600,9 +729,9 @@ class RedisStore implements RedisHandler {
 
 /** A command in flight, for the timeout. */
 interface InFlight {
-  readonly deadline: number
+  deadline: number
   readonly operation: string
-  readonly reject: (error: unknown) => void
+  readonly reject: (error: AxesStoreError) => void
   done: boolean
 }
 
@@ -634,15 +763,8 @@ class Deadlines {
     } catch (error) {
       return Promise.reject(storeError(error, operation))
     }
-    if (this.#ms <= 0) {
-      return pending.catch((error: unknown) => {
-        throw passNoScript && isNoScript(error) ? error : storeError(error, operation)
-      })
-    }
     return new Promise((resolve, reject) => {
-      const entry: InFlight = { deadline: Date.now() + this.#ms, operation, reject, done: false }
-      this.#queue.push(entry)
-      this.#timer ??= this.#start()
+      const entry = this.track(operation, reject)
       pending.then(
         (value) => {
           entry.done = true
@@ -654,6 +776,19 @@ class Deadlines {
         },
       )
     })
+  }
+
+  /**
+   * Watches a command just sent: unless the caller marks the entry `done` first, `onTimeout`
+   * receives an AxesStoreError when the time is up (never, with no timeout).
+   */
+  track(operation: string, onTimeout: (error: AxesStoreError) => void): InFlight {
+    const entry: InFlight = { deadline: 0, operation, reject: onTimeout, done: false }
+    if (this.#ms <= 0) return entry
+    entry.deadline = Date.now() + this.#ms
+    this.#queue.push(entry)
+    this.#timer ??= this.#start()
+    return entry
   }
 
   #start(): ReturnType<typeof setInterval> {
