@@ -3,8 +3,9 @@
  * lockouts (django-axes' cache handler). It takes the application's own client: an ioredis
  * `Redis` or `Cluster`, or a node-redis (v4 or later) client.
  *
- * Each decision is one Lua script call (EVALSHA, loaded again on NOSCRIPT): it reads, checks and
- * writes every lockout-parameter bucket of the client in one atomic step and one round trip.
+ * Each decision is one pass of a Lua script (EVALSHA, loaded again on NOSCRIPT): it reads, checks
+ * and writes every lockout-parameter bucket of the client in one atomic step and one round trip.
+ * Decisions asked for in the same tick travel together, up to 16 to a script call.
  *
  * @example
  * ```ts
@@ -100,7 +101,7 @@ export interface RedisHandlerOptions {
    * bucket of one client must share a tag, and a bucket must always get the same tag whichever
    * client it is counted for.
    * - `'single'`: every key has the tag `{all}`: one slot, so one master holds all of node-axes'
-   *   keys. Works with every lockout-parameter list. A login costs one script call either way; one
+   *   keys. Works with every lockout-parameter list. A login costs one round trip either way; one
    *   Redis master serves well over 50,000 of them a second.
    * - `'field'`: each bucket is tagged by its leading field — its IP when it holds one, else its
    *   username, else its user agent — so different clients spread over the masters. Every item of
@@ -157,8 +158,8 @@ interface Waiter {
 
 /**
  * The decisions of one tick that share a hash tag (so one script can reach all their keys) and a
- * rule (the script's argument for it, sent once, ahead of them): their keys in order, their arguments (two each, four for a
- * settle), and who waits.
+ * rule (the script's argument for it, sent once, ahead of them): their keys in order, their
+ * arguments (two each, four for a settle), and who waits.
  */
 class Batch {
   readonly keys: string[] = []
@@ -167,10 +168,7 @@ class Batch {
   /** The handler methods in the batch, to name in an error. */
   readonly operations: string[] = []
 
-  constructor(
-    readonly tag: string,
-    readonly rule: string,
-  ) {}
+  constructor(readonly rule: string) {}
 }
 
 /** One Redis server (or the whole cluster), as the handler talks to it. */
@@ -335,8 +333,11 @@ class RedisStore implements RedisHandler {
   readonly #deadlines: Deadlines
   readonly #single: boolean
   readonly #ruleArgs = new WeakMap<LockoutRule, string>()
-  /** The batches of decisions gathered in this tick, sent when it ends. */
-  #open: Batch[] = []
+  /**
+   * The batches of decisions gathered in this tick, by hash tag on a cluster (one a rule), sent when
+   * it ends.
+   */
+  #open = new Map<string, Batch[]>()
   /** Reservation ids: unique across processes (a random part) and calls (a counter). */
   readonly #idPrefix = randomBytes(6).toString('base64url')
   #idSeq = 0
@@ -554,17 +555,24 @@ class RedisStore implements RedisHandler {
     const buckets = input.buckets
     const firstTag = this.#tagOf((buckets[0] as Bucket).key)
     const rule = this.#ruleArgOf(input.rule)
+    // A standalone server is one slot: there any decisions may share a call.
+    const slot = this.#connection.cluster ? firstTag : ''
+    let open = this.#open.get(slot)
+    if (open === undefined) {
+      if (this.#open.size === 0) process.nextTick(this.#flush)
+      open = []
+      this.#open.set(slot, open)
+    }
     let batch: Batch | undefined
-    for (const open of this.#open) {
-      if (open.tag === firstTag && open.rule === rule) {
-        batch = open
+    for (const candidate of open) {
+      if (candidate.rule === rule) {
+        batch = candidate
         break
       }
     }
     if (batch === undefined) {
-      batch = new Batch(firstTag, rule)
-      this.#open.push(batch)
-      if (this.#open.length === 1) process.nextTick(this.#flush)
+      batch = new Batch(rule)
+      open.push(batch)
     }
     const keys = batch.keys
     const mark = keys.length
@@ -595,7 +603,7 @@ class RedisStore implements RedisHandler {
     })
     if (batch.waiters.length >= MAX_BATCH) {
       // Full: it goes now, and the next decision of this tick starts another.
-      this.#open.splice(this.#open.indexOf(batch), 1)
+      open.splice(open.indexOf(batch), 1)
       this.#sendBatch(batch)
     }
     return promise
@@ -604,8 +612,8 @@ class RedisStore implements RedisHandler {
   /** Sends every batch of the tick (bound: it is the `process.nextTick` callback). */
   readonly #flush = (): void => {
     const open = this.#open
-    this.#open = []
-    for (const batch of open) this.#sendBatch(batch)
+    this.#open = new Map()
+    for (const batches of open.values()) for (const batch of batches) this.#sendBatch(batch)
   }
 
   /** One script call for a batch; each decision gets its three numbers of the answer. */

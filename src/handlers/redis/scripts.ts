@@ -23,8 +23,8 @@
  * the write. Binary, and every number that goes back to Redis is already text in ARGV, because in
  * Redis' Lua turning a number into text costs more than all the rest of a decision (measured: a
  * `f:l:h:hu:u:e` text value made the script 3× slower; a TTL passed as a number costs 0.7 µs).
- * A 48-byte value (the six doubles of node-axes 0.1 before the seventh) is read with an expiry
- * unknown, so its next write sets one. A reservation is a key of its own, `<tag>#r:<id>`, set on
+ * A 48-byte value (the six doubles of earlier development builds) is read with an expiry unknown,
+ * so its next write sets one. A reservation is a key of its own, `<tag>#r:<id>`, set on
  * reserve and deleted on settle.
  *
  * KEYS: each decision's buckets, then (reserve and settle) its reservation's key; all in one slot.

@@ -138,7 +138,7 @@ if (url === null || cluster === null) {
       }
     })
 
-    it('reads a bucket stored by node-axes 0.1 (six doubles, 48 bytes) and sets its expiry on the next write', async () => {
+    it('reads a bucket in the earlier six-double layout (48 bytes) and sets its expiry on the next write', async () => {
       const prefix = uniquePrefix('legacy')
       const handler = redisHandler({ client: io, prefix })
       const now = Date.now()
@@ -304,6 +304,16 @@ if (url === null || cluster === null) {
         expect(b).toMatchObject({ failures: 2, lockedUntil: null })
       })
       expect(calls).toEqual(['EVALSHA', 'EVALSHA'])
+      // A standalone server is one slot: clients with different tags ('field') share calls.
+      const tagged = redisHandler({ client: io, prefix, hashTag: 'field' })
+      const shared = await callsDuring(prefix, () =>
+        Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            tagged.recordFailure(conformanceInput({ ipAddress: `10.5.${i}.1` }, { now })),
+          ),
+        ),
+      )
+      expect(shared).toEqual(['EVALSHA', 'EVALSHA'])
       // On a cluster with hashTag 'field', clients on different masters: one call each, and
       // every one answered.
       const spread = redisHandler({ client: onCluster, prefix, hashTag: 'field' })
