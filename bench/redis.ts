@@ -39,10 +39,10 @@ export interface RedisRow {
 }
 
 const CLIENTS = 1000
-const ROUNDS = 3
+const ROUNDS = 5
 const IN_FLIGHT = [1, 64] as const
 
-/** Interleaved rounds (A B C … A B C …), each contender's median round. */
+/** Interleaved rounds (A B C … A B C …), each contender's median round (five: one round at 1 in flight can be 15% off another on a VM). */
 async function compare(
   ops: number,
   inFlight: number,
