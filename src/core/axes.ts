@@ -127,6 +127,7 @@ export class Axes {
       enableAccessFailureLog: o.enableAccessFailureLog,
       accessFailureLogPerUserLimit: o.accessFailureLogPerUserLimit,
       useAttemptExpiration: o.useAttemptExpiration,
+      lockoutParameters: o.lockoutParameters,
     })
     this.#identity = new IdentityResolver(o)
     this.#policy = new Policy(o)

@@ -12,6 +12,8 @@
  * holds every handler to it.
  */
 
+import type { LockoutParameterItem } from '../core/buckets.js'
+import type { LockoutParametersFunction } from '../core/options.js'
 import type { ClientIdentity } from '../core/types.js'
 
 /** A field a client can be locked out by (django-axes' names). */
@@ -319,6 +321,11 @@ export interface HandlerSettings {
   readonly accessFailureLogPerUserLimit: number
   /** django-axes' `AXES_USE_ATTEMPT_EXPIRATION`. */
   readonly useAttemptExpiration: boolean
+  /**
+   * The instance's lockout parameters (django-axes' `AXES_LOCKOUT_PARAMETERS`), for a handler
+   * that can only store some shapes of bucket to refuse the others when the instance is created.
+   */
+  readonly lockoutParameters?: readonly LockoutParameterItem[] | LockoutParametersFunction
 }
 
 /**

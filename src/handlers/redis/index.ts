@@ -20,7 +20,7 @@
  */
 
 import { randomBytes } from 'node:crypto'
-import { decodeBucketKey } from '../../core/buckets.js'
+import { decodeBucketKey, type LockoutParameterItem } from '../../core/buckets.js'
 import { AxesError, AxesStoreError, describeError } from '../../core/errors.js'
 import type {
   AttemptDetail,
@@ -32,6 +32,7 @@ import type {
   Bucket,
   CountInput,
   CountResult,
+  HandlerSettings,
   LockoutRule,
   QueryPage,
   ReserveResult,
@@ -107,8 +108,9 @@ export interface RedisHandlerOptions {
    *   username, else its user agent — so different clients spread over the masters. Every item of
    *   `lockoutParameters` must then hold that same field: `['ip_address', ['username',
    *   'ip_address']]` fits (every bucket holds the IP); `['username', 'ip_address']` or
-   *   `['ip_address', ['username', 'user_agent']]` do not, and on a cluster such a decision fails
-   *   with an `AxesStoreError` saying so.
+   *   `['ip_address', ['username', 'user_agent']]` do not: on a cluster `createAxes` refuses them
+   *   with an `AxesError` saying so (lockout parameters given as a function are checked at each
+   *   decision, which then fails as a store error).
    * @default 'single'
    */
   hashTag?: 'field' | 'single'
@@ -233,6 +235,27 @@ function leadingField(key: string): string {
   return key.slice(0, end)
 }
 
+/** The field that tags an item's buckets with `hashTag: 'field'`: its IP, else username, else user agent. */
+function leadingParameter(item: LockoutParameterItem): string {
+  const names: readonly string[] = typeof item === 'string' ? [item] : item
+  for (const name of ['ip_address', 'username', 'user_agent']) if (names.includes(name)) return name
+  return ''
+}
+
+function describeItem(item: LockoutParameterItem): string {
+  return typeof item === 'string' ? item : item.join('+')
+}
+
+/** Why buckets of these shapes cannot share a hash slot with `hashTag: 'field'`. */
+function fieldTagMisfit(shapes: readonly string[]): string {
+  return (
+    "redis handler: with hashTag 'field' every bucket of a client must have the same leading " +
+    'field (its IP, say) to share a hash slot on Redis Cluster, and these do not: ' +
+    `${shapes.join(', ')}. Use redisHandler({ hashTag: 'single' }), or ` +
+    "lockout parameters whose every item holds the IP, such as ['ip_address', ['username', 'ip_address']]"
+  )
+}
+
 /** Wraps anything a Redis call threw as a store error naming the operation. */
 function storeError(error: unknown, operation: string): AxesStoreError {
   if (error instanceof AxesStoreError) return error
@@ -351,6 +374,20 @@ class RedisStore implements RedisHandler {
 
   keyOf(bucket: Bucket): string {
     return `${this.#tagOf(bucket.key)}:${bucket.key}`
+  }
+
+  /**
+   * Refuses, when the instance is created, lockout parameters whose buckets could not share a hash
+   * slot on a cluster with `hashTag: 'field'` (a function of the request is checked at each
+   * decision instead).
+   */
+  attach(settings: HandlerSettings): void {
+    const parameters = settings.lockoutParameters
+    if (this.#single || !this.#connection.cluster || !Array.isArray(parameters)) return
+    const leading = new Set(parameters.map(leadingParameter))
+    if (leading.size > 1) {
+      throw new AxesError('AXES_INVALID_OPTIONS', fieldTagMisfit(parameters.map(describeItem)))
+    }
   }
 
   // ----- the contract -----
@@ -581,12 +618,7 @@ class RedisStore implements RedisHandler {
       if (tag !== firstTag && this.#connection.cluster) {
         keys.length = mark
         return Promise.reject(
-          new AxesStoreError(
-            "redis handler: with hashTag 'field' every bucket of a client must have the same leading " +
-              'field (its IP, say) to share a hash slot on Redis Cluster, and these do not: ' +
-              `${buckets.map((b) => Object.keys(b.fields).join('+')).join(', ')}. Use redisHandler({ hashTag: 'single' }), or ` +
-              "lockout parameters whose every item holds the IP, such as ['ip_address', ['username', 'ip_address']]",
-          ),
+          new AxesStoreError(fieldTagMisfit(buckets.map((b) => Object.keys(b.fields).join('+')))),
         )
       }
       keys.push(`${tag}:${bucket.key}`)

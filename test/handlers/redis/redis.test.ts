@@ -417,15 +417,39 @@ if (url === null || cluster === null) {
       ])
     })
 
-    it("refuses, as a store error, buckets that share no field with hashTag 'field' on a cluster", async () => {
+    it("refuses at createAxes lockout parameters whose buckets share no field with hashTag 'field' on a cluster", async () => {
+      const tagged = (client: typeof onCluster | typeof io) =>
+        redisHandler({ client, prefix: uniquePrefix('cl-x'), hashTag: 'field' })
+      for (const lockoutParameters of [
+        ['username', 'ip_address'],
+        ['ip_address', ['username', 'user_agent']],
+      ] as const) {
+        expect(() =>
+          createAxes({ ...quiet, handler: tagged(onCluster), lockoutParameters }),
+        ).toThrow(
+          expect.objectContaining({
+            code: 'AXES_INVALID_OPTIONS',
+            message: expect.stringContaining("hashTag: 'single'"),
+          }),
+        )
+        // A standalone server is one slot: any parameters fit there.
+        expect(() => createAxes({ ...quiet, handler: tagged(io), lockoutParameters })).not.toThrow()
+      }
+      // Parameters that fit: every item holds the IP, or none does and every one the username.
+      for (const lockoutParameters of [
+        ['ip_address', ['username', 'ip_address']],
+        [['username', 'user_agent'], 'username'],
+      ] as const) {
+        expect(() =>
+          createAxes({ ...quiet, handler: tagged(onCluster), lockoutParameters }),
+        ).not.toThrow()
+      }
+      // Parameters given as a function can only be checked at each decision: a misfit is then a
+      // store error, answered by onStoreError and logged.
       const logged: string[] = []
       const axes = createAxes({
-        handler: redisHandler({
-          client: onCluster,
-          prefix: uniquePrefix('cl-x'),
-          hashTag: 'field',
-        }),
-        lockoutParameters: ['username', 'ip_address'],
+        handler: tagged(onCluster),
+        lockoutParameters: () => ['username', 'ip_address'],
         logger: {
           debug() {},
           info() {},
