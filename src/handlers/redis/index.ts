@@ -590,6 +590,8 @@ class RedisStore implements RedisHandler {
     answer: (code: number, failures: number, lift: number) => T,
   ): Promise<T> {
     const buckets = input.buckets
+    // No bucket (the core never asks so): nothing to count, nothing held.
+    if (buckets.length === 0) return Promise.resolve(answer(0, 0, -1))
     const firstTag = this.#tagOf((buckets[0] as Bucket).key)
     const rule = this.#ruleArgOf(input.rule)
     // A standalone server is one slot: there any decisions may share a call.

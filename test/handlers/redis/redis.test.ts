@@ -229,6 +229,26 @@ if (url === null || cluster === null) {
       return seen
     }
 
+    it('answers a decision with no bucket at once, as the memory handler does, without a call', async () => {
+      const prefix = uniquePrefix('batch-none')
+      const handler = redisHandler({ client: io, prefix })
+      const input = { ...conformanceInput({}), buckets: [] }
+      const calls = await callsDuring(prefix, async () => {
+        expect(await handler.recordFailure(input)).toEqual({ failures: 0, lockedUntil: null })
+        expect(await handler.getFailures(input)).toEqual({ failures: 0, lockedUntil: null })
+        const reserved = await handler.reserve(input)
+        expect(reserved).toMatchObject({ outcome: 'reserved', failures: 0, recorded: false })
+        expect(
+          await handler.settle({
+            ...input,
+            reservation: String(reserved.reservation),
+            outcome: 'failure',
+          }),
+        ).toEqual({ failures: 0, lockedUntil: null })
+      })
+      expect(calls).toEqual([])
+    })
+
     it('sends them in calls of at most 16 decisions, each decided in turn', async () => {
       const prefix = uniquePrefix('batch')
       const handler = redisHandler({ client: io, prefix })
