@@ -12,15 +12,14 @@
  * A bucket is one string key holding seven little-endian doubles (Lua's `struct` format
  * `<ddddddd`, 56 bytes): failures, the last failure's time, places held by reservations in flight
  * and until when, when its lock lifts as of the last write (0: none, infinity: until reset), when
- * its failures expire (infinity: never), and when the key itself expires (its PXAT in the
+ * its failures expire (infinity: never), and when the key itself expires at the earliest (in the
  * server's clock, from TIME, so that an application server whose clock is off cannot make a key
  * expire early; infinity: never). One MGET reads a decision's buckets. A write sets the key's
  * expiry only when the one it has would come too early: then to what the rule needs (the later of
  * the failures' expiry and the places' deadline) plus some slack (an eighth of that, from 1 s up
- * to an hour); otherwise it overwrites the value in place (SETRANGE) and
- * keeps the expiry. Redis thus forgets a bucket at
- * most that slack after the rule would, and most writes skip the expiry, which costs as much as
- * the write. Binary, and every number that goes back to Redis is already text in ARGV, because in
+ * to an hour); otherwise it overwrites the value in place (SETRANGE) and keeps the expiry. Redis
+ * thus forgets a bucket at most that slack (and 2 s) after the rule would, and most writes skip
+ * the expiry, which costs as much as the write. Binary, and every number that goes back to Redis is already text in ARGV, because in
  * Redis' Lua turning a number into text costs more than all the rest of a decision (measured: a
  * `f:l:h:hu:u:e` text value made the script 3× slower; a TTL passed as a number costs 0.7 µs).
  * A 48-byte value (the six doubles of earlier development builds) is read with an expiry unknown,
@@ -115,8 +114,10 @@ local function write(key, v, f, l, h, hu, u, ke)
       local s = (keep - now) / 8
       if s > 3600000 then s = 3600000 elseif s < 1000 then s = 1000 end
       ke = math.ceil(need + s)
-      redis.call('SET', key, struct.pack(FORMAT, f, l, h, hu, u, expires, ke), 'PXAT',
-        string.format('%d', ke))
+      -- PX, relative (PXAT needs Redis 6.2): serverNow runs up to a second ahead of the server's
+      -- clock, so 2 s more keep the key's real expiry at or after the ke stored with it.
+      redis.call('SET', key, struct.pack(FORMAT, f, l, h, hu, u, expires, ke), 'PX',
+        string.format('%d', ke - serverNow + 2000))
     end
   end
 end
