@@ -7,9 +7,10 @@
  *
  * Contenders, each over 1,000 distinct clients, each a failed login:
  * - node-axes `loginFailed` with lockoutParameters ['ip_address', ['username', 'ip_address']]:
- *   record the failure and decide over both buckets (one EVALSHA);
+ *   record the failure and decide over both buckets (one round trip; decisions of one tick share
+ *   an EVALSHA);
  * - node-axes `protect` whose verifier says no: reserve → verify → settle, the race-free path (two
- *   EVALSHA);
+ *   round trips);
  * - rate-limiter-flexible `RateLimiterRedis.consume` on one key (one EVALSHA of its own script);
  * - rate-limiter-flexible's "login endpoint protection" recipe: a limiter of consecutive failures
  *   by username and IP and one of failures per day by IP; a failed login reads both (`get`, in
@@ -42,7 +43,10 @@ const CLIENTS = 1000
 const ROUNDS = 5
 const IN_FLIGHT = [1, 64] as const
 
-/** Interleaved rounds (A B C … A B C …), each contender's median round (five: one round at 1 in flight can be 15% off another on a VM). */
+/**
+ * Interleaved rounds (A B C … A B C …), each contender's median round (five: on a VM one round at 1
+ * in flight can be 15% off another).
+ */
 async function compare(
   ops: number,
   inFlight: number,
@@ -169,11 +173,11 @@ export async function redisBench(quick: boolean): Promise<RedisRow[]> {
     const no = () => null
     const candidates = [
       {
-        name: 'node-axes loginFailed (2 buckets, 1 EVALSHA)',
+        name: 'node-axes loginFailed (2 buckets, 1 round trip)',
         op: (i: number) => recorder.loginFailed({ ...(requests[i] as AxesRequest) }),
       },
       {
-        name: 'node-axes protect, verify says no (2 buckets, 2 EVALSHA)',
+        name: 'node-axes protect, verify says no (2 buckets, 2 round trips)',
         op: (i: number) => guarded.protect({ ...(requests[i] as AxesRequest) }, null, no),
       },
       {
