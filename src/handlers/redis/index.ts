@@ -20,7 +20,11 @@
  */
 
 import { randomBytes } from 'node:crypto'
-import { decodeBucketKey, type LockoutParameterItem } from '../../core/buckets.js'
+import {
+  decodeBucketKey,
+  LOCKOUT_PARAMETER_NAMES,
+  type LockoutParameterItem,
+} from '../../core/buckets.js'
 import { AxesError, AxesStoreError, describeError } from '../../core/errors.js'
 import type {
   AttemptDetail,
@@ -238,7 +242,7 @@ function leadingField(key: string): string {
 /** The field that tags an item's buckets with `hashTag: 'field'`: its IP, else username, else user agent. */
 function leadingParameter(item: LockoutParameterItem): string {
   const names: readonly string[] = typeof item === 'string' ? [item] : item
-  for (const name of ['ip_address', 'username', 'user_agent']) if (names.includes(name)) return name
+  for (const name of LOCKOUT_PARAMETER_NAMES) if (names.includes(name)) return name
   return ''
 }
 
@@ -650,38 +654,23 @@ class RedisStore implements RedisHandler {
     for (const batches of open.values()) for (const batch of batches) this.#sendBatch(batch)
   }
 
-  /** One script call for a batch; each decision gets its three numbers of the answer. */
+  /**
+   * One script call for a batch; each decision gets its three numbers of the answer, handed over
+   * without a promise of its own between the client's and the waiters' (this is the hot path).
+   */
   #sendBatch(batch: Batch): void {
-    if (batch.waiters.length === 0) return
+    const waiters = batch.waiters
+    if (waiters.length === 0) return
     const args: Arg[] = ['EVALSHA', DECIDE_SHA, batch.keys.length]
     for (const key of batch.keys) args.push(key)
     args.push(batch.rule)
     for (const arg of batch.decisions) args.push(arg)
-    this.#callBatch(args, batch.waiters, batch.operations.join(' and '), false)
-  }
-
-  /**
-   * Sends a batch's call and hands each waiter its answer, with the timeout of `Deadlines` and
-   * without a promise of its own between the client's and the waiters' (this is the hot path).
-   * On NOSCRIPT (a restart, SCRIPT FLUSH, a failover emptied the script cache) it sends the call
-   * again once as `EVAL source …`, which loads the script.
-   */
-  #callBatch(args: Arg[], waiters: Waiter[], operation: string, retried: boolean): void {
-    const fail = (error: unknown) => {
-      for (const waiter of waiters) waiter.reject(error)
-    }
-    let pending: Promise<unknown>
-    try {
-      pending = this.#connection.send(args)
-    } catch (error) {
-      fail(storeError(error, operation))
-      return
-    }
-    const entry = this.#deadlines.track(operation, fail)
-    pending.then(
+    const operation = batch.operations.join(' and ')
+    this.#evalshaCall(
+      args,
+      DECIDE_SCRIPT,
+      operation,
       (reply) => {
-        if (entry.done) return
-        entry.done = true
         const numbers = reply as number[]
         for (let i = 0; i < waiters.length; i++) {
           const waiter = waiters[i] as Waiter
@@ -695,37 +684,45 @@ class RedisStore implements RedisHandler {
           }
         }
       },
-      (error: unknown) => {
-        if (entry.done) return
-        entry.done = true
-        if (!retried && isNoScript(error)) {
-          args[0] = 'EVAL'
-          args[1] = DECIDE_SCRIPT
-          this.#callBatch(args, waiters, operation, true)
-          return
-        }
-        fail(storeError(error, operation))
+      (error) => {
+        for (const waiter of waiters) waiter.reject(error)
       },
     )
   }
 
   /**
    * Sends `EVALSHA sha …` (args[0] and args[1]); when the server lost its script cache (a restart,
-   * SCRIPT FLUSH, a failover) and answers NOSCRIPT, sends it again as `EVAL source …`, which loads
-   * it.
+   * SCRIPT FLUSH, a failover) and answers NOSCRIPT, sends it again once as `EVAL source …`, which
+   * loads it. `done` gets the reply, `failed` a store error.
    */
-  #evalsha(args: Arg[], source: string, operation: string): Promise<unknown> {
-    return this.#send(args, operation, true).then(undefined, (error: unknown) => {
-      if (!isNoScript(error)) throw error
+  #evalshaCall(
+    args: Arg[],
+    source: string,
+    operation: string,
+    done: (reply: unknown) => void,
+    failed: (error: unknown) => void,
+  ): void {
+    this.#deadlines.call(this.#connection, args, operation, true, done, (error) => {
+      if (!isNoScript(error)) {
+        failed(error)
+        return
+      }
       args[0] = 'EVAL'
       args[1] = source
-      return this.#send(args, operation)
+      this.#deadlines.call(this.#connection, args, operation, false, done, failed)
     })
   }
 
-  /** Sends a command with the timeout; failures become store errors (NOSCRIPT kept as is). */
-  #send(args: Arg[], operation: string, passNoScript = false): Promise<unknown> {
-    return this.#deadlines.send(this.#connection, args, operation, passNoScript)
+  /** `#evalshaCall` as a promise. */
+  #evalsha(args: Arg[], source: string, operation: string): Promise<unknown> {
+    return new Promise((resolve, reject) =>
+      this.#evalshaCall(args, source, operation, resolve, reject),
+    )
+  }
+
+  /** Sends a command with the timeout; failures become store errors. */
+  #send(args: Arg[], operation: string): Promise<unknown> {
+    return this.#deadlines.send(this.#connection, args, operation)
   }
 
   /**
@@ -792,39 +789,53 @@ class Deadlines {
     this.#ms = ms
   }
 
-  /** Sends one command; a failure, or no answer in time, rejects with an AxesStoreError. */
-  send(
+  /**
+   * Sends one command: `done` gets the reply; `failed` an AxesStoreError for a failure or no
+   * answer in time (with `passNoScript`, a NOSCRIPT error as it is). Callbacks rather than a
+   * promise, as the batches' hot path calls it.
+   */
+  call(
     connection: Connection,
     args: Arg[],
     operation: string,
-    passNoScript = false,
-  ): Promise<unknown> {
+    passNoScript: boolean,
+    done: (reply: unknown) => void,
+    failed: (error: unknown) => void,
+  ): void {
     let pending: Promise<unknown>
     try {
       pending = connection.send(args)
     } catch (error) {
-      return Promise.reject(storeError(error, operation))
+      failed(storeError(error, operation))
+      return
     }
-    return new Promise((resolve, reject) => {
-      const entry = this.track(operation, reject)
-      pending.then(
-        (value) => {
-          entry.done = true
-          resolve(value)
-        },
-        (error: unknown) => {
-          entry.done = true
-          reject(passNoScript && isNoScript(error) ? error : storeError(error, operation))
-        },
-      )
-    })
+    const entry = this.#track(operation, failed)
+    pending.then(
+      (reply) => {
+        if (entry.done) return
+        entry.done = true
+        done(reply)
+      },
+      (error: unknown) => {
+        if (entry.done) return
+        entry.done = true
+        failed(passNoScript && isNoScript(error) ? error : storeError(error, operation))
+      },
+    )
+  }
+
+  /** `call` as a promise: a failure, or no answer in time, rejects with an AxesStoreError. */
+  send(connection: Connection, args: Arg[], operation: string): Promise<unknown> {
+    return new Promise((resolve, reject) =>
+      this.call(connection, args, operation, false, resolve, reject),
+    )
   }
 
   /**
-   * Watches a command just sent: unless the caller marks the entry `done` first, `onTimeout`
-   * receives an AxesStoreError when the time is up (never, with no timeout).
+   * Watches a command just sent: unless the entry is marked `done` first, `onTimeout` receives an
+   * AxesStoreError when the time is up (never, with no timeout).
    */
-  track(operation: string, onTimeout: (error: AxesStoreError) => void): InFlight {
+  #track(operation: string, onTimeout: (error: AxesStoreError) => void): InFlight {
     const entry: InFlight = { deadline: 0, operation, reject: onTimeout, done: false }
     if (this.#ms <= 0) return entry
     entry.deadline = Date.now() + this.#ms
