@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { bucketsFor } from '../src/core/buckets.js'
+import { bucketsFor } from '../src/ground/buckets.js'
 import { databaseHandler } from '../src/handlers/database/index.js'
 import type { CountInput, LockoutRule } from '../src/index.js'
 import {

@@ -22,7 +22,7 @@ import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { MemoryStore } from 'express-rate-limit'
 import { RateLimiterMemory } from 'rate-limiter-flexible'
-import { bucketsFor } from '../src/core/buckets.js'
+import { bucketsFor } from '../src/ground/buckets.js'
 import {
   type AxesRequest,
   type CountInput,

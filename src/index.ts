@@ -18,12 +18,6 @@ export {
   type ProtectResult,
   type Reservation,
 } from './core/axes.js'
-export {
-  decodeBucketKey,
-  encodeBucketKey,
-  LOCKOUT_PARAMETER_NAMES,
-  type LockoutParameterItem,
-} from './core/buckets.js'
 export { type AxesCheck, CHECKS, type CheckId } from './core/checks.js'
 export { type DjangoSettings, fromDjangoSettings } from './core/django-settings.js'
 export {
@@ -33,13 +27,6 @@ export {
   formatDjangoDuration,
   parseDuration,
 } from './core/durations.js'
-export {
-  AxesCallableError,
-  AxesConfigError,
-  AxesError,
-  AxesStoreError,
-  type OptionIssue,
-} from './core/errors.js'
 export type {
   AxesEvents,
   AxesListener,
@@ -58,22 +45,27 @@ export {
   DEFAULT_PERMALOCK_MESSAGE,
   type FailureLimitFunction,
   type LockoutCallableDetails,
-  type LockoutParametersFunction,
   type LockoutTier,
   OPTION_NAMES,
   type ResolvedOptions,
   type UsernameNormalization,
 } from './core/options.js'
 export type {
-  AxesRequest,
   AxesResponse,
-  ClientIdentity,
-  Credentials,
   DecisionReason,
   LockoutContext,
   LockoutDecision,
   ResolvedTier,
 } from './core/types.js'
+export {
+  type Bucket,
+  decodeBucketKey,
+  encodeBucketKey,
+  LOCKOUT_PARAMETER_NAMES,
+  type LockoutParameter,
+  type LockoutParameterItem,
+  type LockoutParametersFunction,
+} from './ground/buckets.js'
 export {
   type AccessBaseEntry,
   type AccessFailureLogEntry,
@@ -86,12 +78,10 @@ export {
   type AttemptStats,
   type AttemptStatsQuery,
   type AxesHandler,
-  type Bucket,
   type CountInput,
   type CountResult,
   HANDLER_METHODS,
   type HandlerSettings,
-  type LockoutParameter,
   type LockoutRule,
   type LoginRecord,
   type LogoutRecord,
@@ -102,9 +92,15 @@ export {
   type ResetFilter,
   type RuleTier,
   type SettleInput,
-} from './handlers/contract.js'
-export { dummyHandler } from './handlers/dummy.js'
-export { type MemoryHandler, type MemoryHandlerOptions, memoryHandler } from './handlers/memory.js'
+} from './ground/contract.js'
+export {
+  AxesCallableError,
+  AxesConfigError,
+  AxesError,
+  AxesStoreError,
+  type OptionIssue,
+} from './ground/errors.js'
+export type { AxesRequest, ClientIdentity, Credentials } from './ground/request.js'
 export {
   activeLockUntil,
   bucketLockedUntil,
@@ -112,6 +108,8 @@ export {
   failureWindowMs,
   laterLift,
   lockDurationMs,
-} from './handlers/rule.js'
+} from './ground/rule.js'
+export { dummyHandler } from './handlers/dummy.js'
+export { type MemoryHandler, type MemoryHandlerOptions, memoryHandler } from './handlers/memory.js'
 export { type TestHandler, type TestHandlerCall, testHandler } from './handlers/test.js'
 export { VERSION } from './version.js'

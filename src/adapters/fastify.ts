@@ -24,7 +24,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Axes } from '../core/axes.js'
-import type { AxesRequest, AxesResponse, LockoutDecision } from '../core/types.js'
+import type { AxesResponse, LockoutDecision } from '../core/types.js'
+import type { AxesRequest } from '../ground/request.js'
 import {
   type AxesRequestApi,
   checkProxyAgreement,

@@ -21,7 +21,8 @@
 
 import type { Context, MiddlewareHandler } from 'hono'
 import type { Axes } from '../core/axes.js'
-import type { AxesRequest, AxesResponse, LockoutDecision } from '../core/types.js'
+import type { AxesResponse, LockoutDecision } from '../core/types.js'
+import type { AxesRequest } from '../ground/request.js'
 import {
   type AxesRequestApi,
   headersRecord,

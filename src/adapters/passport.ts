@@ -23,7 +23,8 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 import type { Axes } from '../core/axes.js'
 import { lockoutMessage } from '../core/lockout-response.js'
-import type { AxesRequest, AxesResponse, Credentials, LockoutDecision } from '../core/types.js'
+import type { AxesResponse, LockoutDecision } from '../core/types.js'
+import type { AxesRequest, Credentials } from '../ground/request.js'
 import { readCredentials, sessionIdOf } from './shared.js'
 
 /** The parts of a Passport strategy node-axes uses: any `passport-strategy` subclass has them. */

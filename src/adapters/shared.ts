@@ -8,13 +8,8 @@
 import type { Axes, ProtectResult, Reservation } from '../core/axes.js'
 import { formValue } from '../core/identity.js'
 import { lockoutContext, retryAfterSeconds, wantsJson } from '../core/lockout-response.js'
-import type {
-  AxesRequest,
-  AxesResponse,
-  Credentials,
-  LockoutContext,
-  LockoutDecision,
-} from '../core/types.js'
+import type { AxesResponse, LockoutContext, LockoutDecision } from '../core/types.js'
+import type { AxesRequest, Credentials } from '../ground/request.js'
 
 /**
  * The credentials a login wrapper hands to `verify`: `username` and `password` as strings (empty

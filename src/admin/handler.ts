@@ -4,14 +4,14 @@
  */
 
 import type { Axes } from '../core/axes.js'
-import { AxesConfigError, AxesError, describeError } from '../core/errors.js'
 import type {
   AttemptDetail,
   AttemptSortKey,
   AttemptStats,
   LogSortKey,
   QueryPage,
-} from '../handlers/contract.js'
+} from '../ground/contract.js'
+import { AxesConfigError, AxesError, describeError } from '../ground/errors.js'
 import { detailsOfSnapshots, pageOfAttempts, statsOfAttempts } from '../handlers/query.js'
 import { CSRF_FIELD, Csrf } from './csrf.js'
 import { html, type SafeHtml } from './html.js'

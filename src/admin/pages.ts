@@ -10,8 +10,8 @@ import type {
   AttemptDetail,
   AttemptStats,
   LockoutRule,
-} from '../handlers/contract.js'
-import { currentFailures } from '../handlers/rule.js'
+} from '../ground/contract.js'
+import { currentFailures } from '../ground/rule.js'
 import { CSRF_FIELD } from './csrf.js'
 import { html, raw, type SafeHtml } from './html.js'
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `node-axes` executable: runs the command line with this process's arguments and streams.
-import { describeError } from '../core/errors.js'
+import { describeError } from '../ground/errors.js'
 import { main } from './main.js'
 
 main(process.argv.slice(2), {

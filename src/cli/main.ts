@@ -13,7 +13,7 @@
  */
 
 import type { Axes } from '../core/axes.js'
-import { describeError } from '../core/errors.js'
+import { describeError } from '../ground/errors.js'
 import { ConfigUsageError, loadAxes } from './config.js'
 
 /** What the command line was asked to do. */

@@ -3,9 +3,9 @@
  * it (the database handler does; the memory handler never does), so counting stays cheap.
  */
 
-import type { AttemptRecord } from '../handlers/contract.js'
+import type { AttemptRecord } from '../ground/contract.js'
+import type { AxesRequest, ClientIdentity } from '../ground/request.js'
 import { requestDataString } from './identity.js'
-import type { AxesRequest, ClientIdentity } from './types.js'
 
 /** An `AttemptRecord` whose `getData` and `postData` are computed on first read. */
 export class LazyAttemptRecord implements AttemptRecord {

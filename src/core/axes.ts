@@ -3,6 +3,12 @@
  * login may proceed, and records what happened. No global state: create as many as you like.
  */
 
+import type { Bucket } from '../ground/buckets.js'
+import {
+  bucketsFor,
+  type LockoutParameterItem,
+  lockoutParameterProblems,
+} from '../ground/buckets.js'
 import type {
   AccessFailureLogEntry,
   AccessLogEntry,
@@ -11,7 +17,6 @@ import type {
   AttemptStats,
   AttemptStatsQuery,
   AxesHandler,
-  Bucket,
   CountInput,
   CountResult,
   LockoutRule,
@@ -19,22 +24,22 @@ import type {
   PageQuery,
   QueryPage,
   SettleInput,
-} from '../handlers/contract.js'
+} from '../ground/contract.js'
+import { AxesCallableError, AxesError, AxesStoreError, describeError } from '../ground/errors.js'
+import { parseIp } from '../ground/ip.js'
+import type { AxesRequest, ClientIdentity, Credentials } from '../ground/request.js'
+import { attemptsLeft, lockDurationMs } from '../ground/rule.js'
 import { databaseHandler } from '../handlers/database/index.js'
 import { dummyHandler } from '../handlers/dummy.js'
 import { memoryHandler } from '../handlers/memory.js'
-import { attemptsLeft, lockDurationMs } from '../handlers/rule.js'
 import { testHandler } from '../handlers/test.js'
 import { VERSION } from '../version.js'
 import { LazyAttemptRecord } from './attempt-record.js'
-import { bucketsFor, type LockoutParameterItem, lockoutParameterProblems } from './buckets.js'
 import { type AxesCheck, type CheckId, makeCheck, staticChecks } from './checks.js'
 import { UNRESOLVED_DJANGO_PATHS } from './django-marker.js'
 import { parseDuration } from './durations.js'
-import { AxesCallableError, AxesError, AxesStoreError, describeError } from './errors.js'
 import { AxesEmitter, type AxesEvents, type AxesListener } from './events.js'
 import { IdentityResolver, sensitiveKeys, sessionHash, UNKNOWN } from './identity.js'
-import { parseIp } from './ip.js'
 import { buildLockoutResponse } from './lockout-response.js'
 import {
   type AxesLogger,
@@ -44,15 +49,7 @@ import {
   resolveOptions,
 } from './options.js'
 import { Policy } from './policy.js'
-import type {
-  AxesRequest,
-  AxesResponse,
-  ClientIdentity,
-  Credentials,
-  DecisionReason,
-  LockoutDecision,
-  ResolvedTier,
-} from './types.js'
+import type { AxesResponse, DecisionReason, LockoutDecision, ResolvedTier } from './types.js'
 
 /** A reserved attempt: its place is held until `failed`, `succeeded` or `release` settles it. */
 export interface Reservation {

@@ -6,7 +6,7 @@
  */
 
 import cluster from 'node:cluster'
-import type { AxesHandler } from '../handlers/contract.js'
+import type { AxesHandler } from '../ground/contract.js'
 import { DJANGO_SETTINGS } from './django-settings.js'
 import { DEPRECATED_OPTIONS, type ResolvedOptions } from './options.js'
 

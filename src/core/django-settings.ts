@@ -4,8 +4,8 @@
  * configuration.
  */
 
+import { AxesConfigError, type OptionIssue } from '../ground/errors.js'
 import { UNRESOLVED_DJANGO_PATHS } from './django-marker.js'
-import { AxesConfigError, type OptionIssue } from './errors.js'
 import { type AxesOptions, resolveOptions } from './options.js'
 
 /** A Django settings object with JSON-able values (as `json.dumps` of the settings would give). */

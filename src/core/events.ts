@@ -4,8 +4,9 @@
  * limit and again on every attempt refused while locked.
  */
 
+import type { AxesRequest, ClientIdentity, Credentials } from '../ground/request.js'
 import type { AxesLogger } from './options.js'
-import type { AxesRequest, ClientIdentity, Credentials, LockoutDecision } from './types.js'
+import type { LockoutDecision } from './types.js'
 
 /** The payload of `loginFailed`. */
 export interface LoginFailedEvent {

@@ -13,7 +13,7 @@ import {
   type ParsedIp,
   parseCidr,
   parseIp,
-} from './ip.js'
+} from '../ground/ip.js'
 
 /** Options of {@link createIpResolver}; the django-axes setting each one mirrors is named. */
 export interface IpResolverOptions {

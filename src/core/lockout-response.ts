@@ -4,17 +4,12 @@
  * function, or the plain message.
  */
 
+import { AxesCallableError } from '../ground/errors.js'
+import type { AxesRequest, Credentials } from '../ground/request.js'
 import { formatCooloffIso8601, formatDjangoDuration } from './durations.js'
-import { AxesCallableError } from './errors.js'
 import { headerValue } from './identity.js'
 import type { ResolvedOptions } from './options.js'
-import type {
-  AxesRequest,
-  AxesResponse,
-  Credentials,
-  LockoutContext,
-  LockoutDecision,
-} from './types.js'
+import type { AxesResponse, LockoutContext, LockoutDecision } from './types.js'
 
 /** The message of a 503 answered while the store is down (`onStoreError: 'failClosed'`). */
 export const STORE_ERROR_MESSAGE =

@@ -3,30 +3,23 @@
  * node-axes extensions, and the validation that `createAxes` runs.
  */
 
-import { type AxesHandler, HANDLER_METHODS } from '../handlers/contract.js'
-import { type LockoutParameterItem, lockoutParameterProblems } from './buckets.js'
+import {
+  type LockoutParameterItem,
+  type LockoutParametersFunction,
+  lockoutParameterProblems,
+} from '../ground/buckets.js'
+import { type AxesHandler, HANDLER_METHODS } from '../ground/contract.js'
+import { AxesConfigError, type OptionIssue } from '../ground/errors.js'
+import { createIpMatcher, parseCidr } from '../ground/ip.js'
+import type { AxesRequest, Credentials } from '../ground/request.js'
 import { type DurationInput, parseDuration } from './durations.js'
-import { AxesConfigError, type OptionIssue } from './errors.js'
-import { createIpMatcher, parseCidr } from './ip.js'
-import type {
-  AxesRequest,
-  AxesResponse,
-  Credentials,
-  LockoutContext,
-  LockoutDecision,
-} from './types.js'
+import type { AxesResponse, LockoutContext, LockoutDecision } from './types.js'
 
 /** A function of the request that returns a duration (django-axes' callable `AXES_COOLOFF_TIME`). */
 export type CooloffFunction = (request: AxesRequest) => DurationInput | null | undefined
 
 /** The failure limit as a function of the request (django-axes' callable `AXES_FAILURE_LIMIT`). */
 export type FailureLimitFunction = (request: AxesRequest, credentials: Credentials | null) => number
-
-/** Lockout parameters computed per request (django-axes' callable `AXES_LOCKOUT_PARAMETERS`). */
-export type LockoutParametersFunction = (
-  request: AxesRequest,
-  credentials: Credentials | null,
-) => readonly LockoutParameterItem[]
 
 /** A progressive lockout tier: from `failures` failures on, the lock lasts `cooloff`. */
 export interface LockoutTier {

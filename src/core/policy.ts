@@ -3,10 +3,10 @@
  * `axes/handlers/base.py`), with CIDR ranges in both IP lists.
  */
 
-import { AxesCallableError } from './errors.js'
-import { createIpMatcher } from './ip.js'
+import { AxesCallableError } from '../ground/errors.js'
+import { createIpMatcher } from '../ground/ip.js'
+import type { AxesRequest, Credentials } from '../ground/request.js'
 import type { ResolvedOptions } from './options.js'
-import type { AxesRequest, Credentials } from './types.js'
 
 /** The allow/deny rules of one instance. */
 export class Policy {

@@ -3,7 +3,7 @@
  * recorded. It switches node-axes off while keeping its API in place.
  */
 
-import type { AxesHandler } from './contract.js'
+import type { AxesHandler } from '../ground/contract.js'
 
 const zero = { failures: 0, lockedUntil: null } as const
 

@@ -16,8 +16,8 @@
  * request as an empty one.
  */
 
-import { decodeBucketKey } from '../core/buckets.js'
-import { AxesStoreError } from '../core/errors.js'
+import type { Bucket } from '../ground/buckets.js'
+import { decodeBucketKey } from '../ground/buckets.js'
 import type {
   AttemptDetail,
   AttemptQuery,
@@ -25,15 +25,14 @@ import type {
   AttemptStats,
   AttemptStatsQuery,
   AxesHandler,
-  Bucket,
   CountInput,
   CountResult,
   QueryPage,
   ReserveResult,
   ResetFilter,
   SettleInput,
-} from './contract.js'
-import { bucketTally, matchesReset, pageOfAttempts, snapshotOf } from './query.js'
+} from '../ground/contract.js'
+import { AxesStoreError } from '../ground/errors.js'
 import {
   activeLockUntil,
   attemptsLeft,
@@ -41,7 +40,8 @@ import {
   currentFailures,
   failureWindowMs,
   laterLift,
-} from './rule.js'
+} from '../ground/rule.js'
+import { bucketTally, matchesReset, pageOfAttempts, snapshotOf } from './query.js'
 
 /** Options of `memoryHandler`. */
 export interface MemoryHandlerOptions {

@@ -4,7 +4,8 @@
  * answers the database handler's SQL gives, computed over an array.
  */
 
-import { decodeBucketKey } from '../core/buckets.js'
+import type { Bucket } from '../ground/buckets.js'
+import { decodeBucketKey } from '../ground/buckets.js'
 import type {
   AttemptDetail,
   AttemptQuery,
@@ -12,10 +13,9 @@ import type {
   AttemptSortKey,
   AttemptStats,
   AttemptStatsQuery,
-  Bucket,
   QueryPage,
   ResetFilter,
-} from './contract.js'
+} from '../ground/contract.js'
 
 /** The largest page a handler returns, whatever is asked. */
 export const MAX_PAGE = 500

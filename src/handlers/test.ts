@@ -4,7 +4,7 @@
  * code reports to node-axes.
  */
 
-import type { AxesHandler } from './contract.js'
+import type { AxesHandler } from '../ground/contract.js'
 
 /** One call the test handler received. */
 export interface TestHandlerCall {

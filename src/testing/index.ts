@@ -17,14 +17,14 @@
  */
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { bucketsFor, type LockoutParameterItem } from '../core/buckets.js'
+import { bucketsFor, type LockoutParameterItem } from '../ground/buckets.js'
 import type {
   AttemptRecord,
   AxesHandler,
   CountInput,
   LockoutRule,
   ResetFilter,
-} from '../handlers/contract.js'
+} from '../ground/contract.js'
 
 /** Options of `describeHandlerConformance`. */
 export interface ConformanceOptions {

@@ -9,7 +9,7 @@ import {
   type ParsedIp,
   parseCidr,
   parseIp,
-} from '../../src/core/ip.js'
+} from '../../src/ground/ip.js'
 
 function ip(text: string): ParsedIp {
   const parsed = parseIp(text)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AxesStoreError } from '../../src/core/errors.js'
+import { AxesStoreError } from '../../src/ground/errors.js'
 import { memoryHandler } from '../../src/handlers/memory.js'
 import { conformanceInput, describeHandlerConformance } from '../../src/testing/index.js'
 

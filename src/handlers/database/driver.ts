@@ -8,7 +8,7 @@
 
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import { AxesStoreError } from '../../core/errors.js'
+import { AxesStoreError } from '../../ground/errors.js'
 
 /** The SQL dialects the database handler speaks. */
 export type SqlDialect = 'sqlite' | 'postgres' | 'mysql'

@@ -11,9 +11,7 @@
  * `axes_reservation` (a table Django ignores), one per bucket, until settled or expired.
  */
 
-import { AxesError } from '../../core/errors.js'
-import { cutCodePoints } from '../../core/identity.js'
-import { parseIp } from '../../core/ip.js'
+import type { Bucket } from '../../ground/buckets.js'
 import type {
   AccessFailureLogEntry,
   AccessLogEntry,
@@ -23,7 +21,6 @@ import type {
   AttemptSnapshot,
   AttemptSortKey,
   AxesHandler,
-  Bucket,
   CountInput,
   CountResult,
   HandlerSettings,
@@ -36,8 +33,9 @@ import type {
   ReserveResult,
   ResetFilter,
   SettleInput,
-} from '../contract.js'
-import { MAX_PAGE, searchTerm } from '../query.js'
+} from '../../ground/contract.js'
+import { AxesError } from '../../ground/errors.js'
+import { parseIp } from '../../ground/ip.js'
 import {
   activeLockUntil,
   attemptsLeft,
@@ -45,7 +43,9 @@ import {
   failureWindowMs,
   laterLift,
   lockDurationMs,
-} from '../rule.js'
+} from '../../ground/rule.js'
+import { cutCodePoints } from '../../ground/text.js'
+import { MAX_PAGE, searchTerm } from '../query.js'
 import { datetimeMs, datetimeMsSql, datetimeParam } from './datetime.js'
 import {
   lockHash,

@@ -15,8 +15,8 @@
  */
 
 import type { Kysely } from 'kysely'
-import { AxesError, AxesStoreError, describeError } from '../../core/errors.js'
-import type { AxesHandler } from '../contract.js'
+import type { AxesHandler } from '../../ground/contract.js'
+import { AxesError, AxesStoreError, describeError } from '../../ground/errors.js'
 import {
   type BetterSqliteDatabase,
   betterSqliteDriver,

@@ -20,12 +20,12 @@
  */
 
 import { randomBytes } from 'node:crypto'
+import type { Bucket } from '../../ground/buckets.js'
 import {
   decodeBucketKey,
   LOCKOUT_PARAMETER_NAMES,
   type LockoutParameterItem,
-} from '../../core/buckets.js'
-import { AxesError, AxesStoreError, describeError } from '../../core/errors.js'
+} from '../../ground/buckets.js'
 import type {
   AttemptDetail,
   AttemptQuery,
@@ -33,7 +33,6 @@ import type {
   AttemptStats,
   AttemptStatsQuery,
   AxesHandler,
-  Bucket,
   CountInput,
   CountResult,
   HandlerSettings,
@@ -42,7 +41,8 @@ import type {
   ReserveResult,
   ResetFilter,
   SettleInput,
-} from '../contract.js'
+} from '../../ground/contract.js'
+import { AxesError, AxesStoreError, describeError } from '../../ground/errors.js'
 import { matchesReset, pageOfAttempts, snapshotOf, statsOfBuckets } from '../query.js'
 import {
   CLEAN_SCRIPT,

@@ -12,33 +12,8 @@
  * holds every handler to it.
  */
 
-import type { LockoutParameterItem } from '../core/buckets.js'
-import type { LockoutParametersFunction } from '../core/options.js'
-import type { ClientIdentity } from '../core/types.js'
-
-/** A field a client can be locked out by (django-axes' names). */
-export type LockoutParameter = 'ip_address' | 'username' | 'user_agent'
-
-/**
- * One lockout-parameter bucket: the values of the fields it is keyed on. `['ip_address',
- * ['username', 'ip_address']]` gives two buckets per client: its IP, and its username-and-IP pair.
- */
-export interface Bucket {
-  /**
-   * The bucket's canonical key. Fields appear in the order ip_address, username, user_agent, each
-   * as a tag (`i`, `u`, `a`) followed by `-` for null or by the value's length, `:` and the value:
-   * `i8:10.1.1.1`, `i8:10.1.1.1u5:alice`. The encoding names its fields and delimits its values,
-   * so no two different buckets share a key (django-axes' cache keys collide: a username
-   * `10.1.1.1` hits the IP bucket of 10.1.1.1).
-   */
-  readonly key: string
-  /**
-   * The fields and their values; a field absent here is not part of the bucket. As the core gives
-   * them: `ip_address` is an IP in canonical text (or null), and no value holds a NUL or a lone
-   * surrogate.
-   */
-  readonly fields: Readonly<Partial<Record<LockoutParameter, string | null>>>
-}
+import type { Bucket, LockoutParameterItem, LockoutParametersFunction } from './buckets.js'
+import type { ClientIdentity } from './request.js'
 
 /** A lockout tier: from `failures` failures on, a lock lasts `cooloffMs`. */
 export interface RuleTier {

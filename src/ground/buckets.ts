@@ -3,9 +3,32 @@
  * OR-ed; an inner list's names are AND-ed. Each item becomes one bucket of the client.
  */
 
-import type { Bucket, LockoutParameter } from '../handlers/contract.js'
 import { AxesConfigError } from './errors.js'
-import type { ClientIdentity } from './types.js'
+import type { AxesRequest, ClientIdentity, Credentials } from './request.js'
+
+/** A field a client can be locked out by (django-axes' names). */
+export type LockoutParameter = 'ip_address' | 'username' | 'user_agent'
+
+/**
+ * One lockout-parameter bucket: the values of the fields it is keyed on. `['ip_address',
+ * ['username', 'ip_address']]` gives two buckets per client: its IP, and its username-and-IP pair.
+ */
+export interface Bucket {
+  /**
+   * The bucket's canonical key. Fields appear in the order ip_address, username, user_agent, each
+   * as a tag (`i`, `u`, `a`) followed by `-` for null or by the value's length, `:` and the value:
+   * `i8:10.1.1.1`, `i8:10.1.1.1u5:alice`. The encoding names its fields and delimits its values,
+   * so no two different buckets share a key (django-axes' cache keys collide: a username
+   * `10.1.1.1` hits the IP bucket of 10.1.1.1).
+   */
+  readonly key: string
+  /**
+   * The fields and their values; a field absent here is not part of the bucket. As the core gives
+   * them: `ip_address` is an IP in canonical text (or null), and no value holds a NUL or a lone
+   * surrogate.
+   */
+  readonly fields: Readonly<Partial<Record<LockoutParameter, string | null>>>
+}
 
 /** The names a lockout parameter may take. */
 export const LOCKOUT_PARAMETER_NAMES: readonly LockoutParameter[] = [
@@ -16,6 +39,12 @@ export const LOCKOUT_PARAMETER_NAMES: readonly LockoutParameter[] = [
 
 /** One item of `lockoutParameters`: a name, or a list of names that must all match. */
 export type LockoutParameterItem = LockoutParameter | readonly LockoutParameter[]
+
+/** Lockout parameters computed per request (django-axes' callable `AXES_LOCKOUT_PARAMETERS`). */
+export type LockoutParametersFunction = (
+  request: AxesRequest,
+  credentials: Credentials | null,
+) => readonly LockoutParameterItem[]
 
 const TAGS: Record<LockoutParameter, string> = { ip_address: 'i', username: 'u', user_agent: 'a' }
 const FIELD_BY_TAG: Record<string, LockoutParameter> = {
