@@ -1,4 +1,31 @@
+import type { Plugin } from 'esbuild'
 import { defineConfig } from 'tsup'
+
+/**
+ * The default handler's module stays out of application bundles: src/compose/load-database.ts
+ * imports src/handlers/database/ with a literal specifier (what tsx and vitest need); in the build
+ * it becomes an import of the built entry (`./database/index.js`, or `.cjs`) through a variable,
+ * which bundlers do not follow. The chunks that hold it are written to dist/ itself, beside the
+ * database/ folder.
+ */
+const databaseEntryOutOfBundles: Plugin = {
+  name: 'database-entry-out-of-bundles',
+  setup(build) {
+    // tsup builds both formats as ES modules (then turns one into CommonJS): the file extension
+    // tells which.
+    const cjs = build.initialOptions.outExtension?.['.js'] === '.cjs'
+    const entry = cjs ? './database/index.cjs' : './database/index.js'
+    build.onLoad({ filter: /[\\/]src[\\/]compose[\\/]load-database\.ts$/ }, () => ({
+      loader: 'ts',
+      contents: [
+        `const DATABASE_ENTRY: string = ${JSON.stringify(entry)}`,
+        'export function loadDatabaseEntry(): Promise<any> {',
+        '  return import(DATABASE_ENTRY)',
+        '}',
+      ].join('\n'),
+    }))
+  },
+}
 
 export default defineConfig({
   entry: {
@@ -15,6 +42,7 @@ export default defineConfig({
     cli: 'src/cli/bin.ts',
   },
   format: ['esm', 'cjs'],
+  esbuildPlugins: [databaseEntryOutOfBundles],
   dts: true,
   clean: true,
   sourcemap: true,

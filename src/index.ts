@@ -14,11 +14,11 @@
 export {
   Axes,
   createAxes,
-  describeMode,
   type ProtectResult,
   type Reservation,
-} from './core/axes.js'
+} from './compose/axes.js'
 export { type AxesCheck, CHECKS, type CheckId } from './core/checks.js'
+export { describeMode } from './core/diagnostics.js'
 export { type DjangoSettings, fromDjangoSettings } from './core/django-settings.js'
 export {
   type DurationInput,
@@ -112,4 +112,4 @@ export {
 export { dummyHandler } from './handlers/dummy.js'
 export { type MemoryHandler, type MemoryHandlerOptions, memoryHandler } from './handlers/memory.js'
 export { type TestHandler, type TestHandlerCall, testHandler } from './handlers/test.js'
-export { VERSION } from './version.js'
+export { VERSION } from './ground/version.js'

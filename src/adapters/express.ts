@@ -20,7 +20,7 @@
  */
 
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import type { Axes } from '../core/axes.js'
+import type { Axes } from '../compose/axes.js'
 import type { AxesResponse, LockoutDecision } from '../core/types.js'
 import type { AxesRequest } from '../ground/request.js'
 import {

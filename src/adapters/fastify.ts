@@ -23,7 +23,7 @@
 
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Axes } from '../core/axes.js'
+import type { Axes } from '../compose/axes.js'
 import type { AxesResponse, LockoutDecision } from '../core/types.js'
 import type { AxesRequest } from '../ground/request.js'
 import {

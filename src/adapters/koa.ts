@@ -26,7 +26,7 @@
  */
 
 import type { Context, Middleware, Next } from 'koa'
-import type { Axes } from '../core/axes.js'
+import type { Axes } from '../compose/axes.js'
 import type { AxesResponse, LockoutDecision } from '../core/types.js'
 import type { AxesRequest } from '../ground/request.js'
 import {

@@ -21,7 +21,7 @@
  */
 
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
-import type { Axes } from '../core/axes.js'
+import type { Axes } from '../compose/axes.js'
 import { lockoutMessage } from '../core/lockout-response.js'
 import type { AxesResponse, LockoutDecision } from '../core/types.js'
 import type { AxesRequest, Credentials } from '../ground/request.js'

@@ -5,7 +5,7 @@
  * Each adapter only converts its framework's request and writes the answer its framework's way.
  */
 
-import type { Axes, ProtectResult, Reservation } from '../core/axes.js'
+import type { Axes, ProtectResult, Reservation } from '../compose/axes.js'
 import { formValue } from '../core/identity.js'
 import { lockoutContext, retryAfterSeconds, wantsJson } from '../core/lockout-response.js'
 import type { AxesResponse, LockoutContext, LockoutDecision } from '../core/types.js'

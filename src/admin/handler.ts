@@ -3,7 +3,7 @@
  * logs) and an overview, as one Web-standard `(Request) => Promise<Response>` function.
  */
 
-import type { Axes } from '../core/axes.js'
+import type { Axes } from '../compose/axes.js'
 import type {
   AttemptDetail,
   AttemptSortKey,

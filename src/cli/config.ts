@@ -16,10 +16,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { type Axes, createAxes } from '../core/axes.js'
+import { type Axes, createAxes } from '../compose/axes.js'
+import { handlerForUrl } from '../compose/url.js'
 import { fromDjangoSettings } from '../core/django-settings.js'
 import type { AxesOptions } from '../core/options.js'
-import { databaseHandler } from '../handlers/database/index.js'
 
 /** The configuration files looked for in the working directory, in this order. */
 export const CONFIG_FILES = [
@@ -70,97 +70,9 @@ export async function loadAxes(
   return { axes: await fromUrl('sqlite:axes.sqlite3'), source: 'the default sqlite:axes.sqlite3' }
 }
 
-/**
- * An instance on a database or Redis URL, quiet: the command reports what it does, not start-up
- * checks. For Redis, the client is the command's own: closing the instance closes it too.
- */
+/** An instance on a database or Redis URL, quiet: the command reports what it does, not start-up checks. */
 async function fromUrl(url: string): Promise<Axes> {
-  if (!/^rediss?:\/\//i.test(url)) {
-    return createAxes({ handler: databaseHandler({ url }), logger: false })
-  }
-  const client = await redisClient(url)
-  try {
-    const { redisHandler } = await import('../handlers/redis/index.js')
-    const axes = createAxes({ handler: redisHandler({ client: client.handle }), logger: false })
-    const close = axes.close.bind(axes)
-    axes.close = async () => {
-      await close()
-      await client.quit()
-    }
-    return axes
-  } catch (error) {
-    await client.quit()
-    throw error
-  }
-}
-
-interface CliRedisClient {
-  // biome-ignore lint/suspicious/noExplicitAny: whichever client library is installed
-  handle: any
-  quit(): Promise<void>
-}
-
-/** A connected client for `url`: ioredis if installed, else node-redis. */
-async function redisClient(url: string): Promise<CliRedisClient> {
-  const io = await import('ioredis').catch(() => null)
-  if (io) {
-    const Redis = (io as unknown as { default: new (url: string, options: object) => IoredisLike })
-      .default
-    // Fail fast rather than retry for ever: this is a one-shot command.
-    return connect(
-      url,
-      new Redis(url, {
-        lazyConnect: true,
-        maxRetriesPerRequest: 1,
-        enableOfflineQueue: false,
-        retryStrategy: () => null,
-        connectTimeout: 5000,
-      }),
-    )
-  }
-  const nodeRedis = await import('redis').catch(() => null)
-  if (!nodeRedis) {
-    throw new Error(`${redactUrl(url)} needs a Redis client: npm install ioredis (or redis)`)
-  }
-  const { createClient } = nodeRedis as unknown as {
-    createClient: (options: object) => IoredisLike
-  }
-  return connect(
-    url,
-    createClient({ url, socket: { reconnectStrategy: false, connectTimeout: 5000 } }),
-  )
-}
-
-/** Connects either library's client, saying which URL refused and why. */
-async function connect(url: string, client: IoredisLike): Promise<CliRedisClient> {
-  let last: unknown
-  client.on('error', (error) => {
-    last = error
-  })
-  await client.connect().catch((error: unknown) => {
-    throw new Error(`could not connect to ${redactUrl(url)}: ${messageOf(last ?? error)}`)
-  })
-  const quit = () =>
-    client.quit().then(
-      () => undefined,
-      () => undefined,
-    )
-  return { handle: client, quit }
-}
-
-interface IoredisLike {
-  connect(): Promise<unknown>
-  quit(): Promise<unknown>
-  on(event: 'error', listener: (error: unknown) => void): unknown
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
-/** A URL without its password, for messages. */
-function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
+  return createAxes({ handler: await handlerForUrl(url), logger: false })
 }
 
 async function fromFile(file: string): Promise<Axes> {

@@ -12,7 +12,7 @@
  * `--json`. Exit codes: 0 done, 1 failed (one line saying why), 2 usage.
  */
 
-import type { Axes } from '../core/axes.js'
+import type { Axes } from '../compose/axes.js'
 import { describeError } from '../ground/errors.js'
 import { ConfigUsageError, loadAxes } from './config.js'
 

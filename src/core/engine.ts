@@ -1,14 +1,13 @@
 /**
- * The engine: `createAxes(options)` returns an `Axes` instance that decides, per request, whether a
- * login may proceed, and records what happened. No global state: create as many as you like.
+ * The engine: an instance's per-request API (`isAllowed`, `reserve`, `loginFailed`, `protect`,
+ * `loggedIn`, `loggedOut`, `lockoutResponse`) and the path of one login through it: identify the
+ * client, apply the policy (disabled, allow and deny lists, admin-only), resolve the rule, ask the
+ * handler, answer with a decision, log and emit. Rules, decisions, diagnostics and the operators'
+ * resets and queries live in modules of their own; the composition root (`src/compose/`) chooses
+ * the handler.
  */
 
-import type { Bucket } from '../ground/buckets.js'
-import {
-  bucketsFor,
-  type LockoutParameterItem,
-  lockoutParameterProblems,
-} from '../ground/buckets.js'
+import { type Bucket, bucketsFor, type LockoutParameterItem } from '../ground/buckets.js'
 import type {
   AccessFailureLogEntry,
   AccessLogEntry,
@@ -25,31 +24,28 @@ import type {
   QueryPage,
   SettleInput,
 } from '../ground/contract.js'
-import { AxesCallableError, AxesError, AxesStoreError, describeError } from '../ground/errors.js'
-import { parseIp } from '../ground/ip.js'
+import { AxesStoreError, describeError } from '../ground/errors.js'
 import type { AxesRequest, ClientIdentity, Credentials } from '../ground/request.js'
-import { attemptsLeft, lockDurationMs } from '../ground/rule.js'
-import { databaseHandler } from '../handlers/database/index.js'
-import { dummyHandler } from '../handlers/dummy.js'
-import { memoryHandler } from '../handlers/memory.js'
-import { testHandler } from '../handlers/test.js'
-import { VERSION } from '../version.js'
+import { VERSION } from '../ground/version.js'
 import { LazyAttemptRecord } from './attempt-record.js'
-import { type AxesCheck, type CheckId, makeCheck, staticChecks } from './checks.js'
+import type { AxesCheck, CheckId } from './checks.js'
+import { type DecisionFacts, decide, emptyClient, openDecision } from './decisions.js'
+import { Diagnostics, describeMode } from './diagnostics.js'
 import { UNRESOLVED_DJANGO_PATHS } from './django-marker.js'
-import { parseDuration } from './durations.js'
 import { AxesEmitter, type AxesEvents, type AxesListener } from './events.js'
-import { IdentityResolver, sensitiveKeys, sessionHash, UNKNOWN } from './identity.js'
+import { IdentityResolver, sensitiveKeys, sessionHash } from './identity.js'
 import { buildLockoutResponse } from './lockout-response.js'
-import {
-  type AxesLogger,
-  type AxesOptions,
-  quiet,
-  type ResolvedOptions,
-  resolveOptions,
-} from './options.js'
+import { Operations, type ResetRequestFilter } from './operations.js'
+import { type AxesOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { Policy } from './policy.js'
-import type { AxesResponse, DecisionReason, LockoutDecision, ResolvedTier } from './types.js'
+import { RuleBook } from './rules.js'
+import type { AxesResponse, LockoutDecision } from './types.js'
+
+/**
+ * Turns resolved options into the instance's handler. The composition root (`src/compose/`)
+ * supplies it, so that the engine knows the handler contract and no handler.
+ */
+export type HandlerResolver = (options: Readonly<ResolvedOptions>) => AxesHandler
 
 /** A reserved attempt: its place is held until `failed`, `succeeded` or `release` settles it. */
 export interface Reservation {
@@ -94,10 +90,11 @@ type Prepared =
 const FORWARDED_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip']
 
 /**
- * A node-axes instance. Adapters and applications call its per-request API; operators call its
- * resets. Create one with `createAxes`.
+ * A node-axes instance's engine. Applications get it as `Axes` from `createAxes` (the composition
+ * root), which chooses the handler; adapters and applications call its per-request API, operators
+ * its resets.
  */
-export class Axes {
+export class AxesEngine {
   /** The options after validation and defaults. */
   readonly options: Readonly<ResolvedOptions>
   /** The handler that keeps attempts. */
@@ -105,17 +102,16 @@ export class Axes {
 
   readonly #identity: IdentityResolver
   readonly #policy: Policy
+  readonly #rules: RuleBook
+  readonly #diagnostics: Diagnostics
+  readonly #operations: Operations
   readonly #events: AxesEmitter
   readonly #states = new WeakMap<AxesRequest, RequestState>()
-  /** The rule when neither the limit nor the cool-off depends on the request. */
-  #staticRule: LockoutRule | null = null
-  readonly #staticChecks: AxesCheck[]
-  readonly #runtimeChecks = new Map<string, AxesCheck>()
-  readonly #silenced: ReadonlySet<string>
   readonly #sensitive: ReadonlySet<string>
   readonly #socketOnly: boolean
 
-  constructor(options: AxesOptions = {}) {
+  /** Validates `options` (throwing one `AxesConfigError` for every bad key) and attaches the handler. */
+  constructor(options: AxesOptions, resolveHandler: HandlerResolver) {
     this.options = resolveOptions(options)
     const o = this.options
     this.handler = resolveHandler(o)
@@ -128,17 +124,17 @@ export class Axes {
     })
     this.#identity = new IdentityResolver(o)
     this.#policy = new Policy(o)
+    this.#rules = new RuleBook(o)
+    this.#operations = new Operations(o, this.handler, this.#identity, this.#rules)
     this.#events = new AxesEmitter(() => this.options.logger)
-    this.#silenced = new Set(o.silencedChecks)
     this.#sensitive = sensitiveKeys(o)
     this.#socketOnly = o.ipwareMetaPrecedenceOrder.every((key) => key === 'REMOTE_ADDR')
     const unresolved = (options as Record<symbol, unknown>)[UNRESOLVED_DJANGO_PATHS]
-    this.#staticChecks = staticChecks(
+    this.#diagnostics = new Diagnostics(
       o,
       this.handler,
       Array.isArray(unresolved) ? (unresolved as string[]) : [],
     )
-    for (const check of this.#staticChecks) this.#logCheck(check)
     if (o.verbose) this.#log('info', `AXES: BEGIN version ${VERSION}, ${describeMode(o)}`)
   }
 
@@ -166,9 +162,7 @@ export class Axes {
    * without the silenced codes.
    */
   check(): AxesCheck[] {
-    return [...this.#staticChecks, ...this.#runtimeChecks.values()].filter(
-      (c) => !this.#silenced.has(c.id),
-    )
+    return this.#diagnostics.checks()
   }
 
   /**
@@ -176,10 +170,7 @@ export class Axes {
    * setting that disagrees with node-axes').
    */
   reportCheck(id: CheckId, values: Record<string, string> = {}): void {
-    if (this.#runtimeChecks.has(id)) return
-    const check = makeCheck(id, values)
-    this.#runtimeChecks.set(id, check)
-    this.#logCheck(check)
+    this.#diagnostics.report(id, values)
   }
 
   // ----- the per-request API -----
@@ -243,15 +234,15 @@ export class Axes {
       return this.#reservation(request, creds, decision, prepared, result.reservation)
     }
     if (result.outcome === 'busy') {
-      const decision = this.#decision(
-        'tooManyInFlight',
-        false,
-        prepared.client,
-        prepared.rule,
-        result.failures,
-        null,
-        false,
-      )
+      const decision = this.#decide({
+        reason: 'tooManyInFlight',
+        allowed: false,
+        client: prepared.client,
+        rule: prepared.rule,
+        failures: result.failures,
+        lockedUntil: null,
+        recorded: false,
+      })
       return this.#reservation(request, creds, decision, null, null)
     }
     const decision = this.#countDecision(prepared, result, result.recorded)
@@ -377,28 +368,8 @@ export class Axes {
    * Deletes attempts (django-axes' `reset`): by IP, by username, both (AND), either
    * (`ipOrUsername`), or all of them with no argument. Returns how many were removed.
    */
-  async reset(
-    filter: { ip?: string | null; username?: string | null; ipOrUsername?: boolean } = {},
-  ): Promise<number> {
-    for (const key of ['ip', 'username'] as const) {
-      const value = filter[key]
-      if (value !== undefined && value !== null && (typeof value !== 'string' || value === '')) {
-        // An empty value must not widen a targeted reset into "delete everything".
-        throw new AxesError(
-          'AXES_INVALID_RESET',
-          `reset: ${key} must be a non-empty string (call reset() with no filter to remove every attempt)`,
-        )
-      }
-    }
-    const ipAddress = filter.ip
-      ? this.#identity.countedIp(parseIp(filter.ip)?.text ?? filter.ip)
-      : null
-    const username = filter.username ? this.#identity.normalizeUsernameValue(filter.username) : null
-    return this.handler.resetAttempts({
-      ...(ipAddress !== null ? { ipAddress } : {}),
-      ...(username !== null ? { username } : {}),
-      ipOrUsername: filter.ipOrUsername ?? false,
-    })
+  async reset(filter: ResetRequestFilter = {}): Promise<number> {
+    return this.#operations.reset(filter)
   }
 
   /**
@@ -406,62 +377,24 @@ export class Axes {
    * `username` query parameter, combined as the lockout parameters combine them.
    */
   async resetRequest(request: AxesRequest): Promise<number> {
-    const ip = this.#identity.countedIp(this.#rawIp(request, this.#state(request)))
-    const rawUsername =
-      request.query instanceof URLSearchParams
-        ? request.query.get('username')
-        : (request.query as Record<string, unknown> | null | undefined)?.username
-    const username =
-      typeof rawUsername === 'string' && rawUsername !== ''
-        ? this.#identity.normalizeUsernameValue(rawUsername)
-        : null
-    const params = this.#parameters(request, null)
-    let requiresIp = false
-    let requiresUsername = false
-    let combined = false
-    for (const item of params) {
-      const names: readonly string[] = typeof item === 'string' ? [item] : item
-      const hasIp = names.includes('ip_address')
-      const hasUsername = names.includes('username')
-      if (hasIp) requiresIp = true
-      if (hasUsername) requiresUsername = true
-      if (hasIp && hasUsername) combined = true
-    }
-    const useIp = requiresIp && ip !== null
-    const useUsername = requiresUsername && username !== null
-    if (!useIp && !useUsername) return 0
-    return this.handler.resetAttempts({
-      ...(useIp ? { ipAddress: ip } : {}),
-      ...(useUsername ? { username } : {}),
-      ipOrUsername: useIp && useUsername && !combined,
-    })
+    return this.#operations.resetRequest(request, this.#rawIp(request, this.#state(request)))
   }
 
   /** Deletes access logs older than `age` days (all without `age`). Returns how many. */
   resetLogs(options: { age?: number | null } = {}): Promise<number> {
-    return this.handler.resetLogs({ ageDays: options.age ?? null })
+    return this.#operations.resetLogs(options.age)
   }
 
   /** Deletes access failure logs older than `age` days (all without `age`). Returns how many. */
   resetFailureLogs(options: { age?: number | null } = {}): Promise<number> {
-    return this.handler.resetFailureLogs({ ageDays: options.age ?? null })
+    return this.#operations.resetFailureLogs(options.age)
   }
 
   /** Lists stored attempts, most recent first, when the handler can list. */
   async listAttempts(
     options: { limit?: number } = {},
   ): Promise<Awaited<ReturnType<NonNullable<AxesHandler['listAttempts']>>>> {
-    if (!this.handler.listAttempts) {
-      throw new AxesError(
-        'AXES_NOT_SUPPORTED',
-        `the ${this.handler.name} handler cannot list attempts`,
-      )
-    }
-    return this.handler.listAttempts({
-      ...options,
-      now: this.options.clock(),
-      rule: this.listingRule(),
-    })
+    return this.#operations.listAttempts(options)
   }
 
   /**
@@ -469,60 +402,48 @@ export class Axes {
    * null otherwise (listings then cannot say which stored attempts are locked out).
    */
   listingRule(): LockoutRule | null {
-    const o = this.options
-    return typeof o.failureLimit !== 'function' && typeof o.cooloffTime !== 'function'
-      ? this.#rule({} as AxesRequest, null)
-      : null
+    return this.#rules.listingRule()
   }
 
   /**
    * One page of stored attempts, filtered, searched and sorted (the admin's Access attempts page).
    * Throws `AXES_NOT_SUPPORTED` when the handler has no `queryAttempts`.
    */
-  async queryAttempts(
-    query: Omit<AttemptQuery, 'now' | 'rule'>,
-  ): Promise<QueryPage<AttemptDetail>> {
-    const fn = this.#optional('queryAttempts', 'query attempts')
-    return fn({ ...query, now: this.options.clock(), rule: this.listingRule() })
+  queryAttempts(query: Omit<AttemptQuery, 'now' | 'rule'>): Promise<QueryPage<AttemptDetail>> {
+    return this.#operations.queryAttempts(query)
   }
 
   /** One stored attempt by id, or null. Throws `AXES_NOT_SUPPORTED` without `getAttempt`. */
-  async getAttempt(id: string): Promise<AttemptDetail | null> {
-    const fn = this.#optional('getAttempt', 'show one attempt')
-    return fn(id, { now: this.options.clock(), rule: this.listingRule() })
+  getAttempt(id: string): Promise<AttemptDetail | null> {
+    return this.#operations.getAttempt(id)
   }
 
   /**
    * Deletes the stored attempts with these ids (the admin's "delete selected", a reset of exactly
    * those). Returns how many went. Throws `AXES_NOT_SUPPORTED` without `deleteAttempts`.
    */
-  async deleteAttempts(ids: readonly string[]): Promise<number> {
-    return this.#optional('deleteAttempts', 'delete attempts by id')(ids)
+  deleteAttempts(ids: readonly string[]): Promise<number> {
+    return this.#operations.deleteAttempts(ids)
   }
 
   /**
    * Deletes the stored attempts that no longer count (django-axes' `clean_expired_user_attempts`).
    * Returns how many went. Throws `AXES_NOT_SUPPORTED` without `cleanExpiredAttempts`.
    */
-  async cleanExpiredAttempts(): Promise<number> {
-    const fn = this.#optional('cleanExpiredAttempts', 'clean up expired attempts')
-    return fn({ now: this.options.clock(), rule: this.listingRule() })
+  cleanExpiredAttempts(): Promise<number> {
+    return this.#operations.cleanExpiredAttempts()
   }
 
   /** One page of access logs. Throws `AXES_NOT_SUPPORTED` without `queryAccessLogs`. */
-  async queryAccessLogs(
-    query: Omit<PageQuery<LogSortKey>, 'now'>,
-  ): Promise<QueryPage<AccessLogEntry>> {
-    const fn = this.#optional('queryAccessLogs', 'list access logs')
-    return fn({ ...query, now: this.options.clock() })
+  queryAccessLogs(query: Omit<PageQuery<LogSortKey>, 'now'>): Promise<QueryPage<AccessLogEntry>> {
+    return this.#operations.queryAccessLogs(query)
   }
 
   /** One page of access failure logs. Throws `AXES_NOT_SUPPORTED` without `queryFailureLogs`. */
-  async queryFailureLogs(
+  queryFailureLogs(
     query: Omit<PageQuery<LogSortKey>, 'now'> & { lockedOut?: boolean | null },
   ): Promise<QueryPage<AccessFailureLogEntry>> {
-    const fn = this.#optional('queryFailureLogs', 'list access failure logs')
-    return fn({ ...query, now: this.options.clock() })
+    return this.#operations.queryFailureLogs(query)
   }
 
   /**
@@ -530,25 +451,10 @@ export class Axes {
    * `enableAccessFailureLog` is on), top IPs and usernames, lockouts. Throws `AXES_NOT_SUPPORTED`
    * without `attemptStats`.
    */
-  async attemptStats(
+  attemptStats(
     query: Omit<AttemptStatsQuery, 'now' | 'rule' | 'fromFailureLog'>,
   ): Promise<AttemptStats> {
-    const fn = this.#optional('attemptStats', 'compute attempt figures')
-    return fn({
-      ...query,
-      now: this.options.clock(),
-      rule: this.listingRule(),
-      fromFailureLog: this.options.enableAccessFailureLog,
-    })
-  }
-
-  /** An optional handler method bound to the handler, or an `AXES_NOT_SUPPORTED` error. */
-  #optional<K extends keyof AxesHandler>(name: K, what: string): NonNullable<AxesHandler[K]> {
-    const fn = this.handler[name]
-    if (typeof fn !== 'function') {
-      throw new AxesError('AXES_NOT_SUPPORTED', `the ${this.handler.name} handler cannot ${what}`)
-    }
-    return (fn as (...args: unknown[]) => unknown).bind(this.handler) as NonNullable<AxesHandler[K]>
+    return this.#operations.attemptStats(query)
   }
 
   /** Closes the handler (connections, files). */
@@ -575,15 +481,15 @@ export class Axes {
     if (state.rawIp !== undefined) return state.rawIp
     const ip = this.#identity.rawIp(request)
     state.rawIp = ip
-    if (ip === null) this.reportCheck('axes.W012')
+    if (ip === null) this.#diagnostics.report('axes.W012')
     const o = this.options
     if (
       !o.clientIpCallable &&
       this.#socketOnly &&
-      !this.#runtimeChecks.has('axes.W009') &&
+      !this.#diagnostics.hasReported('axes.W009') &&
       FORWARDED_HEADERS.some((name) => request.headers?.[name] !== undefined)
     ) {
-      this.reportCheck('axes.W009')
+      this.#diagnostics.report('axes.W009')
     }
     return ip
   }
@@ -596,19 +502,30 @@ export class Axes {
     const o = this.options
     const now = o.clock()
     if (!o.enabled || this.handler.kind === 'dummy') {
-      return { kind: 'final', decision: this.#openDecision('disabled', emptyClient(request)) }
+      return {
+        kind: 'final',
+        decision: openDecision('disabled', emptyClient(request), o.failureLimit),
+      }
     }
     const state = this.#state(request)
     const rawIp = this.#rawIp(request, state)
     const client = this.#identity.identify(request, credentials, rawIp)
     if (this.#policy.isExemptAsNonAdmin(request)) {
-      return { kind: 'final', decision: this.#openDecision('notAdminSite', client) }
+      return { kind: 'final', decision: openDecision('notAdminSite', client, o.failureLimit) }
     }
-    const rule = this.#rule(request, credentials)
+    const rule = this.#rules.rule(request, credentials)
     if (this.#policy.isBlacklisted(rawIp)) {
       return {
         kind: 'final',
-        decision: this.#decision('blacklisted', false, client, rule, 0, null, false),
+        decision: this.#decide({
+          reason: 'blacklisted',
+          allowed: false,
+          client,
+          rule,
+          failures: 0,
+          lockedUntil: null,
+          recorded: false,
+        }),
       }
     }
     const whitelisted = this.#policy.isWhitelisted(request, credentials, rawIp)
@@ -628,7 +545,15 @@ export class Axes {
     )
     return {
       kind: 'final',
-      decision: this.#decision('whitelisted', true, client, rule, 0, null, false),
+      decision: this.#decide({
+        reason: 'whitelisted',
+        allowed: true,
+        client,
+        rule,
+        failures: 0,
+        lockedUntil: null,
+        recorded: false,
+      }),
     }
   }
 
@@ -639,7 +564,7 @@ export class Axes {
     rule: LockoutRule,
     now: number,
   ): Prepared {
-    const parameters = this.#parameters(request, credentials)
+    const parameters = this.#rules.parameters(request, credentials)
     const buckets = bucketsFor(parameters, client)
     if (buckets.length === 0) {
       this.#log(
@@ -648,7 +573,15 @@ export class Axes {
       )
       return {
         kind: 'final',
-        decision: this.#decision('allowed', true, client, rule, 0, null, false),
+        decision: this.#decide({
+          reason: 'allowed',
+          allowed: true,
+          client,
+          rule,
+          failures: 0,
+          lockedUntil: null,
+          recorded: false,
+        }),
       }
     }
     const attempt = new LazyAttemptRecord(client, request, this.#sensitive, now)
@@ -660,76 +593,6 @@ export class Axes {
       parameters,
       input: { buckets, rule, attempt, now },
     }
-  }
-
-  #parameters(
-    request: AxesRequest,
-    credentials: Credentials | null,
-  ): readonly LockoutParameterItem[] {
-    const params = this.options.lockoutParameters
-    if (typeof params !== 'function') return params
-    let value: unknown
-    try {
-      value = params(request, credentials)
-    } catch (error) {
-      throw new AxesCallableError('lockoutParameters', error)
-    }
-    const problems = lockoutParameterProblems(value)
-    if (problems.length > 0) {
-      throw new AxesCallableError('lockoutParameters', new TypeError(problems.join('; ')))
-    }
-    return value as readonly LockoutParameterItem[]
-  }
-
-  #rule(request: AxesRequest, credentials: Credentials | null): LockoutRule {
-    if (this.#staticRule) return this.#staticRule
-    const o = this.options
-    let failureLimit: number
-    if (o.lockoutTiers.length > 0) failureLimit = o.lockoutTiers[0]?.failures ?? 1
-    else if (typeof o.failureLimit === 'function') {
-      let value: unknown
-      try {
-        value = o.failureLimit(request, credentials)
-      } catch (error) {
-        throw new AxesCallableError('failureLimit', error)
-      }
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-        throw new AxesCallableError(
-          'failureLimit',
-          new TypeError(`it returned ${String(value)}; a whole number of at least 1 is needed`),
-        )
-      }
-      failureLimit = value
-    } else failureLimit = o.failureLimit
-
-    let cooloffMs: number | null
-    if (typeof o.cooloffTime === 'function') {
-      let value: unknown
-      try {
-        value = o.cooloffTime(request)
-      } catch (error) {
-        throw new AxesCallableError('cooloffTime', error)
-      }
-      if (value === null || value === undefined) cooloffMs = null
-      else {
-        const parsed = parseDuration(value)
-        if (!parsed.ok) throw new AxesCallableError('cooloffTime', new TypeError(parsed.reason))
-        cooloffMs = parsed.ms
-      }
-    } else cooloffMs = o.cooloffTime
-
-    const rule: LockoutRule = {
-      failureLimit,
-      cooloffMs,
-      tiers: o.lockoutTiers,
-      lockOutAtFailure: o.lockOutAtFailure,
-      recordLockedAttempts: o.resetCoolOffOnFailureDuringLockout,
-      reservationTtlMs: o.reservationTimeoutMs,
-    }
-    if (typeof o.failureLimit !== 'function' && typeof o.cooloffTime !== 'function') {
-      this.#staticRule = Object.freeze(rule)
-    }
-    return rule
   }
 
   async #recordFailure(
@@ -782,7 +645,7 @@ export class Axes {
     }
     if (o.resetOnSuccess) {
       const credentials = { [o.usernameFormField]: username }
-      const buckets = bucketsFor(this.#parameters(request, credentials), loggedClient)
+      const buckets = bucketsFor(this.#rules.parameters(request, credentials), loggedClient)
       try {
         await this.handler.resetBuckets(buckets)
       } catch (error) {
@@ -849,65 +712,19 @@ export class Axes {
     recorded: boolean,
   ): LockoutDecision {
     const locked = result.lockedUntil !== null
-    return this.#decision(
-      locked ? 'lockedOut' : 'allowed',
-      !locked,
-      prepared.client,
-      prepared.rule,
-      result.failures,
-      result.lockedUntil,
+    return this.#decide({
+      reason: locked ? 'lockedOut' : 'allowed',
+      allowed: !locked,
+      client: prepared.client,
+      rule: prepared.rule,
+      failures: result.failures,
+      lockedUntil: result.lockedUntil,
       recorded,
-    )
+    })
   }
 
-  #decision(
-    reason: DecisionReason,
-    allowed: boolean,
-    client: ClientIdentity,
-    rule: LockoutRule,
-    failures: number,
-    lockedUntil: number | null,
-    recorded: boolean,
-  ): LockoutDecision {
-    const now = this.options.clock()
-    const tier = tierFor(rule, failures)
-    const finite = lockedUntil !== null && Number.isFinite(lockedUntil)
-    return {
-      allowed,
-      reason,
-      lockedOut: reason === 'lockedOut',
-      failures,
-      failureLimit: rule.failureLimit,
-      remaining: !allowed
-        ? 0
-        : rule.lockOutAtFailure
-          ? attemptsLeft(rule, failures)
-          : Math.max(0, rule.failureLimit - failures),
-      cooloffMs: lockDurationMs(rule, Math.max(failures, rule.failureLimit)),
-      retryAfterMs: finite ? Math.max(0, (lockedUntil as number) - now) : null,
-      lockedUntil: finite ? new Date(lockedUntil as number) : null,
-      tier,
-      recorded,
-      client,
-    }
-  }
-
-  #openDecision(reason: DecisionReason, client: ClientIdentity): LockoutDecision {
-    const limit = typeof this.options.failureLimit === 'number' ? this.options.failureLimit : 0
-    return {
-      allowed: true,
-      reason,
-      lockedOut: false,
-      failures: 0,
-      failureLimit: limit,
-      remaining: limit,
-      cooloffMs: null,
-      retryAfterMs: null,
-      lockedUntil: null,
-      tier: null,
-      recorded: false,
-      client,
-    }
+  #decide(facts: DecisionFacts): LockoutDecision {
+    return decide(facts, this.options.clock())
   }
 
   #storeFailure(
@@ -918,7 +735,15 @@ export class Axes {
   ): LockoutDecision {
     const storeError = this.#reportStoreError(error, operation)
     const failOpen = this.options.onStoreError === 'failOpen'
-    const decision = this.#decision('storeError', failOpen, client, rule, 0, null, false)
+    const decision = this.#decide({
+      reason: 'storeError',
+      allowed: failOpen,
+      client,
+      rule,
+      failures: 0,
+      lockedUntil: null,
+      recorded: false,
+    })
     decision.error = storeError
     return decision
   }
@@ -944,7 +769,7 @@ export class Axes {
     prepared: Extract<Prepared, { kind: 'count' }>,
     decision: LockoutDecision,
   ): void {
-    if (this.#logs('info')) {
+    if (this.#diagnostics.logs('info')) {
       this.#log(
         'info',
         `AXES: Repeated login failure by ${this.#clientString(prepared.client, request, prepared.parameters)}. Count = ${decision.failures} of ${decision.failureLimit}.`,
@@ -1002,26 +827,8 @@ export class Axes {
     }
   }
 
-  #logCheck(check: AxesCheck): void {
-    if (this.#silenced.has(check.id)) return
-    this.#log('warn', `${check.id}: ${check.message} HINT: ${check.hint}`)
-  }
-
-  /** Whether `level` reaches a logger (so that costly messages are built only then). */
-  #logs(level: keyof AxesLogger): boolean {
-    const logger = this.options.logger
-    if (!logger) return false
-    const fn = logger[level]
-    return typeof fn === 'function' && fn !== quiet
-  }
-
-  #log(level: keyof AxesLogger, message: string | (() => string)): void {
-    if (!this.#logs(level)) return
-    const logger = this.options.logger as AxesLogger
-    ;(logger[level] as (m: string) => void).call(
-      logger,
-      typeof message === 'function' ? message() : message,
-    )
+  #log(level: 'debug' | 'info' | 'warn' | 'error', message: string | (() => string)): void {
+    this.#diagnostics.log(level, message)
   }
 }
 
@@ -1045,60 +852,4 @@ function settleInput(
     reservation,
     outcome,
   }
-}
-
-function resolveHandler(options: ResolvedOptions): AxesHandler {
-  const handler = options.handler
-  // The embedded default: django-axes' tables in a SQLite file (drivers load on first use).
-  if (handler === 'database') return databaseHandler({ url: options.databaseUrl })
-  if (handler === 'memory') return memoryHandler()
-  if (handler === 'dummy') return dummyHandler()
-  if (handler === 'test') return testHandler()
-  return handler
-}
-
-function tierFor(rule: LockoutRule, failures: number): ResolvedTier | null {
-  let found: ResolvedTier | null = null
-  for (const tier of rule.tiers) {
-    if (tier.failures <= failures) found = { failures: tier.failures, cooloffMs: tier.cooloffMs }
-    else break
-  }
-  return found
-}
-
-function emptyClient(request: AxesRequest): ClientIdentity {
-  return {
-    ipAddress: null,
-    username: null,
-    userAgent: UNKNOWN,
-    pathInfo: typeof request.path === 'string' ? request.path.slice(0, 255) : UNKNOWN,
-    httpAccept: UNKNOWN,
-  }
-}
-
-/** django-axes' start-up mode string, e.g. `blocking by username or ip_address`. */
-export function describeMode(options: ResolvedOptions): string {
-  const params = options.lockoutParameters
-  if (typeof params === 'function') {
-    return 'blocking by parameters that are calculated in a custom callable'
-  }
-  return `blocking by ${params
-    .map((item) => (typeof item === 'string' ? item : `combination of ${item.join(' and ')}`))
-    .join(' or ')}`
-}
-
-/**
- * Creates a node-axes instance. Options are validated at once: a bad option throws one
- * `AxesConfigError` naming every bad key and what it accepts.
- *
- * @example
- * ```ts
- * import { createAxes } from 'node-axes'
- *
- * const axes = createAxes({ failureLimit: 5, cooloffTime: '15m' })
- * const result = await axes.protect(request, credentials, (c) => users.verify(c))
- * ```
- */
-export function createAxes(options: AxesOptions = {}): Axes {
-  return new Axes(options)
 }

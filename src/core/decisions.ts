@@ -1,0 +1,100 @@
+/**
+ * Decisions: the `LockoutDecision` an attempt is answered with, built from named facts (what was
+ * decided, for whom, under which rule, with how many failures and until when).
+ */
+
+import type { LockoutRule } from '../ground/contract.js'
+import type { AxesRequest, ClientIdentity } from '../ground/request.js'
+import { attemptsLeft, lockDurationMs } from '../ground/rule.js'
+import { UNKNOWN } from './identity.js'
+import type { DecisionReason, LockoutDecision, ResolvedTier } from './types.js'
+
+/** The facts a counted decision is built from. */
+export interface DecisionFacts {
+  /** Why the attempt is answered as it is. */
+  readonly reason: DecisionReason
+  /** Whether the attempt may go on to the password check. */
+  readonly allowed: boolean
+  /** The client as identified. */
+  readonly client: ClientIdentity
+  /** The rule in force for the request. */
+  readonly rule: LockoutRule
+  /** The client's current failures (the largest over its buckets). */
+  readonly failures: number
+  /** When the lock lifts (ms since the epoch, `Infinity` until reset), or null when not locked. */
+  readonly lockedUntil: number | null
+  /** Whether this request's attempt was stored. */
+  readonly recorded: boolean
+}
+
+/** The decision for `facts` at `now`. */
+export function decide(facts: DecisionFacts, now: number): LockoutDecision {
+  const { reason, allowed, rule, failures, lockedUntil } = facts
+  const finite = lockedUntil !== null && Number.isFinite(lockedUntil)
+  return {
+    allowed,
+    reason,
+    lockedOut: reason === 'lockedOut',
+    failures,
+    failureLimit: rule.failureLimit,
+    remaining: !allowed
+      ? 0
+      : rule.lockOutAtFailure
+        ? attemptsLeft(rule, failures)
+        : Math.max(0, rule.failureLimit - failures),
+    cooloffMs: lockDurationMs(rule, Math.max(failures, rule.failureLimit)),
+    retryAfterMs: finite ? Math.max(0, (lockedUntil as number) - now) : null,
+    lockedUntil: finite ? new Date(lockedUntil as number) : null,
+    tier: tierFor(rule, failures),
+    recorded: facts.recorded,
+    client: facts.client,
+  }
+}
+
+/**
+ * The decision of an attempt that nothing counts (node-axes disabled, the dummy handler, a path
+ * outside the admin site with `onlyAdminSite`): allowed, with the configured limit when it is a
+ * number.
+ */
+export function openDecision(
+  reason: DecisionReason,
+  client: ClientIdentity,
+  failureLimit: unknown,
+): LockoutDecision {
+  const limit = typeof failureLimit === 'number' ? failureLimit : 0
+  return {
+    allowed: true,
+    reason,
+    lockedOut: false,
+    failures: 0,
+    failureLimit: limit,
+    remaining: limit,
+    cooloffMs: null,
+    retryAfterMs: null,
+    lockedUntil: null,
+    tier: null,
+    recorded: false,
+    client,
+  }
+}
+
+/** The highest lockout tier `failures` reach under `rule`, or null. */
+export function tierFor(rule: LockoutRule, failures: number): ResolvedTier | null {
+  let found: ResolvedTier | null = null
+  for (const tier of rule.tiers) {
+    if (tier.failures <= failures) found = { failures: tier.failures, cooloffMs: tier.cooloffMs }
+    else break
+  }
+  return found
+}
+
+/** The identity of a request node-axes does not look into (nothing is counted for it). */
+export function emptyClient(request: AxesRequest): ClientIdentity {
+  return {
+    ipAddress: null,
+    username: null,
+    userAgent: UNKNOWN,
+    pathInfo: typeof request.path === 'string' ? request.path.slice(0, 255) : UNKNOWN,
+    httpAccept: UNKNOWN,
+  }
+}
