@@ -3,17 +3,17 @@
  * handler chosen from the options by the composition root (`handlerFor`).
  */
 
-import { AxesEngine } from '../core/engine.js'
+import { AxesInstance } from '../core/instance.js'
 import type { AxesOptions } from '../core/options.js'
 import { handlerFor } from './handler.js'
 
-export type { ProtectResult, Reservation } from '../core/engine.js'
+export type { ProtectResult, Reservation } from '../core/reservation.js'
 
 /**
  * A node-axes instance. Adapters and applications call its per-request API; operators call its
  * resets. Create one with `createAxes` (or `new Axes(options)`, the same).
  */
-export class Axes extends AxesEngine {
+export class Axes extends AxesInstance {
   /**
    * Validates `options` (a bad option throws one `AxesConfigError` naming every bad key) and
    * opens the handler they name (the default: the database handler on a SQLite file, connected on

@@ -3,11 +3,36 @@
  * decided, for whom, under which rule, with how many failures and until when).
  */
 
-import type { LockoutRule } from '../ground/contract.js'
+import type { CountResult, LockoutRule } from '../ground/contract.js'
 import type { AxesRequest, ClientIdentity } from '../ground/request.js'
 import { attemptsLeft, lockDurationMs } from '../ground/rule.js'
 import { UNKNOWN } from './identity.js'
 import type { DecisionReason, LockoutDecision, ResolvedTier } from './types.js'
+
+/**
+ * The decision for a counted attempt from the handler's answer: locked out when a bucket is
+ * locked, allowed otherwise.
+ */
+export function countDecision(
+  counted: { readonly client: ClientIdentity; readonly rule: LockoutRule },
+  result: CountResult,
+  recorded: boolean,
+  now: number,
+): LockoutDecision {
+  const locked = result.lockedUntil !== null
+  return decide(
+    {
+      reason: locked ? 'lockedOut' : 'allowed',
+      allowed: !locked,
+      client: counted.client,
+      rule: counted.rule,
+      failures: result.failures,
+      lockedUntil: result.lockedUntil,
+      recorded,
+    },
+    now,
+  )
+}
 
 /** The facts a counted decision is built from. */
 export interface DecisionFacts {

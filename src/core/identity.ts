@@ -321,3 +321,17 @@ export class IdentityResolver {
     return `{${parts.join(', ')}}`
   }
 }
+
+/**
+ * The username of a logged-in `user`: the string itself, or its `usernameFormField` (else
+ * `username`) property when that is a string; null otherwise.
+ */
+export function usernameOf(user: unknown, usernameFormField: string): string | null {
+  if (typeof user === 'string') return user
+  if (typeof user === 'object' && user !== null) {
+    const record = user as Record<string, unknown>
+    const value = record[usernameFormField] ?? record.username
+    if (typeof value === 'string') return value
+  }
+  return null
+}
