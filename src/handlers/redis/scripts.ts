@@ -6,7 +6,7 @@
  * takes one round trip and is decided on its own, in order, but the call's fixed cost (the
  * command, the script's set-up, the client's promise) is paid once for all of them.
  *
- * It applies a `LockoutRule` exactly as `../rule.ts` does for the JavaScript handlers; the
+ * It applies a `LockoutRule` exactly as `../../ground/rule.ts` does for the JavaScript handlers; the
  * conformance suite holds both to the same cases.
  *
  * A bucket is one string key holding seven little-endian doubles (Lua's `struct` format
