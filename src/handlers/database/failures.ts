@@ -11,7 +11,7 @@ import { failureWindowMs, lockDurationMs } from '../../ground/rule.js'
 import { type BucketStates, combine, readStates } from './bucket-states.js'
 import type { SqlContext } from './context.js'
 import { datetimeMs } from './datetime.js'
-import type { FailureWrite } from './dialects/dialect.js'
+import type { FailureWrite, OneStatementFailure } from './dialects/dialect.js'
 import { retryOnDeadlock } from './drivers/transaction.js'
 import { fitted, REQUEST_DATA_CAP, SEPARATOR } from './records.js'
 import type { SqlSession } from './sql.js'
@@ -207,7 +207,8 @@ export function failureRecorderOf(ctx: SqlContext, states: BucketStates): Failur
     input: CountInput,
     token: string | null,
   ): Promise<CountResult> => {
-    if (oneStatement === undefined) throw new Error('unreachable: no one-statement failure')
+    // Called only where the dialect has it (counting.ts checks `oneStatementFailure`).
+    const one = oneStatement as OneStatementFailure
     const s = driver.session
     let expired = false
     if (token !== null) {
@@ -216,7 +217,7 @@ export function failureRecorderOf(ctx: SqlContext, states: BucketStates): Failur
     }
     const write = updateOf(input)
     const [statesSql, statesParams] = states.query(input, false)
-    const [sql, all] = oneStatement.recordSql(
+    const [sql, all] = one.recordSql(
       write,
       attemptValues(write.a, write.now),
       token,

@@ -19,7 +19,7 @@ export function numbered(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`)
 }
 
-/** The advisory-lock namespace of node-axes' transactions ("AXES" in ASCII). */
+/** The first key of node-axes' advisory locks: its namespace among the database's other users. */
 const LOCK_SPACE = 1096304979
 
 /**
