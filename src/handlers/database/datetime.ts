@@ -1,14 +1,10 @@
 /**
- * Datetimes as Django writes them, and reading them back as milliseconds since the epoch.
- *
- * - SQLite: text `YYYY-MM-DD HH:MM:SS[.ffffff]` in UTC (Python's `str(datetime)`: the fraction only
- *   when it is not zero).
- * - PostgreSQL: `timestamp with time zone`, sent as a JavaScript Date.
- * - MySQL/MariaDB: `datetime(6)` holding UTC, sent as text in the SQLite form (whatever the
- *   connection's time zone), read back with arithmetic that does not depend on it.
+ * Datetimes as Django writes them in text, and reading them back as milliseconds since the epoch.
+ * How each dialect stores and reads a date-time is its object's `datetimeParam` and
+ * `datetimeMsSql` (dialects/): SQLite and MySQL/MariaDB take the text form below (Python's
+ * `str(datetime)` of a naive UTC datetime: `YYYY-MM-DD HH:MM:SS[.ffffff]`, the fraction only when
+ * it is not zero), PostgreSQL a JavaScript Date.
  */
-
-import type { SqlDialect } from './driver.js'
 
 /** Python's `str()` of a naive UTC datetime with millisecond precision. */
 export function djangoDatetimeText(ms: number): string {
@@ -19,26 +15,7 @@ export function djangoDatetimeText(ms: number): string {
   return millis === 0 ? base : `${base}.${pad(millis, 3)}000`
 }
 
-/** A datetime parameter for the dialect. */
-export function datetimeParam(dialect: SqlDialect, ms: number): unknown {
-  return dialect === 'postgres' ? new Date(ms) : djangoDatetimeText(ms)
-}
-
-/**
- * An SQL expression giving a datetime column (or aggregate) as milliseconds since the epoch, or
- * null.
- */
-export function datetimeMsSql(dialect: SqlDialect, expression: string): string {
-  if (dialect === 'postgres') return `(EXTRACT(EPOCH FROM ${expression}) * 1000)`
-  if (dialect === 'mysql') {
-    return `(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', ${expression}) / 1000)`
-  }
-  // SQLite's text, as milliseconds in SQL (julianday exists in every SQLite version): a number is
-  // cheaper to hand over than a string to parse.
-  return `CAST(ROUND((julianday(${expression}) - 2440587.5) * 86400000.0) AS INTEGER)`
-}
-
-/** A value from `datetimeMsSql` (or SQLite text) as milliseconds, or null. */
+/** A value from a dialect's `datetimeMsSql` (or Django's text) as milliseconds, or null. */
 export function datetimeMs(value: unknown): number | null {
   if (value === null || value === undefined) return null
   if (typeof value === 'number') return value

@@ -14,58 +14,20 @@
  * @packageDocumentation
  */
 
-import type { Kysely } from 'kysely'
 import type { AxesHandler } from '../../ground/contract.js'
-import { AxesError, AxesStoreError, describeError } from '../../ground/errors.js'
-import {
-  type BetterSqliteDatabase,
-  betterSqliteDriver,
-  kyselyDriver,
-  type PgPipelinedClient,
-  type PgPool,
-  pgDriver,
-  type SqlDialect,
-  type SqlDriver,
-} from './driver.js'
+import { AxesError } from '../../ground/errors.js'
+import { DIALECTS } from './dialects/index.js'
+import { connect, dialectOfUrl, guessDialect } from './drivers/connect.js'
+import type { SqlDriver } from './drivers/driver.js'
 import { sqlHandler } from './handler.js'
 import { type MigrationResult, migrate as runMigrations } from './migrate.js'
+import type { DatabaseHandlerOptions } from './options.js'
+import type { SqlDialect } from './sql.js'
 
-/**
- * Pipelined PostgreSQL connections for statements outside a transaction (recording a failure,
- * checking): two, so that the server works on two statements at once while each connection
- * carries many in flight.
- */
-const PIPELINED_LANES = 2
-
+export { dialectOfUrl, sqlitePath } from './drivers/connect.js'
 export type { MigrationResult } from './migrate.js'
 export { MIGRATIONS } from './migrations.js'
-
-/** Options of `databaseHandler`. */
-export interface DatabaseHandlerOptions {
-  /**
-   * Where the tables live: `sqlite:./axes.sqlite3` (a file; `sqlite::memory:` in memory),
-   * `postgres://user:password@host:5432/db`, `mysql://user:password@host:3306/db`.
-   */
-  url?: string
-  /** The application's own Kysely instance (SQLite, PostgreSQL or MySQL dialect). */
-  // biome-ignore lint/suspicious/noExplicitAny: any Kysely<DB> is accepted, whatever its tables
-  db?: Kysely<any>
-  /** With `db`: its dialect, when node-axes cannot tell from the instance. */
-  dialect?: SqlDialect
-  /**
-   * Run the migrations before the first operation. On by default for SQLite, off for server
-   * databases (run `migrate()` or the CLI's `migrate` from your deployment instead).
-   */
-  autoMigrate?: boolean
-  /** SQLite: how long a write waits for another process's lock. @default 5000 (ms) */
-  busyTimeoutMs?: number
-  /**
-   * PostgreSQL and MySQL: the most connections in the pool. On PostgreSQL the pool serves
-   * transactions, and two pipelined connections besides it carry the statements outside a
-   * transaction. @default 10
-   */
-  poolSize?: number
-}
+export type { DatabaseHandlerOptions } from './options.js'
 
 /** The database handler, with its migrations. */
 export interface DatabaseHandler extends AxesHandler {
@@ -75,107 +37,6 @@ export interface DatabaseHandler extends AxesHandler {
   migrate(): Promise<MigrationResult>
   /** Closes the connection (or the pool). */
   close(): Promise<void>
-}
-
-/** Which dialect a URL names. */
-export function dialectOfUrl(url: string): SqlDialect {
-  const scheme = url.slice(0, url.indexOf(':')).toLowerCase()
-  if (scheme === 'sqlite' || scheme === 'file') return 'sqlite'
-  if (scheme === 'postgres' || scheme === 'postgresql') return 'postgres'
-  if (scheme === 'mysql' || scheme === 'mariadb') return 'mysql'
-  throw new AxesError(
-    'AXES_INVALID_OPTIONS',
-    `databaseHandler: unsupported URL scheme '${scheme}:' (use sqlite:, postgres: or mysql:)`,
-  )
-}
-
-/** The SQLite file a `sqlite:` URL names (`:memory:` for memory). */
-export function sqlitePath(url: string): string {
-  const rest = url.replace(/^(sqlite|file):(\/\/)?/i, '')
-  return rest === '' ? ':memory:' : decodeURIComponent(rest)
-}
-
-async function importOptional<T>(name: string, purpose: string): Promise<T> {
-  try {
-    return (await import(name)) as T
-  } catch (error) {
-    throw new AxesStoreError(
-      `${purpose} needs the package '${name}': npm install ${name} (${describeError(error)})`,
-      { cause: error },
-    )
-  }
-}
-
-async function connect(options: DatabaseHandlerOptions): Promise<SqlDriver> {
-  if (options.db) {
-    const dialect = options.dialect ?? guessDialect(options.db)
-    return kyselyDriver(options.db, dialect)
-  }
-  const url = options.url as string
-  const dialect = dialectOfUrl(url)
-  if (dialect === 'sqlite') {
-    const mod = await importOptional<{ default: new (file: string) => BetterSqliteDatabase }>(
-      'better-sqlite3',
-      'the SQLite database handler',
-    )
-    const db = new mod.default(sqlitePath(url))
-    db.pragma('journal_mode = WAL')
-    // Short in SQLite itself (it blocks the event loop while it waits); the driver waits for the
-    // write lock asynchronously, up to busyTimeoutMs.
-    db.pragma('busy_timeout = 20')
-    db.pragma('foreign_keys = ON')
-    db.pragma('synchronous = NORMAL')
-    // A checkpoint (two fsyncs) every 10,000 WAL pages instead of SQLite's 1,000: measured, failures
-    // recorded one at a time went from ~16,000/s to ~23,000/s. The WAL file grows to about 40 MB
-    // between checkpoints.
-    db.pragma('wal_autocheckpoint = 10000')
-    return betterSqliteDriver(db, Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000)))
-  }
-  if (dialect === 'postgres') {
-    const pg = await importOptional<{
-      default: { Pool: new (config: object) => unknown; Client: new (config: object) => unknown }
-    }>('pg', 'the PostgreSQL database handler')
-    const pool = new pg.default.Pool({
-      connectionString: url,
-      max: options.poolSize ?? 10,
-      // Statements of one transaction go out together instead of one round trip each.
-      pipeline: true,
-    }) as PgPool & { on(event: 'error', listener: (error: Error) => void): void }
-    // An idle connection the server drops (a restart, a failover) must not crash the process: the
-    // next query fails instead, and onStoreError answers it.
-    pool.on('error', () => {})
-    return pgDriver(pool, {
-      lanes: PIPELINED_LANES,
-      open: () =>
-        new pg.default.Client({ connectionString: url, pipeline: true }) as PgPipelinedClient,
-    })
-  }
-  const { Kysely, MysqlDialect } = await import('kysely')
-  const mysql = await importOptional<{ createPool: (config: object) => unknown }>(
-    'mysql2',
-    'the MySQL database handler',
-  )
-  const pool = mysql.createPool({
-    uri: url,
-    connectionLimit: options.poolSize ?? 10,
-    timezone: 'Z',
-    dateStrings: true,
-    charset: 'utf8mb4',
-  })
-  ;(pool as { on?: (event: string, listener: () => void) => void }).on?.('error', () => {})
-  return kyselyDriver(new Kysely({ dialect: new MysqlDialect({ pool: pool as never }) }), dialect)
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: any Kysely<DB> is accepted, whatever its tables
-function guessDialect(db: Kysely<any>): SqlDialect {
-  const adapter = db.getExecutor().adapter.constructor.name.toLowerCase()
-  if (adapter.includes('postgres')) return 'postgres'
-  if (adapter.includes('mysql')) return 'mysql'
-  if (adapter.includes('sqlite')) return 'sqlite'
-  throw new AxesError(
-    'AXES_INVALID_OPTIONS',
-    "databaseHandler: cannot tell the Kysely instance's dialect; pass dialect: 'sqlite' | 'postgres' | 'mysql'",
-  )
 }
 
 /**
@@ -191,7 +52,7 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     ? (options.dialect ?? guessDialect(options.db))
     : dialectOfUrl(options.url as string)
   // On for SQLite (a file or memory, by URL or Kysely instance: the embedded case), off for servers.
-  const autoMigrate = options.autoMigrate ?? dialect === 'sqlite'
+  const autoMigrate = options.autoMigrate ?? DIALECTS[dialect].embedded
 
   let driver: Promise<SqlDriver> | null = null
   const getDriver = () => {

@@ -5,7 +5,8 @@
  * is how node-axes adopts a django-axes database.
  */
 
-import type { SqlDriver } from './driver.js'
+import { DIALECTS } from './dialects/index.js'
+import type { SqlDriver } from './drivers/driver.js'
 import {
   columnExists,
   indexExists,
@@ -26,8 +27,8 @@ const LOCK = 'node-axes:migrate'
 
 /** Runs the pending migrations on a driver. */
 export async function migrate(driver: SqlDriver): Promise<MigrationResult> {
-  const dialect = driver.dialect
-  const q = (name: string) => (dialect === 'mysql' ? `\`${name}\`` : `"${name}"`)
+  const dialect = DIALECTS[driver.dialect]
+  const q = dialect.quote
   // Nothing to do is the common case at start-up: find it out without taking the write lock.
   try {
     const done = await driver.session.all(`SELECT ${q('name')} AS name FROM ${q('axes_migration')}`)
@@ -49,7 +50,7 @@ export async function migrate(driver: SqlDriver): Promise<MigrationResult> {
     for (const migration of MIGRATIONS) {
       if (done.has(migration.name)) continue
       const tables = new Map<string, boolean>()
-      for (const step of migration.steps(dialect)) {
+      for (const step of migration.steps(dialect.name)) {
         if (step.unlessTableExists) {
           let exists = tables.get(step.unlessTableExists)
           if (exists === undefined) {

@@ -7,8 +7,8 @@ import { type Axes, createAxes } from 'node-axes'
 import { databaseHandler } from 'node-axes/database'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
-import { pgServerUrl } from '../support/inject-servers.js'
-import { createDatabase, runSql } from '../support/servers.js'
+import { pgServerUrl } from '../../support/inject-servers.js'
+import { createDatabase, runSql } from '../../support/servers.js'
 
 const server = pgServerUrl()
 

@@ -24,8 +24,8 @@ import {
 } from 'node-axes'
 import { databaseHandler } from 'node-axes/database'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { mysqlServerUrl, pgServerUrl } from '../support/inject-servers.js'
-import { createDatabase, runSql } from '../support/servers.js'
+import { mysqlServerUrl, pgServerUrl } from '../../support/inject-servers.js'
+import { createDatabase, runSql } from '../../support/servers.js'
 
 type Dialect = 'sqlite' | 'postgres' | 'mysql'
 type Row = Record<string, unknown>

@@ -8,8 +8,8 @@ import { databaseHandler } from 'node-axes/database'
 import { describeHandlerConformance } from 'node-axes/testing'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
-import { mysqlServerUrl, pgServerUrl } from '../support/inject-servers.js'
-import { createDatabase } from '../support/servers.js'
+import { mysqlServerUrl, pgServerUrl } from '../../support/inject-servers.js'
+import { createDatabase } from '../../support/servers.js'
 
 // databaseHandler({ db }) on the application's own Kysely instance, in each dialect.
 

@@ -3,8 +3,8 @@ import { promisify } from 'node:util'
 import { databaseHandler } from 'node-axes/database'
 import { describeHandlerConformance } from 'node-axes/testing'
 import { describe, expect, it } from 'vitest'
-import { mysqlServerUrl, pgServerUrl } from '../support/inject-servers.js'
-import { createDatabase, type ServerKind } from '../support/servers.js'
+import { mysqlServerUrl, pgServerUrl } from '../../support/inject-servers.js'
+import { createDatabase, type ServerKind } from '../../support/servers.js'
 
 const run = promisify(execFile)
 

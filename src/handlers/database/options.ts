@@ -1,0 +1,31 @@
+/** The options of `databaseHandler` (node-axes/database). */
+
+import type { Kysely } from 'kysely'
+import type { SqlDialect } from './sql.js'
+
+/** Options of `databaseHandler`. */
+export interface DatabaseHandlerOptions {
+  /**
+   * Where the tables live: `sqlite:./axes.sqlite3` (a file; `sqlite::memory:` in memory),
+   * `postgres://user:password@host:5432/db`, `mysql://user:password@host:3306/db`.
+   */
+  url?: string
+  /** The application's own Kysely instance (SQLite, PostgreSQL or MySQL dialect). */
+  // biome-ignore lint/suspicious/noExplicitAny: any Kysely<DB> is accepted, whatever its tables
+  db?: Kysely<any>
+  /** With `db`: its dialect, when node-axes cannot tell from the instance. */
+  dialect?: SqlDialect
+  /**
+   * Run the migrations before the first operation. On by default for SQLite, off for server
+   * databases (run `migrate()` or the CLI's `migrate` from your deployment instead).
+   */
+  autoMigrate?: boolean
+  /** SQLite: how long a write waits for another process's lock. @default 5000 (ms) */
+  busyTimeoutMs?: number
+  /**
+   * PostgreSQL and MySQL: the most connections in the pool. On PostgreSQL the pool serves
+   * transactions, and two pipelined connections besides it carry the statements outside a
+   * transaction. @default 10
+   */
+  poolSize?: number
+}
