@@ -13,8 +13,8 @@ import type {
 } from '../ground/contract.js'
 import { AxesConfigError, AxesError, describeError } from '../ground/errors.js'
 import { detailsOfSnapshots, pageOfAttempts, statsOfAttempts } from '../handlers/query.js'
-import { CSRF_FIELD, Csrf } from './csrf.js'
 import { html, type SafeHtml } from './html.js'
+import { CSRF_FIELD, Csrf } from './http/csrf.js'
 import {
   accessLogRows,
   attemptStatus,

@@ -12,8 +12,8 @@ import type {
   LockoutRule,
 } from '../ground/contract.js'
 import { currentFailures } from '../ground/rule.js'
-import { CSRF_FIELD } from './csrf.js'
 import { html, raw, type SafeHtml } from './html.js'
+import { CSRF_FIELD } from './http/csrf.js'
 
 /** The style sheet (its hash goes into the Content-Security-Policy). */
 export const CSS = `
