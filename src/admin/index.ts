@@ -24,11 +24,7 @@ export { type ExpressLikeRequest, expressAdmin } from '../adapters/express/admin
 export { type FastifyLikeInstance, fastifyAdmin } from '../adapters/fastify/admin.js'
 export { honoAdmin } from '../adapters/hono/admin.js'
 export { type KoaLikeContext, koaAdmin } from '../adapters/koa/admin.js'
-export {
-  type AdminAuthorization,
-  type AdminHandler,
-  type AdminOptions,
-  createAdminHandler,
-} from './handler.js'
+export { createAdminHandler } from './handler.js'
 export { escapeHtml, html, raw, SafeHtml } from './html.js'
 export { sendWebResponse, toNodeListener, toWebRequest } from './http/node.js'
+export type { AdminAuthorization, AdminHandler, AdminOptions } from './options.js'

@@ -4,8 +4,8 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { AdminHandler } from '../../admin/handler.js'
 import { handleNode } from '../../admin/http/node.js'
+import type { AdminHandler } from '../../admin/options.js'
 
 /** The part of Express' request the mount uses. */
 export interface ExpressLikeRequest extends IncomingMessage {

@@ -4,8 +4,9 @@
  */
 
 import type { IncomingMessage } from 'node:http'
-import type { AdminHandler } from '../../admin/handler.js'
-import { BODY_LIMIT, toWebRequest } from '../../admin/http/node.js'
+import { BODY_LIMIT } from '../../admin/http/form.js'
+import { toWebRequest } from '../../admin/http/node.js'
+import type { AdminHandler } from '../../admin/options.js'
 
 /** The part of a Fastify instance the plugin uses. */
 export interface FastifyLikeInstance {

@@ -3,7 +3,7 @@
  * Web-standard, so the admin's Request goes straight through and Hono is no dependency here.
  */
 
-import type { AdminHandler } from '../../admin/handler.js'
+import type { AdminHandler } from '../../admin/options.js'
 
 /**
  * The admin as a Hono handler (Hono is Web-standard: the Request goes straight through). Route it

@@ -4,8 +4,8 @@
  */
 
 import type { IncomingMessage } from 'node:http'
-import type { AdminHandler } from '../../admin/handler.js'
 import { toWebRequest } from '../../admin/http/node.js'
+import type { AdminHandler } from '../../admin/options.js'
 
 /** The part of Koa's context the middleware uses. */
 export interface KoaLikeContext {

@@ -5,10 +5,8 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { AdminHandler } from '../handler.js'
-
-/** The largest form body read from a Node request, in bytes (the admin refuses larger forms). */
-export const BODY_LIMIT = 64 * 1024
+import type { AdminHandler } from '../options.js'
+import { BODY_LIMIT } from './form.js'
 
 /** A parsed body a framework's body parser may have left on the request. */
 function reencode(body: unknown): string | null {
