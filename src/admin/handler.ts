@@ -17,12 +17,13 @@ import {
   type AdminOptions,
   checkAdminOptions,
 } from './options.js'
+import { accessLogsPage } from './pages/access-logs.js'
 import { attemptPage } from './pages/attempt.js'
 import { cleanup, deleteSelected } from './pages/attempt-actions.js'
 import { attemptsPage } from './pages/attempts.js'
 import { notices } from './pages/components.js'
+import { failureLogsPage } from './pages/failure-logs.js'
 import { href, type PageContext } from './pages/layout.js'
-import { logsPage } from './pages/logs.js'
 import { overview } from './pages/overview.js'
 
 /**
@@ -119,9 +120,9 @@ export function createAdminHandler(options: AdminOptions): AdminHandler {
       else if (route === '/attempts') response = await attemptsPage(ctx, axes, url, pageSize)
       else if (route.startsWith('/attempts/')) {
         response = await attemptPage(ctx, axes, decodeId(route.slice('/attempts/'.length)))
-      } else if (route === '/logs') response = await logsPage(ctx, axes, url, pageSize, 'logs')
+      } else if (route === '/logs') response = await accessLogsPage(ctx, axes, url, pageSize)
       else if (route === '/failure-logs') {
-        response = await logsPage(ctx, axes, url, pageSize, 'failureLogs')
+        response = await failureLogsPage(ctx, axes, url, pageSize)
       } else response = page(404, ctx, null, 'Not found', html`<p>No such page.</p>`)
       if (method === 'HEAD') response = new Response(null, response)
       return finish(response)

@@ -1,22 +1,14 @@
 /**
- * The log pages: django-axes' "Access logs" (logins and logouts) and "Access failure logs" (one row
- * per failed login), one list page over the two tables: searchable, filtered, sortable.
+ * The list page both log pages share (access logs, access failure logs): searchable, filtered by
+ * time (and by lockout where the log records it) and path, sortable, paged. Each log page says what
+ * sets it apart in a `LogPage`.
  */
 
 import type { Axes } from '../../core/axes.js'
-import type { AccessFailureLogEntry, AccessLogEntry, LogSortKey } from '../../ground/contract.js'
+import type { LogSortKey, PageQuery, QueryPage } from '../../ground/contract.js'
 import { html, type SafeHtml } from '../html.js'
 import { page } from '../http/responses.js'
-import {
-  type Column,
-  cell,
-  filterBar,
-  formatTime,
-  notices,
-  pagination,
-  searchForm,
-  tableHead,
-} from './components.js'
+import { type Column, filterBar, notices, pagination, searchForm, tableHead } from './components.js'
 import { href, type PageContext } from './layout.js'
 import { listState, TIME_FILTERS } from './list-state.js'
 
@@ -28,20 +20,41 @@ const LOG_SORTS: readonly LogSortKey[] = [
   'pathInfo',
 ]
 
-/** The access logs page (`/logs`) or the access failure logs page (`/failure-logs`). */
-export async function logsPage(
+/** The query a log page makes of its URL. */
+export type LogQuery = Omit<PageQuery<LogSortKey>, 'now'> & { lockedOut?: boolean | null }
+
+/** What sets one log page apart. */
+export interface LogPage<Row> {
+  /** Its place in the navigation. */
+  readonly section: 'logs' | 'failureLogs'
+  readonly heading: string
+  /** Its path under the admin's base. */
+  readonly target: string
+  /** The logs' name in the warning for a handler that keeps none. */
+  readonly noun: string
+  /** Whether it filters by lockout (the failure log records it). */
+  readonly withLocked: boolean
+  readonly columns: readonly Column[]
+  /** Whether the instance's handler keeps this log. */
+  supported(axes: Axes): boolean
+  /** One page of the log. */
+  query(axes: Axes, query: LogQuery): Promise<QueryPage<Row>>
+  /** The notice when the instance writes no new rows of this log, else null. */
+  offNotice(axes: Axes): string | null
+  /** The table's rows. */
+  rows(rows: readonly Row[]): SafeHtml
+}
+
+/** A log page: its list, or a warning when the handler keeps no such log. */
+export async function logListPage<Row>(
   ctx: PageContext,
   axes: Axes,
   url: URL,
   pageSize: number,
-  section: 'logs' | 'failureLogs',
+  log: LogPage<Row>,
 ): Promise<Response> {
-  const failures = section === 'failureLogs'
-  const heading = failures ? 'Access failure logs' : 'Access logs'
-  const supported = failures
-    ? typeof axes.handler.queryFailureLogs === 'function'
-    : typeof axes.handler.queryAccessLogs === 'function'
-  if (!supported) {
+  const { section, heading, target, columns } = log
+  if (!log.supported(axes)) {
     return page(
       200,
       ctx,
@@ -50,31 +63,20 @@ export async function logsPage(
       notices([
         {
           kind: 'warning',
-          text: `The ${axes.handler.name} handler keeps no ${failures ? 'access failure logs' : 'access logs'}.`,
+          text: `The ${axes.handler.name} handler keeps no ${log.noun}.`,
         },
       ]),
     )
   }
-  const target = failures ? '/failure-logs' : '/logs'
-  const list = listState(ctx, url, pageSize, LOG_SORTS, target, failures)
+  const list = listState(ctx, url, pageSize, LOG_SORTS, target, log.withLocked)
   const { query, sort, link, filterOption } = list
-  const result = failures ? await axes.queryFailureLogs(query) : await axes.queryAccessLogs(query)
+  const result = await log.query(axes, query)
   const notes: { kind: 'notice' | 'warning'; text: string }[] = []
-  if (failures && !axes.options.enableAccessFailureLog) {
-    notes.push({
-      kind: 'notice',
-      text: 'Access failure logging is off (enableAccessFailureLog: false): no new rows are written.',
-    })
-  }
-  if (!failures && axes.options.disableAccessLog) {
-    notes.push({
-      kind: 'notice',
-      text: 'Access logging is off (disableAccessLog: true): no new rows are written.',
-    })
-  }
+  const off = log.offNotice(axes)
+  if (off !== null) notes.push({ kind: 'notice', text: off })
   const groups = [
     { title: 'By attempt time', options: TIME_FILTERS.map(([v, l]) => filterOption('time', v, l)) },
-    ...(failures
+    ...(log.withLocked
       ? [
           {
             title: 'By locked out',
@@ -94,51 +96,15 @@ export async function logsPage(
       ],
     },
   ]
-  const columns: Column[] = failures
-    ? [
-        { key: 'attemptTime', label: 'Attempt time' },
-        { key: 'ipAddress', label: 'IP address' },
-        { key: 'username', label: 'Username' },
-        { key: 'userAgent', label: 'User agent' },
-        { key: 'pathInfo', label: 'Path' },
-        { key: null, label: 'Locked out' },
-      ]
-    : [
-        { key: 'attemptTime', label: 'Attempt time' },
-        { key: null, label: 'Logout time' },
-        { key: 'ipAddress', label: 'IP address' },
-        { key: 'username', label: 'Username' },
-        { key: 'userAgent', label: 'User agent' },
-        { key: 'pathInfo', label: 'Path' },
-      ]
-  const rows = failures
-    ? failureLogRows(result.rows as Parameters<typeof failureLogRows>[0])
-    : accessLogRows(result.rows as Parameters<typeof accessLogRows>[0])
   const body = html`${notices(notes)}
 ${searchForm(href(ctx, target), list.search, list.keep)}
 <div class="layout"><div class="content">
 <table>${tableHead(columns, sort, (o) => link({ o, p: null }))}<tbody>${
     result.rows.length === 0
       ? html`<tr><td colspan="${columns.length}" class="muted">No logs found.</td></tr>`
-      : rows
+      : log.rows(result.rows)
   }</tbody></table>
 ${pagination(result.total, list.pageNo, pageSize, (p) => link({ p }), 'log')}
 </div>${filterBar(groups)}</div>`
   return page(200, ctx, section, heading, body)
-}
-
-/** The rows of the access log table. */
-export function accessLogRows(rows: readonly AccessLogEntry[]): SafeHtml {
-  return html`${rows.map(
-    (r) =>
-      html`<tr><td class="nowrap">${formatTime(r.attemptTime)}</td><td class="nowrap">${r.logoutTime ? formatTime(r.logoutTime) : html`<span class="muted">—</span>`}</td><td class="nowrap">${cell(r.ipAddress)}</td><td>${cell(r.username)}</td><td>${r.userAgent}</td><td>${r.pathInfo}</td></tr>`,
-  )}`
-}
-
-/** The rows of the access failure log table. */
-export function failureLogRows(rows: readonly AccessFailureLogEntry[]): SafeHtml {
-  return html`${rows.map(
-    (r) =>
-      html`<tr><td class="nowrap">${formatTime(r.attemptTime)}</td><td class="nowrap">${cell(r.ipAddress)}</td><td>${cell(r.username)}</td><td>${r.userAgent}</td><td>${r.pathInfo}</td><td>${r.lockedOut ? html`<span class="locked">Yes</span>` : 'No'}</td></tr>`,
-  )}`
 }
