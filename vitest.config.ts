@@ -9,11 +9,17 @@ export default defineConfig({
         new URL('./src/handlers/database/index.ts', import.meta.url),
       ),
       'node-axes/redis': fileURLToPath(new URL('./src/handlers/redis/index.ts', import.meta.url)),
-      'node-axes/express': fileURLToPath(new URL('./src/adapters/express.ts', import.meta.url)),
-      'node-axes/fastify': fileURLToPath(new URL('./src/adapters/fastify.ts', import.meta.url)),
-      'node-axes/koa': fileURLToPath(new URL('./src/adapters/koa.ts', import.meta.url)),
-      'node-axes/hono': fileURLToPath(new URL('./src/adapters/hono.ts', import.meta.url)),
-      'node-axes/passport': fileURLToPath(new URL('./src/adapters/passport.ts', import.meta.url)),
+      'node-axes/express': fileURLToPath(
+        new URL('./src/adapters/express/index.ts', import.meta.url),
+      ),
+      'node-axes/fastify': fileURLToPath(
+        new URL('./src/adapters/fastify/index.ts', import.meta.url),
+      ),
+      'node-axes/koa': fileURLToPath(new URL('./src/adapters/koa/index.ts', import.meta.url)),
+      'node-axes/hono': fileURLToPath(new URL('./src/adapters/hono/index.ts', import.meta.url)),
+      'node-axes/passport': fileURLToPath(
+        new URL('./src/adapters/passport/index.ts', import.meta.url),
+      ),
       'node-axes/admin': fileURLToPath(new URL('./src/admin/index.ts', import.meta.url)),
       'node-axes/testing': fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
       'node-axes': fileURLToPath(new URL('./src/index.ts', import.meta.url)),

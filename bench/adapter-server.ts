@@ -18,7 +18,7 @@ import { join } from 'node:path'
 import formbody from '@fastify/formbody'
 import express from 'express'
 import Fastify from 'fastify'
-import type { LoginCredentials } from '../src/adapters/shared.js'
+import type { LoginCredentials } from '../src/adapters/shared/login.js'
 import type { Axes } from '../src/index.js'
 
 const dist = (path: string) => new URL(`../dist/${path}`, import.meta.url).href
@@ -28,10 +28,10 @@ const { databaseHandler } = (await import(
 )) as typeof import('../src/handlers/database/index.js')
 const { protectLogin: expressProtect } = (await import(
   dist('express/index.js')
-)) as typeof import('../src/adapters/express.js')
+)) as typeof import('../src/adapters/express/index.js')
 const { protectLogin: fastifyProtect } = (await import(
   dist('fastify/index.js')
-)) as typeof import('../src/adapters/fastify.js')
+)) as typeof import('../src/adapters/fastify/index.js')
 
 const [framework, mode, dir, verifier] = process.argv.slice(2)
 const USERS = new Map([['alice', 'wonderland']])

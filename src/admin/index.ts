@@ -18,22 +18,13 @@
  * @packageDocumentation
  */
 
-export {
-  type AdminAuthorization,
-  type AdminHandler,
-  type AdminOptions,
-  createAdminHandler,
-} from './handler.js'
+// Each framework's mount lives in its folder (src/adapters/<framework>/admin.ts); this entry
+// re-exports them, and none of them imports its framework at run time.
+export { type ExpressLikeRequest, expressAdmin } from '../adapters/express/admin.js'
+export { type FastifyLikeInstance, fastifyAdmin } from '../adapters/fastify/admin.js'
+export { honoAdmin } from '../adapters/hono/admin.js'
+export { type KoaLikeContext, koaAdmin } from '../adapters/koa/admin.js'
+export { createAdminHandler } from './handler.js'
 export { escapeHtml, html, raw, SafeHtml } from './html.js'
-export {
-  type ExpressLikeRequest,
-  expressAdmin,
-  type FastifyLikeInstance,
-  fastifyAdmin,
-  honoAdmin,
-  type KoaLikeContext,
-  koaAdmin,
-  sendWebResponse,
-  toNodeListener,
-  toWebRequest,
-} from './mount.js'
+export { sendWebResponse, toNodeListener, toWebRequest } from './http/node.js'
+export type { AdminAuthorization, AdminHandler, AdminOptions } from './options.js'

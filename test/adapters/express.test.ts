@@ -4,7 +4,7 @@ import express5 from 'express'
 import session from 'express-session'
 import express4 from 'express4'
 import { describe, expect, it } from 'vitest'
-import { axesMiddleware, protectLogin, sendLockout } from '../../src/adapters/express.js'
+import { axesMiddleware, protectLogin, sendLockout } from '../../src/adapters/express/index.js'
 import { createAxes, testHandler } from '../../src/index.js'
 import {
   type AppSetup,

@@ -4,7 +4,7 @@ import formbody from '@fastify/formbody'
 import fastifySession from '@fastify/session'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { describe, expect, it } from 'vitest'
-import { axesPlugin, protectLogin, sendLockout } from '../../src/adapters/fastify.js'
+import { axesPlugin, protectLogin, sendLockout } from '../../src/adapters/fastify/index.js'
 import { createAxes, testHandler } from '../../src/index.js'
 import {
   type AppSetup,

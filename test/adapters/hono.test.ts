@@ -7,7 +7,7 @@ import {
   axesMiddleware,
   protectLogin,
   sendLockout,
-} from '../../src/adapters/hono.js'
+} from '../../src/adapters/hono/index.js'
 import { createAxes } from '../../src/index.js'
 import {
   type AppSetup,

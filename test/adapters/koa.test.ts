@@ -3,7 +3,7 @@ import Koa3 from 'koa'
 import session from 'koa-session'
 import Koa2 from 'koa2'
 import { describe, it } from 'vitest'
-import { axesMiddleware, protectLogin, sendLockout } from '../../src/adapters/koa.js'
+import { axesMiddleware, protectLogin, sendLockout } from '../../src/adapters/koa/index.js'
 import { createAxes, testHandler } from '../../src/index.js'
 import {
   type AppSetup,

@@ -3,7 +3,7 @@ import express from 'express'
 import { Passport } from 'passport'
 import { Strategy as LocalStrategy } from 'passport-local'
 import { describe, expect, it } from 'vitest'
-import { type AxesLockoutInfo, axesStrategy } from '../../src/adapters/passport.js'
+import { type AxesLockoutInfo, axesStrategy } from '../../src/adapters/passport/index.js'
 import { type AxesOptions, createAxes, testHandler } from '../../src/index.js'
 import { eachApp, startedServer, USER } from './scenarios.js'
 

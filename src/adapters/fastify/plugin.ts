@@ -1,43 +1,18 @@
 /**
- * node-axes for Fastify 5: `axesPlugin` (made with fastify-plugin) decorates the instance with
- * `fastify.axes` and each request with the per-request API, `request.axes`; `protectLogin` is a
- * `preHandler` that guards a login route in one line (reserve → verify → settle → respond).
- *
- * @example
- * ```ts
- * import Fastify from 'fastify'
- * import formbody from '@fastify/formbody'
- * import { createAxes } from 'node-axes'
- * import { axesPlugin, protectLogin } from 'node-axes/fastify'
- *
- * const axes = createAxes({ failureLimit: 5, cooloffTime: '15m' })
- * const app = Fastify()
- * await app.register(formbody)
- * await app.register(axesPlugin, { axes })
- * app.post('/login', { preHandler: protectLogin(axes, ({ username, password }) => users.verify(username, password)) },
- *   async (request) => ({ user: request.axesLogin?.ok && request.axesLogin.user }))
- * ```
- *
- * @module
+ * Fastify's plugin: `axesPlugin` decorates the instance with `fastify.axes` and each request with
+ * node-axes' per-request API, `request.axes`; `toAxesRequest` is the request as node-axes sees it;
+ * `sendAxesResponse` and `sendLockout` write node-axes' answers the Fastify way.
  */
 
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Axes } from '../compose/axes.js'
-import type { AxesResponse, LockoutDecision } from '../core/types.js'
-import type { AxesRequest } from '../ground/request.js'
-import {
-  type AxesRequestApi,
-  checkProxyAgreement,
-  invalidCredentialsResponse,
-  type LoginResult,
-  requestApi,
-  runLogin,
-  sessionIdOf,
-  type VerifyFunction,
-} from './shared.js'
-
-export type { AxesRequestApi, LoginCredentials, LoginResult, VerifyFunction } from './shared.js'
+import type { Axes } from '../../compose/axes.js'
+import type { AxesResponse, LockoutDecision } from '../../core/types.js'
+import type { AxesRequest } from '../../ground/request.js'
+import type { LoginResult } from '../shared/login.js'
+import { checkProxyAgreement } from '../shared/proxy-check.js'
+import { sessionIdOf } from '../shared/request.js'
+import { type AxesRequestApi, requestApi } from '../shared/request-api.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -61,17 +36,6 @@ export interface FastifyAxesOptions {
    * @default `request.session.sessionId` (@fastify/session)
    */
   sessionId?: (request: FastifyRequest) => string | null | undefined
-}
-
-/** Options of `protectLogin`. */
-export interface FastifyProtectLoginOptions {
-  /** As in `axesPlugin`, for routes used without it. */
-  sessionId?: FastifyAxesOptions['sessionId']
-  /**
-   * Answers wrong credentials that leave the client allowed. By default: 401 with
-   * `Invalid username or password.` (JSON `{ error, remaining }` for JSON clients).
-   */
-  onFailure?: (request: FastifyRequest, reply: FastifyReply, decision: LockoutDecision) => unknown
 }
 
 /** The request as node-axes sees it. */
@@ -111,7 +75,11 @@ function checkTrustProxy(axes: Axes, request: FastifyRequest): void {
   checkProxyAgreement(axes, 'Fastify', 'the trustProxy option', 'ips' in request)
 }
 
-function apiFor(
+/**
+ * The request's per-request API, built once per request and instance (with the `sessionId` given
+ * here, else the one the instance was registered with).
+ */
+export function apiFor(
   axes: Axes,
   request: FastifyRequest,
   sessionId?: FastifyAxesOptions['sessionId'],
@@ -164,28 +132,3 @@ const plugin: FastifyPluginAsync<FastifyAxesOptions> = async (fastify, options) 
  * reach the routes of the registering scope.
  */
 export const axesPlugin = fp(plugin, { fastify: '5.x', name: 'node-axes' })
-
-/**
- * A `preHandler` that guards a login route (django-axes' `axes_dispatch`): reserves an attempt,
- * calls `verify` with the body's credentials only when the client is allowed, records the outcome
- * and answers a lockout with the lockout response, wrong credentials with 401 (or `onFailure`). On
- * success it sets `request.axesLogin = { ok: true, user, decision }` and the route handler runs.
- * Parse urlencoded bodies with `@fastify/formbody`.
- */
-export function protectLogin<User>(
-  axes: Axes,
-  verify: VerifyFunction<FastifyRequest, User>,
-  options: FastifyProtectLoginOptions = {},
-): (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
-  return async function axesProtectLogin(request, reply) {
-    const api = apiFor(axes, request, options.sessionId)
-    const result = await runLogin(axes, api.request, request.body, request, verify)
-    request.axesLogin = result
-    if (result.ok) return
-    if (!result.decision.allowed) {
-      return sendAxesResponse(reply, await api.lockoutResponse(result.decision))
-    }
-    if (options.onFailure) return options.onFailure(request, reply, result.decision)
-    return sendAxesResponse(reply, invalidCredentialsResponse(api.request, result.decision))
-  }
-}

@@ -1,31 +1,16 @@
 /**
- * node-axes for Passport.js, the Node analogue of django-axes' authentication backend:
- * `axesStrategy(axes, strategy)` wraps any Passport strategy so that a locked-out client is
- * refused before the strategy runs, and the strategy's failures and successes are recorded.
- *
- * @example
- * ```ts
- * import passport from 'passport'
- * import { Strategy as LocalStrategy } from 'passport-local'
- * import { createAxes } from 'node-axes'
- * import { axesStrategy } from 'node-axes/passport'
- *
- * const axes = createAxes({ failureLimit: 5, cooloffTime: '15m' })
- * passport.use(axesStrategy(axes, new LocalStrategy((username, password, done) =>
- *   users.verify(username, password).then((user) => done(null, user || false), done))))
- * app.post('/login', express.urlencoded({ extended: false }),
- *   passport.authenticate('local', { failureRedirect: '/login' }), (req, res) => res.redirect('/'))
- * ```
- *
- * @module
+ * Passport's `axesStrategy`: any Passport strategy wrapped so that a locked-out client is refused
+ * before it runs and its failures and successes are recorded; `toAxesRequest` is the request as
+ * node-axes sees it.
  */
 
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
-import type { Axes } from '../compose/axes.js'
-import { lockoutMessage } from '../core/lockout-response.js'
-import type { AxesResponse, LockoutDecision } from '../core/types.js'
-import type { AxesRequest, Credentials } from '../ground/request.js'
-import { readCredentials, sessionIdOf } from './shared.js'
+import type { Axes } from '../../compose/axes.js'
+import { lockoutMessage } from '../../core/lockout-response.js'
+import type { AxesResponse, LockoutDecision } from '../../core/types.js'
+import type { AxesRequest, Credentials } from '../../ground/request.js'
+import { readCredentials } from '../shared/login.js'
+import { sessionIdOf } from '../shared/request.js'
 
 /** The parts of a Passport strategy node-axes uses: any `passport-strategy` subclass has them. */
 export interface PassportStrategyLike {

@@ -1,46 +1,16 @@
 /**
- * node-axes for Koa 2 and 3: `axesMiddleware` attaches the per-request API as `ctx.axes`;
- * `protectLogin` guards a login route in one line (reserve → verify → settle → respond).
- *
- * @example
- * ```ts
- * import Koa from 'koa'
- * import { bodyParser } from '@koa/bodyparser'
- * import { createAxes } from 'node-axes'
- * import { axesMiddleware, protectLogin } from 'node-axes/koa'
- *
- * const axes = createAxes({ failureLimit: 5, cooloffTime: '15m' })
- * const app = new Koa()
- * app.use(bodyParser())
- * app.use(axesMiddleware(axes))
- * const guard = protectLogin(axes, ({ username, password }) => users.verify(username, password))
- * app.use(async (ctx, next) => {
- *   if (ctx.method === 'POST' && ctx.path === '/login') {
- *     return guard(ctx, async () => { ctx.body = `welcome ${ctx.state.axesLogin.user}` })
- *   }
- *   return next()
- * })
- * ```
- *
- * @module
+ * Koa's middleware: `axesMiddleware` attaches node-axes' per-request API as `ctx.axes`;
+ * `toAxesRequest` is the request as node-axes sees it; `sendAxesResponse` and `sendLockout` write
+ * node-axes' answers the Koa way.
  */
 
 import type { Context, Middleware, Next } from 'koa'
-import type { Axes } from '../compose/axes.js'
-import type { AxesResponse, LockoutDecision } from '../core/types.js'
-import type { AxesRequest } from '../ground/request.js'
-import {
-  type AxesRequestApi,
-  checkProxyAgreement,
-  invalidCredentialsResponse,
-  LazyAxesRequest,
-  requestApi,
-  runLogin,
-  sessionIdOf,
-  type VerifyFunction,
-} from './shared.js'
-
-export type { AxesRequestApi, LoginCredentials, LoginResult, VerifyFunction } from './shared.js'
+import type { Axes } from '../../compose/axes.js'
+import type { AxesResponse, LockoutDecision } from '../../core/types.js'
+import type { AxesRequest } from '../../ground/request.js'
+import { checkProxyAgreement } from '../shared/proxy-check.js'
+import { LazyAxesRequest, sessionIdOf } from '../shared/request.js'
+import { type AxesRequestApi, requestApi } from '../shared/request-api.js'
 
 declare module 'koa' {
   interface DefaultContext {
@@ -57,15 +27,6 @@ export interface KoaAxesOptions {
    * (sessions in an external store; cookie-only sessions have no id)
    */
   sessionId?: (ctx: Context) => string | null | undefined
-}
-
-/** Options of `protectLogin`. */
-export interface KoaProtectLoginOptions extends KoaAxesOptions {
-  /**
-   * Answers wrong credentials that leave the client allowed. By default: 401 with
-   * `Invalid username or password.` (JSON `{ error, remaining }` for JSON clients).
-   */
-  onFailure?: (ctx: Context, decision: LockoutDecision) => unknown
 }
 
 function defaultSessionId(ctx: Context): unknown {
@@ -107,7 +68,11 @@ export function toAxesRequest(ctx: Context, sessionId?: KoaAxesOptions['sessionI
 
 const seen = new WeakSet<Axes>()
 
-function apiFor(axes: Axes, ctx: Context, options: KoaAxesOptions): AxesRequestApi {
+/**
+ * The request's per-request API: the one already attached for this instance, or a new one set as
+ * `ctx.axes` (checking `app.proxy` once per instance).
+ */
+export function apiFor(axes: Axes, ctx: Context, options: KoaAxesOptions): AxesRequestApi {
   const existing = (ctx as { axes?: AxesRequestApi }).axes
   if (existing && existing.axes === axes) return existing
   if (!seen.has(axes)) {
@@ -143,36 +108,5 @@ export function axesMiddleware(axes: Axes, options: KoaAxesOptions = {}): Middle
   return async function axes_(ctx: Context, next: Next) {
     apiFor(axes, ctx, options)
     await next()
-  }
-}
-
-/**
- * Guards a login route (django-axes' `axes_dispatch`): reserves an attempt, calls `verify` with
- * the body's credentials only when the client is allowed, records the outcome and answers a
- * lockout with the lockout response, wrong credentials with 401 (or `onFailure`). On success it
- * sets `ctx.state.axesLogin = { ok: true, user, decision }` and calls `next`. Parse the body first
- * (`@koa/bodyparser`).
- */
-export function protectLogin<User>(
-  axes: Axes,
-  verify: VerifyFunction<Context, User>,
-  options: KoaProtectLoginOptions = {},
-): Middleware {
-  return async function axesProtectLogin(ctx: Context, next: Next) {
-    const api = apiFor(axes, ctx, options)
-    const result = await runLogin(
-      axes,
-      api.request,
-      (ctx.request as { body?: unknown }).body,
-      ctx,
-      verify,
-    )
-    ctx.state.axesLogin = result
-    if (result.ok) return next()
-    if (!result.decision.allowed) {
-      return sendAxesResponse(ctx, await api.lockoutResponse(result.decision))
-    }
-    if (options.onFailure) return options.onFailure(ctx, result.decision)
-    sendAxesResponse(ctx, invalidCredentialsResponse(api.request, result.decision))
   }
 }

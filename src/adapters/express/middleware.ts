@@ -1,42 +1,17 @@
 /**
- * node-axes for Express 4 and 5: `axesMiddleware` attaches the per-request API as `req.axes`;
- * `protectLogin` guards a login route in one line (reserve → verify → settle → respond).
- *
- * @example
- * ```ts
- * import express from 'express'
- * import { createAxes } from 'node-axes'
- * import { axesMiddleware, protectLogin } from 'node-axes/express'
- *
- * const axes = createAxes({ failureLimit: 5, cooloffTime: '15m' })
- * const app = express()
- * app.use(express.urlencoded({ extended: false }))
- * app.use(axesMiddleware(axes))
- * app.post('/login', protectLogin(axes, ({ username, password }) => users.verify(username, password)),
- *   (req, res) => res.redirect('/'))
- * ```
- *
- * @module
+ * Express' middleware: `axesMiddleware` attaches node-axes' per-request API as `req.axes`;
+ * `toAxesRequest` is the request as node-axes sees it; `sendAxesResponse` and `sendLockout` write
+ * node-axes' answers the Express way.
  */
 
-import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import type { Axes } from '../compose/axes.js'
-import type { AxesResponse, LockoutDecision } from '../core/types.js'
-import type { AxesRequest } from '../ground/request.js'
-import {
-  type AxesRequestApi,
-  checkProxyAgreement,
-  chooseLockoutRendering,
-  invalidCredentialsResponse,
-  LazyAxesRequest,
-  type LoginResult,
-  requestApi,
-  runLogin,
-  sessionIdOf,
-  type VerifyFunction,
-} from './shared.js'
-
-export type { AxesRequestApi, LoginCredentials, LoginResult, VerifyFunction } from './shared.js'
+import type { Request, RequestHandler, Response } from 'express'
+import type { Axes } from '../../compose/axes.js'
+import type { AxesResponse, LockoutDecision } from '../../core/types.js'
+import type { AxesRequest } from '../../ground/request.js'
+import { chooseLockoutRendering } from '../shared/lockout-rendering.js'
+import { checkProxyAgreement } from '../shared/proxy-check.js'
+import { LazyAxesRequest, sessionIdOf } from '../shared/request.js'
+import { type AxesRequestApi, requestApi } from '../shared/request-api.js'
 
 declare global {
   namespace Express {
@@ -64,18 +39,10 @@ export interface ExpressAxesOptions {
   sessionId?: (req: Request) => string | null | undefined
 }
 
-/** Options of `protectLogin`. */
-export interface ExpressProtectLoginOptions extends ExpressAxesOptions {
-  /**
-   * Answers wrong credentials that leave the client allowed. By default: 401 with
-   * `Invalid username or password.` (JSON `{ error, remaining }` for JSON clients).
-   */
-  onFailure?: (req: Request, res: Response, next: NextFunction, decision: LockoutDecision) => void
-}
-
 const seen = new WeakSet<Axes>()
+
 /** The options of the middleware or route that attached each request's API. */
-const optionsOf = new WeakMap<Request, ExpressAxesOptions>()
+export const optionsOf: WeakMap<Request, ExpressAxesOptions> = new WeakMap()
 
 /**
  * The request as node-axes sees it. A class, so that the body and the query are read when used
@@ -123,7 +90,11 @@ function checkTrustProxy(axes: Axes, req: Request): void {
   checkProxyAgreement(axes, 'Express', "app.set('trust proxy')", trusts)
 }
 
-function apiFor(axes: Axes, req: Request, options: ExpressAxesOptions): AxesRequestApi {
+/**
+ * The request's per-request API: the one already attached for this instance, or a new one set as
+ * `req.axes` (checking `trust proxy` once per instance).
+ */
+export function apiFor(axes: Axes, req: Request, options: ExpressAxesOptions): AxesRequestApi {
   const existing = (req as { axes?: AxesRequestApi }).axes
   if (existing && existing.axes === axes) return existing
   checkTrustProxy(axes, req)
@@ -187,35 +158,5 @@ export function axesMiddleware(axes: Axes, options: ExpressAxesOptions = {}): Re
   return (req, _res, next) => {
     apiFor(axes, req, options)
     next()
-  }
-}
-
-/**
- * Guards a login route (django-axes' `axes_dispatch`): reserves an attempt, calls `verify` with
- * the body's credentials only when the client is allowed, records the outcome and answers a
- * lockout with the lockout response, wrong credentials with 401 (or `onFailure`). On success it
- * sets `res.locals.axesLogin = { ok: true, user, decision }` and calls the next handler. Parse the
- * body first (`express.urlencoded()` or `express.json()`).
- */
-export function protectLogin<User>(
-  axes: Axes,
-  verify: VerifyFunction<Request, User>,
-  options: ExpressProtectLoginOptions = {},
-): RequestHandler {
-  return (req, res, next) => {
-    const api = apiFor(axes, req, options)
-    runLogin(axes, api.request, req.body, req, verify)
-      .then(async (result: LoginResult<User>) => {
-        res.locals.axesLogin = result
-        if (result.ok) return next()
-        if (!result.decision.allowed) {
-          // A lockoutView given here, else the one given to axesMiddleware.
-          const view = options.lockoutView !== undefined ? options : optionsOf.get(req)
-          return sendLockout(req, res, result.decision, view ?? options)
-        }
-        if (options.onFailure) return options.onFailure(req, res, next, result.decision)
-        sendAxesResponse(res, invalidCredentialsResponse(api.request, result.decision))
-      })
-      .catch(next)
   }
 }

@@ -1,0 +1,60 @@
+/**
+ * Express' `protectLogin`: a route handler that guards a login route in one line (reserve → verify
+ * → settle → respond).
+ */
+
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import type { Axes } from '../../compose/axes.js'
+import type { LockoutDecision } from '../../core/types.js'
+import {
+  invalidCredentialsResponse,
+  type LoginResult,
+  runLogin,
+  type VerifyFunction,
+} from '../shared/login.js'
+import {
+  apiFor,
+  type ExpressAxesOptions,
+  optionsOf,
+  sendAxesResponse,
+  sendLockout,
+} from './middleware.js'
+
+/** Options of `protectLogin`. */
+export interface ExpressProtectLoginOptions extends ExpressAxesOptions {
+  /**
+   * Answers wrong credentials that leave the client allowed. By default: 401 with
+   * `Invalid username or password.` (JSON `{ error, remaining }` for JSON clients).
+   */
+  onFailure?: (req: Request, res: Response, next: NextFunction, decision: LockoutDecision) => void
+}
+
+/**
+ * Guards a login route (django-axes' `axes_dispatch`): reserves an attempt, calls `verify` with
+ * the body's credentials only when the client is allowed, records the outcome and answers a
+ * lockout with the lockout response, wrong credentials with 401 (or `onFailure`). On success it
+ * sets `res.locals.axesLogin = { ok: true, user, decision }` and calls the next handler. Parse the
+ * body first (`express.urlencoded()` or `express.json()`).
+ */
+export function protectLogin<User>(
+  axes: Axes,
+  verify: VerifyFunction<Request, User>,
+  options: ExpressProtectLoginOptions = {},
+): RequestHandler {
+  return (req, res, next) => {
+    const api = apiFor(axes, req, options)
+    runLogin(axes, api.request, req.body, req, verify)
+      .then(async (result: LoginResult<User>) => {
+        res.locals.axesLogin = result
+        if (result.ok) return next()
+        if (!result.decision.allowed) {
+          // A lockoutView given here, else the one given to axesMiddleware.
+          const view = options.lockoutView !== undefined ? options : optionsOf.get(req)
+          return sendLockout(req, res, result.decision, view ?? options)
+        }
+        if (options.onFailure) return options.onFailure(req, res, next, result.decision)
+        sendAxesResponse(res, invalidCredentialsResponse(api.request, result.decision))
+      })
+      .catch(next)
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Fastify's `protectLogin`: a `preHandler` that guards a login route in one line (reserve → verify
+ * → settle → respond).
+ */
+
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Axes } from '../../compose/axes.js'
+import type { LockoutDecision } from '../../core/types.js'
+import { invalidCredentialsResponse, runLogin, type VerifyFunction } from '../shared/login.js'
+import { apiFor, type FastifyAxesOptions, sendAxesResponse } from './plugin.js'
+
+/** Options of `protectLogin`. */
+export interface FastifyProtectLoginOptions {
+  /** As in `axesPlugin`, for routes used without it. */
+  sessionId?: FastifyAxesOptions['sessionId']
+  /**
+   * Answers wrong credentials that leave the client allowed. By default: 401 with
+   * `Invalid username or password.` (JSON `{ error, remaining }` for JSON clients).
+   */
+  onFailure?: (request: FastifyRequest, reply: FastifyReply, decision: LockoutDecision) => unknown
+}
+
+/**
+ * A `preHandler` that guards a login route (django-axes' `axes_dispatch`): reserves an attempt,
+ * calls `verify` with the body's credentials only when the client is allowed, records the outcome
+ * and answers a lockout with the lockout response, wrong credentials with 401 (or `onFailure`). On
+ * success it sets `request.axesLogin = { ok: true, user, decision }` and the route handler runs.
+ * Parse urlencoded bodies with `@fastify/formbody`.
+ */
+export function protectLogin<User>(
+  axes: Axes,
+  verify: VerifyFunction<FastifyRequest, User>,
+  options: FastifyProtectLoginOptions = {},
+): (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
+  return async function axesProtectLogin(request, reply) {
+    const api = apiFor(axes, request, options.sessionId)
+    const result = await runLogin(axes, api.request, request.body, request, verify)
+    request.axesLogin = result
+    if (result.ok) return
+    if (!result.decision.allowed) {
+      return sendAxesResponse(reply, await api.lockoutResponse(result.decision))
+    }
+    if (options.onFailure) return options.onFailure(request, reply, result.decision)
+    return sendAxesResponse(reply, invalidCredentialsResponse(api.request, result.decision))
+  }
+}

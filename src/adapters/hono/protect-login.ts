@@ -1,0 +1,127 @@
+/**
+ * Hono's `protectLogin`: middleware that reads the login body itself and guards a login route in
+ * one line (reserve → verify → settle → respond).
+ */
+
+import type { Context, MiddlewareHandler } from 'hono'
+import type { Axes } from '../../compose/axes.js'
+import type { LockoutDecision } from '../../core/types.js'
+import {
+  invalidCredentialsResponse,
+  type LoginResult,
+  runLogin,
+  type VerifyFunction,
+} from '../shared/login.js'
+import { requestApi } from '../shared/request-api.js'
+import {
+  type AxesVariables,
+  type HonoAxesOptions,
+  toAxesRequest,
+  toResponse,
+} from './middleware.js'
+
+/** Options of `protectLogin`. */
+export interface HonoProtectLoginOptions extends HonoAxesOptions {
+  /**
+   * The largest body read, in bytes; a larger one is answered 413 without verifying.
+   * @default 102400 (100 KiB, Express' default)
+   */
+  bodyLimit?: number
+  /**
+   * Answers wrong credentials that leave the client allowed. By default: 401 with
+   * `Invalid username or password.` (JSON `{ error, remaining }` for JSON clients).
+   */
+  onFailure?: (c: Context, decision: LockoutDecision) => Response | Promise<Response>
+}
+
+type BodyRead = { ok: true; body: unknown } | { ok: false; status: 400 | 413; message: string }
+
+/** Reads at most `limit` bytes of the body, then keeps them for later `c.req.json()` and friends. */
+async function readBody(c: Context, limit: number): Promise<BodyRead> {
+  const tooLarge = { ok: false, status: 413, message: 'Request body too large.' } as const
+  const declared = Number(c.req.header('content-length'))
+  if (Number.isFinite(declared) && declared > limit) return tooLarge
+  const stream = c.req.raw.body
+  const chunks: Uint8Array[] = []
+  let size = 0
+  if (stream) {
+    const reader = stream.getReader()
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.byteLength
+      if (size > limit) {
+        await reader.cancel()
+        return tooLarge
+      }
+      chunks.push(value)
+    }
+  }
+  const bytes = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  ;(c.req.bodyCache as Record<string, unknown>).arrayBuffer = Promise.resolve(bytes.buffer)
+  const type = (c.req.header('content-type') ?? '').toLowerCase()
+  if (type.includes('json')) {
+    try {
+      return { ok: true, body: JSON.parse(new TextDecoder().decode(bytes)) as unknown }
+    } catch {
+      return { ok: false, status: 400, message: 'Malformed JSON.' }
+    }
+  }
+  if (type.startsWith('application/x-www-form-urlencoded')) {
+    return { ok: true, body: new URLSearchParams(new TextDecoder().decode(bytes)) }
+  }
+  if (type.startsWith('multipart/form-data')) {
+    try {
+      const form = await new Response(bytes, { headers: { 'content-type': type } }).formData()
+      const fields = new URLSearchParams()
+      form.forEach((value, key) => {
+        if (typeof value === 'string') fields.append(key, value)
+      })
+      return { ok: true, body: fields }
+    } catch {
+      return { ok: false, status: 400, message: 'Malformed form data.' }
+    }
+  }
+  return { ok: true, body: undefined }
+}
+
+/**
+ * Guards a login route (django-axes' `axes_dispatch`): reads the body (JSON, urlencoded or
+ * multipart, at most `bodyLimit` bytes; the bytes stay available to `c.req.json()` and friends),
+ * reserves an attempt, calls `verify` with the credentials only when the client is allowed,
+ * records the outcome and answers a lockout with the lockout response, wrong credentials with 401
+ * (or `onFailure`), a malformed body with 400 and a large one with 413. On success it sets
+ * `c.get('axesLogin')` to `{ ok: true, user, decision }` and the next handler runs.
+ */
+export function protectLogin<User>(
+  axes: Axes,
+  verify: VerifyFunction<Context, User>,
+  options: HonoProtectLoginOptions = {},
+): MiddlewareHandler<{ Variables: AxesVariables }> {
+  const limit = options.bodyLimit ?? 100 * 1024
+  return async (c, next) => {
+    const read = await readBody(c, limit)
+    if (!read.ok) {
+      return c.body(read.message, read.status, {
+        'content-type': 'text/plain; charset=utf-8',
+        connection: 'close',
+      })
+    }
+    const api = requestApi(axes, toAxesRequest(c, read.body, options))
+    c.set('axes', api)
+    const result = await runLogin(axes, api.request, read.body, c, verify)
+    c.set('axesLogin', result as LoginResult<unknown>)
+    if (result.ok) {
+      await next()
+      return
+    }
+    if (!result.decision.allowed) return toResponse(await api.lockoutResponse(result.decision))
+    if (options.onFailure) return options.onFailure(c, result.decision)
+    return toResponse(invalidCredentialsResponse(api.request, result.decision))
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Koa's `protectLogin`: middleware that guards a login route in one line (reserve → verify →
+ * settle → respond).
+ */
+
+import type { Context, Middleware, Next } from 'koa'
+import type { Axes } from '../../compose/axes.js'
+import type { LockoutDecision } from '../../core/types.js'
+import { invalidCredentialsResponse, runLogin, type VerifyFunction } from '../shared/login.js'
+import { apiFor, type KoaAxesOptions, sendAxesResponse } from './middleware.js'
+
+/** Options of `protectLogin`. */
+export interface KoaProtectLoginOptions extends KoaAxesOptions {
+  /**
+   * Answers wrong credentials that leave the client allowed. By default: 401 with
+   * `Invalid username or password.` (JSON `{ error, remaining }` for JSON clients).
+   */
+  onFailure?: (ctx: Context, decision: LockoutDecision) => unknown
+}
+
+/**
+ * Guards a login route (django-axes' `axes_dispatch`): reserves an attempt, calls `verify` with
+ * the body's credentials only when the client is allowed, records the outcome and answers a
+ * lockout with the lockout response, wrong credentials with 401 (or `onFailure`). On success it
+ * sets `ctx.state.axesLogin = { ok: true, user, decision }` and calls `next`. Parse the body first
+ * (`@koa/bodyparser`).
+ */
+export function protectLogin<User>(
+  axes: Axes,
+  verify: VerifyFunction<Context, User>,
+  options: KoaProtectLoginOptions = {},
+): Middleware {
+  return async function axesProtectLogin(ctx: Context, next: Next) {
+    const api = apiFor(axes, ctx, options)
+    const result = await runLogin(
+      axes,
+      api.request,
+      (ctx.request as { body?: unknown }).body,
+      ctx,
+      verify,
+    )
+    ctx.state.axesLogin = result
+    if (result.ok) return next()
+    if (!result.decision.allowed) {
+      return sendAxesResponse(ctx, await api.lockoutResponse(result.decision))
+    }
+    if (options.onFailure) return options.onFailure(ctx, result.decision)
+    sendAxesResponse(ctx, invalidCredentialsResponse(api.request, result.decision))
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * How an adapter answers a refused decision: the framework's own view (Express `res.render`) where
+ * one is configured and applies, otherwise the core's framework-neutral lockout response.
+ */
+
+import type { Axes } from '../../compose/axes.js'
+import { lockoutContext, retryAfterSeconds, wantsJson } from '../../core/lockout-response.js'
+import type { AxesResponse, LockoutContext, LockoutDecision } from '../../core/types.js'
+import type { AxesRequest, Credentials } from '../../ground/request.js'
+
+/** How an adapter renders a refused decision. */
+export type LockoutRendering =
+  /** Send this framework-neutral response. */
+  | { kind: 'response'; response: AxesResponse }
+  /** Render the framework's view with the lockout context (Express `res.render`). */
+  | {
+      kind: 'view'
+      status: number
+      headers: Record<string, string>
+      context: LockoutContext
+    }
+
+/**
+ * Chooses the rendering of a refused decision. With a framework view configured (`view` true),
+ * the view takes the template's place in django-axes' order: after the store failure, the
+ * `lockoutCallable` and JSON, before the core's `lockoutTemplate` and the redirect. Otherwise the
+ * core's `lockoutResponse` decides.
+ */
+export async function chooseLockoutRendering(
+  axes: Axes,
+  request: AxesRequest,
+  decision: LockoutDecision,
+  credentials: Credentials | null,
+  view: boolean,
+): Promise<LockoutRendering> {
+  const o = axes.options
+  if (view && decision.reason !== 'storeError' && !o.lockoutCallable && !wantsJson(request)) {
+    const headers: Record<string, string> = { 'cache-control': 'no-store' }
+    if (o.enableRetryAfterHeader) {
+      const seconds = retryAfterSeconds(decision)
+      if (seconds !== null) headers['retry-after'] = String(seconds)
+    }
+    return { kind: 'view', status: o.httpResponseCode, headers, context: lockoutContext(decision) }
+  }
+  return { kind: 'response', response: await axes.lockoutResponse(request, decision, credentials) }
+}

@@ -1,0 +1,122 @@
+/**
+ * The login-route flow every adapter's `protectLogin` shares (django-axes' `axes_dispatch`:
+ * reserve → verify → settle → respond): the credentials read from a parsed body, the application's
+ * `verify`, the outcome, and the default answer to wrong credentials.
+ */
+
+import type { Axes } from '../../compose/axes.js'
+import { formValue } from '../../core/identity.js'
+import { wantsJson } from '../../core/lockout-response.js'
+import type { AxesResponse, LockoutDecision } from '../../core/types.js'
+import type { AxesRequest, Credentials } from '../../ground/request.js'
+
+/**
+ * The credentials a login wrapper hands to `verify`: `username` and `password` as strings (empty
+ * when the body lacks them or holds something else), also under the configured
+ * `usernameFormField` and `passwordFormField` names.
+ */
+export interface LoginCredentials {
+  readonly username: string
+  readonly password: string
+  readonly [field: string]: string
+}
+
+/**
+ * The application's password check: the user (any truthy value) for right credentials, a falsy
+ * value for wrong ones. It is never called for a locked-out client. If it throws, the reserved
+ * place is released and the error goes to the framework's error handling.
+ */
+export type VerifyFunction<Req, User> = (
+  credentials: LoginCredentials,
+  request: Req,
+) => User | null | undefined | false | Promise<User | null | undefined | false>
+
+/**
+ * Reads the login fields of a parsed body (an object or `URLSearchParams`): `core` for the engine
+ * (only the fields present, as strings) and `verify` for the application (always strings).
+ * Anything else (no body, an array, a string, a Buffer) has no fields.
+ */
+export function readCredentials(
+  axes: Axes,
+  body: unknown,
+): { core: Credentials; verify: LoginCredentials } {
+  const { usernameFormField: userField, passwordFormField: passField } = axes.options
+  const username = fieldString(body, userField)
+  const password = fieldString(body, passField)
+  const core: Record<string, string> = {}
+  if (username !== null) core[userField] = username
+  if (password !== null) core[passField] = password
+  const verify: Record<string, string> = {
+    username: username ?? '',
+    password: password ?? '',
+  }
+  verify[userField] = username ?? ''
+  verify[passField] = password ?? ''
+  return { core, verify: verify as LoginCredentials }
+}
+
+function fieldString(body: unknown, field: string): string | null {
+  if (body instanceof URLSearchParams) return body.has(field) ? body.get(field) : null
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    Array.isArray(body) ||
+    ArrayBuffer.isView(body) ||
+    !Object.hasOwn(body, field)
+  ) {
+    return null
+  }
+  return formValue((body as Record<string, unknown>)[field])
+}
+
+/** The outcome of a login wrapper, as adapters keep it for the application's next handler. */
+export type LoginResult<User> =
+  | { ok: true; user: User; decision: LockoutDecision }
+  | { ok: false; decision: LockoutDecision }
+
+/**
+ * The login-route flow (django-axes' `axes_dispatch`): reserves an attempt, calls `verify` only
+ * when the client is allowed, records the failure or the success, and returns the outcome. A
+ * refused outcome (`decision.allowed` false) is answered with the lockout response; a wrong
+ * password that leaves the client allowed with the adapter's failure response.
+ */
+export async function runLogin<Req, User>(
+  axes: Axes,
+  request: AxesRequest,
+  body: unknown,
+  frameworkRequest: Req,
+  verify: VerifyFunction<Req, User>,
+): Promise<LoginResult<User>> {
+  const credentials = readCredentials(axes, body)
+  const result = await axes.protect(request, credentials.core, () =>
+    verify(credentials.verify, frameworkRequest),
+  )
+  return result.ok
+    ? { ok: true, user: result.user as User, decision: result.decision }
+    : { ok: false, decision: result.decision }
+}
+
+/** The message of the default answer to wrong credentials. */
+export const INVALID_CREDENTIALS_MESSAGE = 'Invalid username or password.'
+
+/**
+ * The default answer to wrong credentials that leave the client allowed: 401, JSON
+ * (`{ error, remaining }`) for JSON clients, plain text otherwise. Adapters take an `onFailure`
+ * option to answer otherwise (re-render the form, for example).
+ */
+export function invalidCredentialsResponse(
+  request: AxesRequest,
+  decision: LockoutDecision,
+): AxesResponse {
+  const headers: Record<string, string> = { 'cache-control': 'no-store' }
+  if (wantsJson(request)) {
+    headers['content-type'] = 'application/json'
+    return {
+      status: 401,
+      headers,
+      body: JSON.stringify({ error: INVALID_CREDENTIALS_MESSAGE, remaining: decision.remaining }),
+    }
+  }
+  headers['content-type'] = 'text/plain; charset=utf-8'
+  return { status: 401, headers, body: INVALID_CREDENTIALS_MESSAGE }
+}
