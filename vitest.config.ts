@@ -1,5 +1,19 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import { testKinds } from './test/support/test-kinds.js'
+
+// Two projects split the suite; `npm test` (what CI and the README run) runs both, each file once.
+// - unit (`npm run test:unit`, seconds): every file that needs no server, no build and no other
+//   process. No global setup.
+// - integration: the files that ask for a server (test/support/inject-servers.ts or servers.ts),
+//   run the build (built-cli.ts, dist/) or start processes (node:child_process, startProcess, a
+//   browser), themselves or through a helper under test/. Its global setup starts PostgreSQL,
+//   MariaDB, Redis and a Redis Cluster (Debian's packages or AXES_TEST_*_URL) and builds dist/
+//   when it is stale.
+// A file's project follows from what it uses (test/support/test-kinds.ts): import a server helper
+// and it moves to integration. A unit file that reaches a server helper some other way fails
+// with an error that says so (inject-servers.ts).
+const { unit, integration } = testKinds(fileURLToPath(new URL('.', import.meta.url)))
 
 export default defineConfig({
   resolve: {
@@ -26,12 +40,19 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // PostgreSQL and MariaDB for the whole run, from Debian's packages or AXES_TEST_*_URL; and a
-    // fresh build for the tests that run the binary.
-    globalSetup: ['test/support/global-servers.ts', 'test/support/global-build.ts'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: unit } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: integration,
+          globalSetup: ['test/support/global-servers.ts', 'test/support/global-build.ts'],
+        },
+      },
+    ],
   },
 })

@@ -6,81 +6,26 @@
 
 import { AxesConfigError, type OptionIssue } from '../ground/errors.js'
 import { UNRESOLVED_DJANGO_PATHS } from './django-marker.js'
+import type { DjangoKind, OptionSpec } from './options/spec.js'
+import { OPTION_TABLE } from './options/table.js'
 import { type AxesOptions, resolveOptions } from './options.js'
 
 /** A Django settings object with JSON-able values (as `json.dumps` of the settings would give). */
 export type DjangoSettings = Readonly<Record<string, unknown>>
 
-/** How one setting is carried over. */
-type Conversion =
-  | { option: keyof AxesOptions; kind: 'value' }
-  /** A value, or a dotted path to a callable (which Node cannot import: check axes.W005). */
-  | { option: keyof AxesOptions; kind: 'valueOrPath' }
-  /** Always a dotted path in Django. */
-  | { option: keyof AxesOptions; kind: 'path' }
-  | { option: 'cooloffTime'; kind: 'cooloff' }
-  | { option: 'lockoutTiers'; kind: 'tiers' }
-  | { option: 'handler'; kind: 'handler' }
-  | { option: 'lockoutTemplate'; kind: 'template' }
-  | { option: 'logger'; kind: 'deprecatedLogger' }
-  | { kind: 'ignored' }
+/** How one setting is carried over: to which option, converted how (see `DjangoKind`). */
+type Conversion = { option: keyof AxesOptions; kind: DjangoKind } | { kind: 'ignored' }
 
-const value = (option: keyof AxesOptions): Conversion => ({ option, kind: 'value' })
-
-/** Every django-axes 8.3.1 setting (and the two on its main branch) and its node-axes option. */
-export const DJANGO_SETTINGS: Readonly<Record<string, Conversion>> = {
-  AXES_ENABLED: value('enabled'),
-  AXES_FAILURE_LIMIT: { option: 'failureLimit', kind: 'valueOrPath' },
-  AXES_LOCK_OUT_AT_FAILURE: value('lockOutAtFailure'),
-  AXES_LOCKOUT_PARAMETERS: { option: 'lockoutParameters', kind: 'valueOrPath' },
-  AXES_COOLOFF_TIME: { option: 'cooloffTime', kind: 'cooloff' },
-  AXES_USE_ATTEMPT_EXPIRATION: value('useAttemptExpiration'),
-  AXES_LOCKOUT_TIERS: { option: 'lockoutTiers', kind: 'tiers' },
-  AXES_RESET_ON_SUCCESS: value('resetOnSuccess'),
-  AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT: value('resetCoolOffOnFailureDuringLockout'),
-  AXES_ONLY_ADMIN_SITE: value('onlyAdminSite'),
-  AXES_NEVER_LOCKOUT_GET: value('neverLockoutGet'),
-  AXES_NEVER_LOCKOUT_WHITELIST: value('neverLockoutWhitelist'),
-  AXES_ONLY_WHITELIST: value('onlyWhitelist'),
-  AXES_IP_WHITELIST: value('ipWhitelist'),
-  AXES_IP_BLACKLIST: value('ipBlacklist'),
-  AXES_WHITELIST_CALLABLE: { option: 'whitelistCallable', kind: 'path' },
-  AXES_USERNAME_FORM_FIELD: value('usernameFormField'),
-  AXES_PASSWORD_FORM_FIELD: value('passwordFormField'),
-  AXES_USERNAME_CALLABLE: { option: 'usernameCallable', kind: 'path' },
-  AXES_CLIENT_IP_CALLABLE: { option: 'clientIpCallable', kind: 'path' },
-  AXES_CLIENT_STR_CALLABLE: { option: 'clientStrCallable', kind: 'path' },
-  AXES_SENSITIVE_PARAMETERS: value('sensitiveParameters'),
-  AXES_HTTP_RESPONSE_CODE: value('httpResponseCode'),
-  AXES_LOCKOUT_TEMPLATE: { option: 'lockoutTemplate', kind: 'template' },
-  AXES_LOCKOUT_URL: value('lockoutUrl'),
-  AXES_LOCKOUT_CALLABLE: { option: 'lockoutCallable', kind: 'path' },
-  AXES_COOLOFF_MESSAGE: value('cooloffMessage'),
-  AXES_PERMALOCK_MESSAGE: value('permalockMessage'),
-  AXES_ALLOWED_CORS_ORIGINS: value('allowedCorsOrigins'),
-  AXES_ENABLE_RETRY_AFTER_HEADER: value('enableRetryAfterHeader'),
-  AXES_HANDLER: { option: 'handler', kind: 'handler' },
-  AXES_CACHE: { kind: 'ignored' },
-  AXES_DISABLE_ACCESS_LOG: value('disableAccessLog'),
-  AXES_ENABLE_ACCESS_FAILURE_LOG: value('enableAccessFailureLog'),
-  AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT: value('accessFailureLogPerUserLimit'),
-  AXES_VERBOSE: value('verbose'),
-  AXES_ENABLE_ADMIN: value('enableAdmin'),
-  AXES_IPWARE_PROXY_ORDER: value('ipwareProxyOrder'),
-  AXES_IPWARE_PROXY_COUNT: value('ipwareProxyCount'),
-  AXES_IPWARE_PROXY_TRUSTED_IPS: value('ipwareProxyTrustedIps'),
-  AXES_IPWARE_META_PRECEDENCE_ORDER: value('ipwareMetaPrecedenceOrder'),
-  AXES_PROXY_ORDER: value('proxyOrder'),
-  AXES_PROXY_COUNT: value('proxyCount'),
-  AXES_PROXY_TRUSTED_IPS: value('proxyTrustedIps'),
-  AXES_META_PRECEDENCE_ORDER: value('metaPrecedenceOrder'),
-  AXES_ONLY_USER_FAILURES: value('onlyUserFailures'),
-  AXES_LOCK_OUT_BY_USER_OR_IP: value('lockOutByUserOrIp'),
-  AXES_LOCK_OUT_BY_COMBINATION_USER_AND_IP: value('lockOutByCombinationUserAndIp'),
-  AXES_USE_USER_AGENT: value('useUserAgent'),
-  AXES_DISABLE_SUCCESS_ACCESS_LOG: value('disableSuccessAccessLog'),
-  AXES_LOGGER: { option: 'logger', kind: 'deprecatedLogger' },
-}
+/**
+ * Every django-axes 8.3.1 setting (and the two on its main branch) and its node-axes option, from
+ * the options table's `django` column; `AXES_CACHE` has no option.
+ */
+export const DJANGO_SETTINGS: Readonly<Record<string, Conversion>> = Object.fromEntries([
+  ...Object.entries(OPTION_TABLE as Readonly<Record<string, OptionSpec<unknown, unknown>>>)
+    .filter(([, row]) => row.django !== undefined)
+    .map(([option, row]) => [row.django, { option, kind: row.djangoKind ?? 'value' }]),
+  ['AXES_CACHE', { kind: 'ignored' }],
+])
 
 const HANDLERS: Record<string, AxesOptions['handler'] | 'database'> = {
   'axes.handlers.database.AxesDatabaseHandler': 'database',

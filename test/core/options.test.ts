@@ -3,6 +3,7 @@
  * mapping of `axes/conf.py` (§1f) and the validation that names every bad key at once.
  */
 import { describe, expect, it } from 'vitest'
+import { DEFAULT_DATABASE_URL, DEPRECATED_OPTIONS, resolveOptions } from '../../src/core/options.js'
 import {
   AxesConfigError,
   type AxesOptions,
@@ -518,5 +519,38 @@ describe('validation: one AxesConfigError naming every bad key', () => {
       if (name === 'reservationTimeoutMs' || name === 'deprecatedGiven') continue
       expect(OPTION_NAMES).toContain(name)
     }
+  })
+})
+
+describe('the options table (src/core/options/)', () => {
+  it('gives the database URL one default, DEFAULT_DATABASE_URL', () => {
+    expect(DEFAULT_DATABASE_URL).toBe('sqlite:axes.sqlite3')
+    expect(resolveOptions({ logger: false }).databaseUrl).toBe(DEFAULT_DATABASE_URL)
+  })
+
+  it('gives each instance its own default lists', () => {
+    const first = resolveOptions({ logger: false })
+    const second = resolveOptions({ logger: false })
+    expect(first.sensitiveParameters).toEqual(['username', 'ip_address'])
+    expect(first.sensitiveParameters).not.toBe(second.sensitiveParameters)
+    expect(first.silencedChecks).not.toBe(second.silencedChecks)
+  })
+
+  it('lists the deprecated options in django-axes W004 order, and resolves none of them', () => {
+    expect(DEPRECATED_OPTIONS).toEqual([
+      'disableSuccessAccessLog',
+      'proxyOrder',
+      'proxyCount',
+      'proxyTrustedIps',
+      'metaPrecedenceOrder',
+      'onlyUserFailures',
+      'lockOutByUserOrIp',
+      'lockOutByCombinationUserAndIp',
+      'useUserAgent',
+    ])
+    const resolved = Object.keys(resolveOptions({ logger: false }))
+    for (const name of DEPRECATED_OPTIONS) expect(resolved).not.toContain(name)
+    expect(resolved).toContain('reservationTimeoutMs')
+    expect(resolved).not.toContain('reservationTimeout')
   })
 })

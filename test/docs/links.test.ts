@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { OPTION_NAMES } from '../../src/core/options.js'
-import { ROOT } from '../support/child-process.js'
+import { ROOT } from '../support/root.js'
 
 const PAGES = [
   'README.md',

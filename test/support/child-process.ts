@@ -3,10 +3,9 @@
 
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createServer } from 'node:net'
-import { fileURLToPath } from 'node:url'
+import { ROOT } from './root.js'
 
-/** The repository's root, where `npm start` and the examples run. */
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+export { ROOT }
 
 /** A port nobody listens on now. */
 export async function freePort(): Promise<number> {

@@ -1,5 +1,6 @@
 // The servers' URLs as test/support/global-servers.ts provided them: null when the server is not
-// installed (its suites skip; under CI=true the global setup fails instead).
+// installed (its suites skip; under CI=true the global setup fails instead). Only the integration
+// project provides them (vitest.config.ts); in the unit project each helper throws.
 
 import { inject } from 'vitest'
 
@@ -36,8 +37,10 @@ function provided(
   const url = inject(key)
   if (url === undefined) {
     throw new Error(
-      `inject('${key}') is undefined: vitest.config.ts must list test/support/global-servers.ts ` +
-        'in test.globalSetup',
+      `inject('${key}') is undefined: this file runs in the unit project, which starts no server. ` +
+        'test/support/test-kinds.ts puts a file in the integration project when it imports ' +
+        'test/support/inject-servers.js (directly or through a helper under test/); see ' +
+        'vitest.config.ts',
     )
   }
   return url

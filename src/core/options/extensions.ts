@@ -1,0 +1,78 @@
+/**
+ * The options table, last part: node-axes' own options (django-axes has no setting for them),
+ * declared as ./lockout.ts declares its part.
+ */
+
+import type { DurationInput } from '../durations.js'
+import { type AxesLogger, defaultLogger } from './logger.js'
+import { resolveReservation } from './resolvers.js'
+import { option } from './spec.js'
+import type { UsernameNormalization } from './types.js'
+import * as v from './validators.js'
+
+/** node-axes' extensions, and the logger (`AXES_LOGGER` is deprecated in django-axes). */
+export const NODE_AXES_OPTIONS = {
+  /**
+   * Group IPv6 clients by this prefix length, so that one host rotating addresses inside its /64
+   * counts as one client. The network address is what is counted and stored. Null counts every
+   * address on its own, as django-axes does.
+   * @default null
+   * @example
+   * ```ts
+   * createAxes({ ipv6Prefix: 64 })
+   * ```
+   */
+  ipv6Prefix: option<number | null>({ check: v.ipv6Prefix, fallback: null }),
+  /**
+   * Normalise usernames before counting: `'nfkc'` (Unicode compatibility form), `'casefold'`,
+   * `'nfkc-casefold'` (both, so `Bob`, `BOB` and `ｂｏｂ` share a bucket), or a function.
+   * django-axes does not normalise.
+   * @default false
+   */
+  usernameNormalization: option<UsernameNormalization>({
+    check: v.usernameNormalization,
+    fallback: false,
+  }),
+  /**
+   * What to do when the store fails: `'failClosed'` refuses the login (HTTP 503) rather than let it
+   * through unprotected; `'failOpen'` lets it through. Every occurrence is logged.
+   * @default 'failClosed'
+   */
+  onStoreError: option<'failClosed' | 'failOpen'>({
+    check: v.onStoreError,
+    fallback: 'failClosed',
+  }),
+  /**
+   * How long a reservation (an attempt whose credentials are being verified) holds its place if the
+   * application never settles it.
+   * @default '30s'
+   */
+  reservationTimeout: option<DurationInput, number>({
+    check: v.duration(false, false),
+    resolve: resolveReservation,
+    into: 'reservationTimeoutMs',
+  }),
+  /**
+   * Check codes not to report, e.g. `['axes.W006']`.
+   * @default []
+   */
+  silencedChecks: option<readonly string[]>({ check: v.strList, fallback: [] }),
+  /**
+   * Where node-axes logs; `false` for nowhere. The default writes warnings and errors to the
+   * console and drops `info` (each failure, login and logout) and `debug`; pass `console` or your
+   * own logger to see them. A string is django-axes' deprecated `AXES_LOGGER` (ignored, check
+   * axes.W004).
+   * @default warnings and errors to the console
+   */
+  logger: option<AxesLogger | false | string, AxesLogger | false>({
+    check: v.logger,
+    resolve: (given) => (given === undefined || typeof given === 'string' ? defaultLogger : given),
+    django: 'AXES_LOGGER',
+    djangoKind: 'deprecatedLogger',
+  }),
+  /**
+   * The clock, in milliseconds since the epoch (for tests).
+   * @default Date.now
+   */
+  clock: option<() => number>({ check: v.clock, fallback: Date.now }),
+}

@@ -1,0 +1,270 @@
+/**
+ * The options table, second part: how requests are read, lockouts answered, attempts stored and
+ * logged, and client IPs found (django-axes' settings, with node-axes' `databaseUrl`), declared as
+ * ./lockout.ts declares its part.
+ */
+
+import type { AxesHandler } from '../../ground/contract.js'
+import type { AxesRequest, Credentials } from '../../ground/request.js'
+import type { AxesResponse, LockoutContext } from '../types.js'
+import { resolvePrecedenceOrder } from './resolvers.js'
+import { option } from './spec.js'
+import type { LockoutCallableDetails } from './types.js'
+import * as v from './validators.js'
+
+/** django-axes' default messages. */
+export const DEFAULT_COOLOFF_MESSAGE =
+  'Account locked: too many login attempts. Please try again later.'
+/** django-axes' default message for a lockout until reset. */
+export const DEFAULT_PERMALOCK_MESSAGE =
+  'Account locked: too many login attempts. Contact an admin to unlock your account.'
+/** Where the default database handler keeps attempts: a SQLite file in the working directory. */
+export const DEFAULT_DATABASE_URL = 'sqlite:axes.sqlite3'
+
+/** django-axes' settings for requests, responses, storage, logs and client IPs, in its order. */
+export const HANDLING_OPTIONS = {
+  /**
+   * The credentials or body field holding the username (`AXES_USERNAME_FORM_FIELD`).
+   * @default 'username'
+   */
+  usernameFormField: option<string>({
+    check: v.nonEmptyStr,
+    fallback: 'username',
+    django: 'AXES_USERNAME_FORM_FIELD',
+  }),
+  /**
+   * The field holding the password; always masked (`AXES_PASSWORD_FORM_FIELD`).
+   * @default 'password'
+   */
+  passwordFormField: option<string>({
+    check: v.nonEmptyStr,
+    fallback: 'password',
+    django: 'AXES_PASSWORD_FORM_FIELD',
+  }),
+  /**
+   * A function returning the username; takes precedence over the field (`AXES_USERNAME_CALLABLE`).
+   * @default null
+   */
+  usernameCallable: option<
+    ((request: AxesRequest, credentials: Credentials | null) => string | null | undefined) | null
+  >({ check: v.fnOrNull, fallback: null, django: 'AXES_USERNAME_CALLABLE', djangoKind: 'path' }),
+  /**
+   * A function returning the client IP; takes precedence over the ipware options
+   * (`AXES_CLIENT_IP_CALLABLE`).
+   * @default null
+   */
+  clientIpCallable: option<((request: AxesRequest) => string | null | undefined) | null>({
+    check: v.fnOrNull,
+    fallback: null,
+    django: 'AXES_CLIENT_IP_CALLABLE',
+    djangoKind: 'path',
+  }),
+  /**
+   * A function building the client description used in logs (`AXES_CLIENT_STR_CALLABLE`).
+   * @default null
+   */
+  clientStrCallable: option<
+    | ((
+        username: string | null,
+        ipAddress: string | null,
+        userAgent: string,
+        pathInfo: string,
+        request: AxesRequest,
+      ) => string)
+    | null
+  >({ check: v.fnOrNull, fallback: null, django: 'AXES_CLIENT_STR_CALLABLE', djangoKind: 'path' }),
+  /**
+   * Keys masked in stored request data and in logs, besides `password` and `passwordFormField`
+   * (`AXES_SENSITIVE_PARAMETERS`).
+   * @default ['username', 'ip_address']
+   */
+  sensitiveParameters: option<readonly string[]>({
+    check: v.strList,
+    fallback: ['username', 'ip_address'],
+    django: 'AXES_SENSITIVE_PARAMETERS',
+  }),
+  /**
+   * The status of lockout responses (`AXES_HTTP_RESPONSE_CODE`); a redirect is always 302.
+   * @default 429
+   */
+  httpResponseCode: option<number>({
+    check: v.httpErrorStatus,
+    fallback: 429,
+    django: 'AXES_HTTP_RESPONSE_CODE',
+  }),
+  /**
+   * Renders the lockout page as HTML from django-axes' lockout context (`AXES_LOCKOUT_TEMPLATE`).
+   * Escape what you interpolate: `context.username` comes from the client.
+   * @default null
+   */
+  lockoutTemplate: option<((context: LockoutContext, request: AxesRequest) => string) | null>({
+    check: v.fnOrNull,
+    fallback: null,
+    django: 'AXES_LOCKOUT_TEMPLATE',
+    djangoKind: 'template',
+  }),
+  /**
+   * Redirect locked-out clients here, with `?username=` (`AXES_LOCKOUT_URL`).
+   * @default null
+   */
+  lockoutUrl: option<string | null>({
+    check: v.urlOrNull,
+    fallback: null,
+    django: 'AXES_LOCKOUT_URL',
+  }),
+  /**
+   * Builds the whole lockout response (`AXES_LOCKOUT_CALLABLE`).
+   * @default null
+   */
+  lockoutCallable: option<
+    | ((
+        request: AxesRequest,
+        details: LockoutCallableDetails,
+      ) => AxesResponse | Promise<AxesResponse>)
+    | null
+  >({ check: v.fnOrNull, fallback: null, django: 'AXES_LOCKOUT_CALLABLE', djangoKind: 'path' }),
+  /**
+   * The message of a lockout with a cool-off (`AXES_COOLOFF_MESSAGE`).
+   * @default 'Account locked: too many login attempts. Please try again later.'
+   */
+  cooloffMessage: option<string>({
+    check: v.str,
+    fallback: DEFAULT_COOLOFF_MESSAGE,
+    django: 'AXES_COOLOFF_MESSAGE',
+  }),
+  /**
+   * The message of a lockout until reset (`AXES_PERMALOCK_MESSAGE`).
+   * @default 'Account locked: too many login attempts. Contact an admin to unlock your account.'
+   */
+  permalockMessage: option<string>({
+    check: v.str,
+    fallback: DEFAULT_PERMALOCK_MESSAGE,
+    django: 'AXES_PERMALOCK_MESSAGE',
+  }),
+  /**
+   * `Access-Control-Allow-Origin` of the XHR lockout response (`AXES_ALLOWED_CORS_ORIGINS`).
+   * @default '*'
+   */
+  allowedCorsOrigins: option<string>({
+    check: v.headerValue,
+    fallback: '*',
+    django: 'AXES_ALLOWED_CORS_ORIGINS',
+  }),
+  /**
+   * Send `Retry-After` (seconds) on lockout responses with a cool-off
+   * (`AXES_ENABLE_RETRY_AFTER_HEADER`).
+   * @default false
+   */
+  enableRetryAfterHeader: option<boolean>({
+    check: v.bool,
+    fallback: false,
+    django: 'AXES_ENABLE_RETRY_AFTER_HEADER',
+  }),
+  /**
+   * Where attempts are kept (`AXES_HANDLER`): a handler object, or `'database'` (django-axes'
+   * tables at `databaseUrl`, by default a SQLite file: persistence with no server), `'memory'`,
+   * `'dummy'`, `'test'`.
+   * @default 'database'
+   */
+  handler: option<AxesHandler | 'database' | 'memory' | 'dummy' | 'test'>({
+    check: v.handler,
+    fallback: 'database',
+    django: 'AXES_HANDLER',
+    djangoKind: 'handler',
+  }),
+  /**
+   * Where the default database handler keeps attempts (`handler: 'database'`, the default): a
+   * `sqlite:` file, or a `postgres:` or `mysql:` URL. The file is relative to the working directory.
+   * @default 'sqlite:axes.sqlite3'
+   */
+  databaseUrl: option<string>({ check: v.databaseUrl, fallback: DEFAULT_DATABASE_URL }),
+  /**
+   * Do not write access logs on login and logout (`AXES_DISABLE_ACCESS_LOG`).
+   * @default false
+   */
+  disableAccessLog: option<boolean>({
+    check: v.bool,
+    fallback: false,
+    django: 'AXES_DISABLE_ACCESS_LOG',
+  }),
+  /**
+   * Write one access failure log row per failure (`AXES_ENABLE_ACCESS_FAILURE_LOG`).
+   * @default false
+   */
+  enableAccessFailureLog: option<boolean>({
+    check: v.bool,
+    fallback: false,
+    django: 'AXES_ENABLE_ACCESS_FAILURE_LOG',
+  }),
+  /**
+   * Failure log rows kept per username (`AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT`).
+   * @default 1000
+   */
+  accessFailureLogPerUserLimit: option<number>({
+    check: v.rowCount,
+    fallback: 1000,
+    django: 'AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT',
+  }),
+  /**
+   * Log the start-up line and full client details (`AXES_VERBOSE`).
+   * @default the value of `enabled`
+   */
+  verbose: option<boolean>({
+    check: v.bool,
+    resolve: (given, all) => given ?? (all.enabled as boolean | undefined) ?? true,
+    django: 'AXES_VERBOSE',
+  }),
+  /**
+   * Whether the admin pages may be mounted (`AXES_ENABLE_ADMIN`).
+   * @default true
+   */
+  enableAdmin: option<boolean>({ check: v.bool, fallback: true, django: 'AXES_ENABLE_ADMIN' }),
+  /**
+   * Which end of a forwarded-for list is the client (`AXES_IPWARE_PROXY_ORDER`).
+   * @default 'left-most'
+   */
+  ipwareProxyOrder: option<'left-most' | 'right-most'>({
+    check: v.proxyOrder,
+    resolve: (given, all) =>
+      given ?? (all.proxyOrder as 'left-most' | 'right-most' | undefined) ?? 'left-most',
+    django: 'AXES_IPWARE_PROXY_ORDER',
+  }),
+  /**
+   * How many proxy addresses the forwarded-for header carries after the client's
+   * (`AXES_IPWARE_PROXY_COUNT`). python-ipware requires exactly this many plus one entries and
+   * skips the header otherwise. Behind one proxy that appends the client's address (nginx's
+   * `$proxy_add_x_forwarded_for`, AWS ALB) the header holds only the client: use 0. A count also
+   * applies to the socket address, which then never qualifies: put the header in
+   * `ipwareMetaPrecedenceOrder`. See docs/client-ip.md.
+   * @default null
+   */
+  ipwareProxyCount: option<number | null>({
+    check: v.proxyCount,
+    resolve: (given, all) =>
+      given !== undefined ? given : ((all.proxyCount as number | null | undefined) ?? null),
+    django: 'AXES_IPWARE_PROXY_COUNT',
+  }),
+  /**
+   * Trusted proxy IP prefixes (`AXES_IPWARE_PROXY_TRUSTED_IPS`); entries with `/` are CIDR ranges.
+   * @default null
+   */
+  ipwareProxyTrustedIps: option<readonly string[] | null>({
+    check: v.trustedProxies,
+    resolve: (given, all) =>
+      given !== undefined
+        ? given
+        : ((all.proxyTrustedIps as readonly string[] | null | undefined) ?? null),
+    django: 'AXES_IPWARE_PROXY_TRUSTED_IPS',
+  }),
+  /**
+   * Where the client IP is read, in order (`AXES_IPWARE_META_PRECEDENCE_ORDER`): `REMOTE_ADDR` is
+   * the socket address; `HTTP_X_FORWARDED_FOR` or `x-forwarded-for` a header. The default trusts no
+   * header.
+   * @default ['REMOTE_ADDR']
+   */
+  ipwareMetaPrecedenceOrder: option<readonly string[]>({
+    check: v.precedenceOrder,
+    resolve: resolvePrecedenceOrder,
+    django: 'AXES_IPWARE_META_PRECEDENCE_ORDER',
+  }),
+}

@@ -1,0 +1,179 @@
+/**
+ * The options table, first part: when a client is locked out, for how long, and who is exempt.
+ * Each option is declared once: its doc comment, what it accepts, its check, its default and its
+ * django-axes setting. ./table.ts joins the parts; `AxesOptions`, `ResolvedOptions`,
+ * `resolveOptions` and `fromDjangoSettings` derive from it.
+ */
+
+import type { LockoutParameterItem, LockoutParametersFunction } from '../../ground/buckets.js'
+import type { AxesRequest, Credentials } from '../../ground/request.js'
+import type { DurationInput } from '../durations.js'
+import { lockoutParametersFromDeprecatedFlags, resolveCooloff, resolveTiers } from './resolvers.js'
+import { option } from './spec.js'
+import type { CooloffFunction, FailureLimitFunction, LockoutTier } from './types.js'
+import * as v from './validators.js'
+
+/** django-axes' lockout settings (and node-axes' `adminPath`), in django-axes' order. */
+export const LOCKOUT_OPTIONS = {
+  /**
+   * Master switch (`AXES_ENABLED`). When false, every request is allowed and nothing is recorded.
+   * @default true
+   */
+  enabled: option<boolean>({ check: v.bool, fallback: true, django: 'AXES_ENABLED' }),
+  /**
+   * Failures at which a client is locked out (`AXES_FAILURE_LIMIT`): a number, or a function of the
+   * request and credentials. Ignored when `lockoutTiers` is set (the lowest tier's count applies).
+   * @default 3
+   */
+  failureLimit: option<number | FailureLimitFunction>({
+    check: v.failureLimit,
+    fallback: 3,
+    django: 'AXES_FAILURE_LIMIT',
+    djangoKind: 'valueOrPath',
+  }),
+  /**
+   * Whether reaching the limit locks the client out (`AXES_LOCK_OUT_AT_FAILURE`). When false,
+   * failures are still counted but nobody is locked.
+   * @default true
+   */
+  lockOutAtFailure: option<boolean>({
+    check: v.bool,
+    fallback: true,
+    django: 'AXES_LOCK_OUT_AT_FAILURE',
+  }),
+  /**
+   * What identifies a client (`AXES_LOCKOUT_PARAMETERS`): a list of `ip_address`, `username`,
+   * `user_agent`; items are OR-ed, an inner list's names AND-ed. Or a function of the request and
+   * credentials returning such a list.
+   * @default ['ip_address']
+   * @example
+   * ```ts
+   * createAxes({ lockoutParameters: ['ip_address', ['username', 'ip_address']] })
+   * ```
+   */
+  lockoutParameters: option<readonly LockoutParameterItem[] | LockoutParametersFunction>({
+    check: v.lockoutParameters,
+    resolve: (given, all) => given ?? lockoutParametersFromDeprecatedFlags(all),
+    django: 'AXES_LOCKOUT_PARAMETERS',
+    djangoKind: 'valueOrPath',
+  }),
+  /**
+   * How long failures count and a lockout lasts (`AXES_COOLOFF_TIME`): a number of hours, a string
+   * with a unit (`'15m'`, `'2h'`, `'1d'`), an object (`{ minutes: 15 }`), an ISO 8601 duration, or
+   * a function of the request. Null locks out until reset.
+   * @default null
+   */
+  cooloffTime: option<DurationInput | CooloffFunction | null, number | CooloffFunction | null>({
+    check: v.duration(true, true),
+    resolve: resolveCooloff,
+    django: 'AXES_COOLOFF_TIME',
+    djangoKind: 'cooloff',
+  }),
+  /**
+   * Store an expiry per attempt row (`AXES_USE_ATTEMPT_EXPIRATION`, database handler).
+   * @default false
+   */
+  useAttemptExpiration: option<boolean>({
+    check: v.bool,
+    fallback: false,
+    django: 'AXES_USE_ATTEMPT_EXPIRATION',
+  }),
+  /**
+   * Progressive lockouts (`AXES_LOCKOUT_TIERS`): the lock lasts longer as failures grow. Unlike
+   * django-axes, whose tiers only change the message, every node-axes handler honours them.
+   * @default null
+   * @example
+   * ```ts
+   * createAxes({ lockoutTiers: [{ failures: 3, cooloff: '1m' }, { failures: 6, cooloff: '1h' }] })
+   * ```
+   */
+  lockoutTiers: option<
+    readonly LockoutTier[] | null,
+    readonly { failures: number; cooloffMs: number }[]
+  >({ check: v.tiers, resolve: resolveTiers, django: 'AXES_LOCKOUT_TIERS', djangoKind: 'tiers' }),
+  /**
+   * Delete the client's failures when it logs in successfully (`AXES_RESET_ON_SUCCESS`).
+   * @default false
+   */
+  resetOnSuccess: option<boolean>({
+    check: v.bool,
+    fallback: false,
+    django: 'AXES_RESET_ON_SUCCESS',
+  }),
+  /**
+   * Record attempts refused during a lockout as failures, which restarts the cool-off
+   * (`AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT`).
+   * @default true
+   */
+  resetCoolOffOnFailureDuringLockout: option<boolean>({
+    check: v.bool,
+    fallback: true,
+    django: 'AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT',
+  }),
+  /**
+   * Protect only the admin site (`AXES_ONLY_ADMIN_SITE`): requests outside `adminPath` are allowed
+   * and not recorded.
+   * @default false
+   */
+  onlyAdminSite: option<boolean>({
+    check: v.bool,
+    fallback: false,
+    django: 'AXES_ONLY_ADMIN_SITE',
+  }),
+  /**
+   * The admin site's path prefix, for `onlyAdminSite` (Django's `reverse('admin:index')`).
+   * @default '/admin/'
+   */
+  adminPath: option<string>({ check: v.path, fallback: '/admin/' }),
+  /**
+   * Never lock out GET requests (`AXES_NEVER_LOCKOUT_GET`).
+   * @default false
+   */
+  neverLockoutGet: option<boolean>({
+    check: v.bool,
+    fallback: false,
+    django: 'AXES_NEVER_LOCKOUT_GET',
+  }),
+  /**
+   * Never lock out IPs in `ipWhitelist` (`AXES_NEVER_LOCKOUT_WHITELIST`).
+   * @default false
+   */
+  neverLockoutWhitelist: option<boolean>({
+    check: v.bool,
+    fallback: false,
+    django: 'AXES_NEVER_LOCKOUT_WHITELIST',
+  }),
+  /**
+   * Allow only IPs in `ipWhitelist`; every other IP is refused (`AXES_ONLY_WHITELIST`).
+   * @default false
+   */
+  onlyWhitelist: option<boolean>({ check: v.bool, fallback: false, django: 'AXES_ONLY_WHITELIST' }),
+  /**
+   * IPs that are never locked out (with `neverLockoutWhitelist`) or the only ones allowed (with
+   * `onlyWhitelist`) (`AXES_IP_WHITELIST`). Exact IPs or CIDR ranges (`10.0.0.0/8`).
+   * @default null
+   */
+  ipWhitelist: option<readonly string[] | null>({
+    check: v.ipList,
+    fallback: null,
+    django: 'AXES_IP_WHITELIST',
+  }),
+  /**
+   * IPs that are always refused (`AXES_IP_BLACKLIST`); takes precedence over the whitelist. Exact
+   * IPs or CIDR ranges.
+   * @default null
+   */
+  ipBlacklist: option<readonly string[] | null>({
+    check: v.ipList,
+    fallback: null,
+    django: 'AXES_IP_BLACKLIST',
+  }),
+  /**
+   * A function deciding that an attempt is whitelisted: never locked, never recorded
+   * (`AXES_WHITELIST_CALLABLE`).
+   * @default null
+   */
+  whitelistCallable: option<
+    ((request: AxesRequest, credentials: Credentials | null) => boolean | Promise<boolean>) | null
+  >({ check: v.fnOrNull, fallback: null, django: 'AXES_WHITELIST_CALLABLE', djangoKind: 'path' }),
+}

@@ -1,0 +1,75 @@
+/**
+ * The shape of one row of the options table: how an option is checked, its default, how it
+ * resolves, and which django-axes setting carries it. The types `AxesOptions` and
+ * `ResolvedOptions` are mapped from the rows (see ../options.ts).
+ */
+
+import type { Check } from './validators.js'
+
+/**
+ * How a Django setting's value becomes the option's value (`fromDjangoSettings` implements each):
+ * `value` as is; `valueOrPath` a value or a dotted path to a callable (which Node cannot import:
+ * check axes.W005); `path` always a dotted path; `cooloff` a duration, a timedelta or a path;
+ * `tiers` a list of tiers; `handler` a handler class's path; `template` a template name;
+ * `deprecatedLogger` django-axes' `AXES_LOGGER`.
+ */
+export type DjangoKind =
+  | 'value'
+  | 'valueOrPath'
+  | 'path'
+  | 'cooloff'
+  | 'tiers'
+  | 'handler'
+  | 'template'
+  | 'deprecatedLogger'
+
+/** The options as given, for resolvers that read another option (they run after validation). */
+export type GivenOptions = Readonly<Record<string, unknown>>
+
+/**
+ * One option: `In` is what `createAxes` accepts, `Out` what the engine reads after defaults.
+ * Without `resolve`, the resolved value is the given one, else `fallback`.
+ */
+export interface OptionSpec<In, Out = Exclude<In, undefined>> {
+  /** What the option accepts. */
+  readonly check: Check
+  /** The default, when the option is not given and there is no `resolve`. */
+  readonly fallback?: Out
+  /** Computes the resolved value from the given one (undefined when not given). */
+  readonly resolve?: (value: In | undefined, given: GivenOptions) => Out
+  /** The `ResolvedOptions` field it fills, when not its own name. */
+  readonly into?: string
+  /** The django-axes setting that carries it (`AXES_…`), if any. */
+  readonly django?: string
+  /** How the Django value converts; `value` when absent. */
+  readonly djangoKind?: DjangoKind
+  /** Types only: what the option accepts. Never set. */
+  readonly accepts?: In
+}
+
+/** A deprecated django-axes option: accepted, reported by check axes.W004, never resolved. */
+export interface DeprecatedSpec<In> extends OptionSpec<In, never> {
+  readonly deprecated: true
+}
+
+/** A row of the options table, typed by what the option accepts (and resolves to). */
+export const option = <In, Out = Exclude<In, undefined>>(
+  spec: OptionSpec<In, Out>,
+): OptionSpec<In, Out> => spec
+
+/** A row for a deprecated django-axes option. */
+export const deprecatedOption = <In>(spec: DeprecatedSpec<In>): DeprecatedSpec<In> => spec
+
+/** What an option row accepts. */
+export type InputOf<S> = S extends OptionSpec<infer In, infer _Out> ? In : never
+
+/** What an option row resolves to. */
+export type OutputOf<S> = S extends OptionSpec<infer _In, infer Out> ? Out : never
+
+/** The options a table accepts, each optional, with the rows' doc comments. */
+export type InputsOf<T> = { [K in keyof T]?: InputOf<T[K]> }
+
+/** What a table resolves to: every row but the deprecated ones, under its own name. */
+export type OutputsOf<T> = {
+  [K in keyof T as T[K] extends { readonly deprecated: true } ? never : K]: OutputOf<T[K]>
+}
