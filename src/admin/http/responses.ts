@@ -4,7 +4,7 @@
  * error answered as plain text with its status.
  */
 
-import { html, type SafeHtml } from '../html.js'
+import type { SafeHtml } from '../html.js'
 import { CSS_HASH, layout, type PageContext, type Section } from '../pages/layout.js'
 
 /** An error the admin answers as plain text with its HTTP status (415, 413, 404, 501). */
