@@ -1,5 +1,6 @@
 import type { Plugin } from 'esbuild'
 import { defineConfig } from 'tsup'
+import { tsupEntries } from './scripts/entry-points.js'
 
 /**
  * The default handler's module stays out of application bundles: src/compose/load-database.ts
@@ -28,19 +29,8 @@ const databaseEntryOutOfBundles: Plugin = {
 }
 
 export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    'database/index': 'src/handlers/database/index.ts',
-    'redis/index': 'src/handlers/redis/index.ts',
-    'testing/index': 'src/testing/index.ts',
-    'passport/index': 'src/adapters/passport/index.ts',
-    'hono/index': 'src/adapters/hono/index.ts',
-    'koa/index': 'src/adapters/koa/index.ts',
-    'fastify/index': 'src/adapters/fastify/index.ts',
-    'express/index': 'src/adapters/express/index.ts',
-    'admin/index': 'src/admin/index.ts',
-    cli: 'src/cli/bin.ts',
-  },
+  // entry-points.json declares them: dist/<subpath>/index for each subpath, and the command line.
+  entry: tsupEntries(),
   format: ['esm', 'cjs'],
   esbuildPlugins: [databaseEntryOutOfBundles],
   dts: true,

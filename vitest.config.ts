@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import { sourceAliases } from './scripts/entry-points.js'
 import { testKinds } from './test/support/test-kinds.js'
 
 // Two projects split the suite; `npm test` (what CI and the README run) runs both, each file once.
@@ -17,27 +18,9 @@ const { unit, integration } = testKinds(fileURLToPath(new URL('.', import.meta.u
 
 export default defineConfig({
   resolve: {
-    // Examples and docs import the package by name; tests run them against the source.
-    alias: {
-      'node-axes/database': fileURLToPath(
-        new URL('./src/handlers/database/index.ts', import.meta.url),
-      ),
-      'node-axes/redis': fileURLToPath(new URL('./src/handlers/redis/index.ts', import.meta.url)),
-      'node-axes/express': fileURLToPath(
-        new URL('./src/adapters/express/index.ts', import.meta.url),
-      ),
-      'node-axes/fastify': fileURLToPath(
-        new URL('./src/adapters/fastify/index.ts', import.meta.url),
-      ),
-      'node-axes/koa': fileURLToPath(new URL('./src/adapters/koa/index.ts', import.meta.url)),
-      'node-axes/hono': fileURLToPath(new URL('./src/adapters/hono/index.ts', import.meta.url)),
-      'node-axes/passport': fileURLToPath(
-        new URL('./src/adapters/passport/index.ts', import.meta.url),
-      ),
-      'node-axes/admin': fileURLToPath(new URL('./src/admin/index.ts', import.meta.url)),
-      'node-axes/testing': fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
-      'node-axes': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
-    },
+    // Examples and docs import the package by name; tests run them against the source
+    // (entry-points.json).
+    alias: sourceAliases(),
   },
   test: {
     testTimeout: 30_000,
