@@ -74,7 +74,6 @@ const STILL_TO_SPLIT: Record<string, number> = {
   'core/engine.ts': 856,
   'core/options.ts': 899,
   'ground/contract.ts': 467,
-  'ground/ip.ts': 489,
   'handlers/database/driver.ts': 603,
   'handlers/database/handler.ts': 1015,
   'handlers/memory.ts': 577,
