@@ -7,6 +7,7 @@
 
 import cluster from 'node:cluster'
 import type { AxesHandler } from '../ground/contract.js'
+import { helpLink } from '../ground/help.js'
 import { DJANGO_SETTINGS } from './django-settings.js'
 import { DEPRECATED_OPTIONS, type ResolvedOptions } from './options.js'
 
@@ -20,6 +21,8 @@ export interface AxesCheck {
   message: string
   /** How to fix it. */
   hint: string
+  /** The code's section of docs/checks.md, e.g. `docs/checks.md#axesw006`; log lines end with it. */
+  help: string
 }
 
 /** The codes node-axes can report, with their message and hint. */
@@ -86,11 +89,17 @@ export const CHECKS = {
 /** A check code. */
 export type CheckId = keyof typeof CHECKS
 
-/** Builds a check from its code, filling `{placeholders}`. */
+/** Builds a check from its code, filling `{placeholders}`, with its help link. */
 export function makeCheck(id: CheckId, values: Record<string, string> = {}): AxesCheck {
   const entry = CHECKS[id]
   const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? `{${k}}`)
-  return { id, level: 'warning', message: fill(entry.message), hint: fill(entry.hint) }
+  return {
+    id,
+    level: 'warning',
+    message: fill(entry.message),
+    hint: fill(entry.hint),
+    help: helpLink('checks.md', id),
+  }
 }
 
 /** Whether several processes may be running this application. */

@@ -65,7 +65,7 @@ export class Diagnostics {
 
   #logCheck(check: AxesCheck): void {
     if (this.#silenced.has(check.id)) return
-    this.log('warn', `${check.id}: ${check.message} HINT: ${check.hint}`)
+    this.log('warn', `${check.id}: ${check.message} HINT: ${check.hint} See ${check.help}`)
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * Every error node-axes throws is an `AxesError` with a stable `code`, a message a person can act
- * on, and the original error as `cause` where there is one.
+ * on, and the original error as `cause` where there is one. Each code has its section in
+ * docs/errors.md (test/docs/help-links.test.ts holds every code thrown in src/ to it).
  */
 export class AxesError extends Error {
   /** A stable, machine-readable code such as `AXES_INVALID_OPTIONS`. */

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { staticChecks } from '../../src/core/checks.js'
 import { resolveOptions } from '../../src/core/options.js'
+import { DOCS_BASE } from '../../src/ground/help.js'
 import {
   type AxesHandler,
   type AxesOptions,
@@ -65,6 +66,7 @@ describe('axes.W004: deprecated settings', () => {
       level: 'warning',
       message: `A deprecated setting is configured: ${name}.`,
       hint: CHECKS['axes.W004'].hint,
+      help: `${DOCS_BASE}checks.md#axesw004`,
     })
   })
 
@@ -102,6 +104,7 @@ describe('axes.W005: Django dotted paths', () => {
       level: 'warning',
       message: 'A Django dotted path cannot be imported in Node: AXES_USERNAME_CALLABLE.',
       hint: 'Pass a JavaScript function for these options.',
+      help: `${DOCS_BASE}checks.md#axesw005`,
     })
   })
 
@@ -122,6 +125,7 @@ describe('axes.W006: lockout parameters without ip_address', () => {
       level: 'warning',
       message: CHECKS['axes.W006'].message,
       hint: CHECKS['axes.W006'].hint,
+      help: `${DOCS_BASE}checks.md#axesw006`,
     })
   })
 
@@ -269,7 +273,10 @@ describe('logging', () => {
       cooloffTime: '1h',
     })
     const warnings = lines.filter((l) => l.level === 'warn').map((l) => l.message)
-    expect(warnings).toEqual(axes.check().map((c) => `${c.id}: ${c.message} HINT: ${c.hint}`))
+    expect(warnings).toEqual(
+      axes.check().map((c) => `${c.id}: ${c.message} HINT: ${c.hint} See ${c.help}`),
+    )
+    expect(warnings[0]?.endsWith(` See ${DOCS_BASE}checks.md#axesw006`)).toBe(true)
     expect(axes.check().map((c) => c.id)).toEqual(['axes.W006', 'axes.W007', 'axes.W011'])
     axes.check()
     axes.check()

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { OPTION_NAMES } from '../../src/core/options.js'
+import { anchorsOf, prose } from '../support/markdown.js'
 import { ROOT } from '../support/root.js'
 
 const PAGES = [
@@ -11,27 +12,6 @@ const PAGES = [
     .filter((name) => name.endsWith('.md'))
     .map((name) => `docs/${name}`),
 ]
-
-/** The text outside fenced code blocks (links and headings in code are not links or headings). */
-function prose(markdown: string): string {
-  return markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '')
-}
-
-/** GitHub's anchors for a page's headings: lower case, punctuation dropped, spaces as hyphens. */
-function anchorsOf(markdown: string): Set<string> {
-  const anchors = new Set<string>()
-  const seen = new Map<string, number>()
-  for (const [, heading] of prose(markdown).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
-    const base = (heading as string)
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-      .replace(/\s/g, '-')
-    const n = seen.get(base) ?? 0
-    seen.set(base, n + 1)
-    anchors.add(n === 0 ? base : `${base}-${n}`)
-  }
-  return anchors
-}
 
 /** Every relative link target of a page: `[text](target)` and `![alt](target)`. */
 function linksOf(markdown: string): string[] {
