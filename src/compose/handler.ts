@@ -28,7 +28,13 @@ export function handlerFor(options: Readonly<ResolvedOptions>): AxesHandler {
  * its module loaded on the first operation.
  */
 export function databaseHandlerFor(url: string): AxesHandler {
-  const identity = { name: 'database', kind: 'database', shared: true, also: ['migrate'] } as const
+  const identity = {
+    name: 'database',
+    kind: 'database',
+    shared: true,
+    supports: { logs: true, list: true, browse: true, browseLogs: true },
+    also: ['migrate'],
+  } as const
   return lazyHandler(identity, async () => {
     const { databaseHandler } = await loadDatabaseEntry()
     return databaseHandler({ url })

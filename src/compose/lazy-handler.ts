@@ -5,13 +5,15 @@
  * error for the engine to answer) and is tried again on the next.
  */
 
-import type { AxesHandler, HandlerSettings } from '../ground/contract.js'
+import type { AxesHandler, HandlerCapabilities, HandlerSettings } from '../ground/contract.js'
 
 /** What a lazily loaded handler says of itself before it is loaded. */
 export interface LazyHandlerIdentity {
   readonly name: string
   readonly kind: AxesHandler['kind']
   readonly shared: boolean
+  /** What the loaded handler can do beyond counting (see `HandlerCapabilities`). */
+  readonly supports: HandlerCapabilities
   /** Methods of the loaded handler beyond the contract's to forward as well (e.g. `migrate`). */
   readonly also?: readonly string[]
 }
@@ -83,6 +85,7 @@ export function lazyHandler(
     name: identity.name,
     kind: identity.kind,
     shared: identity.shared,
+    supports: identity.supports,
     attach(next: HandlerSettings) {
       settings = next
       loaded?.attach?.(next)

@@ -3,8 +3,9 @@
  * decided, for whom, under which rule, with how many failures and until when).
  */
 
-import type { CountResult, LockoutRule } from '../ground/contract.js'
+import type { CountResult } from '../ground/contract.js'
 import type { AxesRequest, ClientIdentity } from '../ground/request.js'
+import type { LockoutRule } from '../ground/rule.js'
 import { attemptsLeft, lockDurationMs } from '../ground/rule.js'
 import { UNKNOWN } from './identity.js'
 import type { DecisionReason, LockoutDecision, ResolvedTier } from './types.js'

@@ -8,8 +8,15 @@
  */
 
 import { bucketsFor } from '../ground/buckets.js'
-import type { AxesHandler, CountResult, LockoutRule } from '../ground/contract.js'
+import {
+  type AxesHandler,
+  type CountResult,
+  capabilitiesOf,
+  type HandlerCapabilities,
+} from '../ground/contract.js'
+import type { AccessLogStore } from '../ground/contract-logs.js'
 import type { AxesRequest, ClientIdentity, Credentials } from '../ground/request.js'
+import type { LockoutRule } from '../ground/rule.js'
 import { VERSION } from '../ground/version.js'
 import { countDecision, type DecisionFacts, decide } from './decisions.js'
 import { Diagnostics, describeMode } from './diagnostics.js'
@@ -48,6 +55,8 @@ export class AxesEngine {
   readonly options: Readonly<ResolvedOptions>
   /** The handler that keeps attempts. */
   readonly handler: AxesHandler
+  /** What the handler can do beyond counting (access logs, listing, browsing), asked once. */
+  readonly capabilities: HandlerCapabilities
 
   /** Reads the client's identity from requests. */
   protected readonly identity: IdentityResolver
@@ -58,6 +67,8 @@ export class AxesEngine {
   /** The application's listeners. */
   protected readonly events: AxesEmitter
   readonly #report: LoginReporter
+  /** The handler's access logs, when it keeps them. */
+  readonly #logs: AccessLogStore | null
   readonly #prep: Preparation
   readonly #sensitive: ReadonlySet<string>
 
@@ -73,6 +84,8 @@ export class AxesEngine {
       useAttemptExpiration: o.useAttemptExpiration,
       lockoutParameters: o.lockoutParameters,
     })
+    this.capabilities = capabilitiesOf(this.handler)
+    this.#logs = this.capabilities.logs ? (this.handler as AccessLogStore) : null
     this.identity = new IdentityResolver(o)
     this.rules = new RuleBook(o)
     this.events = new AxesEmitter(() => this.options.logger)
@@ -227,7 +240,7 @@ export class AxesEngine {
     )
     const username = usernameOf(user, this.options.usernameFormField) ?? client.username
     try {
-      await this.handler.loggedOut({
+      await this.#logs?.loggedOut({
         username,
         sessionHash: sessionHash(request.sessionId),
         logoutTime: new Date(this.options.clock()),
@@ -342,7 +355,7 @@ export class AxesEngine {
       () => `AXES: Successful login by ${this.#report.clientString(loggedClient, request)}.`,
     )
     try {
-      await this.handler.loggedIn({
+      await this.#logs?.loggedIn({
         ...loggedClient,
         attemptTime: new Date(o.clock()),
         sessionHash: sessionHash(request.sessionId),

@@ -4,20 +4,19 @@
  * queries, and closing. The composition root's `Axes` is this class with its handler chosen.
  */
 
+import type { AxesHandler } from '../ground/contract.js'
 import type {
-  AccessFailureLogEntry,
-  AccessLogEntry,
   AttemptDetail,
   AttemptQuery,
   AttemptStats,
   AttemptStatsQuery,
-  AxesHandler,
-  LockoutRule,
   LogSortKey,
   PageQuery,
   QueryPage,
-} from '../ground/contract.js'
+} from '../ground/contract-browsing.js'
+import type { AccessFailureLogEntry, AccessLogEntry } from '../ground/contract-logs.js'
 import type { AxesRequest } from '../ground/request.js'
+import type { LockoutRule } from '../ground/rule.js'
 import type { AxesCheck, CheckId } from './checks.js'
 import { AxesEngine, type HandlerResolver } from './engine.js'
 import type { AxesEvents, AxesListener } from './events.js'

@@ -4,19 +4,18 @@
  * the admin pages, each completed with the instance's clock and rule before it reaches the handler.
  */
 
+import type { AxesHandler } from '../ground/contract.js'
 import type {
-  AccessFailureLogEntry,
-  AccessLogEntry,
   AttemptDetail,
   AttemptQuery,
   AttemptSnapshot,
   AttemptStats,
   AttemptStatsQuery,
-  AxesHandler,
   LogSortKey,
   PageQuery,
   QueryPage,
-} from '../ground/contract.js'
+} from '../ground/contract-browsing.js'
+import type { AccessFailureLogEntry, AccessLogEntry } from '../ground/contract-logs.js'
 import { AxesError } from '../ground/errors.js'
 import { parseIp } from '../ground/ip.js'
 import type { AxesRequest } from '../ground/request.js'
@@ -110,12 +109,13 @@ export class Operations {
 
   /** Deletes access logs older than `age` days (all without `age`). */
   resetLogs(age: number | null | undefined): Promise<number> {
-    return this.#handler.resetLogs({ ageDays: age ?? null })
+    // A handler without access logs has none to delete.
+    return this.#handler.resetLogs?.({ ageDays: age ?? null }) ?? Promise.resolve(0)
   }
 
   /** Deletes access failure logs older than `age` days (all without `age`). */
   resetFailureLogs(age: number | null | undefined): Promise<number> {
-    return this.#handler.resetFailureLogs({ ageDays: age ?? null })
+    return this.#handler.resetFailureLogs?.({ ageDays: age ?? null }) ?? Promise.resolve(0)
   }
 
   /** Stored attempts, most recent first. */

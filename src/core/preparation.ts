@@ -5,8 +5,9 @@
  */
 
 import { type Bucket, bucketsFor } from '../ground/buckets.js'
-import type { AxesHandler, CountInput, LockoutRule, SettleInput } from '../ground/contract.js'
+import type { AxesHandler, CountInput, SettleInput } from '../ground/contract.js'
 import type { AxesRequest, ClientIdentity, Credentials } from '../ground/request.js'
+import type { LockoutRule } from '../ground/rule.js'
 import { LazyAttemptRecord } from './attempt-record.js'
 import { type DecisionFacts, decide, emptyClient, openDecision } from './decisions.js'
 import type { Diagnostics } from './diagnostics.js'

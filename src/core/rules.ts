@@ -6,9 +6,9 @@
 
 import type { LockoutParameterItem } from '../ground/buckets.js'
 import { lockoutParameterProblems } from '../ground/buckets.js'
-import type { LockoutRule } from '../ground/contract.js'
 import { AxesCallableError } from '../ground/errors.js'
 import type { AxesRequest, Credentials } from '../ground/request.js'
+import type { LockoutRule } from '../ground/rule.js'
 import { parseDuration } from './durations.js'
 import type { ResolvedOptions } from './options.js'
 

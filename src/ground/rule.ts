@@ -9,7 +9,40 @@
  * instead of starting over.
  */
 
-import type { LockoutRule } from './contract.js'
+/** A lockout tier: from `failures` failures on, a lock lasts `cooloffMs`. */
+export interface RuleTier {
+  readonly failures: number
+  readonly cooloffMs: number
+}
+
+/**
+ * The rule in force for one request, resolved by the core. Handlers apply it; they never read
+ * options themselves.
+ */
+export interface LockoutRule {
+  /** A bucket is locked when its failures reach this (`>=`). With tiers, the lowest tier's count. */
+  readonly failureLimit: number
+  /**
+   * How long failures count after the bucket's most recent failure, and (without tiers) how long a
+   * lock lasts; null means failures never expire and a lock lasts until reset.
+   */
+  readonly cooloffMs: number | null
+  /**
+   * Lockout tiers, ascending by `failures`; empty without tiers. A lock lasts the cool-off of the
+   * highest tier reached (`lockDurationMs`); failures are remembered for the longest of
+   * `cooloffMs` and the tiers' cool-offs (`failureWindowMs`).
+   */
+  readonly tiers: readonly RuleTier[]
+  /** django-axes' `AXES_LOCK_OUT_AT_FAILURE`: when false, nothing is ever locked (failures still count). */
+  readonly lockOutAtFailure: boolean
+  /**
+   * django-axes' `AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT`: when true, an attempt refused
+   * because of a lockout is itself recorded as a failure (count + 1, cool-off restarted).
+   */
+  readonly recordLockedAttempts: boolean
+  /** How long an unsettled reservation holds its place before the handler may drop it. */
+  readonly reservationTtlMs: number
+}
 
 /**
  * How long a lock lasts after the last failure for a bucket with `failures` failures: with tiers,

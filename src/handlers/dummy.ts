@@ -23,16 +23,14 @@ export function dummyHandler(): AxesHandler {
     name: 'dummy',
     shared: true,
     kind: 'dummy',
+    // No logs, and nothing to list or browse but an empty list.
+    supports: { logs: false, list: true, browse: false, browseLogs: false },
     getFailures: async () => zero,
     reserve: async () => ({ ...zero, outcome: 'reserved', reservation: 'dummy', recorded: false }),
     settle: async () => zero,
     recordFailure: async () => zero,
-    loggedIn: async () => {},
-    loggedOut: async () => {},
     resetBuckets: async () => 0,
     resetAttempts: async () => 0,
-    resetLogs: async () => 0,
-    resetFailureLogs: async () => 0,
     listAttempts: async () => [],
   }
 }

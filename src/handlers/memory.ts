@@ -19,19 +19,21 @@
 import type { Bucket } from '../ground/buckets.js'
 import { decodeBucketKey } from '../ground/buckets.js'
 import type {
+  AxesHandler,
+  CountInput,
+  CountResult,
+  ReserveResult,
+  ResetFilter,
+  SettleInput,
+} from '../ground/contract.js'
+import type {
   AttemptDetail,
   AttemptQuery,
   AttemptSnapshot,
   AttemptStats,
   AttemptStatsQuery,
-  AxesHandler,
-  CountInput,
-  CountResult,
   QueryPage,
-  ReserveResult,
-  ResetFilter,
-  SettleInput,
-} from '../ground/contract.js'
+} from '../ground/contract-browsing.js'
 import { AxesStoreError } from '../ground/errors.js'
 import {
   activeLockUntil,

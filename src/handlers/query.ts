@@ -6,6 +6,7 @@
 
 import type { Bucket } from '../ground/buckets.js'
 import { decodeBucketKey } from '../ground/buckets.js'
+import type { ResetFilter } from '../ground/contract.js'
 import type {
   AttemptDetail,
   AttemptQuery,
@@ -14,8 +15,7 @@ import type {
   AttemptStats,
   AttemptStatsQuery,
   QueryPage,
-  ResetFilter,
-} from '../ground/contract.js'
+} from '../ground/contract-browsing.js'
 
 /** The largest page a handler returns, whatever is asked. */
 export const MAX_PAGE = 500

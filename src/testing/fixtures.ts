@@ -6,7 +6,8 @@
  */
 
 import { bucketsFor, type LockoutParameterItem } from '../ground/buckets.js'
-import type { AttemptRecord, AxesHandler, CountInput, LockoutRule } from '../ground/contract.js'
+import type { AttemptRecord, AxesHandler, CountInput } from '../ground/contract.js'
+import type { LockoutRule } from '../ground/rule.js'
 
 /** Options of `describeHandlerConformance`. */
 export interface ConformanceOptions {

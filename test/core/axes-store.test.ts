@@ -13,6 +13,7 @@ import {
   type AxesOptions,
   type AxesRequest,
   AxesStoreError,
+  CAPABILITY_METHODS,
   type Credentials,
   HANDLER_METHODS,
   memoryHandler,
@@ -24,7 +25,8 @@ const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
 const STORE_ERROR_MESSAGE =
   'Login is temporarily unavailable: attempts cannot be checked right now. Please try again shortly.'
 
-const METHODS = HANDLER_METHODS
+// The counting methods and the access log's: a handler that keeps logs, failing in all of them.
+const METHODS = [...HANDLER_METHODS, ...CAPABILITY_METHODS.logs]
 
 /** A handler whose every method rejects (or, with `sync`, throws before returning a promise). */
 function failingHandler(cause: Error, sync = false): AxesHandler {

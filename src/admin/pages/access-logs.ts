@@ -4,7 +4,7 @@
  */
 
 import type { Axes } from '../../compose/axes.js'
-import type { AccessLogEntry } from '../../ground/contract.js'
+import type { AccessLogEntry } from '../../ground/contract-logs.js'
 import { html, type SafeHtml } from '../html.js'
 import { cell, formatTime } from './components.js'
 import type { PageContext } from './layout.js'
@@ -32,7 +32,7 @@ const ACCESS_LOGS: LogPage<AccessLogEntry> = {
     { key: 'userAgent', label: 'User agent' },
     { key: 'pathInfo', label: 'Path' },
   ],
-  supported: (axes) => typeof axes.handler.queryAccessLogs === 'function',
+  supported: (axes) => axes.capabilities.browseLogs,
   query: (axes, query) => axes.queryAccessLogs(query),
   offNotice: (axes) =>
     axes.options.disableAccessLog

@@ -4,7 +4,7 @@
  */
 
 import type { Axes } from '../../compose/axes.js'
-import type { AttemptDetail } from '../../ground/contract.js'
+import type { AttemptDetail } from '../../ground/contract-browsing.js'
 import { html } from '../html.js'
 import { decodeId, encodeId } from '../http/ids.js'
 import { HttpProblem, page, redirect } from '../http/responses.js'
@@ -13,7 +13,7 @@ import { href, type PageContext } from './layout.js'
 
 /** "Clean up expired attempts": how many were removed. */
 export async function cleanup(axes: Axes): Promise<number> {
-  if (typeof axes.handler.cleanExpiredAttempts !== 'function') {
+  if (!axes.capabilities.browse) {
     throw new HttpProblem(501, `The ${axes.handler.name} handler cannot clean up expired attempts.`)
   }
   return axes.cleanExpiredAttempts()
@@ -25,7 +25,7 @@ export async function deleteSelected(
   axes: Axes,
   form: URLSearchParams,
 ): Promise<Response> {
-  if (typeof axes.handler.deleteAttempts !== 'function') {
+  if (!axes.capabilities.browse) {
     throw new HttpProblem(501, `The ${axes.handler.name} handler cannot delete attempts by id.`)
   }
   const ids = [

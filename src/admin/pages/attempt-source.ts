@@ -13,7 +13,7 @@ export type AttemptSource = 'query' | 'list' | 'none'
 
 /** How this instance's handler lets the pages read its attempts. */
 export function attemptSource(axes: Axes): AttemptSource {
-  if (typeof axes.handler.queryAttempts === 'function') return 'query'
-  if (typeof axes.handler.listAttempts === 'function') return 'list'
+  if (axes.capabilities.browse) return 'query'
+  if (axes.capabilities.list) return 'list'
   return 'none'
 }

@@ -12,7 +12,7 @@ import { href, type PageContext } from './layout.js'
 
 /** One attempt's page (`/attempts/<id>`). */
 export async function attemptPage(ctx: PageContext, axes: Axes, id: string): Promise<Response> {
-  if (typeof axes.handler.getAttempt !== 'function') {
+  if (!axes.capabilities.browse) {
     return page(
       404,
       ctx,
@@ -56,7 +56,7 @@ export async function attemptPage(ctx: PageContext, axes: Axes, id: string): Pro
 <dt>HTTP accept</dt><dd>${cell(a.httpAccept)}</dd>
 </dl>
 ${
-  typeof axes.handler.deleteAttempts === 'function'
+  axes.capabilities.browse
     ? html`<form method="post" action="${href(ctx, '/attempts/delete')}">${csrfField(ctx)}<input type="hidden" name="id" value="${encodeId(a.id)}"><div class="actions"><button type="submit" name="action" value="delete">Delete this attempt</button></div></form>`
     : ''
 }

@@ -4,7 +4,7 @@
  */
 
 import type { Axes } from '../../compose/axes.js'
-import type { AttemptDetail, AttemptSortKey, QueryPage } from '../../ground/contract.js'
+import type { AttemptDetail, AttemptSortKey, QueryPage } from '../../ground/contract-browsing.js'
 import { detailsOfSnapshots, pageOfAttempts } from '../../handlers/query.js'
 import { html } from '../html.js'
 import { encodeId } from '../http/ids.js'
@@ -120,7 +120,7 @@ export async function attemptsPage(
     { key: null, label: 'Status' },
     ...(withExpiration ? [{ key: null, label: 'Expiration' }] : []),
   ]
-  const selectable = source === 'query' && typeof axes.handler.deleteAttempts === 'function'
+  const selectable = source === 'query' && axes.capabilities.browse
   const rows = result.rows.map((a) => {
     const detailUrl = href(ctx, `/attempts/${encodeId(a.id)}`)
     return html`<tr>${
@@ -138,7 +138,7 @@ export async function attemptsPage(
     (o) => link({ o, p: null }),
     selectable ? html`<th scope="col"><span class="muted">Select</span></th>` : null,
   )}<tbody>${rows.length === 0 ? html`<tr><td colspan="${colspan}" class="muted">No attempts found.</td></tr>` : rows}</tbody></table>`
-  const canClean = typeof axes.handler.cleanExpiredAttempts === 'function'
+  const canClean = axes.capabilities.browse
   const body = html`${notices(notes)}
 ${searchForm(href(ctx, '/attempts'), list.search, list.keep)}
 <div class="layout"><div class="content">

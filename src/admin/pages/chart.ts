@@ -2,7 +2,7 @@
  * The overview's chart: failures over time as an inline SVG bar chart (no script).
  */
 
-import type { AttemptStats } from '../../ground/contract.js'
+import type { AttemptStats } from '../../ground/contract-browsing.js'
 import { html, type SafeHtml } from '../html.js'
 
 /** Failures over time as an inline SVG bar chart. */

@@ -4,7 +4,8 @@
  * value goes through the `html` template, which escapes it.
  */
 
-import type { AttemptDetail, LockoutRule } from '../../ground/contract.js'
+import type { AttemptDetail } from '../../ground/contract-browsing.js'
+import type { LockoutRule } from '../../ground/rule.js'
 import { currentFailures } from '../../ground/rule.js'
 import { html, raw, type SafeHtml } from '../html.js'
 import { CSRF_FIELD } from '../http/csrf.js'

@@ -4,7 +4,7 @@
  */
 
 import type { Axes } from '../../compose/axes.js'
-import type { AccessFailureLogEntry } from '../../ground/contract.js'
+import type { AccessFailureLogEntry } from '../../ground/contract-logs.js'
 import { html, type SafeHtml } from '../html.js'
 import { cell, formatTime } from './components.js'
 import type { PageContext } from './layout.js'
@@ -32,7 +32,7 @@ const FAILURE_LOGS: LogPage<AccessFailureLogEntry> = {
     { key: 'pathInfo', label: 'Path' },
     { key: null, label: 'Locked out' },
   ],
-  supported: (axes) => typeof axes.handler.queryFailureLogs === 'function',
+  supported: (axes) => axes.capabilities.browseLogs,
   query: (axes, query) => axes.queryFailureLogs(query),
   offNotice: (axes) =>
     axes.options.enableAccessFailureLog

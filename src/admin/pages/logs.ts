@@ -5,7 +5,7 @@
  */
 
 import type { Axes } from '../../compose/axes.js'
-import type { LogSortKey, PageQuery, QueryPage } from '../../ground/contract.js'
+import type { LogSortKey, PageQuery, QueryPage } from '../../ground/contract-browsing.js'
 import { html, type SafeHtml } from '../html.js'
 import { page } from '../http/responses.js'
 import { type Column, filterBar, notices, pagination, searchForm, tableHead } from './components.js'

@@ -4,7 +4,7 @@
  */
 
 import type { Axes } from '../../compose/axes.js'
-import type { AttemptDetail, AttemptStats } from '../../ground/contract.js'
+import type { AttemptDetail, AttemptStats } from '../../ground/contract-browsing.js'
 import { detailsOfSnapshots, statsOfAttempts } from '../../handlers/query.js'
 import { html } from '../html.js'
 import { encodeId } from '../http/ids.js'
@@ -31,7 +31,7 @@ export async function overview(ctx: PageContext, axes: Axes, url: URL): Promise<
   const statsQuery = { since, stepMs: range.stepMs, steps: range.steps, top: 10 }
   let stats: AttemptStats | null = null
   const notes: { kind: 'notice' | 'warning'; text: string }[] = []
-  if (typeof axes.handler.attemptStats === 'function') stats = await axes.attemptStats(statsQuery)
+  if (axes.capabilities.browse) stats = await axes.attemptStats(statsQuery)
   else if (source !== 'none') {
     const details = detailsOfSnapshots(await axes.listAttempts({ limit: FALLBACK_LIMIT }))
     stats = statsOfAttempts(details, {

@@ -5,7 +5,7 @@
  */
 
 import { lockoutParameterProblems } from '../../ground/buckets.js'
-import { HANDLER_METHODS } from '../../ground/contract.js'
+import { CAPABILITY_METHODS, HANDLER_METHODS } from '../../ground/contract.js'
 import { createIpMatcher, parseCidr } from '../../ground/ip.js'
 import { parseDuration } from '../durations.js'
 
@@ -218,7 +218,13 @@ export function handler(v: unknown): string | null {
   }
   if (typeof v === 'object' && v !== null) {
     const h = v as Record<string, unknown>
-    const missing = HANDLER_METHODS.filter((m) => typeof h[m] !== 'function')
+    const missing: string[] = HANDLER_METHODS.filter((m) => typeof h[m] !== 'function')
+    // A capability it declares must come with its methods (undeclared ones are read from them).
+    const supports = (typeof h.supports === 'object' && h.supports) || {}
+    for (const [name, methods] of Object.entries(CAPABILITY_METHODS)) {
+      if ((supports as Record<string, unknown>)[name] !== true) continue
+      missing.push(...methods.filter((m) => typeof h[m] !== 'function'))
+    }
     return missing.length === 0
       ? null
       : `is not a handler: it lacks ${missing.join(', ')} (see node-axes' AxesHandler)`

@@ -3,17 +3,16 @@
  * cleaning expired ones, the access and failure logs page by page, and the dashboard's figures.
  */
 
+import type { AxesHandler } from '../../ground/contract.js'
 import type {
-  AccessFailureLogEntry,
-  AccessLogEntry,
   AttemptDetail,
   AttemptQuery,
   AttemptSnapshot,
-  AxesHandler,
   LogSortKey,
   PageQuery,
   QueryPage,
-} from '../../ground/contract.js'
+} from '../../ground/contract-browsing.js'
+import type { AccessFailureLogEntry, AccessLogEntry } from '../../ground/contract-logs.js'
 import { failureWindowMs } from '../../ground/rule.js'
 import { adminSqlOf, detailOf, logOf, snapshotOf } from './admin-sql.js'
 import type { SqlContext } from './context.js'

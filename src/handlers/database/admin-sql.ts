@@ -8,11 +8,11 @@ import type {
   AttemptDetail,
   AttemptSnapshot,
   AttemptSortKey,
-  LockoutRule,
   LogSortKey,
   PageQuery,
   QueryPage,
-} from '../../ground/contract.js'
+} from '../../ground/contract-browsing.js'
+import type { LockoutRule } from '../../ground/rule.js'
 import { activeLockUntil, currentFailures } from '../../ground/rule.js'
 import { MAX_PAGE, searchTerm } from '../query.js'
 import type { SqlContext } from './context.js'

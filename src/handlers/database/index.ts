@@ -14,7 +14,9 @@
  * @packageDocumentation
  */
 
-import type { AxesHandler } from '../../ground/contract.js'
+import type { AxesHandler, CountingStore, HandlerCapabilities } from '../../ground/contract.js'
+import type { AttemptBrowser, AttemptListing, LogBrowser } from '../../ground/contract-browsing.js'
+import type { AccessLogStore } from '../../ground/contract-logs.js'
 import { AxesError } from '../../ground/errors.js'
 import { DIALECTS } from './dialects/index.js'
 import { connect, dialectOfUrl, guessDialect } from './drivers/connect.js'
@@ -30,7 +32,14 @@ export { MIGRATIONS } from './migrations.js'
 export type { DatabaseHandlerOptions } from './options.js'
 
 /** The database handler, with its migrations. */
-export interface DatabaseHandler extends AxesHandler {
+export interface DatabaseHandler
+  extends CountingStore,
+    AccessLogStore,
+    AttemptListing,
+    AttemptBrowser,
+    LogBrowser {
+  /** It keeps access logs, lists, and the admin pages can browse its attempts and logs. */
+  readonly supports: HandlerCapabilities
   /** The dialect in use. */
   readonly dialect: SqlDialect
   /** Creates (or adopts) the tables; safe to run from several processes at once. */
@@ -103,6 +112,7 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     name: 'database',
     shared: true,
     kind: 'database',
+    supports: { logs: true, list: true, browse: true, browseLogs: true },
     dialect,
     attach(next) {
       settings = next
@@ -111,12 +121,12 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     reserve: call('reserve') as AxesHandler['reserve'],
     settle: call('settle') as AxesHandler['settle'],
     recordFailure: call('recordFailure') as AxesHandler['recordFailure'],
-    loggedIn: call('loggedIn') as AxesHandler['loggedIn'],
-    loggedOut: call('loggedOut') as AxesHandler['loggedOut'],
+    loggedIn: call('loggedIn') as NonNullable<AxesHandler['loggedIn']>,
+    loggedOut: call('loggedOut') as NonNullable<AxesHandler['loggedOut']>,
     resetBuckets: call('resetBuckets') as AxesHandler['resetBuckets'],
     resetAttempts: call('resetAttempts') as AxesHandler['resetAttempts'],
-    resetLogs: call('resetLogs') as AxesHandler['resetLogs'],
-    resetFailureLogs: call('resetFailureLogs') as AxesHandler['resetFailureLogs'],
+    resetLogs: call('resetLogs') as NonNullable<AxesHandler['resetLogs']>,
+    resetFailureLogs: call('resetFailureLogs') as NonNullable<AxesHandler['resetFailureLogs']>,
     listAttempts: call('listAttempts') as NonNullable<AxesHandler['listAttempts']>,
     queryAttempts: call('queryAttempts') as NonNullable<AxesHandler['queryAttempts']>,
     getAttempt: call('getAttempt') as NonNullable<AxesHandler['getAttempt']>,

@@ -4,7 +4,8 @@
  * written with the failures: failures.ts.)
  */
 
-import type { AxesHandler, LoginRecord, LogoutRecord } from '../../ground/contract.js'
+import type { AxesHandler } from '../../ground/contract.js'
+import type { LoginRecord, LogoutRecord } from '../../ground/contract-logs.js'
 import type { SqlContext } from './context.js'
 import { checkIp, fitted } from './records.js'
 

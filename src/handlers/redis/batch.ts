@@ -5,8 +5,9 @@
  */
 
 import type { Bucket } from '../../ground/buckets.js'
-import type { CountInput, LockoutRule } from '../../ground/contract.js'
+import type { CountInput } from '../../ground/contract.js'
 import { AxesStoreError } from '../../ground/errors.js'
+import type { LockoutRule } from '../../ground/rule.js'
 import { type Arg, type RedisCommands, storeError } from './client.js'
 import { fieldTagMisfit, type KeyLayout } from './keys.js'
 import { DECIDE_SCRIPT, DECIDE_SHA } from './scripts.js'

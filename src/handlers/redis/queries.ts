@@ -12,7 +12,7 @@ import type {
   AttemptStats,
   AttemptStatsQuery,
   QueryPage,
-} from '../../ground/contract.js'
+} from '../../ground/contract-browsing.js'
 import { AxesStoreError } from '../../ground/errors.js'
 import { pageOfAttempts, snapshotOf, statsOfBuckets } from '../query.js'
 import type { RedisCommands } from './client.js'

@@ -7,20 +7,22 @@
 import { randomBytes } from 'node:crypto'
 import type { Bucket } from '../../ground/buckets.js'
 import type {
+  AxesHandler,
+  CountInput,
+  CountResult,
+  HandlerSettings,
+  ReserveResult,
+  ResetFilter,
+  SettleInput,
+} from '../../ground/contract.js'
+import type {
   AttemptDetail,
   AttemptQuery,
   AttemptSnapshot,
   AttemptStats,
   AttemptStatsQuery,
-  AxesHandler,
-  CountInput,
-  CountResult,
-  HandlerSettings,
   QueryPage,
-  ReserveResult,
-  ResetFilter,
-  SettleInput,
-} from '../../ground/contract.js'
+} from '../../ground/contract-browsing.js'
 import { AxesError } from '../../ground/errors.js'
 import { matchesReset } from '../query.js'
 import { DecisionBatches } from './batch.js'
