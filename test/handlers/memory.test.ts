@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AxesStoreError } from '../../src/ground/errors.js'
-import { memoryHandler } from '../../src/handlers/memory.js'
+import { memoryHandler } from '../../src/handlers/memory/index.js'
 import { conformanceInput, describeHandlerConformance } from '../../src/testing/index.js'
 
 describeHandlerConformance({ name: 'memory handler', create: () => memoryHandler() })

@@ -16,8 +16,8 @@
  * request as an empty one.
  */
 
-import type { Bucket } from '../ground/buckets.js'
-import { decodeBucketKey } from '../ground/buckets.js'
+import type { Bucket } from '../../ground/buckets.js'
+import { decodeBucketKey } from '../../ground/buckets.js'
 import type {
   AttemptDetail,
   AttemptQuery,
@@ -31,8 +31,8 @@ import type {
   ReserveResult,
   ResetFilter,
   SettleInput,
-} from '../ground/contract.js'
-import { AxesStoreError } from '../ground/errors.js'
+} from '../../ground/contract.js'
+import { AxesStoreError } from '../../ground/errors.js'
 import {
   activeLockUntil,
   attemptsLeft,
@@ -40,8 +40,8 @@ import {
   currentFailures,
   failureWindowMs,
   laterLift,
-} from '../ground/rule.js'
-import { bucketTally, matchesReset, pageOfAttempts, snapshotOf } from './query.js'
+} from '../../ground/rule.js'
+import { bucketTally, matchesReset, pageOfAttempts, snapshotOf } from '../query.js'
 
 /** Options of `memoryHandler`. */
 export interface MemoryHandlerOptions {
