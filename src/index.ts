@@ -123,5 +123,9 @@ export {
 } from './ground/rule.js'
 export { VERSION } from './ground/version.js'
 export { dummyHandler } from './handlers/dummy.js'
-export { type MemoryHandler, type MemoryHandlerOptions, memoryHandler } from './handlers/memory.js'
+export {
+  type MemoryHandler,
+  type MemoryHandlerOptions,
+  memoryHandler,
+} from './handlers/memory/index.js'
 export { type TestHandler, type TestHandlerCall, testHandler } from './handlers/test.js'

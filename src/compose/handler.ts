@@ -8,7 +8,7 @@
 import type { ResolvedOptions } from '../core/options.js'
 import type { AxesHandler } from '../ground/contract.js'
 import { dummyHandler } from '../handlers/dummy.js'
-import { memoryHandler } from '../handlers/memory.js'
+import { memoryHandler } from '../handlers/memory/index.js'
 import { testHandler } from '../handlers/test.js'
 import { lazyHandler } from './lazy-handler.js'
 import { loadDatabaseEntry } from './load-database.js'

@@ -585,9 +585,15 @@ describe('createAdminHandler', () => {
   })
 
   it('answers a failing store with an error page, not a stack trace', async () => {
+    // A handler the admin can browse (all five methods: capability `browse`), whose query fails.
+    const inner = memoryHandler()
     const broken: AxesHandler = {
-      ...delegate(memoryHandler(), 'broken'),
+      ...delegate(inner, 'broken'),
       queryAttempts: () => Promise.reject(new Error('connection refused')),
+      getAttempt: (id, options) => inner.getAttempt(id, options),
+      deleteAttempts: (ids) => inner.deleteAttempts(ids),
+      cleanExpiredAttempts: (options) => inner.cleanExpiredAttempts(options),
+      attemptStats: (query) => inner.attemptStats(query),
     }
     const axes = createAxes({ handler: broken })
     const admin = createAdminHandler({ axes, authorize: () => true })

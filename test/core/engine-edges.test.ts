@@ -119,18 +119,15 @@ describe('store errors', () => {
   it('are logged with one prefix, naming the handler and the policy', async () => {
     const broken = memoryHandler()
     const handler: AxesHandler = {
-      ...broken,
       name: 'broken',
+      shared: broken.shared,
+      kind: broken.kind,
       getFailures: broken.getFailures.bind(broken),
       reserve: () => Promise.reject(new Error('connection refused')),
       settle: broken.settle.bind(broken),
       recordFailure: broken.recordFailure.bind(broken),
-      loggedIn: broken.loggedIn?.bind(broken),
-      loggedOut: broken.loggedOut?.bind(broken),
       resetBuckets: broken.resetBuckets.bind(broken),
       resetAttempts: broken.resetAttempts.bind(broken),
-      resetLogs: broken.resetLogs?.bind(broken),
-      resetFailureLogs: broken.resetFailureLogs?.bind(broken),
     }
     const lines: string[] = []
     const logger = {

@@ -1,0 +1,178 @@
+/**
+ * The memory handler itself: its options, its factory, and the class that answers the handler
+ * contract by putting together the bucket store (store.ts), the counting (counting.ts), the
+ * reservations (reservations.ts) and the listings (listings.ts).
+ */
+
+import type { Bucket } from '../../ground/buckets.js'
+import type { CountingStore, HandlerCapabilities } from '../../ground/contract.js'
+import type { AttemptBrowser, AttemptListing } from '../../ground/contract-browsing.js'
+import type {
+  AxesHandler,
+  CountInput,
+  CountResult,
+  ReserveResult,
+  ResetFilter,
+  SettleInput,
+} from '../../ground/contract.js'
+import type {
+  AttemptDetail,
+  AttemptQuery,
+  AttemptSnapshot,
+  AttemptStats,
+  AttemptStatsQuery,
+  QueryPage,
+} from '../../ground/contract-browsing.js'
+import { pageOfAttempts, snapshotOf } from '../query.js'
+import { recordFailure, stateOf } from './counting.js'
+import {
+  deleteExpired,
+  deleteKeys,
+  detailOf,
+  detailsOf,
+  resetMatching,
+  statsOf,
+} from './listings.js'
+import { ReservationRing, reserve, settle } from './reservations.js'
+import { BucketStore } from './store.js'
+
+/** Options of `memoryHandler`. */
+export interface MemoryHandlerOptions {
+  /**
+   * The most buckets kept (a client has one bucket per lockout-parameter item). About 100 bytes
+   * each: the default caps the store near 100 MB.
+   * @default 1_000_000
+   */
+  maxBuckets?: number
+}
+
+/** The memory handler, with its introspection. */
+export interface MemoryHandler extends CountingStore, AttemptListing, AttemptBrowser {
+  /** No access logs; listing and the admin pages' attempts. */
+  readonly supports: HandlerCapabilities
+  /** How many buckets hold state now. */
+  readonly size: number
+}
+
+/**
+ * Creates a memory handler: fast, exact under concurrency within one process, and lost when the
+ * process ends. Not shared: with several processes use the database or Redis handler (check
+ * axes.W010).
+ *
+ * @example
+ * ```ts
+ * import { createAxes, memoryHandler } from 'node-axes'
+ *
+ * const axes = createAxes({ handler: memoryHandler({ maxBuckets: 100_000 }) })
+ * ```
+ */
+export function memoryHandler(options: MemoryHandlerOptions = {}): MemoryHandler {
+  const maxBuckets = options.maxBuckets ?? 1_000_000
+  if (!Number.isInteger(maxBuckets) || maxBuckets < 1) {
+    throw new TypeError(`[node-axes] memoryHandler: maxBuckets must be a whole number ≥ 1`)
+  }
+  return new InMemoryHandler(maxBuckets)
+}
+
+class InMemoryHandler implements MemoryHandler {
+  readonly name = 'memory'
+  readonly shared = false
+  readonly kind = 'memory' as const
+  /** No access logs; listing and the admin pages' attempts, one entry per bucket. */
+  readonly supports = { logs: false, list: true, browse: true, browseLogs: false } as const
+
+  readonly #store: BucketStore
+  readonly #ring = new ReservationRing()
+
+  constructor(max: number) {
+    this.#store = new BucketStore(max)
+  }
+
+  get size(): number {
+    return this.#store.index.size
+  }
+
+  // ----- the contract -----
+
+  getFailures(input: CountInput): Promise<CountResult> {
+    return Promise.resolve(stateOf(this.#store, this.#store.lookup(input.buckets), input))
+  }
+
+  reserve(input: CountInput): Promise<ReserveResult> {
+    try {
+      const result = reserve(this.#store, this.#ring, input)
+      this.#store.paySweep(input.now)
+      return Promise.resolve(result)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  settle(input: SettleInput): Promise<CountResult> {
+    try {
+      const result = settle(this.#store, this.#ring, input)
+      this.#store.paySweep(input.now)
+      return Promise.resolve(result)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  recordFailure(input: CountInput): Promise<CountResult> {
+    try {
+      const state = recordFailure(this.#store, input)
+      this.#store.paySweep(input.now)
+      return Promise.resolve(state)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  resetBuckets(buckets: readonly Bucket[]): Promise<number> {
+    let removed = 0
+    for (const bucket of buckets) if (this.#store.delete(bucket.key)) removed++
+    return Promise.resolve(removed)
+  }
+
+  resetAttempts(filter: ResetFilter): Promise<number> {
+    // Reservations in flight stay valid when every bucket goes (their failures still count).
+    return Promise.resolve(resetMatching(this.#store, filter))
+  }
+
+  listAttempts(options: { limit?: number; now: number }): Promise<AttemptSnapshot[]> {
+    const out: AttemptSnapshot[] = detailsOf(this.#store, options.now).map(snapshotOf)
+    out.sort((a, b) => b.attemptTime.getTime() - a.attemptTime.getTime())
+    return Promise.resolve(options.limit === undefined ? out : out.slice(0, options.limit))
+  }
+
+  // ----- the admin pages' queries: one entry per bucket (a bucket keeps no path nor request data)
+
+  queryAttempts(query: AttemptQuery): Promise<QueryPage<AttemptDetail>> {
+    return Promise.resolve(
+      pageOfAttempts(detailsOf(this.#store, query.now, query.lockedOut === true), query),
+    )
+  }
+
+  getAttempt(id: string, options: { now: number }): Promise<AttemptDetail | null> {
+    const slot = this.#store.index.get(id)
+    return Promise.resolve(slot === undefined ? null : detailOf(this.#store, id, slot, options.now))
+  }
+
+  deleteAttempts(ids: readonly string[]): Promise<number> {
+    return Promise.resolve(deleteKeys(this.#store, ids))
+  }
+
+  cleanExpiredAttempts(options: { now: number }): Promise<number> {
+    return Promise.resolve(deleteExpired(this.#store, options.now))
+  }
+
+  attemptStats(query: AttemptStatsQuery): Promise<AttemptStats> {
+    return Promise.resolve(statsOf(this.#store, query))
+  }
+
+  close(): Promise<void> {
+    this.#store.clear()
+    this.#ring.clear()
+    return Promise.resolve()
+  }
+}

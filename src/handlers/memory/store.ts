@@ -1,0 +1,204 @@
+/**
+ * The memory handler's bucket store: the buckets' state in this process, bounded by `maxBuckets`,
+ * without a timer per key.
+ *
+ * Layout: one `Map` from bucket key to a slot number, and the slot's state side by side in one
+ * Float64Array (failures, last failure, expiry, lock, places held and until when). No object per
+ * bucket, no timer per bucket: about 120 bytes per bucket with its key. Expired buckets are swept a
+ * few at a time whenever a bucket is created, and whenever room is needed.
+ *
+ * When `maxBuckets` is reached, room is made by deleting the oldest bucket (by creation) that is
+ * neither locked nor holding places, found by a cursor that walks the buckets in creation order,
+ * wrapping around. Locked buckets are never deleted to make room, so an attacker who floods the
+ * store with new clients cannot erase a lockout; those met are passed over until the next round,
+ * so the next search looks further on. When the next 256 buckets are all locked or busy, the new
+ * bucket is refused with an `AxesStoreError` and `onStoreError` decides (by default the login is
+ * refused with 503). The search is bounded so that a store full of lockouts costs the same per
+ * request as an empty one.
+ */
+
+import type { Bucket } from '../../ground/buckets.js'
+import { AxesStoreError } from '../../ground/errors.js'
+
+/** The fields of a slot in `BucketStore.data`, and how many there are. */
+export const STRIDE = 6
+/** Failures counted in the bucket. */
+export const FAILURES = 0
+/** When the last failure was recorded (ms). */
+export const LAST_AT = 1
+/** When the bucket's failures stop counting (ms; Infinity for never, 0 for a fresh slot). */
+export const EXPIRES_AT = 2
+/** When the bucket's lock lifts (ms; Infinity for never, 0 for no lock). */
+export const LOCKED_UNTIL = 3
+/** Places held by reservations in flight. */
+export const HELD = 4
+/** Until when the places are held (ms). */
+export const HELD_UNTIL = 5
+
+const INITIAL_CAPACITY = 1024
+/** Buckets examined for expiry each time one is created. */
+const SWEEP_PER_WRITE = 2
+/** Buckets examined, at most, to make room for a new one. */
+const EVICTION_SCAN = 256
+
+/** The buckets of a memory handler: keys, slots, their state, and the bound on their number. */
+export class BucketStore {
+  /** The most buckets kept (`maxBuckets`). */
+  readonly max: number
+  /** Bucket key → slot number. */
+  readonly index = new Map<string, number>()
+  /**
+   * Per slot, side by side in one array so that a bucket's state is one cache line: the fields
+   * above, at `slot * STRIDE + FIELD`. Replaced by a larger one as the store grows.
+   */
+  data = new Float64Array(0)
+  readonly #free: number[] = []
+  #capacity = 0
+  #next = 0
+  #sweep: IterableIterator<[string, number]> | null = null
+  #evict: IterableIterator<[string, number]> | null = null
+  #sweepOwed = 0
+
+  constructor(max: number) {
+    this.max = max
+    this.#grow(Math.min(INITIAL_CAPACITY, max))
+  }
+
+  /** The slot of each bucket, or -1 where it has none. */
+  lookup(buckets: readonly Bucket[]): number[] {
+    const slots: number[] = []
+    for (const bucket of buckets) slots.push(this.index.get(bucket.key) ?? -1)
+    return slots
+  }
+
+  /**
+   * The slots looked up for the buckets, with the missing ones (-1) created. Room for all of them
+   * is made first, so that a full store refuses the whole operation rather than half of it.
+   */
+  ensure(buckets: readonly Bucket[], looked: readonly number[], now: number): number[] {
+    let missing = 0
+    for (const slot of looked) if (slot < 0) missing++
+    if (missing === 0) return looked as number[]
+    // The store grows only here: owe a sweep of a few expired buckets for each one created, paid
+    // once the operation has written its buckets (a fresh, unwritten slot would look expired).
+    this.#sweepOwed += missing * SWEEP_PER_WRITE
+    const slots = looked.slice()
+    while (this.index.size + missing > this.max) this.#makeRoom(now, buckets)
+    for (let i = 0; i < slots.length; i++) {
+      if (slots[i] === -1) slots[i] = this.#create((buckets[i] as Bucket).key)
+    }
+    return slots
+  }
+
+  /** Places held in the slot by reservations still in flight at `now`. */
+  currentPending(slot: number, now: number): number {
+    const held = this.data[slot * STRIDE + HELD] ?? 0
+    if (held === 0) return 0
+    return (this.data[slot * STRIDE + HELD_UNTIL] ?? 0) > now ? held : 0
+  }
+
+  /** Whether `now` is past the slot's expiry. */
+  expired(slot: number, now: number): boolean {
+    return (this.data[slot * STRIDE + EXPIRES_AT] ?? 0) <= now
+  }
+
+  /** When the slot's lock lifts (ms), Infinity, or null. */
+  lockLift(slot: number): number | null {
+    const at = this.data[slot * STRIDE + LOCKED_UNTIL] ?? 0
+    return at === 0 ? null : at
+  }
+
+  /** Whether the slot is expired and holds no place: it can go. */
+  isDead(slot: number, now: number): boolean {
+    return this.expired(slot, now) && this.currentPending(slot, now) === 0
+  }
+
+  /** Pays the sweep owed by the buckets created since the last payment. */
+  paySweep(now: number): void {
+    if (this.#sweepOwed === 0) return
+    const count = this.#sweepOwed
+    this.#sweepOwed = 0
+    this.#sweepSome(now, count)
+  }
+
+  /** Deletes a bucket; whether it was there. */
+  delete(key: string): boolean {
+    const slot = this.index.get(key)
+    if (slot === undefined) return false
+    this.index.delete(key)
+    this.#free.push(slot)
+    return true
+  }
+
+  /** Deletes every bucket. */
+  clear(): void {
+    this.index.clear()
+    this.#free.length = 0
+    this.#next = 0
+    this.#sweep = null
+    this.#evict = null
+  }
+
+  #create(key: string): number {
+    let slot = this.#free.pop()
+    if (slot === undefined) {
+      if (this.#next >= this.#capacity) this.#grow(Math.min(this.#capacity * 2, this.max))
+      slot = this.#next++
+    }
+    this.data.fill(0, slot * STRIDE, slot * STRIDE + STRIDE)
+    // Keys arrive as concatenations (V8 cons strings, about twice the size); store a flat copy.
+    this.index.set(JSON.parse(JSON.stringify(key)) as string, slot)
+    return slot
+  }
+
+  #isPrecious(slot: number, now: number): boolean {
+    const lift = this.lockLift(slot)
+    return (lift !== null && lift > now) || this.currentPending(slot, now) > 0
+  }
+
+  #makeRoom(now: number, keep: readonly Bucket[]): void {
+    // The oldest bucket that is neither locked nor busy goes, found by a cursor that walks the
+    // buckets in creation order and wraps around: each scan starts where the last one stopped, so
+    // locked and busy buckets met on the way are passed over until the next round, and a store
+    // kept full costs a step or two a new bucket (restarting from the first bucket each time would
+    // walk over every deleted entry the Map still holds at its front: hundreds of microseconds).
+    for (let scanned = 0; scanned < EVICTION_SCAN; scanned++) {
+      this.#evict ??= this.index.entries()
+      const step = this.#evict.next()
+      if (step.done) {
+        this.#evict = null
+        if (this.index.size === 0) return
+        continue
+      }
+      const [key, slot] = step.value
+      if (keep.some((bucket) => bucket.key === key)) continue
+      if (!this.#isPrecious(slot, now)) {
+        this.delete(key)
+        return
+      }
+    }
+    throw new AxesStoreError(
+      `the memory handler is full: its ${this.max} buckets are at maxBuckets and the ${EVICTION_SCAN} oldest are locked out or busy (raise maxBuckets)`,
+    )
+  }
+
+  #sweepSome(now: number, count: number): void {
+    for (let i = 0; i < count; i++) {
+      this.#sweep ??= this.index.entries()
+      const step = this.#sweep.next()
+      if (step.done) {
+        this.#sweep = null
+        return
+      }
+      const [key, slot] = step.value
+      if (this.isDead(slot, now)) this.delete(key)
+    }
+  }
+
+  #grow(capacity: number): void {
+    const next = new Float64Array(capacity * STRIDE)
+    next.set(this.data)
+    this.data = next
+    this.#capacity = capacity
+  }
+}
