@@ -19,7 +19,8 @@ import { pathToFileURL } from 'node:url'
 import { type Axes, createAxes } from '../compose/axes.js'
 import { handlerForUrl } from '../compose/url.js'
 import { fromDjangoSettings } from '../core/django-settings.js'
-import type { AxesOptions } from '../core/options.js'
+import { type AxesOptions, DEFAULT_DATABASE_URL } from '../core/options.js'
+import { AxesConfigError } from '../ground/errors.js'
 
 /** The configuration files looked for in the working directory, in this order. */
 export const CONFIG_FILES = [
@@ -29,6 +30,11 @@ export const CONFIG_FILES = [
   'node-axes.config.ts',
   'node-axes.config.json',
 ] as const
+
+/** A configuration file node-axes cannot use, as an `AxesConfigError` naming the file. */
+function configFileError(file: string, message: string): AxesConfigError {
+  return new AxesConfigError([{ key: file, message }], 'configuration file')
+}
 
 /** A usage mistake in the configuration's location (exit code 2), not a failure to load it. */
 export class ConfigUsageError extends Error {}
@@ -67,7 +73,10 @@ export async function loadAxes(
   if (env.AXES_REDIS_URL) {
     return { axes: await fromUrl(env.AXES_REDIS_URL), source: 'AXES_REDIS_URL' }
   }
-  return { axes: await fromUrl('sqlite:axes.sqlite3'), source: 'the default sqlite:axes.sqlite3' }
+  return {
+    axes: await fromUrl(DEFAULT_DATABASE_URL),
+    source: `the default ${DEFAULT_DATABASE_URL}`,
+  }
 }
 
 /** An instance on a database or Redis URL, quiet: the command reports what it does, not start-up checks. */
@@ -82,10 +91,10 @@ async function fromFile(file: string): Promise<Axes> {
     try {
       parsed = JSON.parse(readFileSync(file, 'utf8'))
     } catch (error) {
-      throw new Error(`${file} is not valid JSON: ${(error as Error).message}`)
+      throw configFileError(file, `is not valid JSON: ${(error as Error).message}`)
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new Error(`${file} must hold a JSON object of options`)
+      throw configFileError(file, 'must hold a JSON object of options')
     }
     const keys = Object.keys(parsed)
     exported =
@@ -98,8 +107,9 @@ async function fromFile(file: string): Promise<Axes> {
   if (typeof exported === 'function') exported = await (exported as () => unknown)()
   if (isAxes(exported)) return exported
   if (exported === null || typeof exported !== 'object') {
-    throw new Error(
-      `${file} must export an Axes instance, createAxes options, or a function returning one (it exports ${exported === null ? 'null' : typeof exported})`,
+    throw configFileError(
+      file,
+      `must export an Axes instance, createAxes options, or a function returning one (it exports ${exported === null ? 'null' : typeof exported})`,
     )
   }
   // The file's own logger, if it sets one; otherwise quiet, as for a URL.
@@ -134,8 +144,9 @@ async function importModule(file: string): Promise<unknown> {
         tsImport: (specifier: string, parent: string) => Promise<unknown>
       })
     } catch {
-      throw new Error(
-        `${file}: a TypeScript configuration needs tsx (npm install --save-dev tsx), or write node-axes.config.mjs instead`,
+      throw configFileError(
+        file,
+        'a TypeScript configuration needs tsx (npm install --save-dev tsx), or write node-axes.config.mjs instead',
       )
     }
     mod = (await tsImport(url, url)) as { default?: unknown }

@@ -13,6 +13,7 @@
  */
 
 import type { Axes } from '../compose/axes.js'
+import { DEFAULT_DATABASE_URL } from '../core/options.js'
 import { describeError } from '../ground/errors.js'
 import { ConfigUsageError, loadAxes } from './config.js'
 
@@ -44,7 +45,7 @@ const SOURCE_HELP = `which node-axes (the first that is given):
                    options, or a function returning one; JSON: options or AXES_* settings)
   node-axes.config.{js,mjs,cjs,ts,json} in the working directory
   $AXES_DATABASE_URL or $AXES_REDIS_URL
-  sqlite:axes.sqlite3, the embedded default`
+  ${DEFAULT_DATABASE_URL}, the embedded default`
 
 interface Verb {
   /** `reset-ip IP…` */
@@ -201,7 +202,8 @@ const VERBS: Record<string, Verb> = {
       else if (checks.length === 0) io.out('System check identified no issues.\n')
       else {
         let text = 'System check identified some issues:\n\nWARNINGS:\n'
-        for (const c of checks) text += `${c.id}: ${c.message}\n\tHINT: ${c.hint}\n`
+        for (const c of checks)
+          text += `${c.id}: ${c.message}\n\tHINT: ${c.hint}\n\tSEE: ${c.help}\n`
         const n = checks.length
         text += `\nSystem check identified ${n} issue${n === 1 ? '' : 's'}.\n`
         io.out(text)

@@ -6,6 +6,7 @@
  */
 
 import type { AxesHandler, HandlerCapabilities, HandlerSettings } from '../ground/contract.js'
+import { AxesError } from '../ground/errors.js'
 
 /** What a lazily loaded handler says of itself before it is loaded. */
 export interface LazyHandlerIdentity {
@@ -68,7 +69,10 @@ export function lazyHandler(
     const missing = (handler: AxesHandler): Method => {
       const fn = (handler as unknown as Record<string, unknown>)[name] as Method | undefined
       if (typeof fn === 'function') return fn
-      return () => Promise.reject(new TypeError(`the ${handler.name} handler has no ${name}`))
+      return () =>
+        Promise.reject(
+          new AxesError('AXES_NOT_SUPPORTED', `the ${handler.name} handler has no ${name}`),
+        )
     }
     return (...args) => {
       if (loaded) {

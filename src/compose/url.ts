@@ -6,6 +6,7 @@
  */
 
 import type { AxesHandler } from '../ground/contract.js'
+import { AxesStoreError } from '../ground/errors.js'
 import { databaseHandlerFor } from './handler.js'
 
 /** The handler for a store URL; a Redis handler owns its client and closes it on `close()`. */
@@ -63,7 +64,9 @@ async function redisClient(url: string): Promise<OwnRedisClient> {
   }
   const nodeRedis = await import('redis').catch(() => null)
   if (!nodeRedis) {
-    throw new Error(`${redactUrl(url)} needs a Redis client: npm install ioredis (or redis)`)
+    throw new AxesStoreError(
+      `${redactUrl(url)} needs a Redis client: npm install ioredis (or redis)`,
+    )
   }
   const { createClient } = nodeRedis as unknown as {
     createClient: (options: object) => IoredisLike
@@ -81,7 +84,12 @@ async function connect(url: string, client: IoredisLike): Promise<OwnRedisClient
     last = error
   })
   await client.connect().catch((error: unknown) => {
-    throw new Error(`could not connect to ${redactUrl(url)}: ${messageOf(last ?? error)}`)
+    throw new AxesStoreError(
+      `could not connect to ${redactUrl(url)}: ${messageOf(last ?? error)}`,
+      {
+        cause: last ?? error,
+      },
+    )
   })
   const quit = () =>
     client.quit().then(

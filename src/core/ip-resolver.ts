@@ -5,6 +5,7 @@
  * @module
  */
 
+import { invalidArgument } from '../ground/errors.js'
 import {
   type Cidr,
   cidrContains,
@@ -183,37 +184,37 @@ export function headerNameForPrecedenceKey(key: string): string | null {
  * entries is skipped unparsed, and any unexpected value is treated as absent. It returns
  * canonical text (see {@link parseIp}), the form Django stores.
  *
- * @throws TypeError or RangeError at creation when the options are malformed (non-string
+ * @throws AxesError `AXES_INVALID_ARGUMENT` at creation when the options are malformed (non-string
  *   precedence entries, a negative or fractional `proxyCount`, an unknown `proxyOrder`, a
  *   trusted-proxy entry that is not a string, or a `/` entry that is not a valid CIDR).
  */
 export function createIpResolver(options: IpResolverOptions): IpResolver {
   const { precedence, proxyCount, trustedProxies, proxyOrder } = options
-  if (!Array.isArray(precedence)) throw new TypeError('precedence must be an array of strings')
+  if (!Array.isArray(precedence)) throw invalidArgument('precedence must be an array of strings')
   const sources = precedence.map((key: unknown) => {
     if (typeof key !== 'string' || key.length === 0) {
-      throw new TypeError(`precedence entries must be non-empty strings, got ${String(key)}`)
+      throw invalidArgument(`precedence entries must be non-empty strings, got ${String(key)}`)
     }
     return headerNameForPrecedenceKey(key)
   })
   if (proxyOrder !== 'left-most' && proxyOrder !== 'right-most') {
-    throw new RangeError(
+    throw invalidArgument(
       `proxyOrder must be 'left-most' or 'right-most', got ${String(proxyOrder)}`,
     )
   }
   if (proxyCount !== null && proxyCount !== undefined) {
     if (!Number.isSafeInteger(proxyCount) || proxyCount < 0) {
-      throw new RangeError(`proxyCount must be null or a non-negative integer, got ${proxyCount}`)
+      throw invalidArgument(`proxyCount must be null or a non-negative integer, got ${proxyCount}`)
     }
   }
   const count = proxyCount ?? null
   const trusted: TrustedProxy[] = (trustedProxies ?? []).map((entry: unknown) => {
     if (typeof entry !== 'string') {
-      throw new TypeError(`trustedProxies entries must be strings, got ${String(entry)}`)
+      throw invalidArgument(`trustedProxies entries must be strings, got ${String(entry)}`)
     }
     if (!entry.includes('/')) return { kind: 'prefix', prefix: entry }
     const cidr = parseCidr(entry)
-    if (cidr === null) throw new RangeError(`trustedProxies entry is not a valid CIDR: ${entry}`)
+    if (cidr === null) throw invalidArgument(`trustedProxies entry is not a valid CIDR: ${entry}`)
     return { kind: 'cidr', cidr }
   })
   const rightMost = proxyOrder === 'right-most'

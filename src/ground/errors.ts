@@ -68,6 +68,14 @@ export class AxesCallableError extends AxesError {
   }
 }
 
+/**
+ * The error for a node-axes function called with an argument, or in a state, it cannot work with
+ * (a programming mistake, not bad input from a client): code `AXES_INVALID_ARGUMENT`.
+ */
+export function invalidArgument(message: string): AxesError {
+  return new AxesError('AXES_INVALID_ARGUMENT', message)
+}
+
 /** A short description of anything thrown. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message

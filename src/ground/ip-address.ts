@@ -1,3 +1,4 @@
+import { invalidArgument } from './errors.js'
 /**
  * One IP address: parsing with the rules of Python's `ipaddress` (the forms Django stores),
  * canonical text, and prefix masking. IPv4-mapped IPv6 addresses are reported as IPv4.
@@ -256,7 +257,7 @@ export function maskBytes(bytes: Uint8Array, prefix: number): Uint8Array {
  */
 export function maskIp(ip: ParsedIp, prefix: number): ParsedIp {
   if (!Number.isInteger(prefix) || prefix < 0) {
-    throw new RangeError(`maskIp: prefix must be a non-negative integer, got ${String(prefix)}`)
+    throw invalidArgument(`maskIp: prefix must be a non-negative integer, got ${String(prefix)}`)
   }
   const width = ip.version === 4 ? 32 : 128
   return makeIp(ip.version, maskBytes(ip.bytes, Math.min(prefix, width)))

@@ -5,13 +5,14 @@
  * @module
  */
 
+import { invalidArgument } from './errors.js'
 import { isMappedIpv4, makeIp, type ParsedIp } from './ip-address.js'
 import { type Cidr, cidrContains, parseCidr } from './ip-range.js'
 
 /** Builds a lookup table entry for a literal network; the literals below are all valid. */
 function net(text: string): Cidr {
   const cidr = parseCidr(text)
-  if (cidr === null) throw new Error(`invalid built-in network ${text}`)
+  if (cidr === null) throw invalidArgument(`invalid built-in network ${text}`)
   return cidr
 }
 

@@ -6,6 +6,12 @@ import {
   type IpSource,
 } from '../../src/core/ip-resolver.js'
 
+/** What a malformed argument throws: an AxesError with code AXES_INVALID_ARGUMENT. */
+const INVALID_ARGUMENT = expect.objectContaining({
+  name: 'AxesError',
+  code: 'AXES_INVALID_ARGUMENT',
+})
+
 const ALL_SOURCES = ['HTTP_X_FORWARDED_FOR', 'HTTP_CLIENT_IP', 'HTTP_X_REAL_IP', 'REMOTE_ADDR']
 
 interface Row extends IpResolverOptions {
@@ -940,20 +946,22 @@ describe('createIpResolver: option validation', () => {
   }
 
   it('rejects malformed options at creation', () => {
-    expect(() => createIpResolver({ ...base, proxyCount: -1 })).toThrow(RangeError)
-    expect(() => createIpResolver({ ...base, proxyCount: 1.5 })).toThrow(RangeError)
-    expect(() => createIpResolver({ ...base, proxyCount: Number.NaN })).toThrow(RangeError)
+    expect(() => createIpResolver({ ...base, proxyCount: -1 })).toThrow(INVALID_ARGUMENT)
+    expect(() => createIpResolver({ ...base, proxyCount: 1.5 })).toThrow(INVALID_ARGUMENT)
+    expect(() => createIpResolver({ ...base, proxyCount: Number.NaN })).toThrow(INVALID_ARGUMENT)
     expect(() =>
       createIpResolver({ ...base, proxyOrder: 'middle' as IpResolverOptions['proxyOrder'] }),
-    ).toThrow(RangeError)
-    expect(() => createIpResolver({ ...base, trustedProxies: ['10.0.0.0/33'] })).toThrow(RangeError)
-    expect(() => createIpResolver({ ...base, trustedProxies: [5 as unknown as string] })).toThrow(
-      TypeError,
+    ).toThrow(INVALID_ARGUMENT)
+    expect(() => createIpResolver({ ...base, trustedProxies: ['10.0.0.0/33'] })).toThrow(
+      INVALID_ARGUMENT,
     )
-    expect(() => createIpResolver({ ...base, precedence: [''] })).toThrow(TypeError)
+    expect(() => createIpResolver({ ...base, trustedProxies: [5 as unknown as string] })).toThrow(
+      INVALID_ARGUMENT,
+    )
+    expect(() => createIpResolver({ ...base, precedence: [''] })).toThrow(INVALID_ARGUMENT)
     expect(() =>
       createIpResolver({ ...base, precedence: 'REMOTE_ADDR' as unknown as string[] }),
-    ).toThrow(TypeError)
+    ).toThrow(INVALID_ARGUMENT)
   })
 
   it('accepts proxyCount 0 and an empty trusted list', () => {

@@ -11,6 +11,12 @@ import {
   parseIp,
 } from '../../src/ground/ip.js'
 
+/** What a malformed argument throws: an AxesError with code AXES_INVALID_ARGUMENT. */
+const INVALID_ARGUMENT = expect.objectContaining({
+  name: 'AxesError',
+  code: 'AXES_INVALID_ARGUMENT',
+})
+
 function ip(text: string): ParsedIp {
   const parsed = parseIp(text)
   if (parsed === null) throw new Error(`test fixture ${text} should parse`)
@@ -365,9 +371,9 @@ describe('maskIp', () => {
   })
 
   it('rejects negative or fractional prefixes', () => {
-    expect(() => maskIp(ip('1.2.3.4'), -1)).toThrow(RangeError)
-    expect(() => maskIp(ip('1.2.3.4'), 1.5)).toThrow(RangeError)
-    expect(() => maskIp(ip('1.2.3.4'), Number.NaN)).toThrow(RangeError)
+    expect(() => maskIp(ip('1.2.3.4'), -1)).toThrow(INVALID_ARGUMENT)
+    expect(() => maskIp(ip('1.2.3.4'), 1.5)).toThrow(INVALID_ARGUMENT)
+    expect(() => maskIp(ip('1.2.3.4'), Number.NaN)).toThrow(INVALID_ARGUMENT)
   })
 })
 

@@ -7,6 +7,7 @@
 import type { Request, RequestHandler, Response } from 'express'
 import type { Axes } from '../../compose/axes.js'
 import type { AxesResponse, LockoutDecision } from '../../core/types.js'
+import { invalidArgument } from '../../ground/errors.js'
 import type { AxesRequest } from '../../ground/request.js'
 import { chooseLockoutRendering } from '../shared/lockout-rendering.js'
 import { checkProxyAgreement } from '../shared/proxy-check.js'
@@ -123,7 +124,7 @@ export async function sendLockout(
   options: ExpressAxesOptions = optionsOf.get(req) ?? {},
 ): Promise<void> {
   const api = (req as { axes?: AxesRequestApi }).axes
-  if (!api) throw new TypeError('node-axes: sendLockout needs axesMiddleware or protectLogin')
+  if (!api) throw invalidArgument('sendLockout needs axesMiddleware or protectLogin')
   const rendering = await chooseLockoutRendering(
     api.axes,
     api.request,

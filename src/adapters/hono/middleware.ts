@@ -7,6 +7,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { Axes } from '../../compose/axes.js'
 import type { AxesResponse, LockoutDecision } from '../../core/types.js'
+import { invalidArgument } from '../../ground/errors.js'
 import type { AxesRequest } from '../../ground/request.js'
 import type { LoginResult } from '../shared/login.js'
 import { headersRecord, sessionIdOf } from '../shared/request.js'
@@ -79,7 +80,7 @@ export function toResponse(response: AxesResponse): Response {
  */
 export async function sendLockout(c: Context, decision: LockoutDecision): Promise<Response> {
   const api = c.get('axes') as AxesRequestApi | undefined
-  if (!api) throw new TypeError('node-axes: sendLockout needs axesMiddleware or protectLogin')
+  if (!api) throw invalidArgument('sendLockout needs axesMiddleware or protectLogin')
   return toResponse(await api.lockoutResponse(decision))
 }
 

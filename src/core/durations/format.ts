@@ -3,6 +3,7 @@
  * Django deployment byte for byte), and for people.
  */
 
+import { invalidArgument } from '../../ground/errors.js'
 import { describe, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND } from './parse.js'
 
 /**
@@ -99,7 +100,7 @@ export function formatDurationHuman(ms: number): string {
 
 function assertFormattable(ms: number, fn: string): void {
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > Number.MAX_SAFE_INTEGER) {
-    throw new RangeError(
+    throw invalidArgument(
       `${fn}: expected a finite, non-negative number of milliseconds, got ${describe(ms)}`,
     )
   }

@@ -5,24 +5,26 @@
  */
 
 import type { Bucket } from '../../ground/buckets.js'
-import type { CountingStore, HandlerCapabilities } from '../../ground/contract.js'
-import type { AttemptBrowser, AttemptListing } from '../../ground/contract-browsing.js'
 import type {
-  AxesHandler,
   CountInput,
+  CountingStore,
   CountResult,
+  HandlerCapabilities,
   ReserveResult,
   ResetFilter,
   SettleInput,
 } from '../../ground/contract.js'
 import type {
+  AttemptBrowser,
   AttemptDetail,
+  AttemptListing,
   AttemptQuery,
   AttemptSnapshot,
   AttemptStats,
   AttemptStatsQuery,
   QueryPage,
 } from '../../ground/contract-browsing.js'
+import { AxesConfigError } from '../../ground/errors.js'
 import { pageOfAttempts, snapshotOf } from '../query.js'
 import { recordFailure, stateOf } from './counting.js'
 import {
@@ -69,7 +71,10 @@ export interface MemoryHandler extends CountingStore, AttemptListing, AttemptBro
 export function memoryHandler(options: MemoryHandlerOptions = {}): MemoryHandler {
   const maxBuckets = options.maxBuckets ?? 1_000_000
   if (!Number.isInteger(maxBuckets) || maxBuckets < 1) {
-    throw new TypeError(`[node-axes] memoryHandler: maxBuckets must be a whole number ≥ 1`)
+    throw new AxesConfigError(
+      [{ key: 'maxBuckets', message: `expects a whole number ≥ 1, got ${String(maxBuckets)}` }],
+      'memoryHandler options',
+    )
   }
   return new InMemoryHandler(maxBuckets)
 }

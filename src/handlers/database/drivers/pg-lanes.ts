@@ -3,6 +3,7 @@
  * outside a transaction.
  */
 
+import { AxesStoreError } from '../../../ground/errors.js'
 import type { PgPipelinedClient, PgPool } from './pg-types.js'
 
 /**
@@ -79,7 +80,7 @@ export function pipelinedLanes(
   }
   return {
     async query(config) {
-      if (ended) throw new Error('the database handler is closed')
+      if (ended) throw new AxesStoreError('the database handler is closed')
       let lane = lanes[0] as Lane
       for (const candidate of lanes) if (candidate.inFlight < lane.inFlight) lane = candidate
       lane.inFlight++
