@@ -5,7 +5,13 @@
  * error for the engine to answer) and is tried again on the next.
  */
 
-import type { AxesHandler, HandlerCapabilities, HandlerSettings } from '../ground/contract.js'
+import {
+  type AxesHandler,
+  CAPABILITY_METHODS,
+  HANDLER_METHODS,
+  type HandlerCapabilities,
+  type HandlerSettings,
+} from '../ground/contract.js'
 import { AxesError } from '../ground/errors.js'
 
 /** What a lazily loaded handler says of itself before it is loaded. */
@@ -19,27 +25,11 @@ export interface LazyHandlerIdentity {
   readonly also?: readonly string[]
 }
 
-/** The methods a lazy handler forwards: every method of the contract but `attach` and `close`. */
-const CONTRACT_METHODS = [
-  'getFailures',
-  'reserve',
-  'settle',
-  'recordFailure',
-  'loggedIn',
-  'loggedOut',
-  'resetBuckets',
-  'resetAttempts',
-  'resetLogs',
-  'resetFailureLogs',
-  'listAttempts',
-  'queryAttempts',
-  'getAttempt',
-  'deleteAttempts',
-  'cleanExpiredAttempts',
-  'queryAccessLogs',
-  'queryFailureLogs',
-  'attemptStats',
-] satisfies readonly (keyof AxesHandler)[]
+/** The methods a lazy handler forwards: the counting store's and every capability's. */
+const CONTRACT_METHODS: readonly string[] = [
+  ...HANDLER_METHODS,
+  ...Object.values(CAPABILITY_METHODS).flat(),
+]
 
 type Method = (...args: unknown[]) => Promise<unknown>
 
