@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { createAdminHandler } from '../src/admin/index.js'
+import { createAdminHandler } from '../src/entries/admin.js'
 import { databaseHandler } from '../src/handlers/database/index.js'
 import { type Axes, createAxes } from '../src/index.js'
 

@@ -16,11 +16,12 @@ const FLOORS: Record<string, number> = {
   handlers: 1,
   core: 2,
   compose: 3,
-  adapters: 4,
   admin: 4,
   cli: 4,
   testing: 4,
   'index.ts': 4,
+  adapters: 5,
+  entries: 6,
 }
 
 function filesOf(dir: string): string[] {

@@ -7,16 +7,19 @@
 import { randomBytes } from 'node:crypto'
 import type { Bucket } from '../../ground/buckets.js'
 import type {
-  AxesHandler,
   CountInput,
+  CountingStore,
   CountResult,
+  HandlerCapabilities,
   HandlerSettings,
   ReserveResult,
   ResetFilter,
   SettleInput,
 } from '../../ground/contract.js'
 import type {
+  AttemptBrowser,
   AttemptDetail,
+  AttemptListing,
   AttemptQuery,
   AttemptSnapshot,
   AttemptStats,
@@ -31,7 +34,9 @@ import { describeItem, fieldTagMisfit, type KeyLayout, leadingParameter } from '
 import { RedisQueries } from './queries.js'
 
 /** The Redis handler, with its key layout. */
-export interface RedisHandler extends AxesHandler {
+export interface RedisHandler extends CountingStore, AttemptListing, AttemptBrowser {
+  /** No access logs; listing and the admin pages' attempts. */
+  readonly supports: HandlerCapabilities
   /** The key prefix in use. */
   readonly prefix: string
   /** The Redis key of a bucket: `<prefix>{<tag>}:<bucket key>`. */
@@ -72,6 +77,8 @@ export class RedisStore implements RedisHandler {
   readonly name = 'redis'
   readonly shared = true
   readonly kind = 'cache' as const
+  /** No access logs (django-axes' cache handler keeps none); listing and the admin's attempts. */
+  readonly supports = { logs: false, list: true, browse: true, browseLogs: false } as const
   readonly prefix: string
 
   readonly #commands: RedisCommands
@@ -142,14 +149,6 @@ export class RedisStore implements RedisHandler {
     return this.#batches.decide(input, OP_RECORD, null, null, 'recordFailure', countResult)
   }
 
-  loggedIn(): Promise<void> {
-    return Promise.resolve()
-  }
-
-  loggedOut(): Promise<void> {
-    return Promise.resolve()
-  }
-
   async resetBuckets(buckets: readonly Bucket[]): Promise<number> {
     const removed = await Promise.all(
       buckets.map((bucket) => this.#commands.send(['UNLINK', this.keyOf(bucket)], 'resetBuckets')),
@@ -167,14 +166,6 @@ export class RedisStore implements RedisHandler {
       for (const n of counts) removed += Number(n)
     })
     return removed
-  }
-
-  resetLogs(): Promise<number> {
-    return Promise.resolve(0)
-  }
-
-  resetFailureLogs(): Promise<number> {
-    return Promise.resolve(0)
   }
 
   // ----- listing and the admin pages' queries (queries.ts)

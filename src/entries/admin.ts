@@ -18,13 +18,14 @@
  * @packageDocumentation
  */
 
-// Each framework's mount lives in its folder (src/adapters/<framework>/admin.ts); this entry
-// re-exports them, and none of them imports its framework at run time.
+// The admin pages live in src/admin/, each framework's mount in its folder
+// (src/adapters/<framework>/admin.ts), which builds on them; this entry gathers both, on the
+// floor above them. None of the mounts imports its framework at run time.
 export { type ExpressLikeRequest, expressAdmin } from '../adapters/express/admin.js'
 export { type FastifyLikeInstance, fastifyAdmin } from '../adapters/fastify/admin.js'
 export { honoAdmin } from '../adapters/hono/admin.js'
 export { type KoaLikeContext, koaAdmin } from '../adapters/koa/admin.js'
-export { createAdminHandler } from './handler.js'
-export { escapeHtml, html, raw, SafeHtml } from './html.js'
-export { sendWebResponse, toNodeListener, toWebRequest } from './http/node.js'
-export type { AdminAuthorization, AdminHandler, AdminOptions } from './options.js'
+export { createAdminHandler } from '../admin/handler.js'
+export { escapeHtml, html, raw, SafeHtml } from '../admin/html.js'
+export { sendWebResponse, toNodeListener, toWebRequest } from '../admin/http/node.js'
+export type { AdminAuthorization, AdminHandler, AdminOptions } from '../admin/options.js'
