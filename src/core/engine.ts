@@ -7,7 +7,6 @@
  * the handler.
  */
 
-import { bucketsFor } from '../ground/buckets.js'
 import {
   type AxesHandler,
   type CountResult,
@@ -22,7 +21,7 @@ import { countDecision, type DecisionFacts, decide } from './decisions.js'
 import { Diagnostics, describeMode } from './diagnostics.js'
 import { UNRESOLVED_DJANGO_PATHS } from './django-marker.js'
 import { AxesEmitter } from './events.js'
-import { IdentityResolver, sensitiveKeys, sessionHash, usernameOf } from './identity.js'
+import { IdentityResolver, maskCredentials, sensitiveKeys } from './identity.js'
 import { buildLockoutResponse } from './lockout-response.js'
 import { type AxesOptions, type ResolvedOptions, resolveOptions } from './options.js'
 import { Policy } from './policy.js'
@@ -34,11 +33,25 @@ import {
   settleInput,
 } from './preparation.js'
 import { LoginReporter } from './reporting.js'
-import { type ProtectResult, type Reservation, reservationOf } from './reservation.js'
+import {
+  type ProtectResult,
+  type Reservation,
+  type ReservationSteps,
+  type ReservedAttempt,
+  reservationOf,
+} from './reservation.js'
 import { RuleBook } from './rules.js'
+import { Sessions } from './sessions.js'
 import type { AxesResponse, LockoutDecision } from './types.js'
 
 export type { ProtectResult, Reservation } from './reservation.js'
+
+/** A reserved attempt as the engine's reservation steps see it. */
+interface Attempt extends ReservedAttempt {
+  readonly request: AxesRequest
+  readonly credentials: Credentials | null
+  readonly counted: Counted | null
+}
 
 /**
  * Turns resolved options into the instance's handler. The composition root (`src/compose/`)
@@ -67,8 +80,7 @@ export class AxesEngine {
   /** The application's listeners. */
   protected readonly events: AxesEmitter
   readonly #report: LoginReporter
-  /** The handler's access logs, when it keeps them. */
-  readonly #logs: AccessLogStore | null
+  readonly #sessions: Sessions
   readonly #prep: Preparation
   readonly #sensitive: ReadonlySet<string>
 
@@ -85,7 +97,6 @@ export class AxesEngine {
       lockoutParameters: o.lockoutParameters,
     })
     this.capabilities = capabilitiesOf(this.handler)
-    this.#logs = this.capabilities.logs ? (this.handler as AccessLogStore) : null
     this.identity = new IdentityResolver(o)
     this.rules = new RuleBook(o)
     this.events = new AxesEmitter(() => this.options.logger)
@@ -103,6 +114,15 @@ export class AxesEngine {
       events: this.events,
       handlerName: this.handler.name,
       mask: (credentials) => this.maskCredentials(credentials),
+    })
+    this.#sessions = new Sessions({
+      options: o,
+      handler: this.handler,
+      logs: this.capabilities.logs ? (this.handler as AccessLogStore) : null,
+      rules: this.rules,
+      diagnostics: this.diagnostics,
+      events: this.events,
+      report: this.#report,
     })
     this.#prep = new Preparation({
       options: o,
@@ -222,37 +242,15 @@ export class AxesEngine {
    */
   async loggedIn(request: AxesRequest, user?: unknown): Promise<void> {
     if (!this.options.enabled) return
-    const client = this.identity.identify(
-      request,
-      null,
-      this.#prep.rawIp(request, this.#prep.state(request)),
-    )
-    await this.#succeeded(request, client, user)
+    const client = this.identity.identify(request, null, this.rawIpOf(request))
+    await this.#sessions.loggedIn(request, client, user)
   }
 
   /** Records a logout (django-axes' `user_logged_out`): the logout time on the access log. */
   async loggedOut(request: AxesRequest, user?: unknown): Promise<void> {
     if (!this.options.enabled) return
-    const client = this.identity.identify(
-      request,
-      null,
-      this.#prep.rawIp(request, this.#prep.state(request)),
-    )
-    const username = usernameOf(user, this.options.usernameFormField) ?? client.username
-    try {
-      await this.#logs?.loggedOut({
-        username,
-        sessionHash: sessionHash(request.sessionId),
-        logoutTime: new Date(this.options.clock()),
-      })
-    } catch (error) {
-      this.#report.storeError(error, 'loggedOut')
-    }
-    this.#log(
-      'info',
-      () => `AXES: Successful logout by ${this.#report.clientString(client, request)}.`,
-    )
-    this.events.emit('loggedOut', { request, client: { ...client, username }, user })
+    const client = this.identity.identify(request, null, this.rawIpOf(request))
+    await this.#sessions.loggedOut(request, client, user)
   }
 
   /**
@@ -302,11 +300,7 @@ export class AxesEngine {
 
   /** Credentials with sensitive values masked (django-axes' `cleanse_parameters`). */
   maskCredentials(credentials: Credentials): Credentials {
-    const masked: Record<string, unknown> = {}
-    for (const [key, value] of Object.entries(credentials)) {
-      masked[key] = this.#sensitive.has(key) ? '********************' : value
-    }
-    return masked
+    return maskCredentials(credentials, this.#sensitive)
   }
 
   // ----- internals -----
@@ -346,35 +340,6 @@ export class AxesEngine {
     return decision
   }
 
-  async #succeeded(request: AxesRequest, client: ClientIdentity, user: unknown): Promise<void> {
-    const o = this.options
-    const username = usernameOf(user, this.options.usernameFormField) ?? client.username
-    const loggedClient = { ...client, username }
-    this.#log(
-      'info',
-      () => `AXES: Successful login by ${this.#report.clientString(loggedClient, request)}.`,
-    )
-    try {
-      await this.#logs?.loggedIn({
-        ...loggedClient,
-        attemptTime: new Date(o.clock()),
-        sessionHash: sessionHash(request.sessionId),
-      })
-    } catch (error) {
-      this.#report.storeError(error, 'loggedIn')
-    }
-    if (o.resetOnSuccess) {
-      const credentials = { [o.usernameFormField]: username }
-      const buckets = bucketsFor(this.rules.parameters(request, credentials), loggedClient)
-      try {
-        await this.handler.resetBuckets(buckets)
-      } catch (error) {
-        this.#report.storeError(error, 'resetBuckets')
-      }
-    }
-    this.events.emit('loggedIn', { request, client: loggedClient, user })
-  }
-
   #reservation(
     request: AxesRequest,
     credentials: Credentials | null,
@@ -382,26 +347,36 @@ export class AxesEngine {
     counted: Counted | null,
     token: string | null,
   ): Reservation {
-    return reservationOf(decision, {
-      countable: counted !== null,
-      holding: counted !== null && token !== null,
-      settle: async (outcome) => {
-        if (counted === null || token === null) return
-        const input = settleInput(counted.input, this.options.clock(), token, outcome)
-        try {
-          await this.handler.settle(input)
-        } catch (error) {
-          this.#report.storeError(error, 'settle')
-        }
-      },
-      recordFailure: (held) => {
-        const attempt = counted as Counted
-        if (!held || token === null) return this.#recordFailure(request, credentials, attempt)
-        const now: Counted = { ...attempt, input: countInput(attempt.input, this.options.clock()) }
-        return this.#recordFailure(request, credentials, now, token)
-      },
-      succeed: (user) => this.#succeeded(request, decision.client, user),
-    })
+    return reservationOf({ request, credentials, decision, counted, token }, this.#steps)
+  }
+
+  /** What every reservation of this instance does at each step. */
+  readonly #steps: ReservationSteps<Attempt> = {
+    settle: async ({ counted, token }, outcome) => {
+      if (counted === null || token === null) return
+      const input = settleInput(counted.input, this.options.clock(), token, outcome)
+      try {
+        await this.handler.settle(input)
+      } catch (error) {
+        this.#report.storeError(error, 'settle')
+      }
+    },
+    recordFailure: ({ request, credentials, counted, token }, held) => {
+      const attempt = counted as Counted
+      if (!held || token === null) return this.#recordFailure(request, credentials, attempt)
+      // Field by field: object spread on this path costs microseconds in V8.
+      const now: Counted = {
+        kind: attempt.kind,
+        client: attempt.client,
+        parameters: attempt.parameters,
+        buckets: attempt.buckets,
+        rule: attempt.rule,
+        input: countInput(attempt.input, this.options.clock()),
+      }
+      return this.#recordFailure(request, credentials, now, token)
+    },
+    succeed: ({ request, decision }, user) =>
+      this.#sessions.loggedIn(request, decision.client, user),
   }
 
   /**

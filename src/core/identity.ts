@@ -335,3 +335,15 @@ export function usernameOf(user: unknown, usernameFormField: string): string | n
   }
   return null
 }
+
+/** Credentials with the sensitive values masked (django-axes' `cleanse_parameters`). */
+export function maskCredentials(
+  credentials: Credentials,
+  sensitive: ReadonlySet<string>,
+): Credentials {
+  const masked: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(credentials)) {
+    masked[key] = sensitive.has(key) ? MASK : value
+  }
+  return masked
+}

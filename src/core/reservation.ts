@@ -27,28 +27,44 @@ export type ProtectResult<T> =
   | { ok: true; user: T; decision: LockoutDecision }
   | { ok: false; decision: LockoutDecision }
 
-/** What the steps of one reservation do, as the engine carries them out. */
-export interface ReservationSteps {
+/** One reserved attempt, as the engine hands it to `reservationOf`. */
+export interface ReservedAttempt {
+  /** The decision the attempt was answered with. */
+  readonly decision: LockoutDecision
   /** Whether the attempt was counted, so that a failure can be recorded for it. */
-  readonly countable: boolean
-  /** Whether a place is held in the handler (a reservation token to settle). */
-  readonly holding: boolean
-  /** Settles the held place as a success or a cancellation (store errors reported, not thrown). */
-  settle(outcome: 'success' | 'cancel'): Promise<void>
-  /** Records the failure: against the held place when `held`, on its own otherwise. */
-  recordFailure(held: boolean): Promise<LockoutDecision>
-  /** What a successful login does once the place is released (access log, reset on success). */
-  succeed(user: unknown): Promise<void>
+  readonly counted: unknown
+  /** The handler's reservation token when a place is held, or null. */
+  readonly token: string | null
 }
 
-/** The reservation of an attempt answered with `decision`. */
-export function reservationOf(decision: LockoutDecision, steps: ReservationSteps): Reservation {
+/**
+ * What the steps of a reservation do, as the engine carries them out. One object serves every
+ * reservation of an instance (the attempt is an argument), so that a reservation costs no more
+ * closures than its own three methods.
+ */
+export interface ReservationSteps<A extends ReservedAttempt> {
+  /** Settles the held place as a success or a cancellation (store errors reported, not thrown). */
+  settle(attempt: A, outcome: 'success' | 'cancel'): Promise<void>
+  /** Records the failure: against the held place when `held`, on its own otherwise. */
+  recordFailure(attempt: A, held: boolean): Promise<LockoutDecision>
+  /** What a successful login does once the place is released (access log, reset on success). */
+  succeed(attempt: A, user: unknown): Promise<void>
+}
+
+/** The reservation of `attempt`. */
+export function reservationOf<A extends ReservedAttempt>(
+  attempt: A,
+  steps: ReservationSteps<A>,
+): Reservation {
+  const { decision } = attempt
+  const countable = attempt.counted !== null
+  const holding = countable && attempt.token !== null
   let settled = false
   let failure: Promise<LockoutDecision> | null = null
   const settle = async (outcome: 'success' | 'cancel') => {
-    if (settled || !steps.holding) return
+    if (settled || !holding) return
     settled = true
-    await steps.settle(outcome)
+    await steps.settle(attempt, outcome)
   }
   return {
     decision,
@@ -56,19 +72,19 @@ export function reservationOf(decision: LockoutDecision, steps: ReservationSteps
       // One reservation is one attempt: a second call answers as the first, recording nothing.
       failure ??= (async () => {
         if (!decision.allowed) return decision
-        if (!steps.holding || settled) {
-          if (!steps.countable) return decision
-          return steps.recordFailure(false)
+        if (!holding || settled) {
+          if (!countable) return decision
+          return steps.recordFailure(attempt, false)
         }
         settled = true
-        return steps.recordFailure(true)
+        return steps.recordFailure(attempt, true)
       })()
       return failure
     },
     succeeded: async (user?: unknown) => {
       await settle('success')
       if (!decision.allowed || decision.reason === 'disabled') return
-      await steps.succeed(user)
+      await steps.succeed(attempt, user)
     },
     release: () => settle('cancel'),
   }
