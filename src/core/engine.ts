@@ -17,6 +17,7 @@ import type { AccessLogStore } from '../ground/contract-logs.js'
 import type { AxesRequest, ClientIdentity, Credentials } from '../ground/request.js'
 import type { LockoutRule } from '../ground/rule.js'
 import { VERSION } from '../ground/version.js'
+import type { InstanceContext } from './context.js'
 import { countDecision, type DecisionFacts, decide } from './decisions.js'
 import { Diagnostics, describeMode } from './diagnostics.js'
 import { UNRESOLVED_DJANGO_PATHS } from './django-marker.js'
@@ -79,6 +80,8 @@ export class AxesEngine {
   protected readonly diagnostics: Diagnostics
   /** The application's listeners. */
   protected readonly events: AxesEmitter
+  /** What the parts of this instance share. */
+  protected readonly context: InstanceContext
   readonly #report: LoginReporter
   readonly #sessions: Sessions
   readonly #prep: Preparation
@@ -107,33 +110,19 @@ export class AxesEngine {
       this.handler,
       Array.isArray(unresolved) ? (unresolved as string[]) : [],
     )
-    this.#report = new LoginReporter({
-      options: o,
-      identity: this.identity,
-      diagnostics: this.diagnostics,
-      events: this.events,
-      handlerName: this.handler.name,
-      mask: (credentials) => this.maskCredentials(credentials),
-    })
-    this.#sessions = new Sessions({
+    this.context = {
       options: o,
       handler: this.handler,
-      logs: this.capabilities.logs ? (this.handler as AccessLogStore) : null,
+      identity: this.identity,
       rules: this.rules,
       diagnostics: this.diagnostics,
       events: this.events,
-      report: this.#report,
-    })
-    this.#prep = new Preparation({
-      options: o,
-      handlerKind: this.handler.kind,
-      identity: this.identity,
-      policy: new Policy(o),
-      rules: this.rules,
-      diagnostics: this.diagnostics,
-      report: this.#report,
       sensitive: this.#sensitive,
-    })
+    }
+    this.#report = new LoginReporter(this.context)
+    const logs = this.capabilities.logs ? (this.handler as AccessLogStore) : null
+    this.#sessions = new Sessions(this.context, logs, this.#report)
+    this.#prep = new Preparation(this.context, new Policy(o), this.#report)
     if (o.verbose) this.#log('info', `AXES: BEGIN version ${VERSION}, ${describeMode(o)}`)
   }
 

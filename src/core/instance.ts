@@ -15,24 +15,23 @@ import type {
   QueryPage,
 } from '../ground/contract-browsing.js'
 import type { AccessFailureLogEntry, AccessLogEntry } from '../ground/contract-logs.js'
+import { AxesError } from '../ground/errors.js'
+import { parseIp } from '../ground/ip.js'
 import type { AxesRequest } from '../ground/request.js'
 import type { LockoutRule } from '../ground/rule.js'
 import type { AxesCheck, CheckId } from './checks.js'
-import { AxesEngine, type HandlerResolver } from './engine.js'
+import { AxesEngine } from './engine.js'
 import type { AxesEvents, AxesListener } from './events.js'
-import { Operations, type ResetRequestFilter } from './operations.js'
-import type { AxesOptions } from './options.js'
+
+/** Which attempts `reset` removes. */
+export interface ResetRequestFilter {
+  ip?: string | null
+  username?: string | null
+  ipOrUsername?: boolean
+}
 
 /** A node-axes instance: the engine, and what operators and the admin pages do with it. */
 export class AxesInstance extends AxesEngine {
-  readonly #operations: Operations
-
-  /** Validates `options` (throwing one `AxesConfigError` for every bad key) and attaches the handler. */
-  constructor(options: AxesOptions, resolveHandler: HandlerResolver) {
-    super(options, resolveHandler)
-    this.#operations = new Operations(this.options, this.handler, this.identity, this.rules)
-  }
-
   // ----- events -----
 
   /** Adds an event listener; returns a function that removes it. */
@@ -75,7 +74,25 @@ export class AxesInstance extends AxesEngine {
    * (`ipOrUsername`), or all of them with no argument. Returns how many were removed.
    */
   async reset(filter: ResetRequestFilter = {}): Promise<number> {
-    return this.#operations.reset(filter)
+    for (const key of ['ip', 'username'] as const) {
+      const value = filter[key]
+      if (value !== undefined && value !== null && (typeof value !== 'string' || value === '')) {
+        // An empty value must not widen a targeted reset into "delete everything".
+        throw new AxesError(
+          'AXES_INVALID_RESET',
+          `reset: ${key} must be a non-empty string (call reset() with no filter to remove every attempt)`,
+        )
+      }
+    }
+    const ipAddress = filter.ip
+      ? this.identity.countedIp(parseIp(filter.ip)?.text ?? filter.ip)
+      : null
+    const username = filter.username ? this.identity.normalizeUsernameValue(filter.username) : null
+    return this.handler.resetAttempts({
+      ...(ipAddress !== null ? { ipAddress } : {}),
+      ...(username !== null ? { username } : {}),
+      ipOrUsername: filter.ipOrUsername ?? false,
+    })
   }
 
   /**
@@ -83,24 +100,62 @@ export class AxesInstance extends AxesEngine {
    * `username` query parameter, combined as the lockout parameters combine them.
    */
   async resetRequest(request: AxesRequest): Promise<number> {
-    return this.#operations.resetRequest(request, this.rawIpOf(request))
+    const ip = this.identity.countedIp(this.rawIpOf(request))
+    const rawUsername =
+      request.query instanceof URLSearchParams
+        ? request.query.get('username')
+        : (request.query as Record<string, unknown> | null | undefined)?.username
+    const username =
+      typeof rawUsername === 'string' && rawUsername !== ''
+        ? this.identity.normalizeUsernameValue(rawUsername)
+        : null
+    let requiresIp = false
+    let requiresUsername = false
+    let combined = false
+    for (const item of this.rules.parameters(request, null)) {
+      const names: readonly string[] = typeof item === 'string' ? [item] : item
+      const hasIp = names.includes('ip_address')
+      const hasUsername = names.includes('username')
+      if (hasIp) requiresIp = true
+      if (hasUsername) requiresUsername = true
+      if (hasIp && hasUsername) combined = true
+    }
+    const useIp = requiresIp && ip !== null
+    const useUsername = requiresUsername && username !== null
+    if (!useIp && !useUsername) return 0
+    return this.handler.resetAttempts({
+      ...(useIp ? { ipAddress: ip } : {}),
+      ...(useUsername ? { username } : {}),
+      ipOrUsername: useIp && useUsername && !combined,
+    })
   }
 
   /** Deletes access logs older than `age` days (all without `age`). Returns how many. */
   resetLogs(options: { age?: number | null } = {}): Promise<number> {
-    return this.#operations.resetLogs(options.age)
+    // A handler without access logs has none to delete.
+    return this.handler.resetLogs?.({ ageDays: options.age ?? null }) ?? Promise.resolve(0)
   }
 
   /** Deletes access failure logs older than `age` days (all without `age`). Returns how many. */
   resetFailureLogs(options: { age?: number | null } = {}): Promise<number> {
-    return this.#operations.resetFailureLogs(options.age)
+    return this.handler.resetFailureLogs?.({ ageDays: options.age ?? null }) ?? Promise.resolve(0)
   }
 
   /** Lists stored attempts, most recent first, when the handler can list. */
   async listAttempts(
     options: { limit?: number } = {},
   ): Promise<Awaited<ReturnType<NonNullable<AxesHandler['listAttempts']>>>> {
-    return this.#operations.listAttempts(options)
+    if (!this.handler.listAttempts) {
+      throw new AxesError(
+        'AXES_NOT_SUPPORTED',
+        `the ${this.handler.name} handler cannot list attempts`,
+      )
+    }
+    return this.handler.listAttempts({
+      ...options,
+      now: this.options.clock(),
+      rule: this.rules.listingRule(),
+    })
   }
 
   /**
@@ -116,12 +171,14 @@ export class AxesInstance extends AxesEngine {
    * Throws `AXES_NOT_SUPPORTED` when the handler has no `queryAttempts`.
    */
   queryAttempts(query: Omit<AttemptQuery, 'now' | 'rule'>): Promise<QueryPage<AttemptDetail>> {
-    return this.#operations.queryAttempts(query)
+    const fn = this.#optional('queryAttempts', 'query attempts')
+    return fn({ ...query, now: this.options.clock(), rule: this.rules.listingRule() })
   }
 
   /** One stored attempt by id, or null. Throws `AXES_NOT_SUPPORTED` without `getAttempt`. */
   getAttempt(id: string): Promise<AttemptDetail | null> {
-    return this.#operations.getAttempt(id)
+    const fn = this.#optional('getAttempt', 'show one attempt')
+    return fn(id, { now: this.options.clock(), rule: this.rules.listingRule() })
   }
 
   /**
@@ -129,7 +186,7 @@ export class AxesInstance extends AxesEngine {
    * those). Returns how many went. Throws `AXES_NOT_SUPPORTED` without `deleteAttempts`.
    */
   deleteAttempts(ids: readonly string[]): Promise<number> {
-    return this.#operations.deleteAttempts(ids)
+    return this.#optional('deleteAttempts', 'delete attempts by id')(ids)
   }
 
   /**
@@ -137,19 +194,22 @@ export class AxesInstance extends AxesEngine {
    * Returns how many went. Throws `AXES_NOT_SUPPORTED` without `cleanExpiredAttempts`.
    */
   cleanExpiredAttempts(): Promise<number> {
-    return this.#operations.cleanExpiredAttempts()
+    const fn = this.#optional('cleanExpiredAttempts', 'clean up expired attempts')
+    return fn({ now: this.options.clock(), rule: this.rules.listingRule() })
   }
 
   /** One page of access logs. Throws `AXES_NOT_SUPPORTED` without `queryAccessLogs`. */
   queryAccessLogs(query: Omit<PageQuery<LogSortKey>, 'now'>): Promise<QueryPage<AccessLogEntry>> {
-    return this.#operations.queryAccessLogs(query)
+    const fn = this.#optional('queryAccessLogs', 'list access logs')
+    return fn({ ...query, now: this.options.clock() })
   }
 
   /** One page of access failure logs. Throws `AXES_NOT_SUPPORTED` without `queryFailureLogs`. */
   queryFailureLogs(
     query: Omit<PageQuery<LogSortKey>, 'now'> & { lockedOut?: boolean | null },
   ): Promise<QueryPage<AccessFailureLogEntry>> {
-    return this.#operations.queryFailureLogs(query)
+    const fn = this.#optional('queryFailureLogs', 'list access failure logs')
+    return fn({ ...query, now: this.options.clock() })
   }
 
   /**
@@ -160,7 +220,23 @@ export class AxesInstance extends AxesEngine {
   attemptStats(
     query: Omit<AttemptStatsQuery, 'now' | 'rule' | 'fromFailureLog'>,
   ): Promise<AttemptStats> {
-    return this.#operations.attemptStats(query)
+    const fn = this.#optional('attemptStats', 'compute attempt figures')
+    return fn({
+      ...query,
+      now: this.options.clock(),
+      rule: this.rules.listingRule(),
+      fromFailureLog: this.options.enableAccessFailureLog,
+    })
+  }
+
+  /** An optional handler method bound to the handler, or an `AXES_NOT_SUPPORTED` error. */
+  #optional<K extends keyof AxesHandler>(name: K, what: string): NonNullable<AxesHandler[K]> {
+    const handler = this.handler
+    const fn = handler[name]
+    if (typeof fn !== 'function') {
+      throw new AxesError('AXES_NOT_SUPPORTED', `the ${handler.name} handler cannot ${what}`)
+    }
+    return (fn as (...args: unknown[]) => unknown).bind(handler) as NonNullable<AxesHandler[K]>
   }
 
   /** Closes the handler (connections, files). */

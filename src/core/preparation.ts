@@ -5,17 +5,14 @@
  */
 
 import { type Bucket, bucketsFor } from '../ground/buckets.js'
-import type { AxesHandler, CountInput, SettleInput } from '../ground/contract.js'
+import type { CountInput, SettleInput } from '../ground/contract.js'
 import type { AxesRequest, ClientIdentity, Credentials } from '../ground/request.js'
 import type { LockoutRule } from '../ground/rule.js'
 import { LazyAttemptRecord } from './attempt-record.js'
+import type { InstanceContext } from './context.js'
 import { type DecisionFacts, decide, emptyClient, openDecision } from './decisions.js'
-import type { Diagnostics } from './diagnostics.js'
-import type { IdentityResolver } from './identity.js'
-import type { ResolvedOptions } from './options.js'
 import type { Policy } from './policy.js'
 import type { CountedClient, LoginReporter } from './reporting.js'
-import type { RuleBook } from './rules.js'
 import type { LockoutDecision } from './types.js'
 
 /** What the engine remembers of one request. */
@@ -40,36 +37,20 @@ const FORWARDED_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip']
 
 /** Prepares an instance's requests for counting. */
 export class Preparation {
-  readonly #options: Readonly<ResolvedOptions>
-  readonly #handlerKind: AxesHandler['kind']
-  readonly #identity: IdentityResolver
-  readonly #policy: Policy
-  readonly #rules: RuleBook
-  readonly #diagnostics: Diagnostics
-  readonly #report: LoginReporter
-  readonly #sensitive: ReadonlySet<string>
   readonly #socketOnly: boolean
   readonly #states = new WeakMap<AxesRequest, RequestState>()
 
-  constructor(parts: {
-    options: Readonly<ResolvedOptions>
-    handlerKind: AxesHandler['kind']
-    identity: IdentityResolver
-    policy: Policy
-    rules: RuleBook
-    diagnostics: Diagnostics
-    report: LoginReporter
-    sensitive: ReadonlySet<string>
-  }) {
-    this.#options = parts.options
-    this.#handlerKind = parts.handlerKind
-    this.#identity = parts.identity
-    this.#policy = parts.policy
-    this.#rules = parts.rules
-    this.#diagnostics = parts.diagnostics
-    this.#report = parts.report
-    this.#sensitive = parts.sensitive
-    this.#socketOnly = parts.options.ipwareMetaPrecedenceOrder.every((key) => key === 'REMOTE_ADDR')
+  readonly #c: InstanceContext
+  readonly #policy: Policy
+  readonly #report: LoginReporter
+
+  constructor(context: InstanceContext, policy: Policy, report: LoginReporter) {
+    this.#c = context
+    this.#policy = policy
+    this.#report = report
+    this.#socketOnly = context.options.ipwareMetaPrecedenceOrder.every(
+      (key) => key === 'REMOTE_ADDR',
+    )
   }
 
   /** What the engine remembers of `request` (made on first use). */
@@ -85,17 +66,17 @@ export class Preparation {
   /** The raw client IP of `request`, resolved once; reports axes.W012 and axes.W009. */
   rawIp(request: AxesRequest, state: RequestState): string | null {
     if (state.rawIp !== undefined) return state.rawIp
-    const ip = this.#identity.rawIp(request)
+    const ip = this.#c.identity.rawIp(request)
     state.rawIp = ip
-    if (ip === null) this.#diagnostics.report('axes.W012')
-    const o = this.#options
+    if (ip === null) this.#c.diagnostics.report('axes.W012')
+    const o = this.#c.options
     if (
       !o.clientIpCallable &&
       this.#socketOnly &&
-      !this.#diagnostics.hasReported('axes.W009') &&
+      !this.#c.diagnostics.hasReported('axes.W009') &&
       FORWARDED_HEADERS.some((name) => request.headers?.[name] !== undefined)
     ) {
-      this.#diagnostics.report('axes.W009')
+      this.#c.diagnostics.report('axes.W009')
     }
     return ip
   }
@@ -105,9 +86,9 @@ export class Preparation {
    * asynchronous (an await on a value that is already there still costs a turn of the event loop).
    */
   prepare(request: AxesRequest, credentials: Credentials | null): Prepared | Promise<Prepared> {
-    const o = this.#options
+    const o = this.#c.options
     const now = o.clock()
-    if (!o.enabled || this.#handlerKind === 'dummy') {
+    if (!o.enabled || this.#c.handler.kind === 'dummy') {
       return {
         kind: 'final',
         decision: openDecision('disabled', emptyClient(request), o.failureLimit),
@@ -115,11 +96,11 @@ export class Preparation {
     }
     const state = this.state(request)
     const rawIp = this.rawIp(request, state)
-    const client = this.#identity.identify(request, credentials, rawIp)
+    const client = this.#c.identity.identify(request, credentials, rawIp)
     if (this.#policy.isExemptAsNonAdmin(request)) {
       return { kind: 'final', decision: openDecision('notAdminSite', client, o.failureLimit) }
     }
-    const rule = this.#rules.rule(request, credentials)
+    const rule = this.#c.rules.rule(request, credentials)
     if (this.#policy.isBlacklisted(rawIp)) {
       return {
         kind: 'final',
@@ -145,7 +126,7 @@ export class Preparation {
   }
 
   #whitelisted(request: AxesRequest, client: ClientIdentity, rule: LockoutRule): Prepared {
-    this.#diagnostics.log(
+    this.#c.diagnostics.log(
       'info',
       () => `AXES: Login from whitelisted client ${this.#report.clientString(client, request)}.`,
     )
@@ -170,10 +151,10 @@ export class Preparation {
     rule: LockoutRule,
     now: number,
   ): Prepared {
-    const parameters = this.#rules.parameters(request, credentials)
+    const parameters = this.#c.rules.parameters(request, credentials)
     const buckets = bucketsFor(parameters, client)
     if (buckets.length === 0) {
-      this.#diagnostics.log(
+      this.#c.diagnostics.log(
         'warn',
         'AXES: Username is None and username is the only one lockout parameter, new record will NOT be created.',
       )
@@ -190,7 +171,7 @@ export class Preparation {
         }),
       }
     }
-    const attempt = new LazyAttemptRecord(client, request, this.#sensitive, now)
+    const attempt = new LazyAttemptRecord(client, request, this.#c.sensitive, now)
     return {
       kind: 'count',
       client,
@@ -202,7 +183,7 @@ export class Preparation {
   }
 
   #decide(facts: DecisionFacts): LockoutDecision {
-    return decide(facts, this.#options.clock())
+    return decide(facts, this.#c.options.clock())
   }
 }
 

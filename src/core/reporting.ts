@@ -7,10 +7,8 @@
 import type { LockoutParameterItem } from '../ground/buckets.js'
 import { AxesStoreError, describeError } from '../ground/errors.js'
 import type { AxesRequest, ClientIdentity, Credentials } from '../ground/request.js'
-import type { Diagnostics } from './diagnostics.js'
-import type { AxesEmitter } from './events.js'
-import type { IdentityResolver } from './identity.js'
-import type { ResolvedOptions } from './options.js'
+import type { InstanceContext } from './context.js'
+import { maskCredentials } from './identity.js'
 import type { LockoutDecision } from './types.js'
 
 /** The client of a counted attempt and the lockout parameters it was counted by. */
@@ -21,27 +19,10 @@ export interface CountedClient {
 
 /** Writes an instance's log lines and emits its events about logins. */
 export class LoginReporter {
-  readonly #options: Readonly<ResolvedOptions>
-  readonly #identity: IdentityResolver
-  readonly #diagnostics: Diagnostics
-  readonly #events: AxesEmitter
-  readonly #handlerName: string
-  readonly #mask: (credentials: Credentials) => Credentials
+  readonly #c: InstanceContext
 
-  constructor(parts: {
-    options: Readonly<ResolvedOptions>
-    identity: IdentityResolver
-    diagnostics: Diagnostics
-    events: AxesEmitter
-    handlerName: string
-    mask: (credentials: Credentials) => Credentials
-  }) {
-    this.#options = parts.options
-    this.#identity = parts.identity
-    this.#diagnostics = parts.diagnostics
-    this.#events = parts.events
-    this.#handlerName = parts.handlerName
-    this.#mask = parts.mask
+  constructor(context: InstanceContext) {
+    this.#c = context
   }
 
   /** A failure was recorded: django-axes' "Repeated login failure" line and `loginFailed`. */
@@ -51,16 +32,16 @@ export class LoginReporter {
     counted: CountedClient,
     decision: LockoutDecision,
   ): void {
-    if (this.#diagnostics.logs('info')) {
-      this.#diagnostics.log(
+    if (this.#c.diagnostics.logs('info')) {
+      this.#c.diagnostics.log(
         'info',
         `AXES: Repeated login failure by ${this.clientString(counted.client, request, counted.parameters)}. Count = ${decision.failures} of ${decision.failureLimit}.`,
       )
     }
-    if (!this.#events.has('loginFailed')) return
-    this.#events.emit('loginFailed', {
+    if (!this.#c.events.has('loginFailed')) return
+    this.#c.events.emit('loginFailed', {
       request,
-      credentials: credentials ? this.#mask(credentials) : null,
+      credentials: credentials ? maskCredentials(credentials, this.#c.sensitive) : null,
       client: counted.client,
       decision,
     })
@@ -68,12 +49,12 @@ export class LoginReporter {
 
   /** A client is locked out: django-axes' "Locked out" line and `lockedOut`. */
   lockedOut(request: AxesRequest, counted: CountedClient, decision: LockoutDecision): void {
-    this.#diagnostics.log(
+    this.#c.diagnostics.log(
       'warn',
       () =>
         `AXES: Locked out ${this.clientString(counted.client, request, counted.parameters)} after repeated login failures.`,
     )
-    this.#events.emit('lockedOut', {
+    this.#c.events.emit('lockedOut', {
       request,
       username: counted.client.username,
       ipAddress: counted.client.ipAddress,
@@ -90,13 +71,13 @@ export class LoginReporter {
       error instanceof AxesStoreError
         ? error
         : new AxesStoreError(
-            `the ${this.#handlerName} handler failed in ${operation}: ${describeError(error)}`,
+            `the ${this.#c.handler.name} handler failed in ${operation}: ${describeError(error)}`,
             { cause: error },
           )
-    const policy = this.#options.onStoreError
+    const policy = this.#c.options.onStoreError
     const text = storeError.message.replace(/^\[node-axes\] /, '')
-    this.#diagnostics.log('error', `AXES: ${text} (onStoreError: ${policy})`)
-    this.#events.emit('storeError', { error: storeError, operation, policy })
+    this.#c.diagnostics.log('error', `AXES: ${text} (onStoreError: ${policy})`)
+    this.#c.events.emit('storeError', { error: storeError, operation, policy })
     return storeError
   }
 
@@ -108,9 +89,11 @@ export class LoginReporter {
   ): string {
     const params =
       parameters ??
-      (typeof this.#options.lockoutParameters === 'function' ? [] : this.#options.lockoutParameters)
+      (typeof this.#c.options.lockoutParameters === 'function'
+        ? []
+        : this.#c.options.lockoutParameters)
     try {
-      return this.#identity.clientString(client, request, params)
+      return this.#c.identity.clientString(client, request, params)
     } catch (error) {
       return `{client string failed: ${describeError(error)}}`
     }

@@ -5,51 +5,30 @@
  */
 
 import { bucketsFor } from '../ground/buckets.js'
-import type { AxesHandler } from '../ground/contract.js'
 import type { AccessLogStore } from '../ground/contract-logs.js'
 import type { AxesRequest, ClientIdentity } from '../ground/request.js'
-import type { Diagnostics } from './diagnostics.js'
-import type { AxesEmitter } from './events.js'
+import type { InstanceContext } from './context.js'
 import { sessionHash, usernameOf } from './identity.js'
-import type { ResolvedOptions } from './options.js'
 import type { LoginReporter } from './reporting.js'
-import type { RuleBook } from './rules.js'
 
 /** Records an instance's successful logins and logouts. */
 export class Sessions {
-  readonly #options: Readonly<ResolvedOptions>
-  readonly #handler: AxesHandler
+  readonly #c: InstanceContext
   readonly #logs: AccessLogStore | null
-  readonly #rules: RuleBook
-  readonly #diagnostics: Diagnostics
-  readonly #events: AxesEmitter
   readonly #report: LoginReporter
 
-  constructor(parts: {
-    options: Readonly<ResolvedOptions>
-    handler: AxesHandler
-    /** The handler's access logs, or null when it keeps none. */
-    logs: AccessLogStore | null
-    rules: RuleBook
-    diagnostics: Diagnostics
-    events: AxesEmitter
-    report: LoginReporter
-  }) {
-    this.#options = parts.options
-    this.#handler = parts.handler
-    this.#logs = parts.logs
-    this.#rules = parts.rules
-    this.#diagnostics = parts.diagnostics
-    this.#events = parts.events
-    this.#report = parts.report
+  constructor(context: InstanceContext, logs: AccessLogStore | null, report: LoginReporter) {
+    this.#c = context
+    this.#logs = logs
+    this.#report = report
   }
 
   /** A successful login by `client` (`user` names who, when given). */
   async loggedIn(request: AxesRequest, client: ClientIdentity, user: unknown): Promise<void> {
-    const o = this.#options
+    const o = this.#c.options
     const username = usernameOf(user, o.usernameFormField) ?? client.username
     const loggedClient = { ...client, username }
-    this.#diagnostics.log(
+    this.#c.diagnostics.log(
       'info',
       () => `AXES: Successful login by ${this.#report.clientString(loggedClient, request)}.`,
     )
@@ -64,19 +43,19 @@ export class Sessions {
     }
     if (o.resetOnSuccess) {
       const credentials = { [o.usernameFormField]: username }
-      const buckets = bucketsFor(this.#rules.parameters(request, credentials), loggedClient)
+      const buckets = bucketsFor(this.#c.rules.parameters(request, credentials), loggedClient)
       try {
-        await this.#handler.resetBuckets(buckets)
+        await this.#c.handler.resetBuckets(buckets)
       } catch (error) {
         this.#report.storeError(error, 'resetBuckets')
       }
     }
-    this.#events.emit('loggedIn', { request, client: loggedClient, user })
+    this.#c.events.emit('loggedIn', { request, client: loggedClient, user })
   }
 
   /** A logout by `client`: the logout time on its open access-log rows for this session. */
   async loggedOut(request: AxesRequest, client: ClientIdentity, user: unknown): Promise<void> {
-    const o = this.#options
+    const o = this.#c.options
     const username = usernameOf(user, o.usernameFormField) ?? client.username
     try {
       await this.#logs?.loggedOut({
@@ -87,10 +66,10 @@ export class Sessions {
     } catch (error) {
       this.#report.storeError(error, 'loggedOut')
     }
-    this.#diagnostics.log(
+    this.#c.diagnostics.log(
       'info',
       () => `AXES: Successful logout by ${this.#report.clientString(client, request)}.`,
     )
-    this.#events.emit('loggedOut', { request, client: { ...client, username }, user })
+    this.#c.events.emit('loggedOut', { request, client: { ...client, username }, user })
   }
 }
