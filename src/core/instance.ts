@@ -131,13 +131,13 @@ export class AxesInstance extends AxesEngine {
   }
 
   /** Deletes access logs older than `age` days (all without `age`). Returns how many. */
-  resetLogs(options: { age?: number | null } = {}): Promise<number> {
+  async resetLogs(options: { age?: number | null } = {}): Promise<number> {
     // A handler without access logs has none to delete.
     return this.handler.resetLogs?.({ ageDays: options.age ?? null }) ?? Promise.resolve(0)
   }
 
   /** Deletes access failure logs older than `age` days (all without `age`). Returns how many. */
-  resetFailureLogs(options: { age?: number | null } = {}): Promise<number> {
+  async resetFailureLogs(options: { age?: number | null } = {}): Promise<number> {
     return this.handler.resetFailureLogs?.({ ageDays: options.age ?? null }) ?? Promise.resolve(0)
   }
 
@@ -170,13 +170,15 @@ export class AxesInstance extends AxesEngine {
    * One page of stored attempts, filtered, searched and sorted (the admin's Access attempts page).
    * Throws `AXES_NOT_SUPPORTED` when the handler has no `queryAttempts`.
    */
-  queryAttempts(query: Omit<AttemptQuery, 'now' | 'rule'>): Promise<QueryPage<AttemptDetail>> {
+  async queryAttempts(
+    query: Omit<AttemptQuery, 'now' | 'rule'>,
+  ): Promise<QueryPage<AttemptDetail>> {
     const fn = this.#optional('queryAttempts', 'query attempts')
     return fn({ ...query, now: this.options.clock(), rule: this.rules.listingRule() })
   }
 
   /** One stored attempt by id, or null. Throws `AXES_NOT_SUPPORTED` without `getAttempt`. */
-  getAttempt(id: string): Promise<AttemptDetail | null> {
+  async getAttempt(id: string): Promise<AttemptDetail | null> {
     const fn = this.#optional('getAttempt', 'show one attempt')
     return fn(id, { now: this.options.clock(), rule: this.rules.listingRule() })
   }
@@ -185,7 +187,7 @@ export class AxesInstance extends AxesEngine {
    * Deletes the stored attempts with these ids (the admin's "delete selected", a reset of exactly
    * those). Returns how many went. Throws `AXES_NOT_SUPPORTED` without `deleteAttempts`.
    */
-  deleteAttempts(ids: readonly string[]): Promise<number> {
+  async deleteAttempts(ids: readonly string[]): Promise<number> {
     return this.#optional('deleteAttempts', 'delete attempts by id')(ids)
   }
 
@@ -193,19 +195,21 @@ export class AxesInstance extends AxesEngine {
    * Deletes the stored attempts that no longer count (django-axes' `clean_expired_user_attempts`).
    * Returns how many went. Throws `AXES_NOT_SUPPORTED` without `cleanExpiredAttempts`.
    */
-  cleanExpiredAttempts(): Promise<number> {
+  async cleanExpiredAttempts(): Promise<number> {
     const fn = this.#optional('cleanExpiredAttempts', 'clean up expired attempts')
     return fn({ now: this.options.clock(), rule: this.rules.listingRule() })
   }
 
   /** One page of access logs. Throws `AXES_NOT_SUPPORTED` without `queryAccessLogs`. */
-  queryAccessLogs(query: Omit<PageQuery<LogSortKey>, 'now'>): Promise<QueryPage<AccessLogEntry>> {
+  async queryAccessLogs(
+    query: Omit<PageQuery<LogSortKey>, 'now'>,
+  ): Promise<QueryPage<AccessLogEntry>> {
     const fn = this.#optional('queryAccessLogs', 'list access logs')
     return fn({ ...query, now: this.options.clock() })
   }
 
   /** One page of access failure logs. Throws `AXES_NOT_SUPPORTED` without `queryFailureLogs`. */
-  queryFailureLogs(
+  async queryFailureLogs(
     query: Omit<PageQuery<LogSortKey>, 'now'> & { lockedOut?: boolean | null },
   ): Promise<QueryPage<AccessFailureLogEntry>> {
     const fn = this.#optional('queryFailureLogs', 'list access failure logs')
@@ -217,7 +221,7 @@ export class AxesInstance extends AxesEngine {
    * `enableAccessFailureLog` is on), top IPs and usernames, lockouts. Throws `AXES_NOT_SUPPORTED`
    * without `attemptStats`.
    */
-  attemptStats(
+  async attemptStats(
     query: Omit<AttemptStatsQuery, 'now' | 'rule' | 'fromFailureLog'>,
   ): Promise<AttemptStats> {
     const fn = this.#optional('attemptStats', 'compute attempt figures')
