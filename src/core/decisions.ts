@@ -78,6 +78,23 @@ export function decide(facts: DecisionFacts, now: number): LockoutDecision {
 }
 
 /**
+ * The decision for an attempt answered before any count (deny list, allow list, no bucket to
+ * count, a store that failed): no failures, no lock, nothing recorded.
+ */
+export function uncountedDecision(
+  reason: DecisionReason,
+  allowed: boolean,
+  client: ClientIdentity,
+  rule: LockoutRule,
+  now: number,
+): LockoutDecision {
+  return decide(
+    { reason, allowed, client, rule, failures: 0, lockedUntil: null, recorded: false },
+    now,
+  )
+}
+
+/**
  * The decision of an attempt that nothing counts (node-axes disabled, the dummy handler, a path
  * outside the admin site with `onlyAdminSite`): allowed, with the configured limit when it is a
  * number.

@@ -18,7 +18,7 @@ import type { AxesRequest, ClientIdentity, Credentials } from '../ground/request
 import type { LockoutRule } from '../ground/rule.js'
 import { VERSION } from '../ground/version.js'
 import type { InstanceContext } from './context.js'
-import { countDecision, type DecisionFacts, decide } from './decisions.js'
+import { countDecision, type DecisionFacts, decide, uncountedDecision } from './decisions.js'
 import { Diagnostics, describeMode } from './diagnostics.js'
 import { UNRESOLVED_DJANGO_PATHS } from './django-marker.js'
 import { AxesEmitter } from './events.js'
@@ -43,7 +43,7 @@ import {
 } from './reservation.js'
 import { RuleBook } from './rules.js'
 import { Sessions } from './sessions.js'
-import type { AxesResponse, LockoutDecision } from './types.js'
+import type { AxesResponse, DecisionReason, LockoutDecision } from './types.js'
 
 export type { ProtectResult, Reservation } from './reservation.js'
 
@@ -381,6 +381,15 @@ export class AxesEngine {
     return countDecision(prepared, result, recorded, this.options.clock())
   }
 
+  #uncounted(
+    reason: DecisionReason,
+    allowed: boolean,
+    client: ClientIdentity,
+    rule: LockoutRule,
+  ): LockoutDecision {
+    return uncountedDecision(reason, allowed, client, rule, this.options.clock())
+  }
+
   #decide(facts: DecisionFacts): LockoutDecision {
     return decide(facts, this.options.clock())
   }
@@ -393,15 +402,7 @@ export class AxesEngine {
   ): LockoutDecision {
     const storeError = this.#report.storeError(error, operation)
     const failOpen = this.options.onStoreError === 'failOpen'
-    const decision = this.#decide({
-      reason: 'storeError',
-      allowed: failOpen,
-      client,
-      rule,
-      failures: 0,
-      lockedUntil: null,
-      recorded: false,
-    })
+    const decision = this.#uncounted('storeError', failOpen, client, rule)
     decision.error = storeError
     return decision
   }

@@ -133,12 +133,12 @@ export class AxesInstance extends AxesEngine {
   /** Deletes access logs older than `age` days (all without `age`). Returns how many. */
   async resetLogs(options: { age?: number | null } = {}): Promise<number> {
     // A handler without access logs has none to delete.
-    return this.handler.resetLogs?.({ ageDays: options.age ?? null }) ?? Promise.resolve(0)
+    return this.handler.resetLogs?.({ ageDays: options.age ?? null }) ?? 0
   }
 
   /** Deletes access failure logs older than `age` days (all without `age`). Returns how many. */
   async resetFailureLogs(options: { age?: number | null } = {}): Promise<number> {
-    return this.handler.resetFailureLogs?.({ ageDays: options.age ?? null }) ?? Promise.resolve(0)
+    return this.handler.resetFailureLogs?.({ ageDays: options.age ?? null }) ?? 0
   }
 
   /** Lists stored attempts, most recent first, when the handler can list. */

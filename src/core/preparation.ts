@@ -10,10 +10,10 @@ import type { AxesRequest, ClientIdentity, Credentials } from '../ground/request
 import type { LockoutRule } from '../ground/rule.js'
 import { LazyAttemptRecord } from './attempt-record.js'
 import type { InstanceContext } from './context.js'
-import { type DecisionFacts, decide, emptyClient, openDecision } from './decisions.js'
+import { emptyClient, openDecision, uncountedDecision } from './decisions.js'
 import type { Policy } from './policy.js'
 import type { CountedClient, LoginReporter } from './reporting.js'
-import type { LockoutDecision } from './types.js'
+import type { DecisionReason, LockoutDecision } from './types.js'
 
 /** What the engine remembers of one request. */
 export interface RequestState {
@@ -104,15 +104,7 @@ export class Preparation {
     if (this.#policy.isBlacklisted(rawIp)) {
       return {
         kind: 'final',
-        decision: this.#decide({
-          reason: 'blacklisted',
-          allowed: false,
-          client,
-          rule,
-          failures: 0,
-          lockedUntil: null,
-          recorded: false,
-        }),
+        decision: this.#uncounted('blacklisted', false, client, rule),
       }
     }
     const whitelisted = this.#policy.isWhitelisted(request, credentials, rawIp)
@@ -132,15 +124,7 @@ export class Preparation {
     )
     return {
       kind: 'final',
-      decision: this.#decide({
-        reason: 'whitelisted',
-        allowed: true,
-        client,
-        rule,
-        failures: 0,
-        lockedUntil: null,
-        recorded: false,
-      }),
+      decision: this.#uncounted('whitelisted', true, client, rule),
     }
   }
 
@@ -160,15 +144,7 @@ export class Preparation {
       )
       return {
         kind: 'final',
-        decision: this.#decide({
-          reason: 'allowed',
-          allowed: true,
-          client,
-          rule,
-          failures: 0,
-          lockedUntil: null,
-          recorded: false,
-        }),
+        decision: this.#uncounted('allowed', true, client, rule),
       }
     }
     const attempt = new LazyAttemptRecord(client, request, this.#c.sensitive, now)
@@ -182,8 +158,13 @@ export class Preparation {
     }
   }
 
-  #decide(facts: DecisionFacts): LockoutDecision {
-    return decide(facts, this.#c.options.clock())
+  #uncounted(
+    reason: DecisionReason,
+    allowed: boolean,
+    client: ClientIdentity,
+    rule: LockoutRule,
+  ): LockoutDecision {
+    return uncountedDecision(reason, allowed, client, rule, this.#c.options.clock())
   }
 }
 
