@@ -21,7 +21,10 @@ export interface AxesCheck {
   message: string
   /** How to fix it. */
   hint: string
-  /** The code's section of docs/checks.md, e.g. `docs/checks.md#axesw006`; log lines end with it. */
+  /**
+   * The code's section of docs/checks.md in the installed package, e.g.
+   * `node_modules/node-axes/docs/checks.md#axesw006`; log lines end with it.
+   */
   help: string
 }
 

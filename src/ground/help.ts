@@ -8,11 +8,13 @@
  */
 
 /**
- * Where the reference pages live. package.json names no repository yet, so this is the path of
- * docs/ from the project's root; when it names one, make this
+ * Where the reference pages live: the copy of docs/ that ships inside the installed package
+ * (package.json `files`), as an application's root sees it. The link opens the pages of the very
+ * version that printed it, offline, and editors and terminals make such a path clickable.
+ * package.json names no repository yet; when it names one, make this
  * `https://github.com/<owner>/<name>/blob/main/docs/` (test/docs/help-links.test.ts then insists).
  */
-export const DOCS_BASE = 'docs/'
+export const DOCS_BASE = 'node_modules/node-axes/docs/'
 
 /** The reference pages a code can link to. */
 export type HelpPage = 'checks.md' | 'errors.md'
@@ -30,7 +32,9 @@ export function docAnchor(heading: string): string {
     .replace(/ /g, '-')
 }
 
-/** The link to the section of `page` whose heading is `code`, e.g. `docs/checks.md#axesw006`. */
+/** The link to the section of `page` whose heading is `code`, e.g.
+ * `node_modules/node-axes/docs/checks.md#axesw006`.
+ */
 export function helpLink(page: HelpPage, code: string): string {
   return `${DOCS_BASE}${page}#${docAnchor(code)}`
 }

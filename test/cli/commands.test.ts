@@ -210,7 +210,9 @@ describe('node-axes: where the configuration comes from', () => {
     expect(checked.code).toBe(0)
     expect(checked.stdout).toContain('axes.W004:')
     // Each check ends with the link to its section of docs/checks.md.
-    expect(checked.stdout).toMatch(/\tHINT: .*\n\tSEE: docs\/checks\.md#axesw004\n/)
+    expect(checked.stdout).toMatch(
+      /\tHINT: .*\n\tSEE: node_modules\/node-axes\/docs\/checks\.md#axesw004\n/,
+    )
     expect(checked.stdout).toMatch(/System check identified \d+ issues?\.\n$/)
     expect((await cli(['check', '--fail-level', 'WARNING'], { cwd })).code).toBe(1)
     const json = JSON.parse((await cli(['check', '--json'], { cwd })).stdout) as { id: string }[]

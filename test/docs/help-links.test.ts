@@ -104,7 +104,9 @@ describe('the help links', () => {
     const url = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url
     const github = url?.match(/github\.com[/:]([^/]+\/[^/.]+)/)?.[1]
     expect(DOCS_BASE).toBe(
-      github === undefined ? 'docs/' : `https://github.com/${github}/blob/main/docs/`,
+      github === undefined
+        ? 'node_modules/node-axes/docs/'
+        : `https://github.com/${github}/blob/main/docs/`,
     )
   })
 })
