@@ -68,6 +68,7 @@ export {
 } from './ground/buckets.js'
 export {
   type AttemptRecord,
+  type Awaitable,
   type AxesHandler,
   CAPABILITY_METHODS,
   type CountInput,
@@ -77,6 +78,7 @@ export {
   HANDLER_METHODS,
   type HandlerCapabilities,
   type HandlerSettings,
+  type Promising,
   type ReserveResult,
   type ResetFilter,
   type SettleInput,

@@ -4,6 +4,7 @@
  * `browse` and `browseLogs`.
  */
 
+import type { Awaitable } from './contract.js'
 import type { AccessFailureLogEntry, AccessLogEntry } from './contract-logs.js'
 import type { LockoutRule } from './rule.js'
 
@@ -145,7 +146,7 @@ export interface AttemptListing {
     limit?: number
     now: number
     rule?: LockoutRule | null
-  }): Promise<AttemptSnapshot[]>
+  }): Awaitable<AttemptSnapshot[]>
 }
 
 /** The admin pages' queries over stored attempts (capability `browse`). */
@@ -154,19 +155,19 @@ export interface AttemptBrowser {
    * One page of stored attempts, filtered, searched and sorted, with every field (the admin's
    * Access attempts page). Read-only; not atomic with writes (a page is a snapshot as of its query).
    */
-  queryAttempts(query: AttemptQuery): Promise<QueryPage<AttemptDetail>>
+  queryAttempts(query: AttemptQuery): Awaitable<QueryPage<AttemptDetail>>
 
   /** One stored attempt by its `id`, or null (the admin's detail view). */
   getAttempt(
     id: string,
     options: { now: number; rule: LockoutRule | null },
-  ): Promise<AttemptDetail | null>
+  ): Awaitable<AttemptDetail | null>
 
   /**
    * Deletes the attempts with these ids (the admin's "delete selected": a reset of exactly those
    * rows or buckets, with their expiration rows). Unknown ids are ignored. Returns how many went.
    */
-  deleteAttempts(ids: readonly string[]): Promise<number>
+  deleteAttempts(ids: readonly string[]): Awaitable<number>
 
   /**
    * Deletes the attempts that no longer count at `now` (django-axes' `clean_expired_user_attempts`,
@@ -174,19 +175,19 @@ export interface AttemptBrowser {
    * `useAttemptExpiration` past their `expires_at`. Needs the rule (null: nothing is deleted).
    * Returns how many went.
    */
-  cleanExpiredAttempts(options: { now: number; rule: LockoutRule | null }): Promise<number>
+  cleanExpiredAttempts(options: { now: number; rule: LockoutRule | null }): Awaitable<number>
 
   /** Figures for the admin's overview page: failures over time, top IPs and usernames, lockouts. */
-  attemptStats(query: AttemptStatsQuery): Promise<AttemptStats>
+  attemptStats(query: AttemptStatsQuery): Awaitable<AttemptStats>
 }
 
 /** The admin pages' queries over the access logs (capability `browseLogs`). */
 export interface LogBrowser {
   /** One page of access logs (the admin's Access logs page); the `lockedOut` filter does not apply. */
-  queryAccessLogs(query: PageQuery<LogSortKey>): Promise<QueryPage<AccessLogEntry>>
+  queryAccessLogs(query: PageQuery<LogSortKey>): Awaitable<QueryPage<AccessLogEntry>>
 
   /** One page of access failure logs; `lockedOut` filters on the row's `locked_out` flag. */
   queryFailureLogs(
     query: PageQuery<LogSortKey> & { lockedOut?: boolean | null },
-  ): Promise<QueryPage<AccessFailureLogEntry>>
+  ): Awaitable<QueryPage<AccessFailureLogEntry>>
 }

@@ -3,6 +3,7 @@
  * logouts) and AccessFailureLog (failed logins), kept by the handlers that declare `logs`.
  */
 
+import type { Awaitable } from './contract.js'
 import type { ClientIdentity } from './request.js'
 
 /** The input of `loggedIn`: one row of django-axes' AccessLog. */
@@ -47,17 +48,17 @@ export interface AccessLogStore {
    * Records a successful login (django-axes' AccessLog row), unless access logging is disabled.
    * Handlers without logs do nothing.
    */
-  loggedIn(record: LoginRecord): Promise<void>
+  loggedIn(record: LoginRecord): Awaitable<void>
 
   /**
    * Records a logout: sets the logout time on the user's open access-log rows for this session.
    * Handlers without logs do nothing.
    */
-  loggedOut(record: LogoutRecord): Promise<void>
+  loggedOut(record: LogoutRecord): Awaitable<void>
 
   /** Deletes access logs older than `ageDays` days, or all. Returns how many. */
-  resetLogs(options: { ageDays?: number | null }): Promise<number>
+  resetLogs(options: { ageDays?: number | null }): Awaitable<number>
 
   /** Deletes access failure logs older than `ageDays` days, or all. Returns how many. */
-  resetFailureLogs(options: { ageDays?: number | null }): Promise<number>
+  resetFailureLogs(options: { ageDays?: number | null }): Awaitable<number>
 }

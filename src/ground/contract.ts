@@ -10,6 +10,10 @@
  * step with respect to every other call on the same buckets, in this process and, for a shared
  * handler, in every process that uses the same store. The conformance suite in `node-axes/testing`
  * holds every handler to it.
+ *
+ * Every method may answer with a value or a promise of it (`Awaitable`): the core awaits each
+ * answer, so a store that counts synchronously (an in-process map, a synchronous SQLite driver)
+ * needs no `Promise.resolve` wrapping, and a synchronous throw is a store error like a rejection.
  */
 
 import type { Bucket, LockoutParameterItem, LockoutParametersFunction } from './buckets.js'
@@ -17,6 +21,22 @@ import type { AttemptBrowser, AttemptListing, LogBrowser } from './contract-brow
 import type { AccessLogStore } from './contract-logs.js'
 import type { ClientIdentity } from './request.js'
 import type { LockoutRule } from './rule.js'
+
+/** A value, or a promise of it: what a handler method may answer. */
+export type Awaitable<T> = T | Promise<T>
+
+/**
+ * A role of the contract whose every method answers with a promise: what the built-in handlers
+ * promise their callers (`MemoryHandler extends Promising<CountingStore>`), so that code calling
+ * them directly can chain `.then` as before.
+ */
+export type Promising<T> = {
+  [K in keyof T]: NonNullable<T[K]> extends (...args: infer A) => infer R
+    ? Promise<never> extends R
+      ? (...args: A) => Promise<Awaited<R>>
+      : T[K]
+    : T[K]
+}
 
 /** What a failed attempt writes: django-axes' AccessAttempt fields for one request. */
 export interface AttemptRecord extends ClientIdentity {
@@ -132,7 +152,7 @@ export interface CountingStore {
    *
    * Atomic: the failures and the lock are read as of one instant.
    */
-  getFailures(input: CountInput): Promise<CountResult>
+  getFailures(input: CountInput): Awaitable<CountResult>
 
   /**
    * Checks the client and reserves one attempt, before its credentials are verified.
@@ -147,7 +167,7 @@ export interface CountingStore {
    *
    * A place not settled within `rule.reservationTtlMs` may be dropped by the handler.
    */
-  reserve(input: CountInput): Promise<ReserveResult>
+  reserve(input: CountInput): Awaitable<ReserveResult>
 
   /**
    * Settles a reservation: releases its places and, for `failure`, records one failure in every
@@ -159,7 +179,7 @@ export interface CountingStore {
    * (when the handler may have dropped the place) is still recorded; a reset does not void
    * reservations in flight.
    */
-  settle(input: SettleInput): Promise<CountResult>
+  settle(input: SettleInput): Awaitable<CountResult>
 
   /**
    * Records a failure without a reservation (django-axes' `user_login_failed` for applications that
@@ -167,13 +187,13 @@ export interface CountingStore {
    *
    * Atomic per call: concurrent calls on the same buckets never lose an increment.
    */
-  recordFailure(input: CountInput): Promise<CountResult>
+  recordFailure(input: CountInput): Awaitable<CountResult>
 
   /**
    * Deletes the state of exactly these buckets (reset on success). Returns how many held state.
    * Atomic per bucket.
    */
-  resetBuckets(buckets: readonly Bucket[]): Promise<number>
+  resetBuckets(buckets: readonly Bucket[]): Awaitable<number>
 
   /**
    * Deletes stored attempts (django-axes' `reset_attempts`): by IP, by username, by both (AND),
@@ -182,10 +202,10 @@ export interface CountingStore {
    * field matches: for IP and username together, a bucket matches when each of those two fields it
    * holds equals the given value.
    */
-  resetAttempts(filter: ResetFilter): Promise<number>
+  resetAttempts(filter: ResetFilter): Awaitable<number>
 
   /** Releases connections, timers and files. */
-  close?(): Promise<void>
+  close?(): Awaitable<void>
 }
 
 /**

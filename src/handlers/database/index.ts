@@ -14,7 +14,12 @@
  * @packageDocumentation
  */
 
-import type { AxesHandler, CountingStore, HandlerCapabilities } from '../../ground/contract.js'
+import type {
+  AxesHandler,
+  CountingStore,
+  HandlerCapabilities,
+  Promising,
+} from '../../ground/contract.js'
 import type { AttemptBrowser, AttemptListing, LogBrowser } from '../../ground/contract-browsing.js'
 import type { AccessLogStore } from '../../ground/contract-logs.js'
 import { AxesError } from '../../ground/errors.js'
@@ -33,11 +38,11 @@ export type { DatabaseHandlerOptions } from './options.js'
 
 /** The database handler, with its migrations. */
 export interface DatabaseHandler
-  extends CountingStore,
-    AccessLogStore,
-    AttemptListing,
-    AttemptBrowser,
-    LogBrowser {
+  extends Promising<CountingStore>,
+    Promising<AccessLogStore>,
+    Promising<AttemptListing>,
+    Promising<AttemptBrowser>,
+    Promising<LogBrowser> {
   /** It keeps access logs, lists, and the admin pages can browse its attempts and logs. */
   readonly supports: HandlerCapabilities
   /** The dialect in use. */
@@ -117,26 +122,24 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     attach(next) {
       settings = next
     },
-    getFailures: call('getFailures') as AxesHandler['getFailures'],
-    reserve: call('reserve') as AxesHandler['reserve'],
-    settle: call('settle') as AxesHandler['settle'],
-    recordFailure: call('recordFailure') as AxesHandler['recordFailure'],
-    loggedIn: call('loggedIn') as NonNullable<AxesHandler['loggedIn']>,
-    loggedOut: call('loggedOut') as NonNullable<AxesHandler['loggedOut']>,
-    resetBuckets: call('resetBuckets') as AxesHandler['resetBuckets'],
-    resetAttempts: call('resetAttempts') as AxesHandler['resetAttempts'],
-    resetLogs: call('resetLogs') as NonNullable<AxesHandler['resetLogs']>,
-    resetFailureLogs: call('resetFailureLogs') as NonNullable<AxesHandler['resetFailureLogs']>,
-    listAttempts: call('listAttempts') as NonNullable<AxesHandler['listAttempts']>,
-    queryAttempts: call('queryAttempts') as NonNullable<AxesHandler['queryAttempts']>,
-    getAttempt: call('getAttempt') as NonNullable<AxesHandler['getAttempt']>,
-    deleteAttempts: call('deleteAttempts') as NonNullable<AxesHandler['deleteAttempts']>,
-    cleanExpiredAttempts: call('cleanExpiredAttempts') as NonNullable<
-      AxesHandler['cleanExpiredAttempts']
-    >,
-    queryAccessLogs: call('queryAccessLogs') as NonNullable<AxesHandler['queryAccessLogs']>,
-    queryFailureLogs: call('queryFailureLogs') as NonNullable<AxesHandler['queryFailureLogs']>,
-    attemptStats: call('attemptStats') as NonNullable<AxesHandler['attemptStats']>,
+    getFailures: call('getFailures') as DatabaseHandler['getFailures'],
+    reserve: call('reserve') as DatabaseHandler['reserve'],
+    settle: call('settle') as DatabaseHandler['settle'],
+    recordFailure: call('recordFailure') as DatabaseHandler['recordFailure'],
+    loggedIn: call('loggedIn') as DatabaseHandler['loggedIn'],
+    loggedOut: call('loggedOut') as DatabaseHandler['loggedOut'],
+    resetBuckets: call('resetBuckets') as DatabaseHandler['resetBuckets'],
+    resetAttempts: call('resetAttempts') as DatabaseHandler['resetAttempts'],
+    resetLogs: call('resetLogs') as DatabaseHandler['resetLogs'],
+    resetFailureLogs: call('resetFailureLogs') as DatabaseHandler['resetFailureLogs'],
+    listAttempts: call('listAttempts') as DatabaseHandler['listAttempts'],
+    queryAttempts: call('queryAttempts') as DatabaseHandler['queryAttempts'],
+    getAttempt: call('getAttempt') as DatabaseHandler['getAttempt'],
+    deleteAttempts: call('deleteAttempts') as DatabaseHandler['deleteAttempts'],
+    cleanExpiredAttempts: call('cleanExpiredAttempts') as DatabaseHandler['cleanExpiredAttempts'],
+    queryAccessLogs: call('queryAccessLogs') as DatabaseHandler['queryAccessLogs'],
+    queryFailureLogs: call('queryFailureLogs') as DatabaseHandler['queryFailureLogs'],
+    attemptStats: call('attemptStats') as DatabaseHandler['attemptStats'],
     async migrate() {
       return runMigrations(await getDriver())
     },

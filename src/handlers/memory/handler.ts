@@ -10,6 +10,7 @@ import type {
   CountingStore,
   CountResult,
   HandlerCapabilities,
+  Promising,
   ReserveResult,
   ResetFilter,
   SettleInput,
@@ -49,7 +50,10 @@ export interface MemoryHandlerOptions {
 }
 
 /** The memory handler, with its introspection. */
-export interface MemoryHandler extends CountingStore, AttemptListing, AttemptBrowser {
+export interface MemoryHandler
+  extends Promising<CountingStore>,
+    Promising<AttemptListing>,
+    Promising<AttemptBrowser> {
   /** No access logs; listing and the admin pages' attempts. */
   readonly supports: HandlerCapabilities
   /** How many buckets hold state now. */

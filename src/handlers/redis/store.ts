@@ -12,6 +12,7 @@ import type {
   CountResult,
   HandlerCapabilities,
   HandlerSettings,
+  Promising,
   ReserveResult,
   ResetFilter,
   SettleInput,
@@ -34,7 +35,10 @@ import { describeItem, fieldTagMisfit, type KeyLayout, leadingParameter } from '
 import { RedisQueries } from './queries.js'
 
 /** The Redis handler, with its key layout. */
-export interface RedisHandler extends CountingStore, AttemptListing, AttemptBrowser {
+export interface RedisHandler
+  extends Promising<CountingStore>,
+    Promising<AttemptListing>,
+    Promising<AttemptBrowser> {
   /** No access logs; listing and the admin pages' attempts. */
   readonly supports: HandlerCapabilities
   /** The key prefix in use. */
