@@ -57,6 +57,7 @@ export type {
   LockoutDecision,
   ResolvedTier,
 } from './core/types.js'
+export type { Awaitable, Promising } from './ground/awaitable.js'
 export {
   type Bucket,
   decodeBucketKey,
@@ -68,7 +69,6 @@ export {
 } from './ground/buckets.js'
 export {
   type AttemptRecord,
-  type Awaitable,
   type AxesHandler,
   CAPABILITY_METHODS,
   type CountInput,
@@ -78,7 +78,6 @@ export {
   HANDLER_METHODS,
   type HandlerCapabilities,
   type HandlerSettings,
-  type Promising,
   type ReserveResult,
   type ResetFilter,
   type SettleInput,

@@ -4,7 +4,7 @@
  * `browse` and `browseLogs`.
  */
 
-import type { Awaitable } from './contract.js'
+import type { Awaitable } from './awaitable.js'
 import type { AccessFailureLogEntry, AccessLogEntry } from './contract-logs.js'
 import type { LockoutRule } from './rule.js'
 

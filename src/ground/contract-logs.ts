@@ -3,7 +3,7 @@
  * logouts) and AccessFailureLog (failed logins), kept by the handlers that declare `logs`.
  */
 
-import type { Awaitable } from './contract.js'
+import type { Awaitable } from './awaitable.js'
 import type { ClientIdentity } from './request.js'
 
 /** The input of `loggedIn`: one row of django-axes' AccessLog. */

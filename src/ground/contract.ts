@@ -16,27 +16,12 @@
  * needs no `Promise.resolve` wrapping, and a synchronous throw is a store error like a rejection.
  */
 
+import type { Awaitable } from './awaitable.js'
 import type { Bucket, LockoutParameterItem, LockoutParametersFunction } from './buckets.js'
 import type { AttemptBrowser, AttemptListing, LogBrowser } from './contract-browsing.js'
 import type { AccessLogStore } from './contract-logs.js'
 import type { ClientIdentity } from './request.js'
 import type { LockoutRule } from './rule.js'
-
-/** A value, or a promise of it: what a handler method may answer. */
-export type Awaitable<T> = T | Promise<T>
-
-/**
- * A role of the contract whose every method answers with a promise: what the built-in handlers
- * promise their callers (`MemoryHandler extends Promising<CountingStore>`), so that code calling
- * them directly can chain `.then` as before.
- */
-export type Promising<T> = {
-  [K in keyof T]: NonNullable<T[K]> extends (...args: infer A) => infer R
-    ? Promise<never> extends R
-      ? (...args: A) => Promise<Awaited<R>>
-      : T[K]
-    : T[K]
-}
 
 /** What a failed attempt writes: django-axes' AccessAttempt fields for one request. */
 export interface AttemptRecord extends ClientIdentity {

@@ -20,6 +20,7 @@ import { databaseHandler } from 'node-axes/database'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { mysqlServerUrl, pgServerUrl } from '../support/inject-servers.js'
 import { createDatabase } from '../support/servers.js'
+import { propertyRuns } from '../support/thoroughness.js'
 import {
   type AdminServer,
   BASE,
@@ -638,7 +639,7 @@ describe('createAdminHandler', () => {
           )
         },
       ),
-      { numRuns: 10_000 },
+      { numRuns: propertyRuns(10_000) },
     )
   }, 180_000)
 })

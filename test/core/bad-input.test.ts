@@ -16,9 +16,10 @@ import {
   testHandler,
 } from '../../src/index.js'
 import { createAxes } from '../support/axes.js'
+import { propertyRuns } from '../support/thoroughness.js'
 
 const MB = 1024 * 1024
-const RUNS = 10_000
+const RUNS = propertyRuns(10_000)
 
 /** A request as an adapter might (wrongly) hand it over: any field may be anything. */
 function raw(fields: Record<string, unknown>): AxesRequest {
@@ -596,7 +597,7 @@ describe('properties', () => {
           )
         },
       ),
-      { numRuns: 2_000 },
+      { numRuns: propertyRuns(2_000) },
     )
   })
 })

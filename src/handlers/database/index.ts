@@ -14,12 +14,8 @@
  * @packageDocumentation
  */
 
-import type {
-  AxesHandler,
-  CountingStore,
-  HandlerCapabilities,
-  Promising,
-} from '../../ground/contract.js'
+import type { Promising } from '../../ground/awaitable.js'
+import type { AxesHandler, CountingStore, HandlerCapabilities } from '../../ground/contract.js'
 import type { AttemptBrowser, AttemptListing, LogBrowser } from '../../ground/contract-browsing.js'
 import type { AccessLogStore } from '../../ground/contract-logs.js'
 import { AxesError } from '../../ground/errors.js'

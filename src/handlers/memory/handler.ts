@@ -4,13 +4,13 @@
  * reservations (reservations.ts) and the listings (listings.ts).
  */
 
+import type { Promising } from '../../ground/awaitable.js'
 import type { Bucket } from '../../ground/buckets.js'
 import type {
   CountInput,
   CountingStore,
   CountResult,
   HandlerCapabilities,
-  Promising,
   ReserveResult,
   ResetFilter,
   SettleInput,

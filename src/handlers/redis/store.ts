@@ -5,6 +5,7 @@
  */
 
 import { randomBytes } from 'node:crypto'
+import type { Promising } from '../../ground/awaitable.js'
 import type { Bucket } from '../../ground/buckets.js'
 import type {
   CountInput,
@@ -12,7 +13,6 @@ import type {
   CountResult,
   HandlerCapabilities,
   HandlerSettings,
-  Promising,
   ReserveResult,
   ResetFilter,
   SettleInput,
