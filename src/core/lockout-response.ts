@@ -62,6 +62,28 @@ export function lockoutRedirectUrl(url: string, username: string): string {
   return `${base}${separator}username=${quotePlus(username)}${hash}`
 }
 
+/**
+ * The CORS headers of the XHR lockout response. A string `allowedCorsOrigins` is sent as it is,
+ * as django-axes sends `AXES_ALLOWED_CORS_ORIGINS`. A list grants the request's `Origin` only
+ * when it lists it (scheme and host compared without regard to case), and says `Vary: Origin`
+ * either way, since the answer depends on it; a foreign origin gets no CORS header at all.
+ */
+export function corsHeaders(
+  allowed: string | readonly string[],
+  request: AxesRequest,
+): Record<string, string> {
+  const grant = {
+    'access-control-allow-methods': 'POST, OPTIONS',
+    'access-control-allow-headers': 'Origin, Content-Type, Accept, Authorization, x-requested-with',
+  }
+  if (typeof allowed === 'string') return { 'access-control-allow-origin': allowed, ...grant }
+  const origin = headerValue(request, 'origin')
+  const listed =
+    origin !== undefined && allowed.some((entry) => entry.toLowerCase() === origin.toLowerCase())
+  if (!listed) return { vary: 'Origin' }
+  return { 'access-control-allow-origin': origin, vary: 'Origin', ...grant }
+}
+
 /** The message for a refused decision. */
 export function lockoutMessage(options: ResolvedOptions, decision: LockoutDecision): string {
   if (decision.reason === 'storeError') return STORE_ERROR_MESSAGE
@@ -140,12 +162,7 @@ export async function buildLockoutResponse(input: LockoutResponseInput): Promise
 
   if (wantsJson(request)) {
     headers['content-type'] = 'application/json'
-    if (isXhr(request)) {
-      headers['access-control-allow-origin'] = options.allowedCorsOrigins
-      headers['access-control-allow-methods'] = 'POST, OPTIONS'
-      headers['access-control-allow-headers'] =
-        'Origin, Content-Type, Accept, Authorization, x-requested-with'
-    }
+    if (isXhr(request)) Object.assign(headers, corsHeaders(options.allowedCorsOrigins, request))
     return { status, headers, body: JSON.stringify(context) }
   }
 

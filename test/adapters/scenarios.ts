@@ -175,6 +175,25 @@ export function runAdapterScenarios(adapter: AdapterUnderTest): void {
       expect(await api.json()).toMatchObject({ username: 'alice', failure_limit: 3 })
     })
 
+    it('answers an XHR lockout with the Origin when allowedCorsOrigins lists it, and no grant to a foreign origin', async () => {
+      const { base } = await start({
+        allowedCorsOrigins: ['https://app.example', 'https://admin.example'],
+      })
+      const xhr = { 'x-requested-with': 'XMLHttpRequest' }
+      const allowed = await lockOut(base, { ...xhr, origin: 'https://admin.example' })
+      expect(allowed.status).toBe(429)
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://admin.example')
+      expect(allowed.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS')
+      expect(allowed.headers.get('vary')).toMatch(/(^|,\s*)Origin(\s*,|$)/i)
+      expect(await allowed.json()).toMatchObject({ username: 'alice', failure_count: 3 })
+      const foreign = await login(base, 'wrong', { ...xhr, origin: 'https://evil.example' })
+      expect(foreign.status).toBe(429)
+      expect(foreign.headers.get('access-control-allow-origin')).toBeNull()
+      expect(foreign.headers.get('access-control-allow-methods')).toBeNull()
+      expect(foreign.headers.get('vary')).toMatch(/(^|,\s*)Origin(\s*,|$)/i)
+      expect(await foreign.json()).toMatchObject({ username: 'alice' })
+    })
+
     it('redirects to lockoutUrl with the username', async () => {
       const { base } = await start({ lockoutUrl: '/locked-out' })
       const res = await lockOut(base, {})
