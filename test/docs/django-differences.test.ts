@@ -8,7 +8,8 @@
 // python3-django-axes 5.39 through test/django/project/differences_probe.py, which calls its own
 // functions (get_lockout_response, get_cool_off, is_ip_address_in_whitelist) and prints what they
 // return. Elsewhere it is recorded here, in words or data, with the line of django-axes 8.3.1 it
-// comes from (github.com/jazzband/django-axes, tag 8.3.1). node-axes' side always runs.
+// comes from (github.com/jazzband/django-axes, tag 8.3.1; commit 068daf7 of the main branch for
+// the two features node-axes takes from there). node-axes' side always runs.
 
 import { execFile, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -148,7 +149,7 @@ const DIFFERENCES: Record<string, Difference> = {
       recorded:
         'checks (AxesBackend.authenticate → is_allowed), authenticates, then records on the user_login_failed signal, in separate steps: parallel attempts all pass the check (#592, "won\'t fix")',
       source:
-        'axes/backends.py:46 (authenticate) and axes/handlers/database.py:123 (user_login_failed)',
+        'axes/backends.py:52 (is_allowed before authenticating) and axes/handlers/database.py:123 (user_login_failed records afterwards)',
     },
     async node() {
       const axes = axesAt({ failureLimit: 3 })
@@ -204,7 +205,8 @@ const DIFFERENCES: Record<string, Difference> = {
     django: {
       recorded:
         "['ip_address', ['username', 'ip_address']] with no username gives the IP's cache key twice, and the cache handler increments it twice per failure",
-      source: 'axes/helpers.py:318 (get_client_cache_keys: one key per parameter item, no dedup)',
+      source:
+        'axes/helpers.py:284 (one filter per parameter item) and :308 (one cache key per filter, none removed)',
     },
     async node() {
       const axes = axesAt({
@@ -220,7 +222,7 @@ const DIFFERENCES: Record<string, Difference> = {
     django: {
       recorded:
         "handlers expire attempts by AXES_COOLOFF_TIME while the response shows the tier's cool-off; with tiers and no AXES_COOLOFF_TIME the lock never lifts",
-      source: 'axes/handlers/database.py:395 (clean_expired_user_attempts: get_cool_off(request))',
+      source: 'axes/helpers.py:113 and :128 (main branch, 068daf7; tiers are not in 8.3.1)',
     },
     async node() {
       const at = { now: T0 }
@@ -300,7 +302,8 @@ const DIFFERENCES: Record<string, Difference> = {
     django: {
       recorded:
         'get_data/post_data: each failure appends about 1 KB (the 1024 cap applies before NUL becomes "0x00", so one request can exceed it) to the row, without end',
-      source: 'axes/handlers/database.py:165 (get_query_str(...).replace("\\0", "0x00")) and :219',
+      source:
+        'axes/handlers/database.py:165 (NUL replaced after get_query_str has cut at 1024) and :213 (Concat appends each failure)',
     },
     async node() {
       const db = await sqliteDatabase()
@@ -359,7 +362,7 @@ const DIFFERENCES: Record<string, Difference> = {
       recorded:
         'AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT defaults to True; AXES_RESET_ON_SUCCESS deletes the attempts of the lockout parameters, so by IP alone every user of that IP',
       source:
-        'axes/conf.py (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True) and axes/handlers/database.py:339',
+        'axes/conf.py:164 (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True) and axes/handlers/database.py:314 (AXES_RESET_ON_SUCCESS)',
     },
     async node() {
       const o = resolveOptions({})
@@ -374,8 +377,8 @@ const DIFFERENCES: Record<string, Difference> = {
   'defect-10': {
     django: {
       recorded:
-        'the async middleware calls get_lockout_response(request, original_response=credentials…): the credentials arrive where the original response belongs (PR #1494); AxesStandaloneBackend has no aauthenticate',
-      source: 'axes/middleware.py (__acall__) and axes/backends.py',
+        'the async middleware calls get_lockout_response(request, credentials), and the second argument is original_response: the credentials arrive as the original response (PR #1494); AxesStandaloneBackend has no aauthenticate',
+      source: 'axes/middleware.py:64 (__acall__) and axes/backends.py:27 (authenticate only)',
     },
     async node() {
       const seen: unknown[] = []
@@ -439,7 +442,8 @@ const DIFFERENCES: Record<string, Difference> = {
     django: {
       recorded:
         'remove_out_of_limit_failure_logs loads the unordered rows past the limit and deletes them one by one; the limit is read once, at import',
-      source: 'axes/handlers/database.py:95 and :106 (failure.delete() in a loop)',
+      source:
+        'axes/handlers/database.py:99 (the limit, a default bound at import) and :106 (failure.delete() in a loop)',
     },
     async node() {
       const db = await sqliteDatabase()
@@ -468,8 +472,8 @@ const DIFFERENCES: Record<string, Difference> = {
   'defect-14': {
     django: {
       recorded:
-        'the admin action cleanup_expired_attempts reads expiration attributes that exist only in expiration mode, so it likely raises AttributeError without AXES_USE_ATTEMPT_EXPIRATION (found by reading the code)',
-      source: 'axes/admin.py (AccessAttemptAdmin.cleanup_expired_attempts)',
+        'the admin action cleanup_expired_attempts calls clean_expired_user_attempts(request=<the admin request>), which without AXES_USE_ATTEMPT_EXPIRATION takes its threshold from that request (get_cool_off_threshold(request)): likely an AttributeError (found by reading the code)',
+      source: 'axes/admin.py:81 and axes/handlers/database.py:395',
     },
     async node() {
       for (const useAttemptExpiration of [false, true]) {
@@ -494,8 +498,8 @@ const DIFFERENCES: Record<string, Difference> = {
   'defect-15': {
     django: {
       recorded:
-        "the docs say USE_USER_AGENT with LOCK_OUT_BY_USER_OR_IP gives [['username', 'ip_address', 'user_agent']]-like combinations; the code maps it to [['username', 'user_agent'], 'ip_address']",
-      source: 'axes/conf.py (the AXES_LOCKOUT_PARAMETERS derivation from the deprecated flags)',
+        "USE_USER_AGENT with LOCK_OUT_BY_USER_OR_IP: the code adds user_agent to the first item, [['username', 'user_agent'], 'ip_address']; the docs (docs/2_installation.rst) say [['ip_address', 'user_agent'], 'username']",
+      source: 'axes/conf.py:45 (user_agent joined to AXES_LOCKOUT_PARAMETERS[0])',
     },
     node() {
       const o = resolveOptions({ lockOutByUserOrIp: true, useUserAgent: true })
@@ -506,8 +510,9 @@ const DIFFERENCES: Record<string, Difference> = {
   'defect-16': {
     django: {
       recorded:
-        'is_allowed refuses a blacklisted IP, but AxesBackend then raises AxesBackendPermissionDenied only when locked: the login form says "invalid credentials" and the failure is recorded until the limit',
-      source: 'axes/handlers/base.py:88 (is_blacklisted) and axes/backends.py',
+        'is_allowed refuses a blacklisted IP and the backend raises PermissionDenied, but by default (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT on) it does not flag the request as locked out: the failure is recorded and the login form says "invalid credentials" until the count reaches the limit',
+      source:
+        'axes/backends.py:52 and :64 (request.axes_locked_out only with the setting off) and axes/handlers/database.py:246',
     },
     async node() {
       const axes = axesAt({ ipBlacklist: ['10.0.0.1'], failureLimit: 5 })
@@ -579,7 +584,8 @@ const DIFFERENCES: Record<string, Difference> = {
     django: {
       recorded:
         "the guard against one global bucket for requests without a username applies to exactly ['username']; ['username', 'ip_address'] (OR) still counts a username-less bucket",
-      source: 'axes/helpers.py:290 (get_client_parameters: the ["username"] special case)',
+      source:
+        'axes/handlers/database.py:174 (lockout_parameters == ["username"] and username is None)',
     },
     async node() {
       const axes = axesAt({ lockoutParameters: ['username', 'ip_address'], failureLimit: 3 })
@@ -594,8 +600,9 @@ const DIFFERENCES: Record<string, Difference> = {
   'related-1144': {
     django: {
       recorded:
-        'the cache handler reads a count, adds one and writes it back (get then set), so parallel failures lose increments (#1144, #776)',
-      source: 'axes/handlers/cache.py (user_login_failed: cache.get then cache.set)',
+        "the cache handler's add, incr and touch are separate calls (a key that expires between add and incr makes incr raise ValueError, #1144); the database handler's clean_expired_user_attempts can delete a row between get_or_create and save (#776)",
+      source:
+        'axes/handlers/cache.py:119 (add, then incr) and axes/handlers/database.py:183 (get_or_create)',
     },
     async node() {
       const axes = axesAt({ failureLimit: 1000 })
@@ -607,8 +614,8 @@ const DIFFERENCES: Record<string, Difference> = {
   'related-cache-reset': {
     django: {
       recorded:
-        'AxesCacheHandler.reset_attempts can reset by IP or username, not all attempts (a cache cannot list its keys): axes_reset deletes nothing there',
-      source: 'axes/handlers/cache.py (reset_attempts)',
+        'AxesCacheHandler.reset_attempts with neither an IP nor a username (axes_reset) raises NotImplementedError("Cannot clear all entries from cache"), and refuses ip_or_username too',
+      source: 'axes/handlers/cache.py:40',
     },
     async node() {
       const url = redisServerUrl()
@@ -631,7 +638,7 @@ const DIFFERENCES: Record<string, Difference> = {
   'default-handler': {
     django: {
       recorded: "AXES_HANDLER defaults to 'axes.handlers.database.AxesDatabaseHandler'",
-      source: 'axes/conf.py (AXES_HANDLER)',
+      source: 'axes/conf.py:101',
     },
     node() {
       const o = resolveOptions({})
@@ -644,7 +651,7 @@ const DIFFERENCES: Record<string, Difference> = {
   'username-form-field-default': {
     django: {
       recorded: "AXES_USERNAME_FORM_FIELD defaults to the user model's USERNAME_FIELD",
-      source: 'axes/conf.py (get_user_model().USERNAME_FIELD)',
+      source: 'axes/conf.py:65',
     },
     node() {
       expect(resolveOptions({}).usernameFormField).toBe('username')
@@ -654,7 +661,7 @@ const DIFFERENCES: Record<string, Difference> = {
   'default-logging': {
     django: {
       recorded: "Python's logging: the 'axes' logger's records go where the project's LOGGING says",
-      source: 'axes/handlers/database.py (log = getLogger(__name__))',
+      source: 'axes/handlers/database.py:32 (log = getLogger(__name__))',
     },
     async node() {
       const { logger, lines } = recordingLogger()
@@ -710,7 +717,8 @@ const DIFFERENCES: Record<string, Difference> = {
   'unknown-settings': {
     django: {
       recorded: 'an AXES_* setting django-axes does not read is ignored silently',
-      source: 'axes/conf.py (settings read by name, with defaults)',
+      source:
+        'axes/conf.py (each setting read by getattr with a default; nothing looks at the others)',
     },
     node() {
       expect(() => fromDjangoSettings({ AXES_COOLOFF_MINUTES: 15 })).toThrow(AxesConfigError)
@@ -720,9 +728,8 @@ const DIFFERENCES: Record<string, Difference> = {
   'only-admin-site': {
     django: {
       recorded:
-        'AXES_ONLY_ADMIN_SITE: is_allowed answers True outside the admin, but the signal handlers still record those failures',
-      source:
-        'axes/handlers/base.py:85 (is_allowed) and :160 (is_admin_site, used by is_allowed only)',
+        'AXES_ONLY_ADMIN_SITE: is_allowed answers True outside the admin, but user_login_failed, which does not ask is_admin_site, still records those failures',
+      source: 'axes/handlers/base.py:85 and axes/handlers/database.py:123',
     },
     async node() {
       const axes = axesAt({ onlyAdminSite: true, failureLimit: 1 })
@@ -755,7 +762,7 @@ const DIFFERENCES: Record<string, Difference> = {
     django: {
       recorded:
         'Retry-After is str(int(cool_off.total_seconds())): the whole cool-off, however much is left (main branch)',
-      source: 'axes/helpers.py set_retry_after_header (django-axes main branch; not in 8.3.1)',
+      source: 'axes/helpers.py:512 (main branch, 068daf7; not in 8.3.1)',
     },
     async node() {
       const at = { now: T0 }
@@ -772,7 +779,7 @@ const DIFFERENCES: Record<string, Difference> = {
   'store-failure': {
     django: {
       recorded: 'a database or cache error propagates out of the backend: the login answers 500',
-      source: 'axes/handlers/database.py (no error handling around the ORM calls)',
+      source: 'axes/handlers/database.py:179 (the ORM calls, with no error handling around them)',
     },
     async node() {
       const down: Record<string, unknown> = { name: 'down', shared: true, kind: 'custom' }
@@ -841,7 +848,8 @@ const DIFFERENCES: Record<string, Difference> = {
   'unknown-ip': {
     django: {
       recorded: 'an undetermined IP is None, stored as NULL and counted under it, with no warning',
-      source: 'axes/helpers.py:225 and axes/handlers/database.py:186',
+      source:
+        'axes/helpers.py:225 and axes/handlers/database.py:183 (get_or_create with ip_address None)',
     },
     async node() {
       const axes = axesAt({ failureLimit: 5, lockoutParameters: ['ip_address'] })
@@ -855,7 +863,7 @@ const DIFFERENCES: Record<string, Difference> = {
   usernames: {
     django: {
       recorded: 'the username is stored as given (the database may refuse or cut it)',
-      source: 'axes/handlers/database.py:186 (username=username)',
+      source: 'axes/handlers/database.py:184 (username=username)',
     },
     async node() {
       const axes = axesAt({})
@@ -885,7 +893,7 @@ const DIFFERENCES: Record<string, Difference> = {
     django: {
       recorded:
         'request.axes_locked_out, axes_failures_since_start, axes_attempt_time… set on the request; no time left, no lock end',
-      source: 'axes/handlers/proxy.py (update_request) and axes/handlers/database.py:247',
+      source: 'axes/handlers/proxy.py:78 (update_request) and axes/handlers/database.py:247',
     },
     async node() {
       const axes = axesAt({ failureLimit: 3, cooloffTime: '1h' })
@@ -928,8 +936,8 @@ const DIFFERENCES: Record<string, Difference> = {
 
   'axes-cache': {
     django: {
-      recorded: "AXES_CACHE names the Django cache alias of the cache handler (default 'axes')",
-      source: 'axes/conf.py (AXES_CACHE) and axes/handlers/cache.py',
+      recorded: "AXES_CACHE names the Django cache alias of the cache handler (default 'default')",
+      source: 'axes/helpers.py:27 (get_cache) and axes/checks.py:53',
     },
     node() {
       expect(fromDjangoSettings({ AXES_CACHE: 'axes' })).toEqual({})
