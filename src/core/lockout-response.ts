@@ -72,16 +72,19 @@ export function corsHeaders(
   allowed: string | readonly string[],
   request: AxesRequest,
 ): Record<string, string> {
-  const grant = {
-    'access-control-allow-methods': 'POST, OPTIONS',
-    'access-control-allow-headers': 'Origin, Content-Type, Accept, Authorization, x-requested-with',
+  const headers: Record<string, string> = {}
+  let origin: string | undefined = allowed as string
+  if (typeof allowed !== 'string') {
+    headers.vary = 'Origin'
+    origin = headerValue(request, 'origin')
+    const lower = origin?.toLowerCase()
+    if (!allowed.some((entry) => entry.toLowerCase() === lower)) return headers
   }
-  if (typeof allowed === 'string') return { 'access-control-allow-origin': allowed, ...grant }
-  const origin = headerValue(request, 'origin')
-  const listed =
-    origin !== undefined && allowed.some((entry) => entry.toLowerCase() === origin.toLowerCase())
-  if (!listed) return { vary: 'Origin' }
-  return { 'access-control-allow-origin': origin, vary: 'Origin', ...grant }
+  headers['access-control-allow-origin'] = origin as string
+  headers['access-control-allow-methods'] = 'POST, OPTIONS'
+  headers['access-control-allow-headers'] =
+    'Origin, Content-Type, Accept, Authorization, x-requested-with'
+  return headers
 }
 
 /** The message for a refused decision. */
