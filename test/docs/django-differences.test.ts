@@ -6,8 +6,8 @@
 //
 // django-axes' side is, where that is cheap, observed by running django-axes itself: Debian's
 // python3-django-axes 5.39 through test/django/project/differences_probe.py, which calls its own
-// functions (get_lockout_response, get_cool_off, is_ip_address_in_whitelist) and prints what they
-// return. Elsewhere it is recorded here, in words or data, with the line of django-axes 8.3.1 it
+// functions (get_lockout_response, get_cool_off, is_ip_address_in_whitelist, get_client_cache_key,
+// AxesProxyHandler.is_allowed, get_client_str) and prints what they return. Elsewhere it is recorded here, in words or data, with the line of django-axes 8.3.1 it
 // comes from (github.com/jazzband/django-axes, tag 8.3.1; commit 068daf7 of the main branch for
 // the two features node-axes takes from there). node-axes' side always runs.
 
@@ -62,6 +62,15 @@ interface Observed {
   whitelist_cidr: boolean
   whitelist_ipv6_forms: boolean
   whitelist_exact: boolean
+  /** The cache handler's keys, [username key, IP key], under AXES_LOCK_OUT_BY_USER_OR_IP. */
+  keys_username_ip: string[]
+  keys_ip: string[]
+  /** The cache handler's key under AXES_LOCK_OUT_BY_COMBINATION_USER_AND_IP. */
+  keys_alice1: string[]
+  keys_alice: string[]
+  allowed_while_disabled: boolean
+  handler_default: string
+  client_str_newline: string
 }
 
 /** django-axes' side of one difference. */
@@ -171,8 +180,12 @@ const DIFFERENCES: Record<string, Difference> = {
 
   'defect-2': {
     django: {
-      recorded:
-        'the cache key is md5 of the values joined with no name or separator: {"username": "10.1.1.1"} and {"ip_address": "10.1.1.1"} share a key, and "ab"+"c" equals "a"+"bc"',
+      observed(o) {
+        // Username "10.1.1.1" and IP 10.1.1.1 (by user or IP): one key.
+        expect(o.keys_username_ip[0]).toBe(o.keys_ip[1])
+        // "alice1" at 0.0.0.1 and "alice" at 10.0.0.1 (by user and IP): one key.
+        expect(o.keys_alice1).toEqual(o.keys_alice)
+      },
       source: 'axes/helpers.py:310 (get_client_cache_keys: "".join of the values)',
     },
     node() {
@@ -427,9 +440,11 @@ const DIFFERENCES: Record<string, Difference> = {
 
   'defect-12': {
     django: {
-      recorded:
-        'AxesProxyHandler.is_allowed does not look at AXES_ENABLED (only the signal handlers are @toggleable), so the decorators lock out while Axes is disabled',
-      source: 'axes/handlers/proxy.py:106 (is_allowed, no toggleable)',
+      observed(o) {
+        // A blacklisted IP is refused with AXES_ENABLED = False.
+        expect(o.allowed_while_disabled).toBe(false)
+      },
+      source: 'axes/handlers/proxy.py:106 (is_allowed, not @toggleable)',
     },
     async node() {
       const axes = axesAt({ enabled: false, failureLimit: 1 })
@@ -637,7 +652,9 @@ const DIFFERENCES: Record<string, Difference> = {
 
   'default-handler': {
     django: {
-      recorded: "AXES_HANDLER defaults to 'axes.handlers.database.AxesDatabaseHandler'",
+      observed(o) {
+        expect(o.handler_default).toBe('axes.handlers.database.AxesDatabaseHandler')
+      },
       source: 'axes/conf.py:101',
     },
     node() {
@@ -876,7 +893,11 @@ const DIFFERENCES: Record<string, Difference> = {
 
   'log-lines': {
     django: {
-      recorded: 'log lines carry the username as given, control characters included',
+      observed(o) {
+        expect(o.client_str_newline).toBe(
+          '{username: "eve\nAXES: forged line", ip_address: "10.0.0.1", user_agent: "ua", path_info: "/login/"}',
+        )
+      },
       source: 'axes/helpers.py:346 (get_client_str)',
     },
     async node() {

@@ -5,7 +5,9 @@
 
 Prints one JSON object: what Debian's django-axes 5.39 (Django 3.2) does in the cases where
 node-axes differs from it on purpose, each computed by django-axes' own functions under Django's
-override_settings. No database is touched (settings.py is given an in-memory SQLite database).
+override_settings (get_lockout_response, get_cool_off, is_ip_address_in_whitelist,
+get_client_cache_key on an unsaved AccessAttempt, AxesProxyHandler.is_allowed, get_client_str). No database is touched (settings.py is given an
+in-memory SQLite database).
 """
 
 import json
@@ -26,6 +28,8 @@ from django.test import RequestFactory  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
 from axes import helpers  # noqa: E402
+from axes.handlers.proxy import AxesProxyHandler  # noqa: E402
+from axes.models import AccessAttempt  # noqa: E402
 
 
 def lockout(headers=None, **settings):
@@ -54,6 +58,26 @@ def whitelisted(ip, whitelist):
         return helpers.is_ip_address_in_whitelist(ip)
 
 
+def cache_keys(username, ip, **settings):
+    """The cache handler's keys for a client (an unsaved AccessAttempt: no database)."""
+    with override_settings(**settings):
+        attempt = AccessAttempt(username=username, ip_address=ip, user_agent="ua")
+        return helpers.get_client_cache_key(attempt)
+
+
+def allowed_while_disabled():
+    """is_allowed for a blacklisted IP with AXES_ENABLED = False (answered before any count)."""
+    request = RequestFactory().post("/login/", REMOTE_ADDR="10.0.0.1")
+    with override_settings(AXES_ENABLED=False, AXES_IP_BLACKLIST=["10.0.0.1"]):
+        return AxesProxyHandler.is_allowed(request, {"username": "alice"})
+
+
+def client_str(username):
+    request = RequestFactory().post("/login/")
+    with override_settings(AXES_VERBOSE=True):
+        return helpers.get_client_str(username, "10.0.0.1", "ua", "/login/", request)
+
+
 XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest", "HTTP_ORIGIN": "https://evil.example"}
 ORIGINS = ["https://app.example", "https://admin.example"]
 
@@ -69,6 +93,15 @@ observed = {
     "whitelist_cidr": whitelisted("10.1.2.3", ["10.0.0.0/8"]),
     "whitelist_ipv6_forms": whitelisted("2001:db8::1", ["2001:DB8:0:0:0:0:0:1"]),
     "whitelist_exact": whitelisted("10.1.2.3", ["10.1.2.3"]),
+    # AXES_LOCK_OUT_BY_USER_OR_IP: [username key, IP key] for username "10.1.1.1", and for IP 10.1.1.1.
+    "keys_username_ip": cache_keys("10.1.1.1", "10.1.1.2", AXES_LOCK_OUT_BY_USER_OR_IP=True),
+    "keys_ip": cache_keys("someone", "10.1.1.1", AXES_LOCK_OUT_BY_USER_OR_IP=True),
+    # AXES_LOCK_OUT_BY_COMBINATION_USER_AND_IP: "alice1" at 0.0.0.1 and "alice" at 10.0.0.1.
+    "keys_alice1": cache_keys("alice1", "0.0.0.1", AXES_LOCK_OUT_BY_COMBINATION_USER_AND_IP=True),
+    "keys_alice": cache_keys("alice", "10.0.0.1", AXES_LOCK_OUT_BY_COMBINATION_USER_AND_IP=True),
+    "allowed_while_disabled": allowed_while_disabled(),
+    "handler_default": django.conf.settings.AXES_HANDLER,
+    "client_str_newline": client_str("eve\nAXES: forged line"),
 }
 json.dump(observed, sys.stdout)
 sys.stdout.write("\n")
