@@ -62,6 +62,31 @@ export function lockoutRedirectUrl(url: string, username: string): string {
   return `${base}${separator}username=${quotePlus(username)}${hash}`
 }
 
+/**
+ * The CORS headers of the XHR lockout response. A string `allowedCorsOrigins` is sent as it is,
+ * as django-axes sends `AXES_ALLOWED_CORS_ORIGINS`. A list grants the request's `Origin` only
+ * when it lists it (scheme and host compared without regard to case), and says `Vary: Origin`
+ * either way, since the answer depends on it; a foreign origin gets no CORS header at all.
+ */
+export function corsHeaders(
+  allowed: string | readonly string[],
+  request: AxesRequest,
+): Record<string, string> {
+  const headers: Record<string, string> = {}
+  let origin: string | undefined = allowed as string
+  if (typeof allowed !== 'string') {
+    headers.vary = 'Origin'
+    origin = headerValue(request, 'origin')
+    const lower = origin?.toLowerCase()
+    if (!allowed.some((entry) => entry.toLowerCase() === lower)) return headers
+  }
+  headers['access-control-allow-origin'] = origin as string
+  headers['access-control-allow-methods'] = 'POST, OPTIONS'
+  headers['access-control-allow-headers'] =
+    'Origin, Content-Type, Accept, Authorization, x-requested-with'
+  return headers
+}
+
 /** The message for a refused decision. */
 export function lockoutMessage(options: ResolvedOptions, decision: LockoutDecision): string {
   if (decision.reason === 'storeError') return STORE_ERROR_MESSAGE
@@ -140,12 +165,7 @@ export async function buildLockoutResponse(input: LockoutResponseInput): Promise
 
   if (wantsJson(request)) {
     headers['content-type'] = 'application/json'
-    if (isXhr(request)) {
-      headers['access-control-allow-origin'] = options.allowedCorsOrigins
-      headers['access-control-allow-methods'] = 'POST, OPTIONS'
-      headers['access-control-allow-headers'] =
-        'Origin, Content-Type, Accept, Authorization, x-requested-with'
-    }
+    if (isXhr(request)) Object.assign(headers, corsHeaders(options.allowedCorsOrigins, request))
     return { status, headers, body: JSON.stringify(context) }
   }
 

@@ -51,6 +51,12 @@ function expressApp(
   const app = express()
   if (setup.trustProxy) app.set('trust proxy', 1)
   withViews(app)
+  // The application varies on Accept-Language already (as i18n middleware does): a lockout's
+  // `Vary: Origin` must add to it, not replace it.
+  app.use((_req, res, next) => {
+    res.vary('Accept-Language')
+    next()
+  })
   app.use(express.urlencoded({ extended: false }))
   app.use(express.json())
   // The view is given to the middleware; protectLogin takes it from there.

@@ -20,6 +20,11 @@ import {
 async function fastifyApp(setup: Pick<AppSetup, 'axes' | 'verify' | 'trustProxy'>) {
   const app = Fastify({ trustProxy: setup.trustProxy ? '127.0.0.1' : false })
   await app.register(formbody)
+  // The application varies on Accept-Language already (as i18n middleware does): a lockout's
+  // `Vary: Origin` must add to it, not replace it.
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('vary', 'Accept-Language')
+  })
   await app.register(axesPlugin, { axes: setup.axes })
   app.post(
     '/login',

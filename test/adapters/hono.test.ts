@@ -21,6 +21,12 @@ import {
 /** The login app, as the docs show it. */
 function honoApp(setup: Pick<AppSetup, 'axes' | 'verify'>) {
   const app = new Hono<{ Variables: AxesVariables }>()
+  // The application varies on Accept-Language already (as i18n middleware does): a lockout's
+  // `Vary: Origin` must add to it, not replace it.
+  app.use(async (c, next) => {
+    c.header('Vary', 'Accept-Language')
+    await next()
+  })
   app.post(
     '/login',
     protectLogin(setup.axes, (credentials) => setup.verify(credentials)),

@@ -23,6 +23,12 @@ function koaApp(Koa: KoaClass, setup: Pick<AppSetup, 'axes' | 'verify' | 'trustP
   // Koa logs client errors such as malformed JSON to stderr; the answer is still a clean 400.
   app.silent = true
   app.use(bodyParser())
+  // The application varies on Accept-Language already (as i18n middleware does): a lockout's
+  // `Vary: Origin` must add to it, not replace it.
+  app.use(async (ctx, next) => {
+    ctx.vary('Accept-Language')
+    await next()
+  })
   app.use(axesMiddleware(setup.axes))
   const guard = protectLogin(setup.axes, (credentials) => setup.verify(credentials))
   app.use(async (ctx, next) => {

@@ -59,6 +59,15 @@ const TEMPLATE = (c: { username: string; failure_count: number; failure_limit: n
 
 const COOLOFF_MESSAGE = 'Account locked: too many login attempts. Please try again later.'
 
+/** The fields of a response's Vary header, lower-cased and sorted. */
+function varyOf(response: Response): string[] {
+  return (response.headers.get('vary') ?? '')
+    .split(',')
+    .map((field) => field.trim().toLowerCase())
+    .filter(Boolean)
+    .sort()
+}
+
 function noStack(text: string): void {
   expect(text).not.toMatch(/\n\s+at /)
   expect(text).not.toMatch(/node_modules|\.ts:\d+/)
@@ -177,6 +186,25 @@ export function runAdapterScenarios(adapter: AdapterUnderTest): void {
       expect(api.status).toBe(429)
       expect(api.headers.get('access-control-allow-origin')).toBeNull()
       expect(await api.json()).toMatchObject({ username: 'alice', failure_limit: 3 })
+    })
+
+    it('answers an XHR lockout with the Origin when allowedCorsOrigins lists it, and no grant to a foreign origin', async () => {
+      const { base } = await start({
+        allowedCorsOrigins: ['https://app.example', 'https://admin.example'],
+      })
+      const xhr = { 'x-requested-with': 'XMLHttpRequest' }
+      const allowed = await lockOut(base, { ...xhr, origin: 'https://admin.example' })
+      expect(allowed.status).toBe(429)
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://admin.example')
+      expect(allowed.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS')
+      expect(varyOf(allowed)).toEqual(['accept-language', 'origin'])
+      expect(await allowed.json()).toMatchObject({ username: 'alice', failure_count: 3 })
+      const foreign = await login(base, 'wrong', { ...xhr, origin: 'https://evil.example' })
+      expect(foreign.status).toBe(429)
+      expect(foreign.headers.get('access-control-allow-origin')).toBeNull()
+      expect(foreign.headers.get('access-control-allow-methods')).toBeNull()
+      expect(varyOf(foreign)).toEqual(['accept-language', 'origin'])
+      expect(await foreign.json()).toMatchObject({ username: 'alice' })
     })
 
     it('redirects to lockoutUrl with the username', async () => {

@@ -144,6 +144,42 @@ describe('values carried over', () => {
     expect((await axes.lockoutResponse(request, decision)).status).toBe(403)
   })
 
+  it('carries AXES_ALLOWED_CORS_ORIGINS as a list over: an XHR lockout grants a listed origin only', async () => {
+    const axes = axesFrom({
+      AXES_FAILURE_LIMIT: 1,
+      AXES_ALLOWED_CORS_ORIGINS: ['https://app.example', 'https://admin.example'],
+    })
+    expect(axes.options.allowedCorsOrigins).toEqual([
+      'https://app.example',
+      'https://admin.example',
+    ])
+    const xhr = (origin: string) => ({
+      method: 'POST',
+      path: '/login',
+      headers: { 'x-requested-with': 'XMLHttpRequest', origin },
+      socketAddress: '10.0.0.1',
+      body: { username: 'alice' },
+    })
+    const decision = await axes.loginFailed(xhr('https://admin.example'))
+    expect(decision.lockedOut).toBe(true)
+    const allowed = await axes.lockoutResponse(xhr('https://admin.example'), decision)
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://admin.example')
+    expect(allowed.headers.vary).toBe('Origin')
+    const foreign = await axes.lockoutResponse(xhr('https://evil.example'), decision)
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined()
+    expect(foreign.headers.vary).toBe('Origin')
+  })
+
+  it('refuses a list of CORS origins with an entry that is not an origin, naming it', () => {
+    const error = djangoError({
+      AXES_ALLOWED_CORS_ORIGINS: ['https://app.example', 'https://app.example/', 'app.example'],
+    })
+    expect(error.issues.map((i) => i.key)).toEqual(['AXES_ALLOWED_CORS_ORIGINS'])
+    expect(error.issues[0]?.message).toMatch(/"https:\/\/app\.example\/"/)
+    expect(error.issues[0]?.message).toMatch(/"app\.example"/)
+    expect(error.issues[0]?.message).not.toMatch(/"https:\/\/app\.example",/)
+  })
+
   it('ignores settings that are not django-axes settings', () => {
     expect(
       fromDjangoSettings({ DEBUG: true, SECRET_KEY: 'x', CACHES: {}, axes_enabled: 1 }),

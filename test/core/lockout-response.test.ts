@@ -140,6 +140,77 @@ describe('JSON', () => {
     expect(response.headers['access-control-allow-origin']).toBe('https://app.example')
   })
 
+  describe('allowedCorsOrigins as a list', () => {
+    const ORIGINS = ['https://app.example', 'https://admin.example:8443']
+
+    it('answers an XHR from a listed origin with that origin, and Vary: Origin', async () => {
+      const { response } = await lockedResponse(
+        { allowedCorsOrigins: ORIGINS },
+        request({ headers: { ...XHR, origin: 'https://admin.example:8443' } }),
+      )
+      expect(response.status).toBe(429)
+      expect(response.headers['access-control-allow-origin']).toBe('https://admin.example:8443')
+      expect(response.headers.vary).toBe('Origin')
+      expect(response.headers['access-control-allow-methods']).toBe('POST, OPTIONS')
+      expect(response.headers['access-control-allow-headers']).toBe(
+        'Origin, Content-Type, Accept, Authorization, x-requested-with',
+      )
+      expect(JSON.parse(response.body)).toMatchObject({ username: 'bob', failure_limit: 2 })
+    })
+
+    it('matches the scheme and host whatever their case, as browsers send them lowercased', async () => {
+      const { response } = await lockedResponse(
+        { allowedCorsOrigins: ['HTTPS://App.Example'] },
+        request({ headers: { ...XHR, origin: 'https://app.example' } }),
+      )
+      expect(response.headers['access-control-allow-origin']).toBe('https://app.example')
+    })
+
+    it('grants nothing to a foreign origin, to a look-alike, or without Origin (Vary: Origin still)', async () => {
+      for (const origin of [
+        'https://evil.example',
+        'https://app.example.evil.example',
+        'http://app.example',
+        'https://app.example:444',
+        'null',
+        '*',
+        'https://app.example, https://evil.example',
+        undefined,
+      ]) {
+        const headers: Record<string, string> = { ...XHR }
+        if (origin !== undefined) headers.origin = origin
+        const { response } = await lockedResponse(
+          { allowedCorsOrigins: ORIGINS },
+          request({ headers }),
+        )
+        expect(response.status, String(origin)).toBe(429)
+        expect(response.headers['access-control-allow-origin'], String(origin)).toBeUndefined()
+        expect(response.headers['access-control-allow-methods'], String(origin)).toBeUndefined()
+        expect(response.headers['access-control-allow-headers'], String(origin)).toBeUndefined()
+        expect(response.headers.vary, String(origin)).toBe('Origin')
+        expect(JSON.parse(response.body).username).toBe('bob')
+      }
+    })
+
+    it('adds no CORS header and no Vary to a response that is not an XHR', async () => {
+      const { response } = await lockedResponse(
+        { allowedCorsOrigins: ORIGINS },
+        request({ headers: { accept: 'application/json', origin: 'https://app.example' } }),
+      )
+      expect(response.headers['access-control-allow-origin']).toBeUndefined()
+      expect(response.headers.vary).toBeUndefined()
+    })
+
+    it('the string form is sent as it is, with no Vary, as django-axes sends it', async () => {
+      const { response } = await lockedResponse(
+        { allowedCorsOrigins: 'https://app.example' },
+        request({ headers: { ...XHR, origin: 'https://evil.example' } }),
+      )
+      expect(response.headers['access-control-allow-origin']).toBe('https://app.example')
+      expect(response.headers.vary).toBeUndefined()
+    })
+  })
+
   it('the username is empty, not null, when there is none', async () => {
     const { response } = await lockedResponse({}, request({ headers: XHR, body: {} }))
     expect(JSON.parse(response.body).username).toBe('')

@@ -467,6 +467,28 @@ describe('validation: one AxesConfigError naming every bad key', () => {
     expect(configError({ lockoutUrl: '' }).issues[0]?.message).toMatch(/URL or null/)
   })
 
+  it('takes allowedCorsOrigins as a list of origins, and refuses what is not one', () => {
+    expect(
+      createAxes({
+        logger: false,
+        allowedCorsOrigins: ['https://a.example', 'http://b.example:8080'],
+      }).options.allowedCorsOrigins,
+    ).toEqual(['https://a.example', 'http://b.example:8080'])
+    for (const bad of [
+      [],
+      ['*'],
+      ['https://a.example/'],
+      ['https://a.example/path'],
+      ['a.example'],
+      ['https://a.example, https://b.example'],
+      ['https://a.example\r\nX: y'],
+      [5],
+    ]) {
+      const error = configError({ allowedCorsOrigins: bad as never })
+      expect(error.issues[0]?.key, JSON.stringify(bad)).toBe('allowedCorsOrigins')
+    }
+  })
+
   it('refuses bad IP lists, naming the bad entries', () => {
     const error = configError({ ipWhitelist: ['10.0.0.1', 'nope', '10.0.0.0/99'] })
     expect(error.issues[0]?.message).toMatch(/"nope"/)

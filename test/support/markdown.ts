@@ -32,7 +32,15 @@ export function headingsOf(markdown: string): Heading[] {
   return headings
 }
 
-/** GitHub's anchors for a page's headings. */
+/** The ids of a page's `<a id="…"></a>` anchors (outside code blocks), in order. */
+export function htmlAnchorsOf(markdown: string): string[] {
+  return [...prose(markdown).matchAll(/<a id="([^"]+)"><\/a>/g)].map((match) => match[1] as string)
+}
+
+/** GitHub's anchors for a page's headings, and the page's `<a id>` anchors. */
 export function anchorsOf(markdown: string): Set<string> {
-  return new Set(headingsOf(markdown).map((heading) => heading.anchor))
+  return new Set([
+    ...headingsOf(markdown).map((heading) => heading.anchor),
+    ...htmlAnchorsOf(markdown),
+  ])
 }

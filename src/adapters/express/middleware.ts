@@ -13,6 +13,7 @@ import { chooseLockoutRendering } from '../shared/lockout-rendering.js'
 import { checkProxyAgreement } from '../shared/proxy-check.js'
 import { LazyAxesRequest, sessionIdOf } from '../shared/request.js'
 import { type AxesRequestApi, requestApi } from '../shared/request-api.js'
+import { withVary } from '../shared/vary.js'
 
 declare global {
   namespace Express {
@@ -107,7 +108,7 @@ export function apiFor(axes: Axes, req: Request, options: ExpressAxesOptions): A
 
 /** Writes a framework-neutral response. */
 export function sendAxesResponse(res: Response, response: AxesResponse): void {
-  res.status(response.status).set(response.headers)
+  res.status(response.status).set(withVary(response.headers, res.get('vary')))
   if (response.body === '') res.end()
   else res.send(response.body)
 }

@@ -13,6 +13,7 @@ import type { LoginResult } from '../shared/login.js'
 import { checkProxyAgreement } from '../shared/proxy-check.js'
 import { sessionIdOf } from '../shared/request.js'
 import { type AxesRequestApi, requestApi } from '../shared/request-api.js'
+import { withVary } from '../shared/vary.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -95,7 +96,10 @@ export function apiFor(
 
 /** Writes a framework-neutral response. */
 export function sendAxesResponse(reply: FastifyReply, response: AxesResponse): FastifyReply {
-  return reply.code(response.status).headers(response.headers).send(response.body)
+  return reply
+    .code(response.status)
+    .headers(withVary(response.headers, reply.getHeader('vary')))
+    .send(response.body)
 }
 
 /**

@@ -75,13 +75,26 @@ export function toResponse(response: AxesResponse): Response {
 }
 
 /**
+ * A framework-neutral response written through the context, so that the headers the application
+ * has set already (`c.header`) stay, and `vary` is appended to the application's own.
+ */
+export function respond(c: Context, response: AxesResponse): Response {
+  for (const [name, value] of Object.entries(response.headers)) {
+    c.header(name, value, { append: name.toLowerCase() === 'vary' })
+  }
+  // A status the core or the application's lockoutCallable chose; Hono's types list them.
+  const status = response.status as 200
+  return response.body === '' ? c.body(null, status) : c.body(response.body, status)
+}
+
+/**
  * The lockout response for a refused decision (JSON, template, redirect, callable or message, as
- * the core decides), as a Web `Response`.
+ * the core decides), as a Web `Response` (with the headers set on `c` already).
  */
 export async function sendLockout(c: Context, decision: LockoutDecision): Promise<Response> {
   const api = c.get('axes') as AxesRequestApi | undefined
   if (!api) throw invalidArgument('sendLockout needs axesMiddleware or protectLogin')
-  return toResponse(await api.lockoutResponse(decision))
+  return respond(c, await api.lockoutResponse(decision))
 }
 
 /**

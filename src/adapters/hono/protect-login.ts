@@ -16,6 +16,7 @@ import { requestApi } from '../shared/request-api.js'
 import {
   type AxesVariables,
   type HonoAxesOptions,
+  respond,
   toAxesRequest,
   toResponse,
 } from './middleware.js'
@@ -120,7 +121,7 @@ export function protectLogin<User>(
       await next()
       return
     }
-    if (!result.decision.allowed) return toResponse(await api.lockoutResponse(result.decision))
+    if (!result.decision.allowed) return respond(c, await api.lockoutResponse(result.decision))
     if (options.onFailure) return options.onFailure(c, result.decision)
     return toResponse(invalidCredentialsResponse(api.request, result.decision))
   }

@@ -11,6 +11,7 @@ import type { AxesRequest } from '../../ground/request.js'
 import { checkProxyAgreement } from '../shared/proxy-check.js'
 import { LazyAxesRequest, sessionIdOf } from '../shared/request.js'
 import { type AxesRequestApi, requestApi } from '../shared/request-api.js'
+import { withVary } from '../shared/vary.js'
 
 declare module 'koa' {
   interface DefaultContext {
@@ -87,7 +88,7 @@ export function apiFor(axes: Axes, ctx: Context, options: KoaAxesOptions): AxesR
 /** Writes a framework-neutral response. */
 export function sendAxesResponse(ctx: Context, response: AxesResponse): void {
   ctx.status = response.status
-  ctx.set(response.headers)
+  ctx.set(withVary(response.headers, ctx.response.get('vary')))
   ctx.body = response.body
 }
 

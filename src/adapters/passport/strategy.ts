@@ -11,6 +11,7 @@ import type { AxesResponse, LockoutDecision } from '../../core/types.js'
 import type { AxesRequest, Credentials } from '../../ground/request.js'
 import { readCredentials } from '../shared/login.js'
 import { sessionIdOf } from '../shared/request.js'
+import { withVary } from '../shared/vary.js'
 
 /** The parts of a Passport strategy node-axes uses: any `passport-strategy` subclass has them. */
 export interface PassportStrategyLike {
@@ -124,7 +125,7 @@ export function axesStrategy<S extends PassportStrategyLike>(
       const response = await axes.lockoutResponse(request, decision, credentials)
       const res = req.res
       if (mode === 'respond' && res && !res.headersSent) {
-        res.writeHead(response.status, response.headers)
+        res.writeHead(response.status, withVary(response.headers, res.getHeader('vary')))
         res.end(response.body)
         return
       }

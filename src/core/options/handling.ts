@@ -142,11 +142,13 @@ export const HANDLING_OPTIONS = {
     django: 'AXES_PERMALOCK_MESSAGE',
   }),
   /**
-   * `Access-Control-Allow-Origin` of the XHR lockout response (`AXES_ALLOWED_CORS_ORIGINS`).
+   * `Access-Control-Allow-Origin` of the XHR lockout response (`AXES_ALLOWED_CORS_ORIGINS`): a
+   * string is sent as it is, as django-axes sends it; a list of origins (`['https://app.example']`)
+   * answers a listed `Origin` with itself, and `Vary: Origin`, and any other with no CORS header.
    * @default '*'
    */
-  allowedCorsOrigins: option<string>({
-    check: v.headerValue,
+  allowedCorsOrigins: option<string | readonly string[]>({
+    check: v.corsOrigins,
     fallback: '*',
     django: 'AXES_ALLOWED_CORS_ORIGINS',
   }),

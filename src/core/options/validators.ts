@@ -100,6 +100,21 @@ export const urlOrNull: Check = (v) => {
 export const headerValue: Check = (v) =>
   typeof v !== 'string' ? `expects a string, got ${show(v)}` : noControlCharacters(v)
 
+/** An origin as a browser's `Origin` header serializes it: scheme, host, optional port; no path. */
+const ORIGIN = /^[a-z][\w+.-]*:\/\/(\[[\da-f:.]+\]|[^\s/?#@,[\]:]+)(:\d{1,5})?$/i
+
+/**
+ * `allowedCorsOrigins`: a header value sent as it is (django-axes' string), or a non-empty list of
+ * origins (`https://app.example`), each granted only to a request whose `Origin` it is.
+ */
+export const corsOrigins: Check = (v) => {
+  if (!Array.isArray(v)) return headerValue(v)
+  const bad = v.filter((x) => typeof x !== 'string' || !ORIGIN.test(x))
+  return v.length > 0 && bad.length === 0
+    ? null
+    : `expects a string, or origins such as "https://app.example" (no path); not valid: ${bad.slice(0, 5).map(show).join(', ') || 'an empty list'}`
+}
+
 /** A database URL node-axes can open. */
 export const databaseUrl: Check = (v) =>
   typeof v === 'string' && /^(sqlite|file|postgres|postgresql|mysql|mariadb):/i.test(v)
