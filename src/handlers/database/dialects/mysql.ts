@@ -1,9 +1,9 @@
 /**
- * MySQL and MariaDB (mysql2 through Kysely): identifiers in backticks, date-times in `datetime(6)`
- * holding UTC (sent as text in Django's SQLite form, whatever the connection's time zone, and read
- * back with arithmetic that does not depend on it), named locks around a READ COMMITTED
- * transaction on keys that follow the tables' collation (mysql-collation.ts), and Django's MySQL
- * backend types.
+ * MySQL and MariaDB (mysql2, or a Kysely instance on MySQL): identifiers in backticks, date-times
+ * in `datetime(6)` holding UTC (sent as text in Django's SQLite form, whatever the connection's
+ * time zone, and read back with arithmetic that does not depend on it), named locks around a READ
+ * COMMITTED transaction on keys that follow the tables' collation (mysql-collation.ts), and
+ * Django's MySQL backend types.
  */
 
 import { AxesStoreError } from '../../../ground/errors.js'
