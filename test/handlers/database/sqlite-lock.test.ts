@@ -56,4 +56,28 @@ describe('database handler on SQLite: the write lock held elsewhere', () => {
     other.close()
     await handler.close()
   })
+
+  it('waits for ever with timeoutMs: 0, and refuses a timeoutMs that is not a number of ms ≥ 0', async () => {
+    const file = join(dir, 'forever.sqlite3')
+    const handler = databaseHandler({ url: `sqlite:${file}`, timeoutMs: 0 })
+    await handler.migrate()
+    const other = new Database(file)
+    other.exec('BEGIN IMMEDIATE')
+    let settled = false
+    const pending = handler.recordFailure(conformanceInput({}, { now: Date.now() }))
+    void pending.then(() => {
+      settled = true
+    })
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(settled).toBe(false)
+    other.exec('COMMIT')
+    other.close()
+    expect((await pending).failures).toBe(1)
+    await handler.close()
+    for (const timeoutMs of [-1, Number.NaN, '5000']) {
+      expect(() =>
+        databaseHandler({ url: 'sqlite::memory:', timeoutMs: timeoutMs as number }),
+      ).toThrow(expect.objectContaining({ code: 'AXES_INVALID_OPTIONS' }))
+    }
+  })
 })
