@@ -10,6 +10,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Kysely, MysqlDialect } from 'kysely'
+import { createPool } from 'mysql2'
 import { createAxes } from 'node-axes'
 import { databaseHandler } from 'node-axes/database'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -43,11 +45,30 @@ async function postgres(): Promise<string> {
   return createDatabase(server, 'postgres')
 }
 
-const CASES: { title: string; url: () => Promise<string>; reached: number }[] = [
+/** A handler on the application's own Kysely instance (mysql2 pool) over `url`. */
+const onKysely = (url: string) =>
+  databaseHandler({
+    db: new Kysely<unknown>({
+      dialect: new MysqlDialect({ pool: createPool({ uri: url, connectionLimit: 20 }) }),
+    }),
+  })
+
+const CASES: {
+  title: string
+  url: () => Promise<string>
+  reached: number
+  handler?: (url: string) => ReturnType<typeof databaseHandler>
+}[] = [
   {
     title: "MariaDB's default utf8mb4_general_ci",
     url: () => mariadbWith('utf8mb4_general_ci'),
     reached: LIMIT,
+  },
+  {
+    title: 'utf8mb4_general_ci through your own Kysely instance',
+    url: () => mariadbWith('utf8mb4_general_ci'),
+    reached: LIMIT,
+    handler: onKysely,
   },
   {
     title: 'utf8mb4_unicode_ci (as Django recommends)',
@@ -69,9 +90,10 @@ const CASES: { title: string; url: () => Promise<string>; reached: number }[] = 
 
 describe.each(CASES)(
   'database handler, $title: 32 spellings of one username',
-  ({ url, reached }) => {
+  ({ url, reached, handler: make }) => {
     it(`lets ${ATTEMPTS} parallel wrong passwords reach the check exactly as the collation merges them`, async () => {
-      const handler = databaseHandler({ url: await url(), poolSize: 20 })
+      const target = await url()
+      const handler = make ? make(target) : databaseHandler({ url: target, poolSize: 20 })
       await handler.migrate()
       const axes = createAxes({
         handler,
