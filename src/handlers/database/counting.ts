@@ -39,10 +39,19 @@ export function countingOf(ctx: SqlContext): CountingMethods {
   const failures = failureRecorderOf(ctx, states)
 
   const locks = (input: CountInput) => input.buckets.map((b) => b.key)
+  // Where the collation merges different spellings into one row (MySQL's `_ci`, PAD SPACE), the
+  // locks and reservations take the collated keys, so that they merge as the rows do.
+  const collated = ctx.dialect.collatedKeys?.(driver.session)
+  const keyed = async <I extends CountInput>(input: I): Promise<I> =>
+    collated ? { ...input, buckets: await collated(input.buckets) } : input
 
-  const run = async <T>(input: CountInput, fn: (s: TxSession) => Promise<T>): Promise<T> => {
+  const run = async <I extends CountInput, T>(
+    input: I,
+    fn: (s: TxSession, input: I) => Promise<T>,
+  ): Promise<T> => {
     checkInput(input)
-    return driver.transaction(locks(input), fn)
+    const k = await keyed(input)
+    return driver.transaction(locks(k), (s) => fn(s, k))
   }
 
   return {
@@ -61,8 +70,8 @@ export function countingOf(ctx: SqlContext): CountingMethods {
       return states.stateOf(driver.session, input)
     },
 
-    reserve(input) {
-      return run(input, async (s): Promise<ReserveResult> => {
+    reserve(request) {
+      return run(request, async (s, input): Promise<ReserveResult> => {
         const { rule, now } = input
         const buckets = await states.read(s, input, true)
         const state = combine(buckets, input)
@@ -122,7 +131,7 @@ export function countingOf(ctx: SqlContext): CountingMethods {
           return state
         })()
       }
-      return run(input, async (s) => {
+      return run(input, async (s, input) => {
         const released = await s.run(`DELETE FROM ${T_RESERVATION} WHERE ${q('token')} = ?`, [
           input.reservation,
         ])
@@ -145,7 +154,7 @@ export function countingOf(ctx: SqlContext): CountingMethods {
       ) {
         // One transaction: the row with its failure-log entry or its expiration row. (MySQL keeps
         // its transaction too: READ COMMITTED there spares autocommit's gap-lock deadlocks.)
-        return run(input, (s) => failures.record(s, input))
+        return run(input, (s, input) => failures.record(s, input))
       }
       // Where the dialect can (PostgreSQL), a failure reported after the fact needs no lock.
       return (async () => {
@@ -154,7 +163,8 @@ export function countingOf(ctx: SqlContext): CountingMethods {
       })()
     },
 
-    async resetBuckets(buckets) {
+    async resetBuckets(given) {
+      const buckets = collated ? await collated(given) : given
       return driver.transaction(
         buckets.map((b) => b.key),
         async (s) => {

@@ -21,6 +21,7 @@ import type { AccessLogStore } from '../../ground/contract-logs.js'
 import { AxesError } from '../../ground/errors.js'
 import { DIALECTS } from './dialects/index.js'
 import { connect, dialectOfUrl, guessDialect } from './drivers/connect.js'
+import { timeoutOf, withDeadline } from './drivers/deadline.js'
 import type { SqlDriver } from './drivers/driver.js'
 import { sqlHandler } from './handler.js'
 import { type MigrationResult, migrate as runMigrations } from './migrate.js'
@@ -61,6 +62,17 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
   const dialect = options.db
     ? (options.dialect ?? guessDialect(options.db))
     : dialectOfUrl(options.url as string)
+  for (const name of ['timeoutMs', 'busyTimeoutMs'] as const) {
+    const value = options[name]
+    if (value !== undefined && (typeof value !== 'number' || !(value >= 0))) {
+      throw new AxesError(
+        'AXES_INVALID_OPTIONS',
+        `databaseHandler: ${name} must be a number of milliseconds ≥ 0`,
+      )
+    }
+  }
+  // Every operation answers by then (the drivers give up what it waited on); 0 waits for ever.
+  const timeoutMs = timeoutOf(options)
   // On for SQLite (a file or memory, by URL or Kysely instance: the embedded case), off for servers.
   const autoMigrate = options.autoMigrate ?? DIALECTS[dialect].embedded
 
@@ -91,22 +103,26 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     return inner
   }
 
-  // Once built, calls go straight to the handler (no extra await per operation).
+  // Once built, calls go straight to the handler (no extra await per operation), each under the
+  // deadline: connecting and migrating on first use count in it too.
   let built: AxesHandler | null = null
   const call =
     <K extends keyof AxesHandler>(method: K) =>
     (...args: unknown[]) => {
+      let work: Promise<unknown>
       if (built) {
         try {
-          return (built[method] as (...a: unknown[]) => unknown)(...args)
+          work = (built[method] as (...a: unknown[]) => Promise<unknown>)(...args)
         } catch (error) {
           return Promise.reject(error)
         }
+      } else {
+        work = handler().then((h) => {
+          built = h
+          return (h[method] as (...a: unknown[]) => unknown)(...args)
+        })
       }
-      return handler().then((h) => {
-        built = h
-        return (h[method] as (...a: unknown[]) => unknown)(...args)
-      })
+      return withDeadline(timeoutMs, method, work)
     }
 
   return {

@@ -20,7 +20,14 @@ export interface DatabaseHandlerOptions {
    * databases (run `migrate()` or the CLI's `migrate` from your deployment instead).
    */
   autoMigrate?: boolean
-  /** SQLite: how long a write waits for another process's lock. @default 5000 (ms) */
+  /**
+   * The deadline of every operation (ms): one that has no answer by then (a frozen or unreachable
+   * server, a lock held elsewhere, a pool with no free connection) fails as a store error, which
+   * `onStoreError` answers, and the connection it was waiting on is closed rather than reused.
+   * 0 waits for ever. @default 5000
+   */
+  timeoutMs?: number
+  /** SQLite: the older name of `timeoutMs`, used when `timeoutMs` is not given. */
   busyTimeoutMs?: number
   /**
    * PostgreSQL and MySQL: the most connections in the pool. On PostgreSQL the pool serves

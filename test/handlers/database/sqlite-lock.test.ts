@@ -7,7 +7,8 @@ import { conformanceInput } from 'node-axes/testing'
 import { afterAll, describe, expect, it } from 'vitest'
 
 // Another process (here: another connection) holding SQLite's write lock: node-axes waits for it
-// without freezing the event loop, and gives up after busyTimeoutMs with an error, not a hang.
+// without freezing the event loop, and gives up after timeoutMs (busyTimeoutMs, its older name)
+// with a store error, not a hang.
 const dir = mkdtempSync(join(tmpdir(), 'node-axes-sqlite-lock-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -38,7 +39,7 @@ describe('database handler on SQLite: the write lock held elsewhere', () => {
     await handler.close()
   })
 
-  it('fails after busyTimeoutMs when the lock is never released', async () => {
+  it('fails after busyTimeoutMs (timeoutMs) when the lock is never released', async () => {
     const file = join(dir, 'stuck.sqlite3')
     const handler = databaseHandler({ url: `sqlite:${file}`, busyTimeoutMs: 150 })
     await handler.migrate()
@@ -47,10 +48,36 @@ describe('database handler on SQLite: the write lock held elsewhere', () => {
     const started = Date.now()
     await expect(
       handler.recordFailure(conformanceInput({}, { now: Date.now() })),
-    ).rejects.toMatchObject({ code: 'SQLITE_BUSY' })
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140)
+    ).rejects.toMatchObject({ code: 'AXES_STORE_UNAVAILABLE' })
+    const waited = Date.now() - started
+    expect(waited).toBeGreaterThanOrEqual(140)
+    expect(waited).toBeLessThan(1000)
     other.exec('ROLLBACK')
     other.close()
     await handler.close()
+  })
+
+  it('waits for ever with timeoutMs: 0, and refuses a timeoutMs that is not a number of ms ≥ 0', async () => {
+    const file = join(dir, 'forever.sqlite3')
+    const handler = databaseHandler({ url: `sqlite:${file}`, timeoutMs: 0 })
+    await handler.migrate()
+    const other = new Database(file)
+    other.exec('BEGIN IMMEDIATE')
+    let settled = false
+    const pending = handler.recordFailure(conformanceInput({}, { now: Date.now() }))
+    void pending.then(() => {
+      settled = true
+    })
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(settled).toBe(false)
+    other.exec('COMMIT')
+    other.close()
+    expect((await pending).failures).toBe(1)
+    await handler.close()
+    for (const timeoutMs of [-1, Number.NaN, '5000']) {
+      expect(() =>
+        databaseHandler({ url: 'sqlite::memory:', timeoutMs: timeoutMs as number }),
+      ).toThrow(expect.objectContaining({ code: 'AXES_INVALID_OPTIONS' }))
+    }
   })
 })

@@ -5,7 +5,14 @@
  * rather than testing the dialect's name.
  */
 
+import type { Bucket } from '../../../ground/buckets.js'
 import type { SqlDialect, SqlSession } from '../sql.js'
+
+/**
+ * Buckets rekeyed as the tables' collation compares their values: two buckets get the same key
+ * exactly when their rows merge (the fields are kept as they are).
+ */
+export type CollatedKeys = (buckets: readonly Bucket[]) => Promise<Bucket[]>
 
 /** A migration's statement, skipped when the table, index or column it would make is already there. */
 export interface MigrationStep {
@@ -84,6 +91,13 @@ export interface SqlDialectSpec {
    * nothing, and counts 0, where the row's (username, IP, user agent) already exists.
    */
   insertUnlessExists(table: string, columns: string, values: string): string
+  /**
+   * Present where the tables' text columns may compare different strings equal (MySQL's `_ci` and
+   * PAD SPACE collations): the keys the locks and reservations in flight must use instead of the
+   * buckets' own, so that they merge exactly as the rows do. Absent where equality is byte for
+   * byte (SQLite's BINARY, PostgreSQL's deterministic collations: Django's columns).
+   */
+  collatedKeys?(session: SqlSession): CollatedKeys
   /** Present where a failure can be recorded in one statement without locks. */
   readonly oneStatementFailure?: OneStatementFailure
   /**

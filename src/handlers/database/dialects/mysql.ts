@@ -1,8 +1,9 @@
 /**
- * MySQL and MariaDB (mysql2 through Kysely): identifiers in backticks, date-times in `datetime(6)`
- * holding UTC (sent as text in Django's SQLite form, whatever the connection's time zone, and read
- * back with arithmetic that does not depend on it), named locks around a READ COMMITTED
- * transaction, and Django's MySQL backend types.
+ * MySQL and MariaDB (mysql2, or a Kysely instance on MySQL): identifiers in backticks, date-times
+ * in `datetime(6)` holding UTC (sent as text in Django's SQLite form, whatever the connection's
+ * time zone, and read back with arithmetic that does not depend on it), named locks around a READ
+ * COMMITTED transaction on keys that follow the tables' collation (mysql-collation.ts), and
+ * Django's MySQL backend types.
  */
 
 import { AxesStoreError } from '../../../ground/errors.js'
@@ -15,6 +16,7 @@ import {
   sessionHashSteps,
 } from './ddl.js'
 import { type MigrationStep, type SqlDialectSpec, transactionOn } from './dialect.js'
+import { mysqlCollatedKeys } from './mysql-collation.js'
 
 const q = (name: string) => `\`${name}\``
 
@@ -58,6 +60,7 @@ export const mysql: SqlDialectSpec = {
   // UPDATE would count 1 under CLIENT_FOUND_ROWS).
   insertUnlessExists: (table, columns, values) =>
     `INSERT IGNORE INTO ${table} ${columns} VALUES (${values})`,
+  collatedKeys: mysqlCollatedKeys,
   async lockedTransaction(s, keys, work) {
     const held: string[] = []
     try {

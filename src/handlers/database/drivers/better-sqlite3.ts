@@ -5,6 +5,7 @@
  */
 
 import type { SqlRow, SqlSession, TxSession } from '../sql.js'
+import { timeoutError } from './deadline.js'
 import type { SqlDriver } from './driver.js'
 import { storable, withDeferred } from './transaction.js'
 
@@ -24,9 +25,11 @@ export interface BetterSqliteDatabase {
 /**
  * A driver on a better-sqlite3 database (WAL and foreign keys set by the caller). better-sqlite3
  * waits for a lock synchronously, freezing the event loop, so SQLite's own busy timeout is kept
- * short and the write lock is waited for here, asynchronously, up to `busyTimeoutMs`.
+ * short and the write lock is waited for here, asynchronously. Each transaction has `timeoutMs`
+ * from the moment it is asked for, however long it queued behind others: one still waiting for
+ * the lock then fails with a store error, and is never run later.
  */
-export function betterSqliteDriver(db: BetterSqliteDatabase, busyTimeoutMs = 5000): SqlDriver {
+export function betterSqliteDriver(db: BetterSqliteDatabase, timeoutMs = 5000): SqlDriver {
   const statements = new Map<string, ReturnType<BetterSqliteDatabase['prepare']>>()
   const prepared = (sql: string) => {
     let statement = statements.get(sql)
@@ -51,21 +54,27 @@ export function betterSqliteDriver(db: BetterSqliteDatabase, busyTimeoutMs = 500
     fn: (s: TxSession) => Promise<unknown>
     resolve: (value: unknown) => void
     reject: (error: unknown) => void
+    /** Its deadline (ms since the epoch; Infinity for none). */
+    until: number
   }
   let waiting: Job[] = []
   let running = false
-  /** Takes the write lock: at once when it is free (no await), else waiting asynchronously. */
-  const begin = (): Promise<void> | undefined => {
+  /** The error of a transaction that had no write lock by its deadline. */
+  const busy = () => timeoutError('waiting for the SQLite write lock', timeoutMs)
+  /**
+   * Takes the write lock: at once when it is free (no await), else waiting asynchronously until
+   * `deadline` (the batch's last deadline).
+   */
+  const begin = (deadline: number): Promise<void> | undefined => {
     try {
       prepared('BEGIN IMMEDIATE').run()
       return undefined
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error
-      return beginLater()
+      return beginLater(deadline)
     }
   }
-  const beginLater = async () => {
-    const deadline = Date.now() + busyTimeoutMs
+  const beginLater = async (deadline: number) => {
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8))
       try {
@@ -73,16 +82,35 @@ export function betterSqliteDriver(db: BetterSqliteDatabase, busyTimeoutMs = 500
         return
       } catch (error) {
         const code = (error as { code?: unknown }).code
-        if (code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error
+        if (code !== 'SQLITE_BUSY') throw error
+        if (Date.now() >= deadline) throw busy()
       }
     }
   }
-  const runBatch = async (batch: Job[]) => {
+  /** The jobs of a batch still within their deadline; the others fail as a lock wait does. */
+  const current = (batch: Job[], error: unknown): Job[] => {
+    const now = Date.now()
+    const live: Job[] = []
+    for (const job of batch) {
+      if (job.until > now) live.push(job)
+      else job.reject(error)
+    }
+    return live
+  }
+  const runBatch = async (queued: Job[]) => {
+    let batch = current(queued, busy())
+    if (batch.length === 0) return
     try {
-      const waiting = begin()
+      const waiting = begin(Math.max(...batch.map((job) => job.until)))
       if (waiting !== undefined) await waiting
     } catch (error) {
       for (const job of batch) job.reject(error)
+      return
+    }
+    // Those whose deadline passed while the lock was waited for are not run.
+    batch = current(batch, busy())
+    if (batch.length === 0) {
+      prepared('ROLLBACK').run()
       return
     }
     const outcomes: [Job, boolean, unknown][] = []
@@ -141,7 +169,12 @@ export function betterSqliteDriver(db: BetterSqliteDatabase, busyTimeoutMs = 500
     session,
     transaction<T>(_locks: readonly string[], fn: (s: TxSession) => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject })
+        waiting.push({
+          fn,
+          resolve: resolve as (value: unknown) => void,
+          reject,
+          until: timeoutMs > 0 ? Date.now() + timeoutMs : Number.POSITIVE_INFINITY,
+        })
         drain()
       })
     },

@@ -1,6 +1,6 @@
 /**
  * Connecting: the dialect a URL or a Kysely instance names, and the driver opened for it
- * (better-sqlite3 for `sqlite:`, pg for `postgres:`, mysql2 through Kysely for `mysql:`, or the
+ * (better-sqlite3 for `sqlite:`, pg for `postgres:`, mysql2 for `mysql:`, or the
  * application's own Kysely instance), its optional package imported only then.
  */
 
@@ -9,8 +9,10 @@ import { AxesError, AxesStoreError, describeError } from '../../../ground/errors
 import type { DatabaseHandlerOptions } from '../options.js'
 import type { SqlDialect } from '../sql.js'
 import { type BetterSqliteDatabase, betterSqliteDriver } from './better-sqlite3.js'
+import { timeoutOf } from './deadline.js'
 import type { SqlDriver } from './driver.js'
 import { kyselyDriver } from './kysely.js'
+import { type Mysql2Pool, mysql2Driver } from './mysql2.js'
 import { pgDriver } from './pg.js'
 import type { PgPipelinedClient, PgPool } from './pg-types.js'
 
@@ -68,7 +70,7 @@ async function openSqlite(url: string, options: DatabaseHandlerOptions): Promise
   // recorded one at a time went from ~16,000/s to ~23,000/s. The WAL file grows to about 40 MB
   // between checkpoints.
   db.pragma('wal_autocheckpoint = 10000')
-  return betterSqliteDriver(db, Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000)))
+  return betterSqliteDriver(db, timeoutOf(options))
 }
 
 /** PostgreSQL through a pg Pool of node-axes' own, with pipelined connections beside it. */
@@ -76,38 +78,51 @@ async function openPostgres(url: string, options: DatabaseHandlerOptions): Promi
   const pg = await importOptional<{
     default: { Pool: new (config: object) => unknown; Client: new (config: object) => unknown }
   }>('pg', 'the PostgreSQL database handler')
+  const timeoutMs = timeoutOf(options)
   const pool = new pg.default.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
+    // A free slot and a new connection are waited for up to the deadline, not for ever.
+    connectionTimeoutMillis: timeoutMs,
     // Statements of one transaction go out together instead of one round trip each.
     pipeline: true,
   }) as PgPool & { on(event: 'error', listener: (error: Error) => void): void }
   // An idle connection the server drops (a restart, a failover) must not crash the process: the
   // next query fails instead, and onStoreError answers it.
   pool.on('error', () => {})
-  return pgDriver(pool, {
-    lanes: PIPELINED_LANES,
-    open: () =>
-      new pg.default.Client({ connectionString: url, pipeline: true }) as PgPipelinedClient,
-  })
+  return pgDriver(
+    pool,
+    {
+      lanes: PIPELINED_LANES,
+      open: () =>
+        new pg.default.Client({
+          connectionString: url,
+          pipeline: true,
+          connectionTimeoutMillis: timeoutMs,
+        }) as PgPipelinedClient,
+    },
+    timeoutMs,
+  )
 }
 
-/** MySQL or MariaDB through a mysql2 pool, under Kysely. */
+/** MySQL or MariaDB through a mysql2 pool of node-axes' own. */
 async function openMysql(url: string, options: DatabaseHandlerOptions): Promise<SqlDriver> {
-  const { Kysely, MysqlDialect } = await import('kysely')
   const mysql = await importOptional<{ createPool: (config: object) => unknown }>(
     'mysql2',
     'the MySQL database handler',
   )
+  const timeoutMs = timeoutOf(options)
   const pool = mysql.createPool({
     uri: url,
     connectionLimit: options.poolSize ?? 10,
     timezone: 'Z',
     dateStrings: true,
     charset: 'utf8mb4',
+    // A server that accepts and never answers fails the connection by the deadline.
+    ...(timeoutMs > 0 ? { connectTimeout: timeoutMs } : {}),
   })
   ;(pool as { on?: (event: string, listener: () => void) => void }).on?.('error', () => {})
-  return kyselyDriver(new Kysely({ dialect: new MysqlDialect({ pool: pool as never }) }), 'mysql')
+  return mysql2Driver(pool as Mysql2Pool, timeoutMs)
 }
 
 /** How a URL of each dialect is opened. */
@@ -119,7 +134,7 @@ const OPEN: Readonly<
 export async function connect(options: DatabaseHandlerOptions): Promise<SqlDriver> {
   if (options.db) {
     const dialect = options.dialect ?? guessDialect(options.db)
-    return kyselyDriver(options.db, dialect)
+    return kyselyDriver(options.db, dialect, timeoutOf(options))
   }
   const url = options.url as string
   return OPEN[dialectOfUrl(url)](url, options)

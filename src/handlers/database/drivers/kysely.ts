@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely'
 import { DIALECTS } from '../dialects/index.js'
 import type { SqlDialect, SqlRow, SqlSession, TxSession } from '../sql.js'
+import { timeoutError } from './deadline.js'
 import type { SqlDriver } from './driver.js'
 import { lockKeys, retryOnDeadlock, storable, withDeferred } from './transaction.js'
 
@@ -17,8 +18,17 @@ interface KyselyExecutor {
   }>
 }
 
-/** A driver on a Kysely instance of any of the three dialects. */
-export async function kyselyDriver(db: Kysely<unknown>, dialect: SqlDialect): Promise<SqlDriver> {
+/**
+ * A driver on a Kysely instance of any of the three dialects. The connections are the
+ * application's: at the deadline (`timeoutMs`) the operation is answered (by the handler), and a
+ * transaction that resumes after it rolls back instead of committing; a statement still running
+ * on the server is left to the application's own timeouts.
+ */
+export async function kyselyDriver(
+  db: Kysely<unknown>,
+  dialect: SqlDialect,
+  timeoutMs = 0,
+): Promise<SqlDriver> {
   const { CompiledQuery } = await import('kysely')
   const spec = DIALECTS[dialect]
   const sessionOf = (executor: KyselyExecutor): SqlSession => ({
@@ -36,9 +46,29 @@ export async function kyselyDriver(db: Kysely<unknown>, dialect: SqlDialect): Pr
   const session = sessionOf(db as unknown as KyselyExecutor)
   const once = <T>(locks: readonly string[], fn: (s: TxSession) => Promise<T>): Promise<T> => {
     const keys = lockKeys(locks)
+    const until = timeoutMs > 0 ? Date.now() + timeoutMs : Number.POSITIVE_INFINITY
+    const late = () => {
+      if (Date.now() >= until) throw timeoutError('a transaction', timeoutMs)
+    }
     return db.connection().execute((connection) => {
       const s = sessionOf(connection as unknown as KyselyExecutor)
-      return spec.lockedTransaction(s, keys, () => withDeferred(s, fn))
+      // Past the deadline the caller has its answer: the work stops and the transaction rolls back.
+      const guarded: SqlSession = {
+        all: async (sql, params) => {
+          late()
+          return s.all(sql, params)
+        },
+        run: async (sql, params) => {
+          late()
+          return s.run(sql, params)
+        },
+      }
+      return spec.lockedTransaction(s, keys, async () => {
+        late()
+        const result = await withDeferred(guarded, fn)
+        late()
+        return result
+      })
     })
   }
   return {

@@ -4,6 +4,7 @@
  */
 
 import { AxesStoreError } from '../../../ground/errors.js'
+import { withDeadline } from './deadline.js'
 import type { PgPipelinedClient, PgPool } from './pg-types.js'
 
 /**
@@ -29,11 +30,13 @@ const corked = new WeakSet<object>()
  * connections with one statement each cost a system call, a wake-up and a context switch per
  * statement on both sides; here a burst of failures costs a few. A connection that fails is
  * dropped (its statements in flight fail, and the store-error policy answers them) and opened
- * again on the next statement.
+ * again on the next statement; so is one where a statement has no answer within `timeoutMs`
+ * (answers come in order: the statements behind it would wait as long).
  */
 export function pipelinedLanes(
   count: number,
   open: () => PgPipelinedClient,
+  timeoutMs = 0,
 ): Pick<PgPool, 'query'> & { end(): Promise<void> } {
   interface Lane {
     client: PgPipelinedClient | null
@@ -53,6 +56,8 @@ export function pipelinedLanes(
     lane.client = null
     lane.ready = null
     lane.live = false
+    // Closed at once: a server that does not answer would never see a polite end.
+    client.connection?.stream?.destroy?.()
     client.end().catch(() => {})
   }
   const connected = (lane: Lane): Promise<PgPipelinedClient> => {
@@ -86,8 +91,19 @@ export function pipelinedLanes(
       lane.inFlight++
       try {
         // A connected lane sends in this tick, with the others issued in it.
-        const client = lane.live && lane.client ? lane.client : await connected(lane)
-        return await send(client, config)
+        let waitedOn = lane.client
+        const work =
+          lane.live && lane.client
+            ? send(lane.client, config)
+            : connected(lane).then((client) => {
+                waitedOn = client
+                return send(client, config)
+              })
+        waitedOn = lane.client
+        // No answer in time: the lane's connection is dropped, and what was in flight on it fails.
+        return await withDeadline(timeoutMs, 'a statement', work, () => {
+          if (waitedOn) drop(lane, waitedOn)
+        })
       } finally {
         lane.inFlight--
       }

@@ -24,7 +24,9 @@ export interface PgPipelinedClient {
   query(config: { name?: string; text: string; values?: unknown[] }): Promise<PgResult>
   end(): Promise<void>
   on(event: 'error' | 'end', listener: (error?: Error) => void): unknown
-  readonly connection?: { readonly stream?: { cork?(): void; uncork?(): void } }
+  readonly connection?: {
+    readonly stream?: { cork?(): void; uncork?(): void; destroy?(): void }
+  }
 }
 
 /** What a pg query answers, as far as the driver reads it. */

@@ -7,6 +7,7 @@
 
 import { advisoryLocksSql, numbered } from '../dialects/postgres.js'
 import { lockHash, type SqlRow, type SqlSession, type TxSession } from '../sql.js'
+import { timeoutError } from './deadline.js'
 import type { SqlDriver } from './driver.js'
 import { corkForTick, pipelinedLanes } from './pg-lanes.js'
 import type { PgClient, PgPipelinedClient, PgPool } from './pg-types.js'
@@ -20,6 +21,7 @@ import { lockKeys, retryOnDeadlock, storable } from './transaction.js'
 export function pgDriver(
   pool: PgPool,
   pipelined?: { readonly lanes: number; readonly open: () => PgPipelinedClient },
+  timeoutMs = 0,
 ): SqlDriver {
   const names = new Map<string, { name: string; text: string }>()
   const statement = (sql: string) => {
@@ -40,14 +42,41 @@ export function pgDriver(
       return (await target.query({ name, text, values: params.map(storable) })).rowCount ?? 0
     },
   })
-  const lanes = pipelined ? pipelinedLanes(pipelined.lanes, pipelined.open) : null
+  const lanes = pipelined ? pipelinedLanes(pipelined.lanes, pipelined.open, timeoutMs) : null
+  /** A pooled client, or a store error once the deadline passes (a late client goes back). */
+  const acquire = (until: number): Promise<PgClient> => {
+    const pending = pool.connect()
+    if (timeoutMs <= 0) return pending
+    return new Promise<PgClient>((resolve, reject) => {
+      let late = false
+      const timer = setTimeout(
+        () => {
+          late = true
+          reject(timeoutError('waiting for a pooled connection', timeoutMs))
+        },
+        Math.max(0, until - Date.now()),
+      )
+      pending.then(
+        (client) => {
+          clearTimeout(timer)
+          if (late) client.release()
+          else resolve(client)
+        },
+        (error: unknown) => {
+          clearTimeout(timer)
+          reject(error)
+        },
+      )
+    })
+  }
   return {
     dialect: 'postgres',
     session: sessionOf(lanes ?? pool),
     transaction<T>(locks: readonly string[], fn: (s: TxSession) => Promise<T>): Promise<T> {
       return retryOnDeadlock(async () => {
         const keys = lockKeys(locks)
-        const client = await pool.connect()
+        const until = Date.now() + timeoutMs
+        const client = await acquire(until)
         // The pool listens for errors on idle clients only: a checked-out client whose connection
         // dies (the server killed, a failover) would otherwise emit an unhandled 'error' and
         // crash the process, and so would one the pool is closing after it was released broken.
@@ -56,6 +85,20 @@ export function pgDriver(
         const checkout = checkoutOf(client)
         checkout.broken = undefined
         let broken: Error | undefined
+        // The deadline: the connection is closed, which fails the statements in flight on it; the
+        // server rolls the transaction back (and frees its advisory locks) when it sees it gone.
+        const expiry =
+          timeoutMs > 0
+            ? setTimeout(
+                () => {
+                  broken ??= timeoutError('a transaction', timeoutMs)
+                  ;(
+                    client as { connection?: { stream?: { destroy?(): void } } }
+                  ).connection?.stream?.destroy?.()
+                },
+                Math.max(0, until - Date.now()),
+              )
+            : undefined
         try {
           // Sent without waiting: the transaction's statements follow it on the connection, in the
           // same write when issued in the same tick.
@@ -94,6 +137,7 @@ export function pgDriver(
             throw error
           }
         } finally {
+          clearTimeout(expiry)
           client.release(broken ?? checkout.broken)
         }
       })
