@@ -4,8 +4,8 @@
  * writes; self-hosted behind a proxy, name the header that proxy writes (and let nothing reach
  * Next.js around it).
  *
- * Not run on Next.js itself by the tests (Next.js is not among the project's dependencies):
- * test/examples/web-next-route.test.ts calls `POST` with Web `Request`s, as Next.js does.
+ * test/examples/web-runtimes.test.ts runs it on Next.js (`next dev`, from .runtimes/, installed by
+ * scripts/install-runtimes.sh; Next.js is not among the project's dependencies).
  */
 
 import { createAxes } from 'node-axes'

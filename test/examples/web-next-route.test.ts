@@ -1,7 +1,6 @@
 // examples/web/next-route.ts, the Next.js route handler, called as Next.js calls it: `POST` with a
-// Web `Request` (and the route's context), the client address in Vercel's x-real-ip header.
-// Next.js itself is not a dependency of the project; the other runtimes' examples run on the real
-// runtime (web-runtimes.test.ts).
+// Web `Request`, the client address in Vercel's x-real-ip header: in seconds, without Next.js. On
+// Next.js itself it runs in web-runtimes.test.ts.
 
 import { describe, expect, it } from 'vitest'
 import { POST, runtime } from '../../examples/web/next-route.js'

@@ -1,17 +1,20 @@
 // The Web adapter's examples (examples/web/) on the real runtimes, each started as a process on a
 // free port and played over HTTP: Bun (`Bun.serve`, the address from `server.requestIP`), Deno
 // (`Deno.serve`, `info.remoteAddr`) and Cloudflare's workerd (a bundled Worker, the address from
-// the `cf-connecting-ip` header the edge writes). node-axes comes from the built dist/ (the
-// integration project's global setup builds it), as the package's users get it.
+// the `cf-connecting-ip` header the edge writes) and Next.js (`next dev`, the route handler, the
+// address from Vercel's `x-real-ip`). node-axes comes from the built dist/ (the integration
+// project's global setup builds it), as the package's users get it.
 
 import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { build } from 'esbuild'
+import ts from 'typescript'
 import { afterEach, describe, expect, it } from 'vitest'
 import { freePort, ROOT } from '../support/child-process.js'
-import { type RuntimeName, runtimeBinary } from '../support/runtimes.js'
+import { RUNTIMES_DIR, type RuntimeName, runtimeBinary } from '../support/runtimes.js'
 
 interface Running {
   base: string
@@ -19,11 +22,18 @@ interface Running {
   stop(): Promise<void>
 }
 
-/** Starts `binary args` with PORT set; ready once `GET /` answers. */
-async function start(binary: string, args: (port: number) => string[]): Promise<Running> {
+/**
+ * Starts `binary args` (in `cwd`, the repository's root by default) with PORT set; ready once
+ * `GET /` answers 200 (or anything, with `anyAnswer`).
+ */
+async function start(
+  binary: string,
+  args: (port: number) => string[],
+  options: { cwd?: string; anyAnswer?: boolean; timeoutMs?: number } = {},
+): Promise<Running> {
   const port = await freePort()
   const child: ChildProcess = spawn(binary, args(port), {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: { ...process.env, PORT: String(port), NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -44,19 +54,20 @@ async function start(binary: string, args: (port: number) => string[]): Promise<
       await exited
     },
   }
-  const deadline = Date.now() + 30_000
+  const timeoutMs = options.timeoutMs ?? 30_000
+  const deadline = Date.now() + timeoutMs
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${binary} exited (${child.exitCode}):\n${output}`)
     try {
       const res = await fetch(`${base}/`)
       await res.arrayBuffer()
-      if (res.status === 200) return running
+      if (res.status === 200 || options.anyAnswer) return running
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       await running.stop()
-      throw new Error(`${binary} did not answer on ${base} within 30 s:\n${output}`)
+      throw new Error(`${binary} did not answer on ${base} within ${timeoutMs} ms:\n${output}`)
     }
     await sleep(100)
   }
@@ -225,4 +236,73 @@ describe.skipIf(workerd === null)('examples/web on workerd (a Cloudflare Worker)
     expect(none.status).toBe(500)
     expect(running.output()).toContain('gave no IP address')
   })
+})
+
+/** TypeScript to JavaScript, file by file, as written (Next.js reads `export const runtime`). */
+function transpile(source: string, target: string): void {
+  const text = readFileSync(join(ROOT, source), 'utf8')
+  const { outputText } = ts.transpileModule(text, {
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      verbatimModuleSyntax: true,
+    },
+  })
+  writeFileSync(target, outputText)
+}
+
+const next = runtimeBinary('next')
+describe.skipIf(next === null)('examples/web/next-route on Next.js (a route handler)', () => {
+  let running: Running | null = null
+  afterEach(async () => {
+    await running?.stop()
+    running = null
+  })
+
+  it('locks out over HTTP, counting the address in x-real-ip, and refuses a request without one', async () => {
+    // A Next.js app beside the installed next: app/login/route.js is the example, node-axes the
+    // package itself (dist/, through its exports), linked into .runtimes/node_modules.
+    const site = join(RUNTIMES_DIR, 'next-site')
+    rmSync(site, { recursive: true, force: true })
+    mkdirSync(join(site, 'app/login'), { recursive: true })
+    transpile('examples/web/next-route.ts', join(site, 'app/login/route.js'))
+    transpile('examples/demo.ts', join(site, 'app/demo.js'))
+    writeFileSync(join(site, 'package.json'), '{ "type": "module", "private": true }\n')
+    // Turbopack compiles nothing outside its root: '/' takes in the package behind the symlink and
+    // a node_modules that is itself a symlink (as in a git worktree). jsconfig.json keeps it from
+    // following the repository's tsconfig paths into src/.
+    writeFileSync(
+      join(site, 'next.config.mjs'),
+      `export default ${JSON.stringify({ turbopack: { root: '/' } })}\n`,
+    )
+    writeFileSync(join(site, 'jsconfig.json'), '{ "compilerOptions": {} }\n')
+    const link = join(RUNTIMES_DIR, 'node_modules/node-axes')
+    rmSync(link, { force: true })
+    symlinkSync(ROOT, link)
+    running = await start(
+      process.execPath,
+      (port) => [next as string, 'dev', '--port', String(port), '--hostname', '127.0.0.1'],
+      { cwd: site, anyAnswer: true, timeoutMs: 90_000 },
+    )
+    const { base } = running
+    const from = (ip: string) => ({ headers: { 'x-real-ip': ip } })
+    const wrong = { username: 'alice', password: 'nope' }
+    const first = await login(base, wrong, from('203.0.113.5'))
+    expect(first.status).toBe(401)
+    expect(JSON.parse(first.body)).toEqual({
+      error: 'Wrong username or password. 2 attempts left.',
+    })
+    expect((await login(base, wrong, from('203.0.113.5'))).status).toBe(401)
+    const third = await login(base, wrong, from('203.0.113.5'))
+    expect(third.status).toBe(429)
+    expect(third.headers['retry-after']).toBe('60')
+    expect(third.body).toContain('Too many failed sign-ins for alice.')
+    expect((await login(base, RIGHT, from('203.0.113.5'))).status).toBe(429)
+    const elsewhere = await login(base, RIGHT, from('203.0.113.6'))
+    expect(elsewhere.status).toBe(200)
+    expect(JSON.parse(elsewhere.body)).toEqual({ user: 'alice' })
+    const none = await login(base, RIGHT)
+    expect(none.status).toBe(500)
+    expect(running.output()).toContain('gave no IP address')
+  }, 150_000)
 })
