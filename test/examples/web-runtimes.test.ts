@@ -34,7 +34,7 @@ async function start(
   const port = await freePort()
   const child: ChildProcess = spawn(binary, args(port), {
     cwd: options.cwd ?? ROOT,
-    env: { ...process.env, PORT: String(port), NO_COLOR: '1' },
+    env: { ...process.env, PORT: String(port), NO_COLOR: '1', NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
