@@ -11,6 +11,7 @@ import {
 import { createAxes } from '../../src/index.js'
 import {
   type AppSetup,
+  browserMultipart,
   eachApp,
   playOwnLoginCode,
   runAdapterScenarios,
@@ -103,5 +104,25 @@ describe('hono 4: the per-request API', () => {
     const res = await app.request('/login', { method: 'POST', body: form })
     expect(await res.text()).toBe('true')
     expect(axes.check().map((c) => c.id)).toContain('axes.W012')
+  })
+
+  it("reads a browser's multipart form (its boundary is mixed-case)", async () => {
+    const axes = createAxes({ handler: 'memory', logger: false })
+    const app = new Hono<{ Variables: AxesVariables }>()
+    app.post(
+      '/login',
+      protectLogin(axes, ({ username, password }) => password === 'p' && username, {
+        socketAddress: () => '198.51.100.7',
+      }),
+      (c) => c.text(String(c.get('axesLogin').ok)),
+    )
+    const { type, body } = browserMultipart({ username: 'alice', password: 'p' })
+    const res = await app.request('/login', {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body,
+    })
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('true')
   })
 })

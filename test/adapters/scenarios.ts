@@ -526,3 +526,16 @@ export function eachApp(): { use(app: StartedApp): StartedApp } {
     },
   }
 }
+
+/** A multipart body with a mixed-case boundary, as browsers send them. */
+export function browserMultipart(fields: Record<string, string>): { type: string; body: string } {
+  const boundary = '----WebKitFormBoundaryAbCdEfGh12345678'
+  const parts = Object.entries(fields).map(
+    ([name, value]) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+  )
+  return {
+    type: `multipart/form-data; boundary=${boundary}`,
+    body: `${parts.join('')}--${boundary}--\r\n`,
+  }
+}

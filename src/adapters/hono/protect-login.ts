@@ -13,6 +13,7 @@ import {
   type VerifyFunction,
 } from '../shared/login.js'
 import { requestApi } from '../shared/request-api.js'
+import { readWebBody, type WebBodyRead } from '../shared/web-body.js'
 import {
   type AxesVariables,
   type HonoAxesOptions,
@@ -35,60 +36,13 @@ export interface HonoProtectLoginOptions extends HonoAxesOptions {
   onFailure?: (c: Context, decision: LockoutDecision) => Response | Promise<Response>
 }
 
-type BodyRead = { ok: true; body: unknown } | { ok: false; status: 400 | 413; message: string }
-
-/** Reads at most `limit` bytes of the body, then keeps them for later `c.req.json()` and friends. */
-async function readBody(c: Context, limit: number): Promise<BodyRead> {
-  const tooLarge = { ok: false, status: 413, message: 'Request body too large.' } as const
-  const declared = Number(c.req.header('content-length'))
-  if (Number.isFinite(declared) && declared > limit) return tooLarge
-  const stream = c.req.raw.body
-  const chunks: Uint8Array[] = []
-  let size = 0
-  if (stream) {
-    const reader = stream.getReader()
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      size += value.byteLength
-      if (size > limit) {
-        await reader.cancel()
-        return tooLarge
-      }
-      chunks.push(value)
-    }
+/** Reads the body within `limit`, then keeps its bytes for later `c.req.json()` and friends. */
+async function readBody(c: Context, limit: number): Promise<WebBodyRead> {
+  const read = await readWebBody(c.req.raw, limit)
+  if (read.ok) {
+    ;(c.req.bodyCache as Record<string, unknown>).arrayBuffer = Promise.resolve(read.bytes.buffer)
   }
-  const bytes = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  ;(c.req.bodyCache as Record<string, unknown>).arrayBuffer = Promise.resolve(bytes.buffer)
-  const type = (c.req.header('content-type') ?? '').toLowerCase()
-  if (type.includes('json')) {
-    try {
-      return { ok: true, body: JSON.parse(new TextDecoder().decode(bytes)) as unknown }
-    } catch {
-      return { ok: false, status: 400, message: 'Malformed JSON.' }
-    }
-  }
-  if (type.startsWith('application/x-www-form-urlencoded')) {
-    return { ok: true, body: new URLSearchParams(new TextDecoder().decode(bytes)) }
-  }
-  if (type.startsWith('multipart/form-data')) {
-    try {
-      const form = await new Response(bytes, { headers: { 'content-type': type } }).formData()
-      const fields = new URLSearchParams()
-      form.forEach((value, key) => {
-        if (typeof value === 'string') fields.append(key, value)
-      })
-      return { ok: true, body: fields }
-    } catch {
-      return { ok: false, status: 400, message: 'Malformed form data.' }
-    }
-  }
-  return { ok: true, body: undefined }
+  return read
 }
 
 /**
