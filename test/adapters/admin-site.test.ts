@@ -1,6 +1,6 @@
 // `onlyAdminSite` cannot be walked around: every spelling of the admin login path that a framework
-// routes to the admin's login handler (other case, trailing or repeated slashes, percent-encoding,
-// dot segments) is counted, through real HTTP on Express, Fastify, Koa, Hono and Passport.
+// routes to the admin's login handler (other case, trailing or repeated slashes, percent-encoding)
+// is counted, through real HTTP on Express, Fastify, Koa, Hono and Passport.
 
 import { request as httpRequest, type Server } from 'node:http'
 import formbody from '@fastify/formbody'
