@@ -10,6 +10,8 @@ const USERS: Record<string, string> = { alice: 'wonderland', bob: 'builder' }
 
 /** The application's password check (a real one compares a password hash). */
 export function verifyUser(username: string, password: string): string | null {
+  // Text only: a check that let an array through would look `[["alice"]]` up as "alice".
+  if (typeof username !== 'string' || typeof password !== 'string') return null
   return Object.hasOwn(USERS, username) && USERS[username] === password ? username : null
 }
 

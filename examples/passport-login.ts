@@ -14,14 +14,17 @@ import { Passport } from 'passport'
 import { Strategy as LocalStrategy } from 'passport-local'
 import { exampleOptions, isMain, loginPage, verifyUser, welcomePage } from './demo.js'
 
-/** The example's Express app with Passport around a node-axes instance. */
-export function createApp(axes: Axes): express.Express {
+/**
+ * The example's Express app with Passport around a node-axes instance; `check` is the password
+ * check (the demo's `verifyUser`; tests pass one that counts its calls).
+ */
+export function createApp(axes: Axes, check = verifyUser): express.Express {
   const passport = new Passport()
   passport.use(
     axesStrategy(
       axes,
       new LocalStrategy((username, password, done) => {
-        const user = verifyUser(username, password)
+        const user = check(username, password)
         done(null, user ? { username: user } : false)
       }),
     ),

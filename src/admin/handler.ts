@@ -55,6 +55,12 @@ export function createAdminHandler(options: AdminOptions): AdminHandler {
   const authorize = options.authorize
 
   return async function adminHandler(request: Request): Promise<Response> {
+    // A method no page answers is refused before authorize runs (a runtime such as
+    // @hono/node-server hands TRACE over as a GET whose method reads TRACE).
+    const method = request.method.toUpperCase()
+    if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
+      return plain(405, 'Method not allowed.', { allow: 'GET, HEAD, POST' })
+    }
     let authorized: AdminAuthorization
     try {
       authorized = await authorize(request)
@@ -85,7 +91,6 @@ export function createAdminHandler(options: AdminOptions): AdminHandler {
       return response
     }
 
-    const method = request.method.toUpperCase()
     try {
       if (route === '/attempts/delete' || route === '/attempts/cleanup') {
         if (method !== 'POST') return finish(plain(405, 'Use POST.', { allow: 'POST' }))

@@ -37,20 +37,22 @@ export function headerValue(request: AxesRequest, name: string): string | undefi
   return undefined
 }
 
+/** What `loginValue` answers for a field that is an array or an object. */
+export const MALFORMED: unique symbol = Symbol('malformed login field')
+
 /**
- * A form value as Django's `QueryDict.get` gives it: a string as is, the last of several values, a
- * number or boolean as text; anything else (objects, nested lists) is no value.
+ * A login field (username or password) as node-axes counts it: a string as is, a number, boolean
+ * or bigint as its text, null when absent; `MALFORMED` for an array or an object (a repeated field,
+ * a nested one, a JSON object), which is refused rather than half-read, so that the identity
+ * counted is always the one the password check receives.
  */
-export function formValue(value: unknown): string | null {
+export function loginValue(value: unknown): string | null | typeof MALFORMED {
   if (typeof value === 'string') return value
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
     return String(value)
   }
-  if (Array.isArray(value) && value.length > 0) {
-    const last: unknown = value[value.length - 1]
-    return Array.isArray(last) ? null : formValue(last)
-  }
-  return null
+  if (value === undefined || value === null) return null
+  return MALFORMED
 }
 
 /**
@@ -67,11 +69,14 @@ function isFieldRecord(source: unknown): source is Record<string, unknown> {
   )
 }
 
-/** Reads one field of a parsed body or query (a plain object or URLSearchParams). */
+/**
+ * Reads one field of a parsed body or query (a plain object or URLSearchParams): a field given
+ * more than once in URLSearchParams is the array of its values.
+ */
 export function fieldOf(source: unknown, field: string): unknown {
   if (source instanceof URLSearchParams) {
     const all = source.getAll(field)
-    return all.length > 0 ? all[all.length - 1] : undefined
+    return all.length > 1 ? all : all[0]
   }
   if (isFieldRecord(source)) {
     return Object.hasOwn(source, field) ? (source as Record<string, unknown>)[field] : undefined
@@ -120,8 +125,8 @@ export function requestDataString(source: unknown, sensitive: ReadonlySet<string
     let value: string
     if (sensitive.has(key)) value = MASK
     else {
-      const form = formValue(raw)
-      value = form ?? safeJson(raw)
+      const form = loginValue(raw)
+      value = typeof form === 'string' ? form : safeJson(raw)
     }
     out += `${out ? '\n' : ''}${key}=${value}`
     if (out.length > MAX_LENGTHS.requestData * 2) break
@@ -220,13 +225,11 @@ export class IdentityResolver {
       } catch (error) {
         throw new AxesCallableError('usernameCallable', error)
       }
-    } else if (credentials && Object.keys(credentials).length > 0) {
-      raw = credentials[o.usernameFormField]
     } else {
-      raw = fieldOf(request.body, o.usernameFormField)
+      raw = fieldOf(this.#loginSource(request, credentials), o.usernameFormField)
     }
-    const value = formValue(raw)
-    if (value === null) return null
+    const value = loginValue(raw)
+    if (value === null || value === MALFORMED) return null
     let username = sanitizeText(value, MAX_LENGTHS.username * 4)
     try {
       username = normalizeUsername(username, o.usernameNormalization)
@@ -235,6 +238,30 @@ export class IdentityResolver {
     }
     if (typeof username !== 'string') return null
     return sanitizeText(username, MAX_LENGTHS.username)
+  }
+
+  /**
+   * Where the login fields are read: the credentials when given and not empty, else the body
+   * (django-axes' `get_client_username`).
+   */
+  #loginSource(request: AxesRequest, credentials: Credentials | null): unknown {
+    return credentials && Object.keys(credentials).length > 0 ? credentials : request.body
+  }
+
+  /**
+   * The login field (`usernameFormField` or `passwordFormField`) that is an array or an object, or
+   * null: such a login is refused (reason `malformedCredentials`) rather than half-read. With a
+   * `usernameCallable` the application chooses the username itself (an array or object it returns
+   * counts as no username), and only the password field is looked at here.
+   */
+  malformedField(request: AxesRequest, credentials: Credentials | null): string | null {
+    const o = this.#options
+    const source = this.#loginSource(request, credentials)
+    if (!o.usernameCallable && loginValue(fieldOf(source, o.usernameFormField)) === MALFORMED) {
+      return o.usernameFormField
+    }
+    if (loginValue(fieldOf(source, o.passwordFormField)) === MALFORMED) return o.passwordFormField
+    return null
   }
 
   /**

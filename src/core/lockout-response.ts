@@ -11,6 +11,9 @@ import { headerValue } from './identity.js'
 import type { ResolvedOptions } from './options.js'
 import type { AxesResponse, LockoutContext, LockoutDecision } from './types.js'
 
+/** The message of the 400 answered to a login whose username or password is not one text value. */
+export const MALFORMED_CREDENTIALS_MESSAGE = 'Malformed login: send each field once, as text.'
+
 /** The message of a 503 answered while the store is down (`onStoreError: 'failClosed'`). */
 export const STORE_ERROR_MESSAGE =
   'Login is temporarily unavailable: attempts cannot be checked right now. Please try again shortly.'
@@ -90,6 +93,7 @@ export function corsHeaders(
 /** The message for a refused decision. */
 export function lockoutMessage(options: ResolvedOptions, decision: LockoutDecision): string {
   if (decision.reason === 'storeError') return STORE_ERROR_MESSAGE
+  if (decision.reason === 'malformedCredentials') return MALFORMED_CREDENTIALS_MESSAGE
   if (decision.reason === 'blacklisted') return options.permalockMessage
   if (decision.reason === 'tooManyInFlight') return options.cooloffMessage
   // The cool-off of this decision (a cooloffTime function may give none for some requests).
@@ -107,6 +111,17 @@ function isAxesResponse(value: unknown): value is AxesResponse {
   )
 }
 
+/** A refusal that is no lockout (503, 400): JSON `{ error }` for JSON clients, else plain text. */
+function plainAnswer(request: AxesRequest, status: number, message: string): AxesResponse {
+  const headers: Record<string, string> = { 'cache-control': 'no-store' }
+  if (wantsJson(request)) {
+    headers['content-type'] = 'application/json'
+    return { status, headers, body: JSON.stringify({ error: message }) }
+  }
+  headers['content-type'] = 'text/plain; charset=utf-8'
+  return { status, headers, body: message }
+}
+
 /** Everything `buildLockoutResponse` needs. */
 export interface LockoutResponseInput {
   options: ResolvedOptions
@@ -119,20 +134,16 @@ export interface LockoutResponseInput {
 /**
  * Builds the response for a refused decision, in django-axes' order: the application's
  * `lockoutCallable`; JSON for XHR (with CORS headers) and for clients that accept JSON;
- * `lockoutTemplate`; a redirect to `lockoutUrl`; the plain message. A store failure answers 503.
+ * `lockoutTemplate`; a redirect to `lockoutUrl`; the plain message. A store failure answers 503, a
+ * malformed login (a repeated or nested username or password field) 400.
  */
 export async function buildLockoutResponse(input: LockoutResponseInput): Promise<AxesResponse> {
   const { options, request, decision, credentials } = input
   const context = lockoutContext(decision)
 
-  if (decision.reason === 'storeError') {
-    const headers: Record<string, string> = { 'cache-control': 'no-store' }
-    if (wantsJson(request)) {
-      headers['content-type'] = 'application/json'
-      return { status: 503, headers, body: JSON.stringify({ error: STORE_ERROR_MESSAGE }) }
-    }
-    headers['content-type'] = 'text/plain; charset=utf-8'
-    return { status: 503, headers, body: STORE_ERROR_MESSAGE }
+  if (decision.reason === 'storeError') return plainAnswer(request, 503, STORE_ERROR_MESSAGE)
+  if (decision.reason === 'malformedCredentials') {
+    return plainAnswer(request, 400, MALFORMED_CREDENTIALS_MESSAGE)
   }
 
   if (options.lockoutCallable) {

@@ -8,21 +8,51 @@ import { createIpMatcher } from '../ground/ip.js'
 import type { AxesRequest, Credentials } from '../ground/request.js'
 import type { ResolvedOptions } from './options.js'
 
+/** Percent-encoded runs, decoded as far as they are valid UTF-8. */
+const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g
+
+/**
+ * A path as the loosest router would route it, for the admin-site test: percent-encoding decoded
+ * (`%2F` too), repeated slashes collapsed, lower case, ending with one slash. Wider than any one
+ * framework's matching (Express ignores case and a trailing slash, Fastify and Hono decode
+ * percent-encoding, Fastify can ignore repeated slashes), so that no spelling a framework routes to
+ * the admin escapes `onlyAdminSite`. (Dot segments reach no router unresolved: Node's HTTP server
+ * and the frameworks route `/x/../admin` literally, and a proxy that resolves them hands over the
+ * resolved path.)
+ */
+export function comparablePath(path: string): string {
+  const decoded = path.replace(PERCENT_RUN, (run) => {
+    try {
+      return decodeURIComponent(run)
+    } catch {
+      return run
+    }
+  })
+  return `/${decoded}/`.replace(/\/+/g, '/').toLowerCase()
+}
+
 /** The allow/deny rules of one instance. */
 export class Policy {
   readonly #options: ResolvedOptions
+  readonly #adminPath: string
   readonly #whitelist: ReturnType<typeof createIpMatcher> | null
   readonly #blacklist: ReturnType<typeof createIpMatcher> | null
 
   constructor(options: ResolvedOptions) {
     this.#options = options
+    this.#adminPath = comparablePath(options.adminPath)
     this.#whitelist = options.ipWhitelist ? createIpMatcher(options.ipWhitelist) : null
     this.#blacklist = options.ipBlacklist ? createIpMatcher(options.ipBlacklist) : null
   }
 
-  /** Whether the request is for the admin site (its path starts with `adminPath`). */
+  /**
+   * Whether the request is for the admin site: its path, read as the loosest router reads it
+   * (`comparablePath`: any case, any slashes, percent-encoding decoded), is under `adminPath`. A
+   * request without a path counts as one for the admin site (it is counted, never exempt).
+   */
   isAdminRequest(request: AxesRequest): boolean {
-    return typeof request.path === 'string' && request.path.startsWith(this.#options.adminPath)
+    if (typeof request.path !== 'string') return true
+    return comparablePath(request.path).startsWith(this.#adminPath)
   }
 
   /** Whether `onlyAdminSite` exempts this request. */

@@ -101,6 +101,14 @@ export class Preparation {
       return { kind: 'final', decision: openDecision('notAdminSite', client, o.failureLimit) }
     }
     const rule = this.#c.rules.rule(request, credentials)
+    // A repeated or nested login field is refused, never half-read: what is counted is then
+    // always what the password check receives.
+    if (this.#c.identity.malformedField(request, credentials) !== null) {
+      return {
+        kind: 'final',
+        decision: this.#uncounted('malformedCredentials', false, client, rule),
+      }
+    }
     if (this.#policy.isBlacklisted(rawIp)) {
       return {
         kind: 'final',

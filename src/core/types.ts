@@ -20,6 +20,11 @@ export type DecisionReason =
   | 'tooManyInFlight'
   /** Refused (`onStoreError: 'failClosed'`) or allowed (`'failOpen'`): the store failed. */
   | 'storeError'
+  /**
+   * Refused (400), nothing counted: the username or password field is an array or an object (a
+   * repeated field, a nested one), which node-axes refuses rather than read half of it.
+   */
+  | 'malformedCredentials'
 
 /** A lockout tier after resolution: at `failures` failures, the lock lasts `cooloffMs`. */
 export interface ResolvedTier {

@@ -27,5 +27,10 @@ export { honoAdmin } from '../adapters/hono/admin.js'
 export { type KoaLikeContext, koaAdmin } from '../adapters/koa/admin.js'
 export { createAdminHandler } from '../admin/handler.js'
 export { escapeHtml, html, raw, SafeHtml } from '../admin/html.js'
-export { sendWebResponse, toNodeListener, toWebRequest } from '../admin/http/node.js'
+export {
+  answerNode,
+  sendWebResponse,
+  toNodeListener,
+  toWebRequest,
+} from '../admin/http/node.js'
 export type { AdminAuthorization, AdminHandler, AdminOptions } from '../admin/options.js'

@@ -172,3 +172,52 @@ describe('node-axes/passport with passport-local through Express', () => {
     for (let i = 0; i < 3; i++) expect((await login(base, 'x')).status).toBe(500)
   })
 })
+
+describe('node-axes/passport: the username verified is the username counted', () => {
+  const apps = eachApp()
+
+  it.each([false, true])(
+    'refuses with 400, before the password check, a login whose verify callback would receive another username (passReqToCallback %s)',
+    async (passReqToCallback) => {
+      const axes = createAxes({ handler: 'memory', failureLimit: 3, logger: false })
+      const checked: string[] = []
+      const verify = (username: string, _password: string, done: (e: null, u: false) => void) => {
+        checked.push(username)
+        done(null, false)
+      }
+      const passport = new Passport()
+      passport.use(
+        axesStrategy(
+          axes,
+          passReqToCallback
+            ? new LocalStrategy({ passReqToCallback: true }, (_req, u, p, done) =>
+                verify(u, p, done),
+              )
+            : new LocalStrategy(verify),
+          // Counts a header's value, while passport-local verifies the body's username.
+          { credentials: (req) => ({ username: String(req.headers['x-user'] ?? '') }) },
+        ),
+      )
+      const app = express()
+      app.use(express.urlencoded({ extended: false }))
+      app.use(passport.initialize())
+      app.post('/login', passport.authenticate('local', { session: false }), (_req, res) => {
+        res.send('in')
+      })
+      const { base } = apps.use(await startedServer(app.listen(0, '127.0.0.1')))
+      const post = (headers: Record<string, string>) =>
+        fetch(`${base}/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+          body: new URLSearchParams({ username: 'alice', password: 'wrong' }),
+        })
+      for (let i = 0; i < 5; i++) expect((await post({ 'x-user': `junk${i}` })).status).toBe(400)
+      expect(checked).toEqual([])
+      // Counted and verified alike: checked, and locked at the limit.
+      const statuses: number[] = []
+      for (let i = 0; i < 4; i++) statuses.push((await post({ 'x-user': 'alice' })).status)
+      expect(statuses).toEqual([401, 401, 429, 429])
+      expect(checked).toEqual(['alice', 'alice', 'alice'])
+    },
+  )
+})

@@ -2,8 +2,9 @@
 // delete (urlencoded forms read whether or not the application parses bodies itself), and the
 // application's own routes left alone.
 
-import { createServer, type Server } from 'node:http'
+import { createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { getRequestListener } from '@hono/node-server'
 import express from 'express'
 import Fastify from 'fastify'
 import { Hono } from 'hono'
@@ -16,8 +17,6 @@ import {
   fastifyAdmin,
   honoAdmin,
   koaAdmin,
-  sendWebResponse,
-  toWebRequest,
 } from 'node-axes/admin'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BASE, Client, DEMO_COOKIE, fail, selectedIds } from './support.js'
@@ -102,13 +101,8 @@ const MOUNTS: { name: string; start: (admin: AdminHandler) => Promise<Started> }
       app.get('/', (c) => c.text('the app'))
       app.all(BASE, honoAdmin(admin))
       app.all(`${BASE}/*`, honoAdmin(admin))
-      // Hono on node:http through the admin's own conversions (what @hono/node-server does).
-      const server = createServer((req, res) => {
-        toWebRequest(req)
-          .then((request) => app.fetch(request))
-          .then((response) => sendWebResponse(res, response))
-          .catch(() => res.end())
-      })
+      // Hono on node:http as applications run it (@hono/node-server).
+      const server = createServer(getRequestListener(app.fetch))
       return listen(server)
     },
   },
@@ -166,5 +160,71 @@ describe.each(MOUNTS)('admin mounted in $name', ({ start }) => {
     expect((await anonymous.get(`${BASE}/`)).status).toBe(403)
     expect((await anonymous.get('/')).text).toBe('the app')
     expect((await client.get(`${BASE}/`)).text).toContain('Failures over time')
+  })
+})
+
+/** One raw HTTP/1.1 request (fetch refuses TRACE): its status. */
+function rawStatus(url: string, method: string, path: string, host?: string): Promise<number> {
+  const { port } = new URL(url)
+  return new Promise((resolve) => {
+    const request = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent: false,
+        setHost: host === undefined,
+        headers: host === undefined ? {} : { host },
+      },
+      (response) => {
+        response.resume()
+        response.on('end', () => resolve(response.statusCode ?? 0))
+      },
+    )
+    // A connection the server closes without an answer counts as no clean answer.
+    request.on('error', () => resolve(-1))
+    request.end()
+  })
+}
+
+describe.each(MOUNTS)('admin mounted in $name, odd methods and malformed requests', ({ start }) => {
+  let axes: Axes
+  let started: Started
+
+  afterEach(async () => {
+    await started?.close()
+    await axes?.close()
+  })
+
+  it('answers a clean 4xx before authorize, never a 500', async () => {
+    axes = createAxes({ handler: 'memory' })
+    let authorizations = 0
+    const admin = createAdminHandler({
+      axes,
+      basePath: BASE,
+      authorize: () => {
+        authorizations++
+        return false
+      },
+    })
+    started = await start(admin)
+    const statuses: Record<string, number> = {}
+    for (const method of ['TRACE', 'TRACK', 'PROPFIND', 'PURGE']) {
+      statuses[method] = await rawStatus(started.url, method, `${BASE}/`)
+    }
+    statuses['bad host'] = await rawStatus(started.url, 'GET', `${BASE}/`, '[::1')
+    statuses['bad host, POST'] = await rawStatus(
+      started.url,
+      'POST',
+      `${BASE}/attempts/delete`,
+      'a b',
+    )
+    // Every answer a 4xx: the list of the others is empty.
+    expect(Object.entries(statuses).filter(([, status]) => status < 400 || status >= 500)).toEqual(
+      [],
+    )
+    // None of them reached authorize.
+    expect(authorizations).toBe(0)
   })
 })

@@ -254,9 +254,35 @@ describe('IPs and headers that are not what they claim', () => {
 
 describe('bodies and fields that are not strings', () => {
   it.each([
-    [{ username: { $ne: null } }, null],
-    [{ username: ['a', 'b'] }, 'b'],
-    [{ username: [['nested']] }, null],
+    [{ username: { $ne: null } }],
+    [{ username: ['a', 'b'] }],
+    [{ username: [['nested']] }],
+    [{ username: [] }],
+    [{ username: 'alice', password: ['a', 'b'] }],
+    [{ username: 'alice', password: { $gt: '' } }],
+    [new URLSearchParams('username=a&username=b')],
+  ])('body %j is refused with 400, never half-read, nothing recorded', async (body) => {
+    const handler = testHandler()
+    const axes = createAxes({ logger: false, failureLimit: 2, handler })
+    const request = raw({ body })
+    const decisions = [
+      await axes.isAllowed(request),
+      (await axes.reserve(request)).decision,
+      await axes.loginFailed(request),
+      (await axes.protect(request, null, () => 'user')).decision,
+    ]
+    for (const decision of decisions) {
+      expect(decision).toMatchObject({ allowed: false, reason: 'malformedCredentials' })
+      expect(decision.recorded).toBe(false)
+      // A malformed username is no username (a malformed password leaves alice as she is).
+      expect([null, 'alice']).toContain(decision.client.username)
+    }
+    const response = await axes.lockoutResponse(request, decisions[0] as LockoutDecision)
+    expect(response.status).toBe(400)
+    expect(handler.calls.filter((c) => c.method !== 'getFailures')).toEqual([])
+  })
+
+  it.each([
     [{ username: 12345 }, '12345'],
     [{ username: null }, null],
     [{ username: Number.NaN }, 'NaN'],
@@ -310,12 +336,14 @@ describe('bodies and fields that are not strings', () => {
     expect(records[0]?.getData).toBe('')
   })
 
-  it('credentials whose username is not a string give no username, or its text', async () => {
-    const object = await runEverywhere(raw({ body: { username: 'from-body' } }), {
+  it('credentials whose username is an object are refused, a number is its text', async () => {
+    const axes = createAxes({ logger: false })
+    const object = await axes.loginFailed(raw({ body: { username: 'from-body' } }), {
       username: { $gt: '' },
       password: 'x',
     })
-    expect(object.decisions[1]?.client.username).toBeNull()
+    expect(object).toMatchObject({ allowed: false, reason: 'malformedCredentials' })
+    expect(object.client.username).toBeNull()
     const number = await runEverywhere(raw({}), { username: 7 })
     expect(number.decisions[1]?.client.username).toBe('7')
   })

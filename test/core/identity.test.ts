@@ -43,14 +43,25 @@ describe('username (get_client_username)', () => {
     expect(resolver().username(request({ body: { username: 'alice' } }), null)).toBe('alice')
   })
 
-  it('reads URLSearchParams bodies, the last value as QueryDict.get does', () => {
+  it('reads URLSearchParams bodies; a repeated field is malformed, never half-read', () => {
+    const r = resolver()
+    expect(r.username(request({ body: new URLSearchParams('username=a&password=x') }), null)).toBe(
+      'a',
+    )
+    // django-axes' QueryDict.get takes the last value; node-axes refuses the login instead.
     const body = new URLSearchParams('username=first&username=last&password=x')
-    expect(resolver().username(request({ body }), null)).toBe('last')
+    expect(r.username(request({ body }), null)).toBeNull()
+    expect(r.malformedField(request({ body }), null)).toBe('username')
   })
 
-  it('gives the last value of an array, numbers and booleans as text', () => {
+  it('an array is malformed; numbers and booleans are their text', () => {
     const r = resolver()
-    expect(r.username(request({ body: { username: ['a', 'b', 'c'] } }), null)).toBe('c')
+    const array = request({ body: { username: ['a', 'b', 'c'] } })
+    expect(r.username(array, null)).toBeNull()
+    expect(r.malformedField(array, null)).toBe('username')
+    const password = request({ body: { username: 'a', password: ['x'] } })
+    expect(r.malformedField(password, null)).toBe('password')
+    expect(r.malformedField(request({ body: { username: 'a', password: 'x' } }), null)).toBeNull()
     expect(r.username(request({ body: { username: 42 } }), null)).toBe('42')
     expect(r.username(request({ body: { username: true } }), null)).toBe('true')
   })
@@ -497,10 +508,10 @@ describe('request data (get_query_str → get_data / post_data)', () => {
     ).toBe(`username=u\nip_address=1.2.3.4\npassword=${MASK}\npin=${MASK}\nx=${MASK}`)
   })
 
-  it('keeps the last value per key (QueryDict.items)', () => {
+  it('keeps the last value per key (QueryDict.items); an array of a parsed body is shown whole', () => {
     const none = sensitive({ sensitiveParameters: [] })
     expect(requestDataString(new URLSearchParams('a=1&b=2&a=3'), none)).toBe('a=3\nb=2')
-    expect(requestDataString({ a: ['1', '2', '3'] }, none)).toBe('a=3')
+    expect(requestDataString({ a: ['1', '2', '3'] }, none)).toBe('a=["1","2","3"]')
   })
 
   it('is capped at 1024 characters (test_log_data_truncated)', () => {

@@ -3,9 +3,10 @@
  * truth tables of tests/test_helpers.py), with CIDR ranges and canonical IPv6 matching; a
  * blacklisted client is refused at once and nothing is recorded (reference §10 #16).
  */
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { resolveOptions } from '../../src/core/options.js'
-import { Policy } from '../../src/core/policy.js'
+import { comparablePath, Policy } from '../../src/core/policy.js'
 import { AxesCallableError, type AxesOptions, type AxesRequest } from '../../src/index.js'
 import { createAxes } from '../support/axes.js'
 
@@ -254,5 +255,63 @@ describe('end to end through createAxes', () => {
     const axes = createAxes({ logger: false, onlyAdminSite: true, ipBlacklist: [IP] })
     expect((await axes.isAllowed(request({ path: '/login' }))).reason).toBe('notAdminSite')
     expect((await axes.isAllowed(request({ path: '/admin/login/' }))).reason).toBe('blacklisted')
+  })
+})
+
+describe('onlyAdminSite: the admin path as the loosest router reads it', () => {
+  const admin = policy({ onlyAdminSite: true })
+  const isAdmin = (path: unknown) => admin.isAdminRequest(request({ path: path as string }))
+
+  it('counts the spellings frameworks route to /admin/…, and leaves other paths exempt', () => {
+    for (const path of [
+      '/admin/login',
+      '/admin',
+      '/ADMIN/login',
+      '/Admin/login/',
+      '//admin/login',
+      '/%61dmin/login',
+      '/admin%2Flogin',
+      '/admin/./login',
+    ]) {
+      expect({ path, admin: isAdmin(path) }).toEqual({ path, admin: true })
+    }
+    for (const path of ['/login', '/administrator/login', '/admin-login', '/%zzadmin/', '/']) {
+      expect({ path, admin: isAdmin(path) }).toEqual({ path, admin: false })
+    }
+    // A request without a path is counted, never exempt.
+    expect(isAdmin(undefined)).toBe(true)
+    expect(
+      policy({ onlyAdminSite: true, adminPath: '/Back%20Office/' }).isAdminRequest(
+        request({ path: '/back office/login' }),
+      ),
+    ).toBe(true)
+  })
+
+  it('every router-style respelling of a path under /admin/ stays under it (property)', () => {
+    const segment = fc
+      .stringMatching(/^[A-Za-z0-9._~-]{1,8}$/)
+      .filter((s) => s !== '..' && s !== '.')
+    const respell = fc.record({
+      upper: fc.boolean(),
+      trailing: fc.boolean(),
+      doubled: fc.boolean(),
+      encodeAt: fc.nat(),
+    })
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 4 }), respell, (rest, how) => {
+        let path = `/admin/${rest.join('/')}`
+        if (how.upper) path = path.toUpperCase()
+        if (how.trailing) path += '/'
+        if (how.doubled) path = path.replaceAll('/', '//')
+        const at = how.encodeAt % path.length
+        const char = path[at] as string
+        if (char !== '/') {
+          path = `${path.slice(0, at)}%${char.charCodeAt(0).toString(16)}${path.slice(at + 1)}`
+        }
+        expect(comparablePath(path).startsWith('/admin/')).toBe(true)
+        expect(isAdmin(path)).toBe(true)
+      }),
+      { numRuns: 500 },
+    )
   })
 })

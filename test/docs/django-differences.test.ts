@@ -756,6 +756,23 @@ const DIFFERENCES: Record<string, Difference> = {
     },
   },
 
+  'repeated-login-fields': {
+    django: {
+      recorded:
+        'get_client_username reads request.POST.get(AXES_USERNAME_FORM_FIELD): a QueryDict gives the last of a repeated field, so username=bob&username=alice is counted as alice',
+      source: 'axes/helpers.py:173-174',
+    },
+    async node() {
+      const axes = axesAt({ failureLimit: 1, lockoutParameters: ['username'] })
+      for (const username of [['bob', 'alice'], { 0: 'alice' }, [['alice']]]) {
+        const decision = await axes.loginFailed(request({ body: { username, password: 'x' } }))
+        expect(decision).toMatchObject({ allowed: false, reason: 'malformedCredentials' })
+      }
+      // Nothing was counted: alice is not locked out by the refused attempts.
+      expect((await axes.isAllowed(request())).allowed).toBe(true)
+    },
+  },
+
   'json-response': {
     django: {
       observed(o) {

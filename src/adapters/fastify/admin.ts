@@ -5,7 +5,7 @@
 
 import type { IncomingMessage } from 'node:http'
 import { BODY_LIMIT } from '../../admin/http/form.js'
-import { toWebRequest } from '../../admin/http/node.js'
+import { answerNode } from '../../admin/http/node.js'
 import type { AdminHandler } from '../../admin/options.js'
 
 /** The part of a Fastify instance the plugin uses. */
@@ -63,9 +63,7 @@ export function fastifyAdmin(
       request,
       reply,
     ) => {
-      const response = await admin(
-        await toWebRequest(request.raw, { parsedBody: request.body ?? '' }),
-      )
+      const response = await answerNode(admin, request.raw, { parsedBody: request.body ?? '' })
       reply.code(response.status)
       for (const [name, value] of response.headers) {
         if (name !== 'set-cookie') reply.header(name, value)

@@ -4,7 +4,7 @@
  */
 
 import type { IncomingMessage } from 'node:http'
-import { toWebRequest } from '../../admin/http/node.js'
+import { answerNode } from '../../admin/http/node.js'
 import type { AdminHandler } from '../../admin/options.js'
 
 /** The part of Koa's context the middleware uses. */
@@ -39,9 +39,10 @@ export function koaAdmin(
       await next()
       return
     }
-    const response = await admin(
-      await toWebRequest(ctx.req, { url: ctx.originalUrl, parsedBody: ctx.request.body }),
-    )
+    const response = await answerNode(admin, ctx.req, {
+      url: ctx.originalUrl,
+      parsedBody: ctx.request.body,
+    })
     // The body before the status: Koa turns a null body into 204 unless a status follows.
     ctx.body = response.body ? Buffer.from(await response.arrayBuffer()) : null
     ctx.status = response.status

@@ -25,5 +25,6 @@ export {
   type AxesStrategyOptions,
   axesStrategy,
   type PassportStrategyLike,
+  strategyCredentials,
   toAxesRequest,
 } from './strategy.js'

@@ -6,10 +6,10 @@
 
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 import type { Axes } from '../../compose/axes.js'
-import { lockoutMessage } from '../../core/lockout-response.js'
+import { loginValue, MALFORMED } from '../../core/identity.js'
+import { lockoutMessage, MALFORMED_CREDENTIALS_MESSAGE } from '../../core/lockout-response.js'
 import type { AxesResponse, LockoutDecision } from '../../core/types.js'
 import type { AxesRequest, Credentials } from '../../ground/request.js'
-import { readCredentials } from '../shared/login.js'
 import { sessionIdOf } from '../shared/request.js'
 import { withVary } from '../shared/vary.js'
 
@@ -73,8 +73,12 @@ export interface AxesStrategyOptions {
    */
   lockout?: 'respond' | 'fail'
   /**
-   * The credentials counted for the request.
-   * @default the body's `usernameFormField` and `passwordFormField` (passport-local's fields)
+   * The credentials counted for the request. Whatever it returns, the username the strategy's
+   * verify callback receives (for passport-local and strategies built like it) must be the one
+   * counted, or the attempt is refused with 400 before the password is checked.
+   * @default the fields where passport-local reads them (`strategyCredentials`): its
+   * `usernameField` and `passwordField` (else `usernameFormField` and `passwordFormField`), from the
+   * body, else the query string
    */
   credentials?: (req: PassportRequest) => Credentials | null
 }
@@ -92,6 +96,94 @@ export function toAxesRequest(req: PassportRequest): AxesRequest {
     query: (req.query as Record<string, unknown> | undefined) ?? null,
     body: req.body,
     sessionId: sessionIdOf(req.sessionID),
+  }
+}
+
+/** The fields passport-local (and strategies built like it) reads the credentials from. */
+interface LocalStrategyFields {
+  _usernameField?: unknown
+  _passwordField?: unknown
+}
+
+/**
+ * One field where passport-local's `lookup` finds it (`user[name]` walks into nested objects):
+ * the value, undefined when absent, or the object found where a value should be (an array or an
+ * object, which node-axes refuses).
+ */
+function lookupField(source: unknown, field: string): unknown {
+  let value: unknown = source
+  for (const key of field.split(']').join('').split('[')) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined
+    value = (value as Record<string, unknown>)[key]
+  }
+  return value
+}
+
+/**
+ * A login field where passport-local reads it: the body's value, else (when the body's is absent
+ * or empty) the query string's. A value that is an array or an object, in the body or the query
+ * string, is returned as it is, for node-axes to refuse (reason `malformedCredentials`) where
+ * passport-local would quietly fall back to the query string.
+ */
+function localField(req: PassportRequest, field: string): unknown {
+  const body = lookupField(req.body, field)
+  if (typeof body === 'object' && body !== null) return body
+  if (body !== undefined && body !== null && body !== '' && body !== 0 && body !== false) {
+    return body
+  }
+  const query = lookupField(req.query, field)
+  return query === undefined ? body : query
+}
+
+/**
+ * The credentials counted for a Passport login by default: the username and password where
+ * passport-local reads them (its `usernameField` and `passwordField`, else the instance's
+ * `usernameFormField` and `passwordFormField`; the body first, then the query string), under the
+ * instance's `usernameFormField` and `passwordFormField`.
+ */
+export function strategyCredentials(
+  axes: Axes,
+  strategy: PassportStrategyLike,
+  req: PassportRequest,
+): Credentials {
+  const o = axes.options
+  const local = strategy as LocalStrategyFields
+  const userField = typeof local._usernameField === 'string' ? local._usernameField : null
+  const passField = typeof local._passwordField === 'string' ? local._passwordField : null
+  const credentials: Record<string, unknown> = {}
+  const username = localField(req, userField ?? o.usernameFormField)
+  const password = localField(req, passField ?? o.passwordFormField)
+  if (username !== undefined) credentials[o.usernameFormField] = username
+  if (password !== undefined) credentials[o.passwordFormField] = password
+  return credentials
+}
+
+/** The status of a strategy's `fail` for a refused decision. */
+function failStatus(axes: Axes, decision: LockoutDecision): number {
+  if (decision.reason === 'storeError') return 503
+  if (decision.reason === 'malformedCredentials') return 400
+  return axes.options.httpResponseCode
+}
+
+/**
+ * For a strategy built like passport-local (a `_verify(username, password, done)` callback, or
+ * `_verify(req, username, password, done)` with `_passReqToCallback`): checks that the username
+ * its verify callback receives is the one node-axes counted, and otherwise calls `refuse` instead
+ * of the callback, so that a password is never checked for an identity that was not counted.
+ */
+function guardVerify(
+  inner: object,
+  counted: string | null | typeof MALFORMED,
+  refuse: () => void,
+): void {
+  const local = inner as { _verify?: unknown; _passReqToCallback?: unknown }
+  const verify = local._verify
+  if (typeof verify !== 'function') return
+  const withReq = Boolean(local._passReqToCallback)
+  local._verify = function guardedVerify(this: unknown, ...args: unknown[]) {
+    const given = loginValue(args[withReq ? 1 : 0])
+    if (given === MALFORMED || given !== counted) return refuse()
+    return verify.apply(this, args)
   }
 }
 
@@ -119,7 +211,8 @@ export function axesStrategy<S extends PassportStrategyLike>(
     axes.attach(request)
     const credentials = options.credentials
       ? options.credentials(req)
-      : readCredentials(axes, req.body).core
+      : strategyCredentials(axes, strategy, req)
+    const counted = loginValue(credentials?.[axes.options.usernameFormField])
 
     const refuse = async (decision: LockoutDecision) => {
       const response = await axes.lockoutResponse(request, decision, credentials)
@@ -135,7 +228,7 @@ export function axesStrategy<S extends PassportStrategyLike>(
         decision,
         response,
       }
-      this.fail(info, decision.reason === 'storeError' ? 503 : axes.options.httpResponseCode)
+      this.fail(info, failStatus(axes, decision))
     }
     const settle = (work: Promise<unknown>, then: () => void) => {
       work.then(then, (error: unknown) => this.error(error))
@@ -160,6 +253,11 @@ export function axesStrategy<S extends PassportStrategyLike>(
           settle(reservation.release(), () => this.redirect(url, status))
         inner.pass = () => settle(reservation.release(), () => this.pass())
         inner.error = (error) => settle(reservation.release(), () => this.error(error))
+        guardVerify(inner, counted, () =>
+          settle(reservation.release(), () =>
+            this.fail({ message: MALFORMED_CREDENTIALS_MESSAGE }, 400),
+          ),
+        )
         try {
           strategy.authenticate.call(inner, req, authOptions)
         } catch (error) {

@@ -22,7 +22,8 @@ export type LockoutRendering =
 
 /**
  * Chooses the rendering of a refused decision. With a framework view configured (`view` true),
- * the view takes the template's place in django-axes' order: after the store failure, the
+ * the view takes the template's place in django-axes' order: after the store failure (and the
+ * malformed login), the
  * `lockoutCallable` and JSON, before the core's `lockoutTemplate` and the redirect. Otherwise the
  * core's `lockoutResponse` decides.
  */
@@ -34,7 +35,8 @@ export async function chooseLockoutRendering(
   view: boolean,
 ): Promise<LockoutRendering> {
   const o = axes.options
-  if (view && decision.reason !== 'storeError' && !o.lockoutCallable && !wantsJson(request)) {
+  const lockout = decision.reason !== 'storeError' && decision.reason !== 'malformedCredentials'
+  if (view && lockout && !o.lockoutCallable && !wantsJson(request)) {
     const headers: Record<string, string> = { 'cache-control': 'no-store' }
     if (o.enableRetryAfterHeader) {
       const seconds = retryAfterSeconds(decision)

@@ -5,7 +5,7 @@
  */
 
 import type { Axes } from '../../compose/axes.js'
-import { formValue } from '../../core/identity.js'
+import { fieldOf, loginValue } from '../../core/identity.js'
 import { wantsJson } from '../../core/lockout-response.js'
 import type { AxesResponse, LockoutDecision } from '../../core/types.js'
 import type { AxesRequest, Credentials } from '../../ground/request.js'
@@ -33,40 +33,33 @@ export type VerifyFunction<Req, User> = (
 
 /**
  * Reads the login fields of a parsed body (an object or `URLSearchParams`): `core` for the engine
- * (only the fields present, as strings) and `verify` for the application (always strings).
- * Anything else (no body, an array, a string, a Buffer) has no fields.
+ * (the fields present, as the body holds them: the engine refuses a repeated or nested field with
+ * reason `malformedCredentials`, so `verify` never runs for one) and `verify` for the application
+ * (always strings: exactly the text the engine counted, empty when absent). Anything else (no body,
+ * an array, a string, a Buffer) has no fields.
  */
 export function readCredentials(
   axes: Axes,
   body: unknown,
 ): { core: Credentials; verify: LoginCredentials } {
   const { usernameFormField: userField, passwordFormField: passField } = axes.options
-  const username = fieldString(body, userField)
-  const password = fieldString(body, passField)
-  const core: Record<string, string> = {}
-  if (username !== null) core[userField] = username
-  if (password !== null) core[passField] = password
-  const verify: Record<string, string> = {
-    username: username ?? '',
-    password: password ?? '',
-  }
-  verify[userField] = username ?? ''
-  verify[passField] = password ?? ''
+  const rawUsername = fieldOf(body, userField)
+  const rawPassword = fieldOf(body, passField)
+  const core: Record<string, unknown> = {}
+  if (rawUsername !== undefined) core[userField] = rawUsername
+  if (rawPassword !== undefined) core[passField] = rawPassword
+  const username = text(rawUsername)
+  const password = text(rawPassword)
+  const verify: Record<string, string> = { username, password }
+  verify[userField] = username
+  verify[passField] = password
   return { core, verify: verify as LoginCredentials }
 }
 
-function fieldString(body: unknown, field: string): string | null {
-  if (body instanceof URLSearchParams) return body.has(field) ? body.get(field) : null
-  if (
-    typeof body !== 'object' ||
-    body === null ||
-    Array.isArray(body) ||
-    ArrayBuffer.isView(body) ||
-    !Object.hasOwn(body, field)
-  ) {
-    return null
-  }
-  return formValue((body as Record<string, unknown>)[field])
+/** A login field as `verify` receives it: the text node-axes counts, else empty. */
+function text(value: unknown): string {
+  const counted = loginValue(value)
+  return typeof counted === 'string' ? counted : ''
 }
 
 /** The outcome of a login wrapper, as adapters keep it for the application's next handler. */

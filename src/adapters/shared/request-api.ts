@@ -6,6 +6,7 @@
 import type { Axes, ProtectResult, Reservation } from '../../compose/axes.js'
 import type { AxesResponse, LockoutDecision } from '../../core/types.js'
 import type { AxesRequest, Credentials } from '../../ground/request.js'
+import { type LoginCredentials, readCredentials } from './login.js'
 
 /**
  * The per-request API an adapter's middleware attaches (`req.axes`, `request.axes`, `ctx.axes`,
@@ -16,6 +17,14 @@ export interface AxesRequestApi {
   readonly axes: Axes
   /** The request as node-axes sees it. */
   readonly request: AxesRequest
+  /**
+   * The username and password as node-axes counts them, read from `body` (by default the body the
+   * framework parsed): text, empty when absent or when the field is an array or an object (a
+   * repeated or nested field, which `reserve(body)` refuses with reason `malformedCredentials`).
+   * Hand these to your password check after `reserve(body)` allowed the attempt: they are exactly
+   * the identity that was counted, as `protectLogin` hands them to `verify`.
+   */
+  credentials(body?: unknown): LoginCredentials
   /** Whether the client may attempt a login, recording nothing (django-axes' `is_allowed`). */
   isAllowed(credentials?: Credentials | null): Promise<LockoutDecision>
   /** Reserves one attempt before the credentials are verified; settle it (see `Axes.reserve`). */
@@ -44,6 +53,9 @@ class RequestApi implements AxesRequestApi {
     readonly axes: Axes,
     readonly request: AxesRequest,
   ) {}
+  credentials(body: unknown = this.request.body): LoginCredentials {
+    return readCredentials(this.axes, body).verify
+  }
   isAllowed(credentials?: Credentials | null): Promise<LockoutDecision> {
     return this.axes.isAllowed(this.request, credentials)
   }

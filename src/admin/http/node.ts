@@ -7,6 +7,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AdminHandler } from '../options.js'
 import { BODY_LIMIT } from './form.js'
+import { HttpProblem, plain } from './responses.js'
+
+/** An HTTP method token (RFC 9110 `token`). */
+const METHOD_TOKEN = /^[!#$%&'*+.^`|~0-9A-Za-z-]+$/
+
+/** Methods a Web Request cannot carry (the Fetch standard's forbidden methods). */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK'])
 
 /** A parsed body a framework's body parser may have left on the request. */
 function reencode(body: unknown): string | null {
@@ -33,24 +40,43 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
+/** The request's URL, or a 400 `HttpProblem` for a Host header or target no URL can hold. */
+function urlOf(req: IncomingMessage, target: string): URL {
+  const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true
+  const host = req.headers.host ?? 'localhost'
+  try {
+    const url = new URL(target, `${encrypted ? 'https' : 'http'}://${host}`)
+    // A target such as `//other.example/x` would name another host than the Host header.
+    if (url.host !== new URL(`http://${host}`).host) throw new TypeError('host')
+    return url
+  } catch {
+    throw new HttpProblem(400, 'Bad request: the Host header or the URL is malformed.')
+  }
+}
+
 /**
  * A Web Request from a Node request. `url` is the path and query to use (Express and Koa mounts
  * pass the original URL, before the router cut the mount path off); `parsedBody` is a body a
  * framework already read (it is sent on as a urlencoded form).
+ *
+ * Throws an `HttpProblem` (405 for a method a Web Request cannot carry, such as `TRACE`; 400 for a
+ * malformed Host header or URL); `answerNode` turns it into that plain 4xx answer.
  */
 export async function toWebRequest(
   req: IncomingMessage,
   options: { url?: string; parsedBody?: unknown } = {},
 ): Promise<Request> {
-  const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true
-  const host = req.headers.host ?? 'localhost'
-  const url = new URL(options.url ?? req.url ?? '/', `${encrypted ? 'https' : 'http'}://${host}`)
+  const rawMethod = req.method ?? 'GET'
+  if (!METHOD_TOKEN.test(rawMethod) || FORBIDDEN_METHODS.has(rawMethod.toUpperCase())) {
+    throw new HttpProblem(405, 'Method not allowed.')
+  }
+  const url = urlOf(req, options.url ?? req.url ?? '/')
   const headers = new Headers()
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item)
   }
-  const method = (req.method ?? 'GET').toUpperCase()
+  const method = rawMethod.toUpperCase()
   let body: Buffer | undefined
   if (method !== 'GET' && method !== 'HEAD') {
     const parsed = options.parsedBody === undefined ? null : reencode(options.parsedBody)
@@ -98,6 +124,27 @@ export function toNodeListener(
   }
 }
 
+/**
+ * The admin's answer to a Node request (`url` and `parsedBody` as for `toWebRequest`): a request
+ * no Web Request can carry (an odd method, a malformed Host header or URL) is answered with a
+ * plain 405 or 400 before `authorize` runs, never with a 500.
+ */
+export async function answerNode(
+  admin: AdminHandler,
+  req: IncomingMessage,
+  options: { url?: string; parsedBody?: unknown } = {},
+): Promise<Response> {
+  let request: Request
+  try {
+    request = await toWebRequest(req, options)
+  } catch (error) {
+    if (!(error instanceof HttpProblem)) throw error
+    const allow: Record<string, string> = error.status === 405 ? { allow: 'GET, HEAD, POST' } : {}
+    return plain(error.status, error.message, allow)
+  }
+  return admin(request)
+}
+
 /** Answers a Node request with the admin: `url` and `parsedBody` as for `toWebRequest`. */
 export async function handleNode(
   admin: AdminHandler,
@@ -105,5 +152,5 @@ export async function handleNode(
   res: ServerResponse,
   options: { url?: string; parsedBody?: unknown } = {},
 ): Promise<void> {
-  await sendWebResponse(res, await admin(await toWebRequest(req, options)))
+  await sendWebResponse(res, await answerNode(admin, req, options))
 }
