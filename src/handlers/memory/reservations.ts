@@ -6,7 +6,7 @@
 
 import type { CountInput, CountResult, ReserveResult, SettleInput } from '../../ground/contract.js'
 import { attemptsLeft } from '../../ground/rule.js'
-import { failuresOf, stateOf, writeFailures } from './counting.js'
+import { failuresOf, stateOf, writeFailures, writeRefused } from './counting.js'
 import { type BucketStore, HELD, HELD_UNTIL, STRIDE } from './store.js'
 
 const RING_INITIAL = 1024
@@ -93,12 +93,11 @@ export function reserve(
   input: CountInput,
 ): ReserveResult {
   const { buckets, rule, now } = input
-  let slots = store.lookup(buckets)
+  const slots = store.lookup(buckets)
   const state = stateOf(store, slots, input)
   if (state.lockedUntil !== null) {
     if (!rule.recordLockedAttempts) return reserveResult(state, 'locked', null, false)
-    slots = store.ensure(buckets, slots, now)
-    writeFailures(store, slots, input)
+    writeRefused(store, slots, input)
     return reserveResult(stateOf(store, slots, input), 'locked', null, true)
   }
   if (rule.lockOutAtFailure) {
