@@ -66,33 +66,18 @@ export function writeFailures(
 /**
  * Records a failure in each of the client's buckets, creating those it lacks; its new state. A
  * client locked out already (an attempt refused by its lock) is recorded only in the buckets that
- * hold state: see `writeRefused`.
+ * hold state.
  */
 export function recordFailure(store: BucketStore, input: CountInput): CountResult {
   const looked = store.lookup(input.buckets)
-  if (stateOf(store, looked, input).lockedUntil !== null) {
-    writeRefused(store, looked, input)
-    return stateOf(store, looked, input)
-  }
-  const slots = store.ensure(input.buckets, looked, input.now)
+  // Refused by a lock (django-axes' AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT): recorded in
+  // the buckets that hold state, the locked one among them, so the lock is extended as in
+  // django-axes; no bucket is created, so that refused attempts (a new username each) cannot fill
+  // the store.
+  const slots =
+    stateOf(store, looked, input).lockedUntil === null
+      ? store.ensure(input.buckets, looked, input.now)
+      : looked.filter((slot) => slot >= 0)
   writeFailures(store, slots, input)
   return stateOf(store, slots, input)
-}
-
-/**
- * Records an attempt refused by the client's lock (django-axes'
- * `AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT`) in the buckets that hold state, the locked
- * one among them, so that the lock is extended as in django-axes; it creates no bucket, so that
- * refused attempts (a new username each) cannot fill the store.
- */
-export function writeRefused(
-  store: BucketStore,
-  looked: readonly number[],
-  input: CountInput,
-): void {
-  writeFailures(
-    store,
-    looked.filter((slot) => slot >= 0),
-    input,
-  )
 }

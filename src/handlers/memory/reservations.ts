@@ -6,7 +6,7 @@
 
 import type { CountInput, CountResult, ReserveResult, SettleInput } from '../../ground/contract.js'
 import { attemptsLeft } from '../../ground/rule.js'
-import { failuresOf, stateOf, writeFailures, writeRefused } from './counting.js'
+import { failuresOf, stateOf, writeFailures } from './counting.js'
 import { type BucketStore, HELD, HELD_UNTIL, STRIDE } from './store.js'
 
 const RING_INITIAL = 1024
@@ -97,8 +97,10 @@ export function reserve(
   const state = stateOf(store, slots, input)
   if (state.lockedUntil !== null) {
     if (!rule.recordLockedAttempts) return reserveResult(state, 'locked', null, false)
-    writeRefused(store, slots, input)
-    return reserveResult(stateOf(store, slots, input), 'locked', null, true)
+    // Only in the buckets that hold state: see counting.ts' recordFailure.
+    const held = slots.filter((slot) => slot >= 0)
+    writeFailures(store, held, input)
+    return reserveResult(stateOf(store, held, input), 'locked', null, true)
   }
   if (rule.lockOutAtFailure) {
     for (const slot of slots) {
