@@ -14,6 +14,7 @@ import {
   type HandlerCapabilities,
 } from '../ground/contract.js'
 import type { AccessLogStore } from '../ground/contract-logs.js'
+import type { AxesError } from '../ground/errors.js'
 import type { AxesRequest, ClientIdentity, Credentials } from '../ground/request.js'
 import type { LockoutRule } from '../ground/rule.js'
 import { VERSION } from '../ground/version.js'
@@ -394,12 +395,19 @@ export class AxesEngine {
     return decide(facts, this.options.clock())
   }
 
+  /**
+   * A store error decided by `onStoreError`. A configuration mistake that the handler could only
+   * see now (`AXES_INVALID_OPTIONS`, such as lockout parameters given as a function that do not
+   * fit the handler) is not a store error: it is thrown (the framework answers 500 and logs it),
+   * and never let through by `'failOpen'`.
+   */
   #storeFailure(
     client: ClientIdentity,
     rule: LockoutRule,
     error: unknown,
     operation: string,
   ): LockoutDecision {
+    if ((error as AxesError | null)?.code === 'AXES_INVALID_OPTIONS') throw error
     const storeError = this.#report.storeError(error, operation)
     const failOpen = this.options.onStoreError === 'failOpen'
     const decision = this.#uncounted('storeError', failOpen, client, rule)

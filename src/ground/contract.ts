@@ -143,7 +143,8 @@ export interface CountingStore {
    * Checks the client and reserves one attempt, before its credentials are verified.
    *
    * Atomic, across all the given buckets at once: if any bucket is locked, answer `locked` (and,
-   * with `recordLockedAttempts`, record a failure in every bucket); otherwise, if in any bucket the
+   * with `recordLockedAttempts`, record a failure in the buckets that hold state, the locked one
+   * among them, creating none: attempts refused by a lock must not grow the store); otherwise, if in any bucket the
    * failures plus the places already held reach `failureLimit`, answer `busy`; otherwise hold one
    * place in every bucket and answer `reserved`. No interleaving of concurrent `reserve` and
    * `settle` calls may let more than `failureLimit` attempts hold or have used a place in a bucket
@@ -168,7 +169,9 @@ export interface CountingStore {
 
   /**
    * Records a failure without a reservation (django-axes' `user_login_failed` for applications that
-   * only report failures). Returns the state after the write.
+   * only report failures). Returns the state after the write. When the client is locked already
+   * (the attempt was refused by its lock), the failure goes only to the buckets that hold state,
+   * as in `reserve`.
    *
    * Atomic per call: concurrent calls on the same buckets never lose an increment.
    */

@@ -13,7 +13,6 @@ import type {
   QueryPage,
 } from '../../ground/contract-browsing.js'
 import type { AccessFailureLogEntry, AccessLogEntry } from '../../ground/contract-logs.js'
-import { failureWindowMs } from '../../ground/rule.js'
 import { adminSqlOf, detailOf, logOf, snapshotOf } from './admin-sql.js'
 import type { SqlContext } from './context.js'
 import { datetimeMs } from './datetime.js'
@@ -107,7 +106,8 @@ export function adminQueriesOf(ctx: SqlContext): AdminMethods {
     async cleanExpiredAttempts({ now, rule }) {
       const parts: string[] = []
       const params: unknown[] = []
-      const window = rule === null ? null : failureWindowMs(rule)
+      // Past the failure window; without one (no cool-off), past the retention.
+      const window = rule === null ? null : ctx.keepMs(rule)
       if (window !== null) {
         parts.push(`${q('attempt_time')} <= ?`)
         params.push(dt(now - window))
@@ -179,7 +179,8 @@ export function adminQueriesOf(ctx: SqlContext): AdminMethods {
       }
       const end = since + steps * stepMs
       // The top lists count the failures that still count (within the failure window).
-      const window = rule === null ? null : failureWindowMs(rule)
+      // Past the failure window; without one (no cool-off), past the retention.
+      const window = rule === null ? null : ctx.keepMs(rule)
       const current = window === null ? '' : ` WHERE ${q('attempt_time')} > ?`
       const currentParams = window === null ? [] : [dt(now - window)]
       const top = (column: string) =>

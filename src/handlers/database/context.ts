@@ -6,6 +6,7 @@
 
 import type { Bucket } from '../../ground/buckets.js'
 import type { HandlerSettings } from '../../ground/contract.js'
+import { failureWindowMs, type LockoutRule } from '../../ground/rule.js'
 import type { SqlDialectSpec } from './dialects/dialect.js'
 import { DIALECTS } from './dialects/index.js'
 import type { SqlDriver } from './drivers/driver.js'
@@ -29,6 +30,10 @@ export interface SqlContext {
   }
   /** The settings the core attached (read at each call: `attach` replaces them). */
   settings: HandlerSettings
+  /** How long a row outlives its last failure when the rule never expires failures. */
+  readonly retentionMs: number
+  /** How long a row is kept after its last failure under a rule: its window, or the retention. */
+  keepMs(rule: LockoutRule): number
   /** `column = ?` or `column IS NULL` for each field of a bucket (or a row's identity). */
   where(fields: Bucket['fields']): [string, unknown[]]
   /** Deletes attempt rows (and their expiration rows first: Django cascades in Python). */
@@ -36,7 +41,7 @@ export interface SqlContext {
 }
 
 /** The context of a handler on a connected driver, with django-axes' default settings. */
-export function sqlContext(driver: SqlDriver): SqlContext {
+export function sqlContext(driver: SqlDriver, retentionMs = 30 * 24 * 3_600_000): SqlContext {
   const dialect = DIALECTS[driver.dialect]
   const q = dialect.quote
   const tables = {
@@ -52,6 +57,8 @@ export function sqlContext(driver: SqlDriver): SqlContext {
     q,
     dt: dialect.datetimeParam,
     tables,
+    retentionMs,
+    keepMs: (rule) => failureWindowMs(rule) ?? retentionMs,
     settings: {
       disableAccessLog: false,
       enableAccessFailureLog: false,

@@ -10,6 +10,7 @@
 import type {
   AxesHandler,
   CountInput,
+  CountResult,
   ReserveResult,
   ResetFilter,
   SettleInput,
@@ -71,6 +72,7 @@ export function countingOf(ctx: SqlContext): CountingMethods {
     },
 
     reserve(request) {
+      failures.sweepSometimes(request)
       return run(request, async (s, input): Promise<ReserveResult> => {
         const { rule, now } = input
         const buckets = await states.read(s, input, true)
@@ -79,7 +81,8 @@ export function countingOf(ctx: SqlContext): CountingMethods {
           if (!rule.recordLockedAttempts) {
             return { ...state, outcome: 'locked', reservation: null, recorded: false }
           }
-          const after = await failures.record(s, input)
+          // Refused by the lock: no new row (see recordRefused).
+          const after = await failures.recordRefused(s, input, buckets)
           return { ...after, outcome: 'locked', reservation: null, recorded: true }
         }
         if (rule.lockOutAtFailure) {
@@ -147,6 +150,17 @@ export function countingOf(ctx: SqlContext): CountingMethods {
     },
 
     recordFailure(input) {
+      failures.sweepSometimes(input)
+      // A client locked out already: the attempt was refused by its lock, and adds no row.
+      const refusedOr = async (
+        s: TxSession,
+        keyed: CountInput,
+        otherwise: () => Promise<CountResult>,
+      ) => {
+        const buckets = await states.read(s, keyed, false)
+        if (combine(buckets, keyed).lockedUntil === null) return otherwise()
+        return failures.recordRefused(s, keyed, buckets)
+      }
       if (
         oneStatement === undefined ||
         ctx.settings.enableAccessFailureLog ||
@@ -154,12 +168,17 @@ export function countingOf(ctx: SqlContext): CountingMethods {
       ) {
         // One transaction: the row with its failure-log entry or its expiration row. (MySQL keeps
         // its transaction too: READ COMMITTED there spares autocommit's gap-lock deadlocks.)
-        return run(input, (s, input) => failures.record(s, input))
+        return run(input, (s, input) => refusedOr(s, input, () => failures.record(s, input)))
       }
-      // Where the dialect can (PostgreSQL), a failure reported after the fact needs no lock.
+      // Where the dialect can (PostgreSQL), a failure reported after the fact needs no lock; a
+      // refused one is recorded in a transaction.
       return (async () => {
         checkInput(input)
-        return failures.recordWithoutLock(input, null)
+        const state = await states.stateOf(driver.session, input)
+        if (state.lockedUntil === null) return failures.recordWithoutLock(input, null)
+        return run(input, (s, keyed) =>
+          refusedOr(s, keyed, () => failures.recordWithoutLock(input, null)),
+        )
       })()
     },
 

@@ -7,8 +7,8 @@
  */
 
 import type { AttemptRecord, CountInput, CountResult } from '../../ground/contract.js'
-import { failureWindowMs, lockDurationMs } from '../../ground/rule.js'
-import { type BucketStates, combine, readStates } from './bucket-states.js'
+import { activeLockUntil, failureWindowMs, lockDurationMs } from '../../ground/rule.js'
+import { type BucketState, type BucketStates, combine, readStates } from './bucket-states.js'
 import type { SqlContext } from './context.js'
 import { datetimeMs } from './datetime.js'
 import type { FailureWrite, OneStatementFailure } from './dialects/dialect.js'
@@ -28,6 +28,23 @@ export interface FailureRecorder {
    * releases its place too. Only where the dialect has `oneStatementFailure`.
    */
   recordWithoutLock(input: CountInput, token: string | null): Promise<CountResult>
+  /**
+   * Records an attempt refused by the client's lock (django-axes'
+   * `AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT`) without inserting a row: on the attempt's own
+   * row if it has one, else on the latest row of a locked bucket, so that the lock is extended as
+   * in django-axes but refused attempts (a new username each) cannot grow the table.
+   */
+  recordRefused(
+    s: SqlSession,
+    input: CountInput,
+    buckets: readonly BucketState[],
+  ): Promise<CountResult>
+  /**
+   * Now and then (every 64th write), deletes up to 200 of the oldest rows that no longer count:
+   * past the rule's failure window, or past the retention when failures never expire. Outside
+   * any transaction; a sweep that fails loses nothing.
+   */
+  sweepSometimes(input: CountInput): void
 }
 
 /** The failure recorder on a handler's context. */
@@ -153,8 +170,7 @@ export function failureRecorderOf(ctx: SqlContext, states: BucketStates): Failur
 
   /** Deletes this client's expired rows: a scoped, indexed statement per bucket. */
   const sweepClient = async (s: SqlSession, input: CountInput) => {
-    const window = failureWindowMs(input.rule)
-    if (window === null) return
+    const window = ctx.keepMs(input.rule)
     for (const bucket of input.buckets) {
       const [cond, params] = where(bucket.fields)
       const threshold = dt(input.now - window)
@@ -248,5 +264,37 @@ export function failureRecorderOf(ctx: SqlContext, states: BucketStates): Failur
     return state
   }
 
-  return { record, recordWithoutLock }
+  const recordRefused = async (
+    s: SqlSession,
+    input: CountInput,
+    buckets: readonly BucketState[],
+  ): Promise<CountResult> => {
+    const { updateSql, updateParams, now } = updateOf(input)
+    if ((await s.run(updateSql, updateParams)) === 0) {
+      const locked = buckets.find(
+        (b) => activeLockUntil(input.rule, b.failures, b.last, now) !== null,
+      )
+      const bucket = locked === undefined ? undefined : input.buckets[locked.index]
+      if (bucket !== undefined) {
+        const [cond, params] = where(bucket.fields)
+        await s.run(
+          `UPDATE ${T_ATTEMPT} SET ${q('failures_since_start')} = ${q('failures_since_start')} + 1, ${q('attempt_time')} = ? WHERE ${q('id')} IN (SELECT ${q('id')} FROM (SELECT ${q('id')} FROM ${T_ATTEMPT} WHERE ${cond} ORDER BY ${q('attempt_time')} DESC, ${q('id')} DESC LIMIT 1) AS latest)`,
+          [dt(now), ...params],
+        )
+      }
+    }
+    const state = await states.stateOf(s, input)
+    await writeFailureLog(s, input, state.lockedUntil !== null)
+    return state
+  }
+
+  let sweeps = 0
+  const sweepSometimes = (input: CountInput): void => {
+    if (++sweeps % 64 !== 0) return
+    const old = `${q('id')} IN (SELECT ${q('id')} FROM (SELECT ${q('id')} FROM ${T_ATTEMPT} WHERE ${q('attempt_time')} <= ? ORDER BY ${q('attempt_time')} LIMIT 200) AS old)`
+    const threshold = dt(input.now - ctx.keepMs(input.rule))
+    driver.transaction([], (s) => ctx.deleteAttempts(s, old, [threshold])).catch(() => {})
+  }
+
+  return { record, recordWithoutLock, recordRefused, sweepSometimes }
 }

@@ -18,9 +18,12 @@ import { countingOf } from './counting.js'
 import type { SqlDriver } from './drivers/driver.js'
 import { logsOf } from './logs.js'
 
-/** Builds the handler on a connected (and, where asked, migrated) driver. */
-export function sqlHandler(driver: SqlDriver): AxesHandler {
-  const ctx = sqlContext(driver)
+/**
+ * Builds the handler on a connected (and, where asked, migrated) driver; `retentionMs` is how long
+ * a row outlives its last failure when failures never expire.
+ */
+export function sqlHandler(driver: SqlDriver, retentionMs = 30 * 24 * 3_600_000): AxesHandler {
+  const ctx = sqlContext(driver, retentionMs)
   return {
     name: 'database',
     shared: true,

@@ -75,6 +75,13 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
   const timeoutMs = timeoutOf(options)
   // On for SQLite (a file or memory, by URL or Kysely instance: the embedded case), off for servers.
   const autoMigrate = options.autoMigrate ?? DIALECTS[dialect].embedded
+  const retentionMs = options.retentionMs ?? 30 * 24 * 3_600_000
+  if (!(Number.isInteger(retentionMs) && retentionMs >= 1000)) {
+    throw new AxesError(
+      'AXES_INVALID_OPTIONS',
+      'databaseHandler: retentionMs must be a whole number of milliseconds ≥ 1000',
+    )
+  }
 
   let driver: Promise<SqlDriver> | null = null
   const getDriver = () => {
@@ -92,7 +99,7 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     inner ??= getDriver()
       .then(async (d) => {
         if (autoMigrate) await runMigrations(d)
-        const h = sqlHandler(d)
+        const h = sqlHandler(d, retentionMs)
         if (settings) h.attach?.(settings)
         return h
       })

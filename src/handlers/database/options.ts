@@ -35,4 +35,13 @@ export interface DatabaseHandlerOptions {
    * transaction. @default 10
    */
   poolSize?: number
+  /**
+   * How long a row is kept after its last failure when the rule never expires failures (no
+   * cool-off): such rows go as the handler writes, and with `cleanExpiredAttempts`, once this
+   * has passed, so that what an attacker writes cannot fill the tables for ever. A lockout without
+   * a cool-off thus lasts until reset, or until no attempt has come for this long (each refused
+   * attempt extends it, with `resetCoolOffOnFailureDuringLockout`).
+   * @default 2_592_000_000 (30 days)
+   */
+  retentionMs?: number
 }

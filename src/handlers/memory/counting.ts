@@ -63,9 +63,21 @@ export function writeFailures(
   }
 }
 
-/** Records a failure in each of the client's buckets, creating those it lacks; its new state. */
+/**
+ * Records a failure in each of the client's buckets, creating those it lacks; its new state. A
+ * client locked out already (an attempt refused by its lock) is recorded only in the buckets that
+ * hold state.
+ */
 export function recordFailure(store: BucketStore, input: CountInput): CountResult {
-  const slots = store.ensure(input.buckets, store.lookup(input.buckets), input.now)
+  const looked = store.lookup(input.buckets)
+  // Refused by a lock (django-axes' AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT): recorded in
+  // the buckets that hold state, the locked one among them, so the lock is extended as in
+  // django-axes; no bucket is created, so that refused attempts (a new username each) cannot fill
+  // the store.
+  const slots =
+    stateOf(store, looked, input).lockedUntil === null
+      ? store.ensure(input.buckets, looked, input.now)
+      : looked.filter((slot) => slot >= 0)
   writeFailures(store, slots, input)
   return stateOf(store, slots, input)
 }

@@ -39,12 +39,23 @@ import {
 import { ReservationRing, reserve, settle } from './reservations.js'
 import { BucketStore } from './store.js'
 
+/** The default `maxBytes`: 128 MiB. */
+export const DEFAULT_MAX_BYTES = 128 * 1024 * 1024
+
 /** Options of `memoryHandler`. */
 export interface MemoryHandlerOptions {
   /**
-   * The most buckets kept (a client has one bucket per lockout-parameter item). About 100 bytes
-   * each: the default caps the store near 100 MB.
-   * @default 1_000_000
+   * The most bytes of heap the store may take, as it estimates them: the slots' array as
+   * allocated, and for each bucket its key's characters at two bytes each plus a fixed share for
+   * its entry (about 220 bytes for an IP bucket, 350 for a username+IP bucket with a username of
+   * 60 multi-byte characters). When a new bucket would pass it, older buckets go (unlocked ones
+   * first); a new client is never refused. At least 4,096.
+   * @default 134_217_728 (128 MiB)
+   */
+  maxBytes?: number
+  /**
+   * The most buckets kept (a client has one bucket per lockout-parameter item), on top of
+   * `maxBytes`. No limit but `maxBytes` when not given.
    */
   maxBuckets?: number
 }
@@ -58,6 +69,10 @@ export interface MemoryHandler
   readonly supports: HandlerCapabilities
   /** How many buckets hold state now. */
   readonly size: number
+  /** The store's estimated bytes now (what `maxBytes` bounds). */
+  readonly bytes: number
+  /** The bound on `bytes` (`maxBytes`). */
+  readonly maxBytes: number
 }
 
 /**
@@ -69,18 +84,21 @@ export interface MemoryHandler
  * ```ts
  * import { createAxes, memoryHandler } from 'node-axes'
  *
- * const axes = createAxes({ handler: memoryHandler({ maxBuckets: 100_000 }) })
+ * const axes = createAxes({ handler: memoryHandler({ maxBytes: 32 * 1024 * 1024 }) })
  * ```
  */
 export function memoryHandler(options: MemoryHandlerOptions = {}): MemoryHandler {
-  const maxBuckets = options.maxBuckets ?? 1_000_000
-  if (!Number.isInteger(maxBuckets) || maxBuckets < 1) {
-    throw new AxesConfigError(
-      [{ key: 'maxBuckets', message: `expects a whole number ≥ 1, got ${String(maxBuckets)}` }],
-      'memoryHandler options',
-    )
-  }
-  return new InMemoryHandler(maxBuckets)
+  const { maxBuckets = Number.POSITIVE_INFINITY, maxBytes = DEFAULT_MAX_BYTES } = options
+  const problems = (
+    [
+      ['maxBuckets', options.maxBuckets ?? 1, 1],
+      ['maxBytes', maxBytes, 4096],
+    ] as const
+  )
+    .filter(([, value, min]) => !(Number.isInteger(value) && value >= min))
+    .map(([key, value, min]) => ({ key, message: `expects a whole number ≥ ${min}, got ${value}` }))
+  if (problems.length > 0) throw new AxesConfigError(problems, 'memoryHandler options')
+  return new InMemoryHandler(maxBuckets, maxBytes)
 }
 
 class InMemoryHandler implements MemoryHandler {
@@ -93,12 +111,20 @@ class InMemoryHandler implements MemoryHandler {
   readonly #store: BucketStore
   readonly #ring = new ReservationRing()
 
-  constructor(max: number) {
-    this.#store = new BucketStore(max)
+  constructor(max: number, maxBytes: number) {
+    this.#store = new BucketStore(max, maxBytes)
   }
 
   get size(): number {
     return this.#store.index.size
+  }
+
+  get bytes(): number {
+    return this.#store.bytes
+  }
+
+  get maxBytes(): number {
+    return this.#store.maxBytes
   }
 
   // ----- the contract -----

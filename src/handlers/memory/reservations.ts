@@ -93,13 +93,14 @@ export function reserve(
   input: CountInput,
 ): ReserveResult {
   const { buckets, rule, now } = input
-  let slots = store.lookup(buckets)
+  const slots = store.lookup(buckets)
   const state = stateOf(store, slots, input)
   if (state.lockedUntil !== null) {
     if (!rule.recordLockedAttempts) return reserveResult(state, 'locked', null, false)
-    slots = store.ensure(buckets, slots, now)
-    writeFailures(store, slots, input)
-    return reserveResult(stateOf(store, slots, input), 'locked', null, true)
+    // Only in the buckets that hold state: see counting.ts' recordFailure.
+    const held = slots.filter((slot) => slot >= 0)
+    writeFailures(store, held, input)
+    return reserveResult(stateOf(store, held, input), 'locked', null, true)
   }
   if (rule.lockOutAtFailure) {
     for (const slot of slots) {

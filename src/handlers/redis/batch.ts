@@ -6,7 +6,7 @@
 
 import type { Bucket } from '../../ground/buckets.js'
 import type { CountInput } from '../../ground/contract.js'
-import { AxesStoreError } from '../../ground/errors.js'
+import { AxesError } from '../../ground/errors.js'
 import type { LockoutRule } from '../../ground/rule.js'
 import { type Arg, type RedisCommands, storeError } from './client.js'
 import { fieldTagMisfit, type KeyLayout } from './keys.js'
@@ -55,9 +55,13 @@ export class DecisionBatches {
    */
   #open = new Map<string, Batch[]>()
 
-  constructor(commands: RedisCommands, keys: KeyLayout) {
+  readonly #retentionMs: number
+
+  /** @param retentionMs how long a key outlives its last failure when its failures never expire */
+  constructor(commands: RedisCommands, keys: KeyLayout, retentionMs: number) {
     this.#commands = commands
     this.#keys = keys
+    this.#retentionMs = retentionMs
   }
 
   /**
@@ -105,8 +109,13 @@ export class DecisionBatches {
       const tag = this.#keys.tagOf(bucket.key)
       if (tag !== firstTag && cluster) {
         keys.length = mark
+        // A configuration mistake that only shows now (lockout parameters given as a function):
+        // loud, never a store error, which `onStoreError: 'failOpen'` would let through.
         return Promise.reject(
-          new AxesStoreError(fieldTagMisfit(buckets.map((b) => Object.keys(b.fields).join('+')))),
+          new AxesError(
+            'AXES_INVALID_OPTIONS',
+            fieldTagMisfit(buckets.map((b) => Object.keys(b.fields).join('+'))),
+          ),
         )
       }
       keys.push(`${tag}:${bucket.key}`)
@@ -141,6 +150,7 @@ export class DecisionBatches {
         // A reservation's key outlives its deadline, so that a late settle still finds it gone
         // only when it was settled already.
         Math.max(1, Math.ceil(rule.reservationTtlMs * 2)),
+        this.#retentionMs,
       ]
       for (const tier of rule.tiers) numbers.push(tier.failures, tier.cooloffMs)
       arg = numbers.map(String).join(' ')

@@ -69,10 +69,20 @@ export interface RedisHandlerOptions {
    *   'ip_address']]` fits (every bucket holds the IP); `['username', 'ip_address']` or
    *   `['ip_address', ['username', 'user_agent']]` do not: on a cluster `createAxes` refuses them
    *   with an `AxesError` saying so (lockout parameters given as a function are checked at each
-   *   decision, which then fails as a store error).
+   *   decision, which then rejects with that `AxesError`: a configuration error, never a store
+   *   error that `onStoreError: 'failOpen'` would let through).
    * @default 'single'
    */
   hashTag?: 'field' | 'single'
+  /**
+   * How long a bucket is kept after its last failure when the rule never expires failures (no
+   * cool-off): every key gets a TTL, so that what an attacker writes cannot fill Redis for ever.
+   * A lockout without a cool-off thus lasts until reset, or until no attempt has come for this
+   * long (each refused attempt extends it, with `resetCoolOffOnFailureDuringLockout`). With a
+   * cool-off, a bucket is kept until its failures expire, as before.
+   * @default 2_592_000_000 (30 days)
+   */
+  retentionMs?: number
 }
 
 /**
@@ -104,8 +114,16 @@ export function redisHandler(options: RedisHandlerOptions): RedisHandler {
   if (hashTag !== 'field' && hashTag !== 'single') {
     throw new AxesError('AXES_INVALID_OPTIONS', "redisHandler: hashTag must be 'field' or 'single'")
   }
+  const retentionMs = options.retentionMs ?? 30 * 24 * 3_600_000
+  if (!(Number.isInteger(retentionMs) && retentionMs >= 1000)) {
+    throw new AxesError(
+      'AXES_INVALID_OPTIONS',
+      'redisHandler: retentionMs must be a whole number of milliseconds ≥ 1000',
+    )
+  }
   return new RedisStore(
     new RedisCommands(connection, Number.isFinite(timeoutMs) ? timeoutMs : 0),
     new KeyLayout(prefix, hashTag === 'single'),
+    retentionMs,
   )
 }

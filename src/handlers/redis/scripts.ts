@@ -14,9 +14,10 @@
  * and until when, when its lock lifts as of the last write (0: none, infinity: until reset), when
  * its failures expire (infinity: never), and when the key itself expires at the earliest (in the
  * server's clock, from TIME, so that an application server whose clock is off cannot make a key
- * expire early; infinity: never). One MGET reads a decision's buckets. A write sets the key's
+ * expire early). One MGET reads a decision's buckets. A write sets the key's
  * expiry only when the one it has would come too early: then to what the rule needs (the later of
- * the failures' expiry and the places' deadline) plus some slack (an eighth of that, from 1 s up
+ * the failures' expiry, or the last failure plus the retention when they never expire, and the
+ * places' deadline) plus some slack (an eighth of that, from 1 s up
  * to an hour); otherwise it overwrites the value in place (SETRANGE) and keeps the expiry. Redis
  * thus forgets a bucket at most that slack (and 2 s) after the rule would, and most writes skip
  * the expiry, which costs as much as the write. Binary, and every number that goes back to Redis is already text in ARGV, because in
@@ -31,7 +32,8 @@
  * costs both sides, so they are few):
  *  1 the rule, its numbers separated by spaces: failure limit, cool-off in ms (-1: none), flags
  *  (one digit; 1: lock out at failure, 2: record locked attempts), reservation time in ms, a
- *  reservation key's TTL in ms, then each tier's failures and cool-off, if any;
+ *  reservation key's TTL in ms, the retention in ms, then each tier's failures and cool-off, if
+ *  any;
  * then per decision: its operation (`g` read, `r` reserve, `s` settle, `f` record a failure)
  * followed by its number of buckets (`f2`), and now (ms since the epoch; the core's clock, never
  * the server's); for settle two more: the outcome (`f` failure, `s` success, `c` cancel) and the
@@ -44,9 +46,9 @@
 import { createHash } from 'node:crypto'
 
 export const DECIDE_SCRIPT = `
-local limit, cooloff, flags, resTtl, resKeyTtl, tiers = string.match(ARGV[1],
-  '^(%S+) (%S+) (%S) (%S+) (%S+)(.*)$')
-limit, cooloff = tonumber(limit), tonumber(cooloff)
+local limit, cooloff, flags, resTtl, resKeyTtl, retention, tiers = string.match(ARGV[1],
+  '^(%S+) (%S+) (%S) (%S+) (%S+) (%S+)(.*)$')
+limit, cooloff, retention = tonumber(limit), tonumber(cooloff), tonumber(retention)
 local lockOut = flags == '1' or flags == '3'
 local recordLocked = flags >= '2'
 local ntiers = 0
@@ -87,21 +89,17 @@ local serverNow = nil
 
 -- Writes a bucket (v: its stored value, false for none; ke: its key's expiry as stored): deletes
 -- it when the rule keeps nothing, rewrites it in place when its expiry still covers what the rule
--- needs, else sets it with a later expiry.
+-- needs, else sets it with a later expiry. Failures that never expire (no cool-off) keep their key
+-- for the retention after the last failure: every key has a TTL.
 local function write(key, v, f, l, h, hu, u, ke)
   local expires = INF
   if window >= 0 then expires = l + window end
   local keep = 0
   if f > 0 then keep = expires end
+  if keep == INF then keep = l + retention end
   if h > 0 and hu > keep then keep = hu end
   if keep <= now then
     if v then redis.call('DEL', key) end
-  elseif keep == INF then
-    if v and ke == INF then
-      redis.call('SETRANGE', key, '0', struct.pack(FORMAT, f, l, h, hu, u, expires, INF))
-    else
-      redis.call('SET', key, struct.pack(FORMAT, f, l, h, hu, u, expires, INF))
-    end
   else
     if serverNow == nil then
       -- Whole seconds, rounded up: a later clock only sets an expiry a little sooner than needed.
@@ -146,15 +144,27 @@ end
 local S = {}
 local first, n = 1, 0
 
-local function writeFailures()
+-- Records a failure in each bucket; for an attempt refused by a lock (refused), only in those
+-- that hold a value (the locked one among them): a refused attempt creates no key.
+local function writeFailures(refused)
   for i = 1, n do
     local b = (i - 1) * 7
-    local f = S[b + 1] + 1
-    S[b + 1] = f
-    S[b + 2] = now
-    S[b + 6] = liftOf(f, now) or 0
-    write(KEYS[first + i - 1], S[b + 5], f, now, S[b + 3], S[b + 4], S[b + 6], S[b + 7])
+    if S[b + 5] or not refused then
+      local f = S[b + 1] + 1
+      S[b + 1] = f
+      S[b + 2] = now
+      S[b + 6] = liftOf(f, now) or 0
+      write(KEYS[first + i - 1], S[b + 5], f, now, S[b + 3], S[b + 4], S[b + 6], S[b + 7])
+    end
   end
+end
+
+-- Whether a bucket read into S is locked.
+local function anyLocked()
+  for b = 0, (n - 1) * 7, 7 do
+    if S[b + 6] > now then return true end
+  end
+  return false
 end
 
 local out = {}
@@ -176,31 +186,19 @@ while a <= nargs do
   local values = redis.call('MGET', unpack(KEYS, first, first + n - 1))
   local code, failures, lift = 0, 0, 0
 
-  if op == 'f' then
-    -- Recording a failure, the commonest decision: one pass over the buckets.
-    for i = 1, n do
-      local v, f, l, h, hu, ke = read(values[i])
-      f = f + 1
-      local u = liftOf(f, now) or 0
-      write(KEYS[first + i - 1], v, f, now, h, hu, u, ke)
-      if f > failures then failures = f end
-      if u > now and u > lift then lift = u end
-    end
-  else
+  do
     for i = 1, n do
       local v, f, l, h, hu, ke = read(values[i])
       local b = (i - 1) * 7
       S[b + 1], S[b + 2], S[b + 3], S[b + 4], S[b + 5], S[b + 6], S[b + 7] =
         f, l, h, hu, v, liftOf(f, l) or 0, ke
     end
-    if op == 'r' then
-      local locked = false
-      for b = 0, (n - 1) * 7, 7 do
-        if S[b + 6] > now then locked = true end
-      end
-      if locked then
+    if op == 'f' then
+      writeFailures(anyLocked())
+    elseif op == 'r' then
+      if anyLocked() then
         if recordLocked then
-          writeFailures()
+          writeFailures(true)
           code = 3
         else
           code = 1
@@ -233,7 +231,7 @@ while a <= nargs do
           if S[b + 3] > 0 then S[b + 3] = S[b + 3] - 1 end
         end
         if outcome == 'f' then
-          writeFailures()
+          writeFailures(false)
         else
           for i = 1, n do
             local b = (i - 1) * 7
@@ -246,7 +244,7 @@ while a <= nargs do
       elseif outcome == 'f' and tonumber(ARGV[a + 3]) <= now then
         -- The reservation lapsed (its key is gone) before a wrong password was settled: it
         -- still counts, once.
-        writeFailures()
+        writeFailures(false)
       end
     elseif op ~= 'g' then
       return redis.error_reply('node-axes: unknown operation ' .. tostring(op))

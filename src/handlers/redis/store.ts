@@ -93,11 +93,11 @@ export class RedisStore implements RedisHandler {
   readonly #idPrefix = randomBytes(6).toString('base64url')
   #idSeq = 0
 
-  constructor(commands: RedisCommands, keys: KeyLayout) {
+  constructor(commands: RedisCommands, keys: KeyLayout, retentionMs: number) {
     this.#commands = commands
     this.#keys = keys
     this.prefix = keys.prefix
-    this.#batches = new DecisionBatches(commands, keys)
+    this.#batches = new DecisionBatches(commands, keys, retentionMs)
     this.#queries = new RedisQueries(commands, keys)
   }
 

@@ -11,4 +11,10 @@ describe('memory handler: options', () => {
   it('refuses a bad maxBuckets', () => {
     expect(() => memoryHandler({ maxBuckets: 0 })).toThrow(/maxBuckets/)
   })
+
+  it('refuses a bad maxBytes, and defaults to 128 MiB', () => {
+    expect(() => memoryHandler({ maxBytes: 1000 })).toThrow(/maxBytes/)
+    expect(() => memoryHandler({ maxBytes: Number.NaN })).toThrow(/maxBytes/)
+    expect(memoryHandler().maxBytes).toBe(128 * 1024 * 1024)
+  })
 })

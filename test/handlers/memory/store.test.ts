@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { AxesStoreError } from '../../../src/ground/errors.js'
 import { memoryHandler } from '../../../src/handlers/memory/index.js'
 import { conformanceInput } from '../../../src/testing/index.js'
 
@@ -44,24 +43,71 @@ describe('memory handler: bounded', () => {
     expect(handler.size).toBe(3)
   })
 
-  it('refuses new buckets with an AxesStoreError when every bucket is locked, changing nothing', async () => {
+  it('never refuses a new bucket: when the buckets met are all locked, the oldest lockout goes', async () => {
     const handler = memoryHandler({ maxBuckets: 4 })
     const parameters = ['ip_address', ['username', 'ip_address']] as const
-    for (let i = 0; i < 2; i++) {
-      const input = conformanceInput(
-        { ipAddress: `10.0.0.${i}` },
+    const locked = (i: number) =>
+      conformanceInput(
+        { ipAddress: `10.0.0.${i}`, username: `u${i}` },
         { parameters: [...parameters], now: t0 },
       )
-      for (let j = 0; j < 3; j++) await handler.recordFailure(input)
-    }
+    for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) await handler.recordFailure(locked(i))
     const newcomer = conformanceInput(
       { ipAddress: '10.0.0.9' },
       { parameters: [...parameters], now: t0 },
     )
-    await expect(handler.recordFailure(newcomer)).rejects.toBeInstanceOf(AxesStoreError)
-    await expect(handler.reserve(newcomer)).rejects.toThrow(/memory handler is full/)
+    expect(await handler.recordFailure(newcomer)).toEqual({ failures: 1, lockedUntil: null })
+    expect((await handler.reserve(newcomer)).outcome).toBe('reserved')
     expect(handler.size).toBe(4)
-    expect((await handler.getFailures(newcomer)).failures).toBe(0)
+    // The first client's two buckets went (the oldest); the second is still locked out.
+    expect((await handler.getFailures(locked(0))).failures).toBe(0)
+    expect((await handler.getFailures(locked(1))).lockedUntil).toBe(t0 + 3_600_000)
+  })
+
+  it('keeps buckets that hold places: with every bucket busy, the store goes over its bound', async () => {
+    const handler = memoryHandler({ maxBuckets: 2 })
+    for (let i = 0; i < 2; i++) expect((await handler.reserve(client(i))).outcome).toBe('reserved')
+    expect((await handler.reserve(client(2))).outcome).toBe('reserved')
+    expect(handler.size).toBe(3)
+  })
+
+  it('creates no bucket for an attempt refused by a lock, and still extends the lock', async () => {
+    const handler = memoryHandler()
+    const parameters = ['ip_address', ['username', 'ip_address']] as const
+    const at = (username: string, now: number) =>
+      conformanceInput(
+        { ipAddress: '10.0.0.1', username },
+        { parameters: [...parameters], now, rule: { recordLockedAttempts: true } },
+      )
+    for (let i = 0; i < 3; i++) await handler.recordFailure(at(`u${i}`, t0))
+    expect(handler.size).toBe(4)
+    for (let i = 3; i < 100; i++) {
+      expect((await handler.reserve(at(`u${i}`, t0 + i))).outcome).toBe('locked')
+      expect((await handler.recordFailure(at(`v${i}`, t0 + i))).lockedUntil).toBe(
+        t0 + i + 3_600_000,
+      )
+    }
+    expect(handler.size).toBe(4)
+    // The IP's lock runs from the last refused attempt, as in django-axes.
+    expect((await handler.getFailures(at('new', t0 + 100))).lockedUntil).toBe(t0 + 99 + 3_600_000)
+  })
+
+  it('bounds its estimated bytes by maxBytes, counting two bytes a character of the key', async () => {
+    const handler = memoryHandler({ maxBytes: 1 << 20 })
+    expect(handler.maxBytes).toBe(1 << 20)
+    const wide = '漢'.repeat(200)
+    for (let i = 0; i < 20_000; i++) {
+      await handler.recordFailure(
+        conformanceInput(
+          { ipAddress: '10.0.0.1', username: `${wide}${i}` },
+          { parameters: [['username', 'ip_address']], now: t0 },
+        ),
+      )
+      expect(handler.bytes).toBeLessThanOrEqual(1 << 20)
+    }
+    // A 200-character username costs at least 400 bytes: at most 2,600 buckets fit.
+    expect(handler.size).toBeLessThan(2_600)
+    expect(handler.size).toBeGreaterThan(1_000)
   })
 
   it('sweeps expired buckets as it writes, without a timer', async () => {

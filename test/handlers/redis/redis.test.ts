@@ -68,7 +68,7 @@ if (url === null || cluster === null) {
       expect(slots[2]).not.toBe(slots[0])
     })
 
-    it('sets each bucket to expire when the rule would forget it (plus an eighth), and never when failures last until reset', async () => {
+    it('sets each bucket to expire when the rule would forget it (plus an eighth), and after retentionMs when failures last until reset', async () => {
       const prefix = uniquePrefix('ttl')
       const handler = redisHandler({ client: io, prefix })
       const now = Date.now()
@@ -84,7 +84,11 @@ if (url === null || cluster === null) {
         { rule: { cooloffMs: null }, now },
       )
       await handler.recordFailure(forever)
-      expect(await io.pttl(handler.keyOf(firstBucket(forever)))).toBe(-1)
+      // No cool-off: the key lives 30 days after the last failure (retentionMs), plus the slack.
+      const month = 30 * 24 * 3_600_000
+      const foreverTtl = Number(await io.pttl(handler.keyOf(firstBucket(forever))))
+      expect(foreverTtl).toBeGreaterThan(month)
+      expect(foreverTtl).toBeLessThanOrEqual(month + 3_600_000 + 2_000 + 1)
       // A place held and never settled: the bucket lives as long as the reservation time.
       const held = conformanceInput(
         { ipAddress: '10.0.0.3' },
@@ -467,7 +471,7 @@ if (url === null || cluster === null) {
         ).not.toThrow()
       }
       // Parameters given as a function can only be checked at each decision: a misfit is then a
-      // store error, answered by onStoreError and logged.
+      // configuration error, thrown (never a store error, which 'failOpen' lets through).
       const logged: string[] = []
       const axes = createAxes({
         handler: tagged(onCluster),
@@ -480,9 +484,11 @@ if (url === null || cluster === null) {
         },
         silencedChecks: ['axes.W002', 'axes.W003'],
       })
-      const decision = await axes.isAllowed(login('10.0.0.1', 'alice'))
-      expect(decision).toMatchObject({ allowed: false, reason: 'storeError' })
-      expect(logged.join('\n')).toContain("hashTag: 'single'")
+      await expect(axes.isAllowed(login('10.0.0.1', 'alice'))).rejects.toMatchObject({
+        code: 'AXES_INVALID_OPTIONS',
+        message: expect.stringContaining("hashTag: 'single'"),
+      })
+      expect(logged).toEqual([])
       // With the default, the same lockout parameters work on the cluster.
       const single = createAxes({
         ...quiet,
