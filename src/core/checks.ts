@@ -84,6 +84,11 @@ export const CHECKS = {
     message: "{framework}'s trust-proxy setting and node-axes' proxy options disagree: {detail}.",
     hint: "Trust the same proxies in both: set {setting} and node-axes' ipwareMetaPrecedenceOrder/ipwareProxyCount (or ipwareProxyTrustedIps) together, or neither; see docs/client-ip.md.",
   },
+  'axes.W014': {
+    message:
+      'cooloffTime is null and no lockoutTiers are set: failures never expire and a lockout lasts until it is reset, so typos months apart add up to a permanent lockout, and one attacker can lock accounts (or, with ip_address alone, everyone behind a shared IP) out for good.',
+    hint: "Set cooloffTime (node-axes' default is '15m') or lockoutTiers; if permanent lockouts are what you want (django-axes' default), silence axes.W014.",
+  },
 } as const
 
 /** A check code. */
@@ -154,6 +159,9 @@ export function staticChecks(
   }
   if (options.lockoutTiers.length > 0 && options.cooloffTime !== null) {
     checks.push(makeCheck('axes.W007'))
+  }
+  if (options.enabled && options.lockoutTiers.length === 0 && options.cooloffTime === null) {
+    checks.push(makeCheck('axes.W014'))
   }
   if (!handler.shared && handler.kind === 'memory' && multiProcessSigns(env)) {
     checks.push(makeCheck('axes.W010', { handler: handler.name }))

@@ -468,7 +468,13 @@ describe('client string (get_client_str)', () => {
   it('appears in the failure log line through createAxes', async () => {
     const lines: string[] = []
     const logger = { info: (m: string) => lines.push(m), warn() {}, error() {} }
-    const axes = createAxes({ logger, sensitiveParameters: [], verbose: false })
+    const axes = createAxes({
+      logger,
+      sensitiveParameters: [],
+      verbose: false,
+      failureLimit: 3,
+      lockoutParameters: ['ip_address'],
+    })
     await axes.loginFailed(request({ socketAddress: '10.9.8.7' }))
     expect(lines).toContain(
       'AXES: Repeated login failure by {ip_address: "10.9.8.7", path_info: "/admin/login/"}. Count = 1 of 3.',

@@ -3,7 +3,7 @@
  * the deprecated django-axes flags and proxy settings as fallbacks of their successors.
  */
 
-import type { LockoutParameterItem } from '../../ground/buckets.js'
+import type { LockoutParameterItem, LockoutParametersFunction } from '../../ground/buckets.js'
 import { type DurationInput, parseDuration } from '../durations.js'
 import type { GivenOptions } from './spec.js'
 import type { CooloffFunction, LockoutTier } from './types.js'
@@ -30,12 +30,50 @@ export function lockoutParametersFromDeprecatedFlags(flags: {
   return params
 }
 
-/** `cooloffTime`: a function as is, a duration in milliseconds, null until reset. */
+/**
+ * node-axes' default `lockoutParameters`: one username from one IP. Neither a whole NAT nor a
+ * user from elsewhere is locked out by someone guessing (docs/configuration.md, "node-axes'
+ * defaults"); django-axes' is `['ip_address']`.
+ */
+export const DEFAULT_LOCKOUT_PARAMETERS: readonly LockoutParameterItem[] = [
+  ['username', 'ip_address'],
+]
+
+/** node-axes' default `cooloffTime`, 15 minutes (django-axes' is null, a lock until reset). */
+export const DEFAULT_COOLOFF = 15 * 60_000
+
+const DEPRECATED_FLAGS = [
+  'onlyUserFailures',
+  'lockOutByUserOrIp',
+  'lockOutByCombinationUserAndIp',
+  'useUserAgent',
+] as const
+
+/**
+ * `lockoutParameters`: as given; else, when any deprecated flag is given, django-axes' mapping of
+ * the flags; else node-axes' default.
+ */
+export function resolveLockoutParameters(
+  given: readonly LockoutParameterItem[] | LockoutParametersFunction | undefined,
+  all: GivenOptions,
+): readonly LockoutParameterItem[] | LockoutParametersFunction {
+  if (given !== undefined) return given
+  if (DEPRECATED_FLAGS.some((flag) => all[flag] !== undefined)) {
+    return lockoutParametersFromDeprecatedFlags(all)
+  }
+  return DEFAULT_LOCKOUT_PARAMETERS.map((item) => (typeof item === 'string' ? item : [...item]))
+}
+
+/**
+ * `cooloffTime`: a function as is, a duration in milliseconds, null until reset; node-axes'
+ * default when not given.
+ */
 export function resolveCooloff(
   given: DurationInput | CooloffFunction | null | undefined,
 ): number | CooloffFunction | null {
   if (typeof given === 'function') return given
-  if (given === null || given === undefined) return null
+  if (given === undefined) return DEFAULT_COOLOFF
+  if (given === null) return null
   const parsed = parseDuration(given)
   return parsed.ok ? parsed.ms : null
 }
