@@ -86,8 +86,8 @@ export const CHECKS = {
   },
   'axes.W014': {
     message:
-      'cooloffTime is null and no lockoutTiers are set: failures never expire and a lockout lasts until it is reset, so typos months apart add up to a permanent lockout, and one attacker can lock accounts (or, with ip_address alone, everyone behind a shared IP) out for good.',
-    hint: "Set cooloffTime (node-axes' default is '15m') or lockoutTiers; if permanent lockouts are what you want (django-axes' default), silence axes.W014.",
+      'No cooloffTime and no lockoutTiers: failures never expire and lockouts last until reset, so typos months apart lock a user out for good.',
+    hint: "Set cooloffTime (default '15m') or lockoutTiers, or silence axes.W014 to keep permanent lockouts.",
   },
 } as const
 

@@ -31,37 +31,24 @@ export function lockoutParametersFromDeprecatedFlags(flags: {
 }
 
 /**
- * node-axes' default `lockoutParameters`: one username from one IP. Neither a whole NAT nor a
- * user from elsewhere is locked out by someone guessing (docs/configuration.md, "node-axes'
- * defaults"); django-axes' is `['ip_address']`.
- */
-export const DEFAULT_LOCKOUT_PARAMETERS: readonly LockoutParameterItem[] = [
-  ['username', 'ip_address'],
-]
-
-/** node-axes' default `cooloffTime`, 15 minutes (django-axes' is null, a lock until reset). */
-export const DEFAULT_COOLOFF = 15 * 60_000
-
-const DEPRECATED_FLAGS = [
-  'onlyUserFailures',
-  'lockOutByUserOrIp',
-  'lockOutByCombinationUserAndIp',
-  'useUserAgent',
-] as const
-
-/**
  * `lockoutParameters`: as given; else, when any deprecated flag is given, django-axes' mapping of
- * the flags; else node-axes' default.
+ * the flags; else node-axes' default, one username from one IP, so that neither a whole NAT nor a
+ * user from elsewhere is locked out by someone guessing (docs/configuration.md, "node-axes'
+ * defaults"; django-axes' default is `['ip_address']`).
  */
 export function resolveLockoutParameters(
   given: readonly LockoutParameterItem[] | LockoutParametersFunction | undefined,
   all: GivenOptions,
 ): readonly LockoutParameterItem[] | LockoutParametersFunction {
   if (given !== undefined) return given
-  if (DEPRECATED_FLAGS.some((flag) => all[flag] !== undefined)) {
-    return lockoutParametersFromDeprecatedFlags(all)
-  }
-  return DEFAULT_LOCKOUT_PARAMETERS.map((item) => (typeof item === 'string' ? item : [...item]))
+  const flag =
+    all.onlyUserFailures ??
+    all.lockOutByUserOrIp ??
+    all.lockOutByCombinationUserAndIp ??
+    all.useUserAgent
+  return flag === undefined
+    ? [['username', 'ip_address']]
+    : lockoutParametersFromDeprecatedFlags(all)
 }
 
 /**
@@ -72,7 +59,8 @@ export function resolveCooloff(
   given: DurationInput | CooloffFunction | null | undefined,
 ): number | CooloffFunction | null {
   if (typeof given === 'function') return given
-  if (given === undefined) return DEFAULT_COOLOFF
+  // node-axes' default, 15 minutes (django-axes': null, a lock until reset).
+  if (given === undefined) return 900_000
   if (given === null) return null
   const parsed = parseDuration(given)
   return parsed.ok ? parsed.ms : null
