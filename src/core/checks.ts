@@ -76,8 +76,7 @@ export const CHECKS = {
     hint: "Add the proxy's header, e.g. ipwareMetaPrecedenceOrder: ['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR'].",
   },
   'axes.W012': {
-    message:
-      'The client IP of a request could not be determined; all such requests share one IP bucket.',
+    message: 'The client IP of a request could not be determined (see unknownClientIp).',
     hint: 'Check the adapter passes the socket address and the proxy options match your proxies.',
   },
   'axes.W013': {
@@ -85,9 +84,8 @@ export const CHECKS = {
     hint: "Trust the same proxies in both: set {setting} and node-axes' ipwareMetaPrecedenceOrder/ipwareProxyCount (or ipwareProxyTrustedIps) together, or neither; see docs/client-ip.md.",
   },
   'axes.W014': {
-    message:
-      'No cooloffTime and no lockoutTiers: failures never expire and lockouts last until reset, so typos months apart lock a user out for good.',
-    hint: "Set cooloffTime (default '15m') or lockoutTiers, or silence axes.W014 to keep permanent lockouts.",
+    message: 'No cooloffTime or lockoutTiers: failures never expire, lockouts last until reset.',
+    hint: 'Set cooloffTime or lockoutTiers, or silence axes.W014.',
   },
 } as const
 

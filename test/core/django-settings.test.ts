@@ -11,7 +11,12 @@ import { recordingLogger } from '../support/recording-logger.js'
 const HOUR = 3_600_000
 
 /** django-axes' defaults where node-axes' own differ: fromDjangoSettings sets them explicitly. */
-const DJANGO_DEFAULTS = { failureLimit: 3, cooloffTime: null, lockoutParameters: ['ip_address'] }
+const DJANGO_DEFAULTS = {
+  failureLimit: 3,
+  cooloffTime: null,
+  lockoutParameters: ['ip_address'],
+  unknownClientIp: 'shareBucket',
+}
 
 function djangoError(settings: Record<string, unknown>): AxesConfigError {
   try {

@@ -47,12 +47,17 @@ describe('django-axes defaults (reference §1)', () => {
     expect(own[key]).toEqual(expected)
   })
 
-  it('are node-axes defaults too, except those three', () => {
+  it('are node-axes defaults too, except those three and unknownClientIp', () => {
     const differ = Object.keys(o).filter(
       (key) =>
         JSON.stringify(o[key as keyof typeof o]) !== JSON.stringify(own[key as keyof typeof o]),
     )
-    expect(differ.sort()).toEqual(['cooloffTime', 'failureLimit', 'lockoutParameters'])
+    expect(differ.sort()).toEqual([
+      'cooloffTime',
+      'failureLimit',
+      'lockoutParameters',
+      'unknownClientIp',
+    ])
   })
 
   it.each([
