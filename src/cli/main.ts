@@ -55,6 +55,11 @@ interface Verb {
   readonly options?: string
   /** How many positional arguments: [least, most]. */
   readonly arity: readonly [number, number]
+  /**
+   * Whether it only reads or resets stored attempts and logs: it then needs the database to be
+   * there with node-axes' tables, and never creates it (`migrate` creates; `check` reads no store).
+   */
+  readonly readsStore?: true
   run(axes: Axes, invocation: Invocation, io: CliIo): Promise<number>
 }
 
@@ -73,6 +78,7 @@ function resetEach(field: 'ip' | 'username', synopsis: string, summary: string):
     synopsis,
     summary,
     arity: [1, Number.POSITIVE_INFINITY],
+    readsStore: true,
     run: async (axes, invocation, io) => {
       let removed = 0
       for (const value of invocation.args) removed += await axes.reset({ [field]: value })
@@ -92,6 +98,7 @@ function resetOld(
     summary: `remove ${what} at least DAYS old (default 30)`,
     options: '  --age DAYS       how old, in days (default 30; 0 removes every log)',
     arity: [0, 0],
+    readsStore: true,
     run: async (axes, invocation, io) =>
       report(io, invocation, await remove(axes, age(invocation)), logsRemoved),
   }
@@ -102,6 +109,7 @@ const VERBS: Record<string, Verb> = {
     synopsis: 'reset',
     summary: 'remove every attempt',
     arity: [0, 0],
+    readsStore: true,
     run: async (axes, invocation, io) =>
       report(io, invocation, await axes.reset(), attemptsRemoved),
   },
@@ -115,6 +123,7 @@ const VERBS: Record<string, Verb> = {
     synopsis: 'reset-ip-username IP NAME',
     summary: 'remove the attempts of this IP address and username together',
     arity: [2, 2],
+    readsStore: true,
     run: async (axes, invocation, io) => {
       const [ip, username] = invocation.args as [string, string]
       return report(io, invocation, await axes.reset({ ip, username }), attemptsRemoved)
@@ -125,6 +134,7 @@ const VERBS: Record<string, Verb> = {
     summary: 'list stored attempts, most recent first: IP, username and failures, tab-separated',
     options: '  --limit N        at most N attempts (default 1000)',
     arity: [0, 0],
+    readsStore: true,
     run: async (axes, invocation, io) => {
       const limit = invocation.limit === undefined ? 1000 : wholeNumber(invocation.limit)
       if (limit === null || limit < 1) throw new UsageError('--limit takes a whole number ≥ 1')
@@ -344,7 +354,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   let axes: Axes | undefined
   try {
-    ;({ axes } = await loadAxes(invocation, io.cwd ?? process.cwd(), io.env))
+    let source: string
+    ;({ axes, source } = await loadAxes(invocation, io.cwd ?? process.cwd(), io.env))
+    if (verb.readsStore) await requireStore(axes, source)
     return await verb.run(axes, invocation, io)
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigUsageError) {
@@ -358,6 +370,38 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
+/** What a database handler's `probe()` answers (node-axes/database). */
+interface StoreProbe {
+  location: string
+  exists: boolean
+  tables: boolean
+}
+
+/** A store that is not there, or not node-axes': the command fails (exit 1) saying where it looked. */
+class StoreMissingError extends Error {}
+
+/**
+ * Refuses to read or reset a database that is not there or holds no node-axes tables, which
+ * opening it would otherwise create (and migrating would fill) before answering "No attempts
+ * found.". Handlers without `probe()` (Redis, memory, the application's own) are taken as they are.
+ */
+async function requireStore(axes: Axes, source: string): Promise<void> {
+  const handler = axes.handler as { probe?: () => Promise<StoreProbe> }
+  if (typeof handler.probe !== 'function') return
+  const probe = await handler.probe()
+  const from = source.startsWith('the default') ? source : `from ${source}`
+  if (!probe.exists) {
+    throw new StoreMissingError(
+      `no database at ${probe.location} (${from}): nothing was read or reset. Run this command where the database is, name it with --url or --config, or create it with 'node-axes migrate'.`,
+    )
+  }
+  if (!probe.tables) {
+    throw new StoreMissingError(
+      `${probe.location} has no node-axes tables (axes_accessattempt): it is not node-axes' database (${from}), or it was never migrated ('node-axes migrate' creates them). Nothing was read or reset.`,
+    )
+  }
+}
+
 function usageProblem(invocation: Invocation, verb: Verb): string | null {
   if (invocation.unknown.length > 0) return `unknown option '${invocation.unknown[0]}'`
   const allowed = VERB_OPTIONS[invocation.command as string] ?? []
@@ -366,6 +410,16 @@ function usageProblem(invocation: Invocation, verb: Verb): string | null {
     if (invocation[key] !== undefined && !allowed.includes(option as keyof typeof VALUE_OPTIONS)) {
       return `${option} does not apply to this command`
     }
+  }
+  // Values are checked here too, before any store is opened or probed.
+  if (invocation.age !== undefined && wholeNumber(invocation.age) === null) {
+    return '--age takes a whole number of days'
+  }
+  const limit = invocation.limit === undefined ? 1 : wholeNumber(invocation.limit)
+  if (limit === null || limit < 1) return '--limit takes a whole number ≥ 1'
+  const level = invocation.failLevel?.toUpperCase()
+  if (level !== undefined && level !== 'ERROR' && level !== 'WARNING') {
+    return '--fail-level takes ERROR or WARNING'
   }
   const [least, most] = verb.arity
   const n = invocation.args.length

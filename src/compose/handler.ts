@@ -33,7 +33,7 @@ export function databaseHandlerFor(url: string): AxesHandler {
     kind: 'database',
     shared: true,
     supports: { logs: true, list: true, browse: true, browseLogs: true },
-    also: ['migrate'],
+    also: ['migrate', 'probe'],
   } as const
   return lazyHandler(identity, async () => {
     const { databaseHandler } = await loadDatabaseEntry()

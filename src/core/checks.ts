@@ -79,13 +79,16 @@ export const CHECKS = {
     hint: "Add the proxy's header, e.g. ipwareMetaPrecedenceOrder: ['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR'].",
   },
   'axes.W012': {
-    message:
-      'The client IP of a request could not be determined; all such requests share one IP bucket.',
+    message: 'The client IP of a request could not be determined (see unknownClientIp).',
     hint: 'Check the adapter passes the socket address and the proxy options match your proxies.',
   },
   'axes.W013': {
     message: "{framework}'s trust-proxy setting and node-axes' proxy options disagree: {detail}.",
     hint: "Trust the same proxies in both: set {setting} and node-axes' ipwareMetaPrecedenceOrder/ipwareProxyCount (or ipwareProxyTrustedIps) together, or neither; see docs/client-ip.md.",
+  },
+  'axes.W014': {
+    message: 'No cooloffTime or lockoutTiers: failures never expire, lockouts last until reset.',
+    hint: 'Set cooloffTime or lockoutTiers, or silence axes.W014.',
   },
 } as const
 
@@ -157,6 +160,9 @@ export function staticChecks(
   }
   if (options.lockoutTiers.length > 0 && options.cooloffTime !== null) {
     checks.push(makeCheck('axes.W007'))
+  }
+  if (options.enabled && options.lockoutTiers.length === 0 && options.cooloffTime === null) {
+    checks.push(makeCheck('axes.W014'))
   }
   if (!handler.shared && handler.kind === 'memory' && multiProcessSigns(env)) {
     checks.push(makeCheck('axes.W010', { handler: handler.name }))

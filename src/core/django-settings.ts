@@ -27,6 +27,8 @@ export const DJANGO_SETTINGS: Readonly<Record<string, Conversion>> = Object.from
   ['AXES_CACHE', { kind: 'ignored' }],
 ])
 
+const ROWS = OPTION_TABLE as Readonly<Record<string, OptionSpec<unknown, unknown>>>
+
 const HANDLERS: Record<string, AxesOptions['handler'] | 'database'> = {
   'axes.handlers.database.AxesDatabaseHandler': 'database',
   'axes.handlers.dummy.AxesDummyHandler': 'dummy',
@@ -130,6 +132,13 @@ export function fromDjangoSettings(settings: DjangoSettings): AxesOptions {
       case 'deprecatedLogger':
         options.logger = typeof raw === 'string' ? raw : 'axes.watch_login'
         break
+    }
+  }
+  // django-axes' defaults where node-axes' own differ, so that a Django project sees no change
+  // (also under a dotted path that is dropped, so that check axes.W005 still names it).
+  for (const [option, row] of Object.entries(ROWS)) {
+    if (row.djangoDefault !== undefined && options[option] === undefined) {
+      options[option] = row.djangoDefault(options)
     }
   }
   // django-ipware (5 and later) replaces the precedence order with this global setting when set.

@@ -6,6 +6,7 @@
 
 import { type Bucket, bucketsFor } from '../ground/buckets.js'
 import type { CountInput, SettleInput } from '../ground/contract.js'
+import { AxesError } from '../ground/errors.js'
 import type { AxesRequest, ClientIdentity, Credentials } from '../ground/request.js'
 import type { LockoutRule } from '../ground/rule.js'
 import { LazyAttemptRecord } from './attempt-record.js'
@@ -145,6 +146,16 @@ export class Preparation {
   ): Prepared {
     const parameters = this.#c.rules.parameters(request, credentials)
     const buckets = bucketsFor(parameters, client)
+    if (
+      client.ipAddress === null &&
+      this.#c.options.unknownClientIp === 'refuse' &&
+      buckets.some((bucket) => 'ip_address' in bucket.fields)
+    ) {
+      throw new AxesError(
+        'AXES_NO_CLIENT_IP',
+        'client IP unknown: refused, not counted in one shared bucket (docs/errors.md#axes_no_client_ip)',
+      )
+    }
     if (buckets.length === 0) {
       this.#c.diagnostics.log(
         'warn',

@@ -74,7 +74,12 @@ describe('hono 4: the per-request API', () => {
   })
 
   it('keeps the body it read for the next handler', async () => {
-    const axes = createAxes({ handler: 'memory', logger: false })
+    const axes = createAxes({
+      handler: 'memory',
+      logger: false,
+      // app.request() gives no peer address (test/adapters/hono-unknown-ip.test.ts).
+      unknownClientIp: 'shareBucket',
+    })
     const app = new Hono<{ Variables: AxesVariables }>()
     app.post(
       '/login',
@@ -91,7 +96,12 @@ describe('hono 4: the per-request API', () => {
   })
 
   it('reads multipart forms, and reports axes.W012 where no peer address is known', async () => {
-    const axes = createAxes({ handler: 'memory', logger: false })
+    const axes = createAxes({
+      handler: 'memory',
+      logger: false,
+      // app.request() gives no peer address (test/adapters/hono-unknown-ip.test.ts).
+      unknownClientIp: 'shareBucket',
+    })
     const app = new Hono<{ Variables: AxesVariables }>()
     app.post(
       '/login',

@@ -83,7 +83,11 @@ describe('node-axes reset, reset-ip, reset-username, reset-ip-username, list-att
     })
     const limited = await cli(['list-attempts', '--url', url, '--limit', '1'], { cwd })
     expect(limited.stdout).toBe('192.0.2.3\tcarol\t1\n')
-    const json = await cli(['list-attempts', '--url', url, '--json'], { cwd })
+    // With django-axes' defaults (3 failures, no cool-off) given in a configuration, alice's row
+    // from 192.0.2.1 is locked until reset.
+    const config = join(cwd, 'django-defaults.json')
+    writeFileSync(config, JSON.stringify({ databaseUrl: url, failureLimit: 3, cooloffTime: null }))
+    const json = await cli(['list-attempts', '--config', config, '--json'], { cwd })
     expect(json.code).toBe(0)
     const rows = JSON.parse(json.stdout) as Record<string, unknown>[]
     expect(rows).toHaveLength(4)
@@ -93,12 +97,14 @@ describe('node-axes reset, reset-ip, reset-username, reset-ip-username, list-att
       userAgent: 'cli-test',
       failures: 3,
       attemptTime: new Date(Date.UTC(2030, 0, 1)).toISOString(),
-      // 3 failures are the default limit, but the cool-off (django's default: none) never ends;
-      // the command runs with the default options, under which this row is locked until reset.
       locked: true,
       lockedUntil: null,
     })
     expect(rows[0]).toMatchObject({ username: 'carol', failures: 1, locked: false })
+    // Under node-axes' defaults (--url: 5 failures), 3 failures lock nothing.
+    const own = await cli(['list-attempts', '--url', url, '--json'], { cwd })
+    const ownRows = JSON.parse(own.stdout) as Record<string, unknown>[]
+    expect(ownRows[3]).toMatchObject({ username: 'alice', failures: 3, locked: false })
   })
 
   it("removes attempts by IP, by username, by both, and all, in django-axes' words", async () => {
@@ -188,11 +194,10 @@ describe('node-axes: where the configuration comes from', () => {
       cjs,
       `const { createAxes } = require(${JSON.stringify(join(process.cwd(), 'dist/index.cjs'))})\nmodule.exports = createAxes({ databaseUrl: ${JSON.stringify(other.url)}, logger: false })\n`,
     )
-    expect(await cli(['list-attempts', '--config', cjs], { cwd })).toEqual({
-      code: 0,
-      stdout: '',
-      stderr: '',
-    })
+    // Its database does not exist: the command says so, and creates nothing.
+    const missing = await cli(['list-attempts', '--config', cjs], { cwd })
+    expect(missing).toMatchObject({ code: 1, stdout: '' })
+    expect(missing.stderr).toContain(`no database at ${other.file}`)
     // --url wins over both.
     expect((await cli(['reset', '--config', cjs, '--url', url], { cwd })).stdout).toBe(
       '4 attempts removed.\n',
@@ -313,6 +318,85 @@ describe('node-axes: usage and failures', () => {
     expect(down.code).toBe(1)
     expect(down.stderr.split('\n')).toHaveLength(2)
     expect(down.stderr).toMatch(/^node-axes reset: /)
+  })
+})
+
+describe('node-axes never creates a database it was only asked to read or reset', () => {
+  const READERS: string[][] = [
+    ['reset'],
+    ['reset-ip', '192.0.2.1'],
+    ['reset-username', 'alice'],
+    ['reset-ip-username', '192.0.2.1', 'alice'],
+    ['list-attempts'],
+    ['reset-logs'],
+    ['reset-failure-logs'],
+  ]
+
+  it('fails with exit 1 and the path it looked at, in a folder with no database', async () => {
+    const { cwd } = workspace()
+    const expected = join(cwd, 'axes.sqlite3')
+    for (const args of READERS) {
+      const result = await cli(args, { cwd })
+      expect({ args, code: result.code, stdout: result.stdout }).toEqual({
+        args,
+        code: 1,
+        stdout: '',
+      })
+      expect(result.stderr).toContain(`no database at ${expected}`)
+      expect(result.stderr).toContain('node-axes migrate')
+      expect(result.stderr.split('\n')).toHaveLength(2)
+    }
+    // Nothing was created.
+    expect(readdirSync(cwd)).toEqual([])
+  })
+
+  it('does not create the file a mistyped --url names', async () => {
+    const { cwd } = workspace()
+    const result = await cli(['reset-username', 'alice', '--url', 'sqlite:axes.sqlite'], { cwd })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(`no database at ${join(cwd, 'axes.sqlite')}`)
+    expect(readdirSync(cwd)).toEqual([])
+  })
+
+  it('does not create the file a configuration names either', async () => {
+    const { cwd } = workspace()
+    const missing = join(cwd, 'elsewhere.sqlite3')
+    writeFileSync(
+      join(cwd, 'node-axes.config.mjs'),
+      `import { createAxes } from '${DIST}/index.js'\nexport default createAxes({ databaseUrl: ${JSON.stringify(`sqlite:${missing}`)}, logger: false })\n`,
+    )
+    const result = await cli(['list-attempts'], { cwd })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(`no database at ${missing}`)
+    expect(readdirSync(cwd)).toEqual(['node-axes.config.mjs'])
+  })
+
+  it('refuses a SQLite file without node-axes tables, and leaves it as it was', async () => {
+    const { cwd, file, url } = workspace()
+    const db = new Database(file)
+    db.exec('CREATE TABLE unrelated (id INTEGER)')
+    db.close()
+    for (const args of READERS) {
+      const result = await cli([...args, '--url', url], { cwd })
+      expect({ args, code: result.code }).toEqual({ args, code: 1 })
+      expect(result.stderr).toContain(`${file} has no node-axes tables`)
+    }
+    const after = new Database(file, { readonly: true })
+    const tables = after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()
+    after.close()
+    expect(tables).toEqual([{ name: 'unrelated' }])
+  })
+
+  it('still creates the database with migrate, after which the readers work on it', async () => {
+    const { cwd } = workspace()
+    const migrated = await cli(['migrate'], { cwd })
+    expect(migrated.code).toBe(0)
+    expect(readdirSync(cwd)).toContain('axes.sqlite3')
+    expect(await cli(['reset-username', 'alice'], { cwd })).toEqual({
+      code: 0,
+      stdout: 'No attempts found.\n',
+      stderr: '',
+    })
   })
 })
 

@@ -297,7 +297,7 @@ describe('logging', () => {
   })
 
   it('reports axes.W012 when no IP can be determined', async () => {
-    const axes = createAxes({ logger: false })
+    const axes = createAxes({ logger: false, unknownClientIp: 'shareBucket' })
     await axes.isAllowed(request({ socketAddress: null }))
     expect(axes.check().map((c) => c.id)).toContain('axes.W012')
   })
@@ -343,9 +343,17 @@ describe('the start-up line (axes/apps.py)', () => {
     ])
   })
 
-  it('is the default ip_address mode', () => {
+  it("is node-axes' default mode, username and IP together", () => {
     const { lines, logger } = recordingLogger()
     createAxes({ logger })
+    expect(lines).toEqual([
+      { level: 'info', message: begin('blocking by combination of username and ip_address') },
+    ])
+  })
+
+  it("is django-axes' default ip_address mode through fromDjangoSettings", () => {
+    const { lines, logger } = recordingLogger()
+    createAxes({ ...fromDjangoSettings({}), logger, silencedChecks: ['axes.W014'] })
     expect(lines).toEqual([{ level: 'info', message: begin('blocking by ip_address') }])
   })
 

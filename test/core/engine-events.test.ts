@@ -50,7 +50,15 @@ function recorder() {
 
 function setup(options: AxesOptions = {}) {
   const clock = { now: T0 }
-  const axes = createAxes({ logger: false, clock: () => clock.now, failureLimit: 3, ...options })
+  // django-axes' defaults, which the ported tests assume (no cool-off, ip_address).
+  const axes = createAxes({
+    logger: false,
+    clock: () => clock.now,
+    failureLimit: 3,
+    cooloffTime: null,
+    lockoutParameters: ['ip_address'],
+    ...options,
+  })
   const seen: { [E in keyof AxesEvents]: AxesEvents[E][] } = {
     loginFailed: [],
     loggedIn: [],

@@ -27,7 +27,7 @@ const creds = { username: 'alice', password: 'wrong' }
 function setup(options: AxesOptions = {}) {
   const warnings: string[] = []
   const logger: AxesLogger = { info: () => {}, warn: (m) => warnings.push(m), error: () => {} }
-  const axes = createAxes({ logger, ...options })
+  const axes = createAxes({ logger, unknownClientIp: 'shareBucket', ...options })
   const runtime = () =>
     axes
       .check()

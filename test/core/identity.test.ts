@@ -34,7 +34,7 @@ function request(overrides: Partial<AxesRequest> = {}): AxesRequest {
 
 /** The client node-axes identifies for a request, through the public API. */
 async function clientOf(options: AxesOptions, req: AxesRequest, credentials?: object | null) {
-  const axes = createAxes({ logger: false, ...options })
+  const axes = createAxes({ logger: false, unknownClientIp: 'shareBucket', ...options })
   return (await axes.isAllowed(req, credentials as never)).client
 }
 
@@ -479,7 +479,13 @@ describe('client string (get_client_str)', () => {
   it('appears in the failure log line through createAxes', async () => {
     const lines: string[] = []
     const logger = { info: (m: string) => lines.push(m), warn() {}, error() {} }
-    const axes = createAxes({ logger, sensitiveParameters: [], verbose: false })
+    const axes = createAxes({
+      logger,
+      sensitiveParameters: [],
+      verbose: false,
+      failureLimit: 3,
+      lockoutParameters: ['ip_address'],
+    })
     await axes.loginFailed(request({ socketAddress: '10.9.8.7' }))
     expect(lines).toContain(
       'AXES: Repeated login failure by {ip_address: "10.9.8.7", path_info: "/admin/login/"}. Count = 1 of 3.',

@@ -56,7 +56,15 @@ function creds(username: string | null | undefined, password = 'wrong'): Credent
 
 function setup(options: AxesOptions = {}) {
   const clock = { now: T0 }
-  const axes = createAxes({ logger: false, clock: () => clock.now, ...options })
+  // django-axes' defaults (ip_address, three failures, no cool-off), which its tests assume.
+  const axes = createAxes({
+    logger: false,
+    clock: () => clock.now,
+    failureLimit: 3,
+    cooloffTime: null,
+    lockoutParameters: ['ip_address'],
+    ...options,
+  })
   const fail = (username: string | null, ip: string | null) =>
     axes.loginFailed(makeRequest({ username, ip }), creds(username))
   const check = (username: string | null, ip: string | null) =>

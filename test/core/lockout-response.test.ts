@@ -40,7 +40,14 @@ async function lockedResponse(
   req: AxesRequest = request(),
   at: { now: number } = { now: T0 },
 ) {
-  const axes = createAxes({ logger: false, failureLimit: 2, clock: () => at.now, ...options })
+  const axes = createAxes({
+    logger: false,
+    failureLimit: 2,
+    cooloffTime: null,
+    lockoutParameters: ['ip_address'],
+    clock: () => at.now,
+    ...options,
+  })
   let decision: LockoutDecision | undefined
   for (let i = 0; i < 10 && !decision?.lockedOut; i++) decision = await axes.loginFailed(req)
   if (!decision?.lockedOut) throw new Error('not locked out')

@@ -9,6 +9,7 @@ import {
   type AxesOptions,
   DEFAULT_COOLOFF_MESSAGE,
   DEFAULT_PERMALOCK_MESSAGE,
+  fromDjangoSettings,
   OPTION_NAMES,
 } from '../../src/index.js'
 import { createAxes } from '../support/axes.js'
@@ -32,8 +33,32 @@ function configError(options: Record<string, unknown>): AxesConfigError {
 
 const HOUR = 3_600_000
 
+// django-axes' defaults, as fromDjangoSettings keeps them; node-axes' own differ for
+// failureLimit, cooloffTime and lockoutParameters (test/core/defaults.test.ts) and equal the rest.
 describe('django-axes defaults (reference §1)', () => {
-  const o = optionsOf()
+  const o = optionsOf(fromDjangoSettings({}))
+  const own = optionsOf()
+
+  it.each([
+    ['failureLimit', 5],
+    ['lockoutParameters', [['username', 'ip_address']]],
+    ['cooloffTime', 15 * 60_000],
+  ] as const)("node-axes' own default for %s is %j", (key, expected) => {
+    expect(own[key]).toEqual(expected)
+  })
+
+  it('are node-axes defaults too, except those three and unknownClientIp', () => {
+    const differ = Object.keys(o).filter(
+      (key) =>
+        JSON.stringify(o[key as keyof typeof o]) !== JSON.stringify(own[key as keyof typeof o]),
+    )
+    expect(differ.sort()).toEqual([
+      'cooloffTime',
+      'failureLimit',
+      'lockoutParameters',
+      'unknownClientIp',
+    ])
+  })
 
   it.each([
     ['enabled', true],
@@ -211,7 +236,8 @@ describe('durations (cooloffTime)', () => {
 
 describe('deprecated flags → lockoutParameters (conf.py, reference §1f)', () => {
   it.each([
-    [{}, ['ip_address']],
+    // no flag given: node-axes' default (django-axes' would be ['ip_address'])
+    [{}, [['username', 'ip_address']]],
     [{ onlyUserFailures: true }, ['username']],
     [{ lockOutByUserOrIp: true }, ['username', 'ip_address']],
     [{ lockOutByCombinationUserAndIp: true }, [['username', 'ip_address']]],

@@ -380,7 +380,11 @@ const DIFFERENCES: Record<string, Difference> = {
     async node() {
       const o = resolveOptions({})
       expect(o.resetCoolOffOnFailureDuringLockout).toBe(true)
-      const axes = axesAt({ resetOnSuccess: true, failureLimit: 5 })
+      const axes = axesAt({
+        resetOnSuccess: true,
+        failureLimit: 5,
+        lockoutParameters: ['ip_address'],
+      })
       await axes.loginFailed(request({ body: { username: 'bob' } }))
       await axes.loggedIn(request({ body: { username: 'alice' } }))
       expect((await axes.isAllowed(request({ body: { username: 'bob' } }))).failures).toBe(0)
@@ -879,6 +883,29 @@ const DIFFERENCES: Record<string, Difference> = {
     },
   },
 
+  defaults: {
+    django: {
+      recorded:
+        'AXES_FAILURE_LIMIT 3, AXES_COOLOFF_TIME None (locked until reset, failures never expire), AXES_LOCKOUT_PARAMETERS ["ip_address"] when no deprecated flag is set',
+      source: 'axes/conf.py:23, :109 and :30-42',
+    },
+    async node() {
+      const o = resolveOptions({})
+      expect(o.failureLimit).toBe(5)
+      expect(o.lockoutParameters).toEqual([['username', 'ip_address']])
+      // Failures age out: four typos, a quarter of an hour apart, never lock.
+      const at = { now: T0 }
+      const axes = axesAt({}, at)
+      for (let i = 0; i < 8; i++) {
+        expect((await axes.loginFailed(request())).lockedOut).toBe(false)
+        at.now += 16 * 60_000
+      }
+      // fromDjangoSettings keeps django-axes' defaults exactly.
+      const django = resolveOptions(fromDjangoSettings({}))
+      expect([django.failureLimit, django.lockoutParameters]).toEqual([3, ['ip_address']])
+    },
+  },
+
   'unknown-ip': {
     django: {
       recorded: 'an undetermined IP is None, stored as NULL and counted under it, with no warning',
@@ -886,7 +913,18 @@ const DIFFERENCES: Record<string, Difference> = {
         'axes/helpers.py:225 and axes/handlers/database.py:183 (get_or_create with ip_address None)',
     },
     async node() {
-      const axes = axesAt({ failureLimit: 5, lockoutParameters: ['ip_address'] })
+      // By default such a login is refused with an error, and nothing is counted.
+      const refusing = axesAt({ failureLimit: 5, lockoutParameters: ['ip_address'] })
+      await expect(refusing.loginFailed(request({ socketAddress: null }))).rejects.toMatchObject({
+        code: 'AXES_NO_CLIENT_IP',
+      })
+      expect(refusing.check().map((c) => c.id)).toContain('axes.W012')
+      // unknownClientIp: 'shareBucket' counts them in one bucket, as django-axes does.
+      const axes = axesAt({
+        failureLimit: 5,
+        lockoutParameters: ['ip_address'],
+        unknownClientIp: 'shareBucket',
+      })
       await axes.loginFailed(request({ socketAddress: null }))
       const decision = await axes.loginFailed(request({ socketAddress: null }))
       expect(decision.failures).toBe(2)
@@ -978,7 +1016,8 @@ const DIFFERENCES: Record<string, Difference> = {
       source: 'axes/helpers.py:27 (get_cache) and axes/checks.py:53',
     },
     node() {
-      expect(fromDjangoSettings({ AXES_CACHE: 'axes' })).toEqual({})
+      // Accepted and ignored: the options are django-axes' defaults, as with no setting at all.
+      expect(fromDjangoSettings({ AXES_CACHE: 'axes' })).toEqual(fromDjangoSettings({}))
     },
   },
 

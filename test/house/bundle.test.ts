@@ -39,7 +39,7 @@ function isolatedPackage(): string {
 }
 
 describe('createAxes + memoryHandler from the built package', () => {
-  it('bundles (esbuild, minified) to at most 70 KB, without Kysely or a store driver', async () => {
+  it('bundles (esbuild, minified) to at most 71 KB, without Kysely or a store driver', async () => {
     const app = isolatedPackage()
     // Resolve node-axes from the isolated copy, and its dependencies from the project.
     const entry = join(app, 'entry.mjs')
@@ -63,7 +63,9 @@ describe('createAxes + memoryHandler from the built package', () => {
     expect(drivers).toEqual([])
     expect(inputs.some((input) => input.includes('handlers/database'))).toBe(false)
     const kb = statSync(join(app, 'out.mjs')).size / 1024
-    expect(kb).toBeLessThanOrEqual(70)
+    // 70.24 KB with issue 14's safe defaults, check axes.W014 and unknownClientIp (each string
+    // already cut short); 69.25 KB before them.
+    expect(kb).toBeLessThanOrEqual(71)
     // And the bundle runs.
     const out = execFileSync(process.execPath, [join(app, 'out.mjs')], { encoding: 'utf8' })
     expect(JSON.parse(out)).toEqual({ lockedOut: true, handler: 'memory' })

@@ -43,6 +43,20 @@ export const NODE_AXES_OPTIONS = {
     fallback: 'failClosed',
   }),
   /**
+   * What to do with a login whose client IP cannot be determined (no peer address, as on
+   * serverless and edge runtimes, or proxy options that do not match) while the lockout parameters
+   * count by IP: `'refuse'` throws an `AxesError` (`AXES_NO_CLIENT_IP`) and counts nothing;
+   * `'shareBucket'` counts every such client in one shared IP bucket, as django-axes does, where
+   * one attacker locks all of them out. Check axes.W012 reports either the first time.
+   * `fromDjangoSettings` sets `'shareBucket'`.
+   * @default 'refuse'
+   */
+  unknownClientIp: option<'refuse' | 'shareBucket'>({
+    check: v.unknownClientIp,
+    fallback: 'refuse',
+    djangoDefault: () => 'shareBucket',
+  }),
+  /**
    * How long a reservation (an attempt whose credentials are being verified) holds its place if the
    * application never settles it.
    * @default '30s'

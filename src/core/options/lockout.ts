@@ -8,10 +8,18 @@
 import type { LockoutParameterItem, LockoutParametersFunction } from '../../ground/buckets.js'
 import type { AxesRequest, Credentials } from '../../ground/request.js'
 import type { DurationInput } from '../durations.js'
-import { lockoutParametersFromDeprecatedFlags, resolveCooloff, resolveTiers } from './resolvers.js'
+import {
+  lockoutParametersFromDeprecatedFlags,
+  resolveCooloff,
+  resolveLockoutParameters,
+  resolveTiers,
+} from './resolvers.js'
 import { option } from './spec.js'
 import type { CooloffFunction, FailureLimitFunction, LockoutTier } from './types.js'
 import * as v from './validators.js'
+
+/** The deprecated flags `lockoutParametersFromDeprecatedFlags` reads. */
+type DeprecatedFlags = Parameters<typeof lockoutParametersFromDeprecatedFlags>[0]
 
 /** django-axes' lockout settings (and node-axes' `adminPath`), in django-axes' order. */
 export const LOCKOUT_OPTIONS = {
@@ -23,13 +31,15 @@ export const LOCKOUT_OPTIONS = {
   /**
    * Failures at which a client is locked out (`AXES_FAILURE_LIMIT`): a number, or a function of the
    * request and credentials. Ignored when `lockoutTiers` is set (the lowest tier's count applies).
-   * @default 3
+   * django-axes' default is 3 (`fromDjangoSettings` keeps it).
+   * @default 5
    */
   failureLimit: option<number | FailureLimitFunction>({
     check: v.failureLimit,
-    fallback: 3,
+    fallback: 5,
     django: 'AXES_FAILURE_LIMIT',
     djangoKind: 'valueOrPath',
+    djangoDefault: () => 3,
   }),
   /**
    * Whether reaching the limit locks the client out (`AXES_LOCK_OUT_AT_FAILURE`). When false,
@@ -44,8 +54,10 @@ export const LOCKOUT_OPTIONS = {
   /**
    * What identifies a client (`AXES_LOCKOUT_PARAMETERS`): a list of `ip_address`, `username`,
    * `user_agent`; items are OR-ed, an inner list's names AND-ed. Or a function of the request and
-   * credentials returning such a list.
-   * @default ['ip_address']
+   * credentials returning such a list. When it is not given, the deprecated flags decide if any is
+   * given (as in django-axes), else node-axes' default; django-axes' default is `['ip_address']`
+   * (`fromDjangoSettings` keeps it).
+   * @default [['username', 'ip_address']]
    * @example
    * ```ts
    * createAxes({ lockoutParameters: ['ip_address', ['username', 'ip_address']] })
@@ -53,21 +65,25 @@ export const LOCKOUT_OPTIONS = {
    */
   lockoutParameters: option<readonly LockoutParameterItem[] | LockoutParametersFunction>({
     check: v.lockoutParameters,
-    resolve: (given, all) => given ?? lockoutParametersFromDeprecatedFlags(all),
+    resolve: resolveLockoutParameters,
     django: 'AXES_LOCKOUT_PARAMETERS',
     djangoKind: 'valueOrPath',
+    djangoDefault: (converted) =>
+      lockoutParametersFromDeprecatedFlags(converted as DeprecatedFlags),
   }),
   /**
    * How long failures count and a lockout lasts (`AXES_COOLOFF_TIME`): a number of hours, a string
    * with a unit (`'15m'`, `'2h'`, `'1d'`), an object (`{ minutes: 15 }`), an ISO 8601 duration, or
-   * a function of the request. Null locks out until reset.
-   * @default null
+   * a function of the request. Null locks out until reset and never forgets a failure (check
+   * axes.W014). django-axes' default is null (`fromDjangoSettings` keeps it).
+   * @default '15m'
    */
   cooloffTime: option<DurationInput | CooloffFunction | null, number | CooloffFunction | null>({
     check: v.duration(true, true),
     resolve: resolveCooloff,
     django: 'AXES_COOLOFF_TIME',
     djangoKind: 'cooloff',
+    djangoDefault: () => null,
   }),
   /**
    * Store an expiry per attempt row (`AXES_USE_ATTEMPT_EXPIRATION`, database handler).

@@ -3,7 +3,7 @@
  * the deprecated django-axes flags and proxy settings as fallbacks of their successors.
  */
 
-import type { LockoutParameterItem } from '../../ground/buckets.js'
+import type { LockoutParameterItem, LockoutParametersFunction } from '../../ground/buckets.js'
 import { type DurationInput, parseDuration } from '../durations.js'
 import type { GivenOptions } from './spec.js'
 import type { CooloffFunction, LockoutTier } from './types.js'
@@ -30,12 +30,38 @@ export function lockoutParametersFromDeprecatedFlags(flags: {
   return params
 }
 
-/** `cooloffTime`: a function as is, a duration in milliseconds, null until reset. */
+/**
+ * `lockoutParameters`: as given; else, when any deprecated flag is given, django-axes' mapping of
+ * the flags; else node-axes' default, one username from one IP, so that neither a whole NAT nor a
+ * user from elsewhere is locked out by someone guessing (docs/configuration.md, "node-axes'
+ * defaults"; django-axes' default is `['ip_address']`).
+ */
+export function resolveLockoutParameters(
+  given: readonly LockoutParameterItem[] | LockoutParametersFunction | undefined,
+  all: GivenOptions,
+): readonly LockoutParameterItem[] | LockoutParametersFunction {
+  if (given !== undefined) return given
+  const flag =
+    all.onlyUserFailures ??
+    all.lockOutByUserOrIp ??
+    all.lockOutByCombinationUserAndIp ??
+    all.useUserAgent
+  return flag === undefined
+    ? [['username', 'ip_address']]
+    : lockoutParametersFromDeprecatedFlags(all)
+}
+
+/**
+ * `cooloffTime`: a function as is, a duration in milliseconds, null until reset; node-axes'
+ * default when not given.
+ */
 export function resolveCooloff(
   given: DurationInput | CooloffFunction | null | undefined,
 ): number | CooloffFunction | null {
   if (typeof given === 'function') return given
-  if (given === null || given === undefined) return null
+  // node-axes' default, 15 minutes (django-axes': null, a lock until reset).
+  if (given === undefined) return 900_000
+  if (given === null) return null
   const parsed = parseDuration(given)
   return parsed.ok ? parsed.ms : null
 }

@@ -43,6 +43,12 @@ export interface OptionSpec<In, Out = Exclude<In, undefined>> {
   readonly django?: string
   /** How the Django value converts; `value` when absent. */
   readonly djangoKind?: DjangoKind
+  /**
+   * django-axes' default, where node-axes' own differs (docs/configuration.md, "node-axes'
+   * defaults"): `fromDjangoSettings` sets it when the Django setting is absent, so that a Django
+   * project moving over keeps django-axes' behaviour. Computed from the options converted so far.
+   */
+  readonly djangoDefault?: (converted: GivenOptions) => In
   /** Types only: what the option accepts. Never set. */
   readonly accepts?: In
 }

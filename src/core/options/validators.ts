@@ -149,6 +149,10 @@ export const onStoreError: Check = (v) =>
     ? null
     : `expects 'failClosed' or 'failOpen', got ${show(v)}`
 
+/** What to do with a login whose client IP is unknown. */
+export const unknownClientIp: Check = (v) =>
+  v === 'refuse' || v === 'shareBucket' ? null : `expects 'refuse' or 'shareBucket', got ${show(v)}`
+
 /** A clock function. */
 export const clock: Check = (v) =>
   isFn(v) ? null : `expects a function returning milliseconds, got ${show(v)}`

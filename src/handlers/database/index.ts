@@ -14,17 +14,20 @@
  * @packageDocumentation
  */
 
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import type { Promising } from '../../ground/awaitable.js'
 import type { AxesHandler, CountingStore, HandlerCapabilities } from '../../ground/contract.js'
 import type { AttemptBrowser, AttemptListing, LogBrowser } from '../../ground/contract-browsing.js'
 import type { AccessLogStore } from '../../ground/contract-logs.js'
 import { AxesError } from '../../ground/errors.js'
 import { DIALECTS } from './dialects/index.js'
-import { connect, dialectOfUrl, guessDialect } from './drivers/connect.js'
+import { connect, dialectOfUrl, guessDialect, sqlitePath } from './drivers/connect.js'
 import { timeoutOf, withDeadline } from './drivers/deadline.js'
 import type { SqlDriver } from './drivers/driver.js'
 import { sqlHandler } from './handler.js'
 import { type MigrationResult, migrate as runMigrations } from './migrate.js'
+import { tableExists } from './migrations.js'
 import type { DatabaseHandlerOptions } from './options.js'
 import type { SqlDialect } from './sql.js'
 
@@ -46,8 +49,39 @@ export interface DatabaseHandler
   readonly dialect: SqlDialect
   /** Creates (or adopts) the tables; safe to run from several processes at once. */
   migrate(): Promise<MigrationResult>
+  /**
+   * Where the data lives and whether django-axes' tables are there, creating nothing: a SQLite
+   * file that is missing is not opened (opening would create it), and nothing is migrated. The
+   * command line asks before any command that only reads or resets.
+   */
+  probe(): Promise<StoreProbe>
   /** Closes the connection (or the pool). */
   close(): Promise<void>
+}
+
+/** What `probe()` found. */
+export interface StoreProbe {
+  /** A SQLite file's absolute path, a server URL without its password, or the Kysely instance. */
+  readonly location: string
+  /** Whether the database is there (always true for a server or a Kysely instance that connects). */
+  readonly exists: boolean
+  /** Whether it holds django-axes' attempts table (`axes_accessattempt`). */
+  readonly tables: boolean
+}
+
+/** Where a database URL points, for messages: a SQLite file's absolute path, else the URL without its password. */
+function locationOf(url: string): string {
+  if (dialectOfUrl(url) === 'sqlite') {
+    const path = sqlitePath(url)
+    return path === ':memory:' ? 'an in-memory SQLite database' : resolve(path)
+  }
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.href
+  } catch {
+    return url.replace(/:[^:@/]*@/, ':***@')
+  }
 }
 
 /**
@@ -161,6 +195,17 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     attemptStats: call('attemptStats') as DatabaseHandler['attemptStats'],
     async migrate() {
       return runMigrations(await getDriver())
+    },
+    async probe() {
+      const location = options.url ? locationOf(options.url) : "the application's Kysely instance"
+      if (options.url && dialect === 'sqlite') {
+        const path = sqlitePath(options.url)
+        if (path !== ':memory:' && !existsSync(path))
+          return { location, exists: false, tables: false }
+      }
+      const d = await getDriver()
+      const tables = await tableExists(d.session, DIALECTS[dialect], 'axes_accessattempt')
+      return { location, exists: true, tables }
     },
     async close() {
       if (!driver) return
