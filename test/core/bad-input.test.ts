@@ -92,7 +92,7 @@ async function runEverywhere(req: AxesRequest, credentials: unknown = null) {
     lockoutParameters: [['ip_address', 'username', 'user_agent']],
     ipwareMetaPrecedenceOrder: ['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR'],
     // A hostile socket address resolves to no IP: counted in the shared bucket here (the default,
-    // 'refuse', throws AXES_NO_CLIENT_IP: test/adapters/hono-unknown-ip.test.ts).
+    // 'refuse', throws AXES_NO_CLIENT_IP: test/adapters/hono/unknown-ip.test.ts).
     unknownClientIp: 'shareBucket',
   }
   const axes = createAxes(options)
@@ -518,7 +518,7 @@ describe('properties', () => {
       ipv6Prefix: 64,
       // Generated socket addresses may be no IP at all (the runtime's mistake, never the
       // client's): counted in the shared bucket here; by default they are refused with
-      // AXES_NO_CLIENT_IP (test/adapters/hono-unknown-ip.test.ts).
+      // AXES_NO_CLIENT_IP (test/adapters/hono/unknown-ip.test.ts).
       unknownClientIp: 'shareBucket',
     })
     await fc.assert(

@@ -8,7 +8,7 @@ import { createApp as honoApp } from '../../examples/hono-login.js'
 import { createApp as koaApp } from '../../examples/koa-login.js'
 import { createApp as passportApp } from '../../examples/passport-login.js'
 import type { Axes } from '../../src/index.js'
-import { eachApp, type StartedApp, startedServer } from '../adapters/scenarios.js'
+import { eachApp, type StartedApp, startedServer } from '../adapters/shared/scenarios.js'
 import { createAxes } from '../support/axes.js'
 
 const EXAMPLES: { name: string; start: (axes: Axes) => Promise<StartedApp>; failure: number }[] = [

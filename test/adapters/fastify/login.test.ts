@@ -4,8 +4,8 @@ import formbody from '@fastify/formbody'
 import fastifySession from '@fastify/session'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { describe, expect, it } from 'vitest'
-import { axesPlugin, protectLogin, sendLockout } from '../../src/adapters/fastify/index.js'
-import { createAxes, testHandler } from '../../src/index.js'
+import { axesPlugin, protectLogin, sendLockout } from '../../../src/adapters/fastify/index.js'
+import { createAxes, testHandler } from '../../../src/index.js'
 import {
   type AppSetup,
   eachApp,
@@ -14,7 +14,7 @@ import {
   runAdapterScenarios,
   type StartedApp,
   USER,
-} from './scenarios.js'
+} from '../shared/scenarios.js'
 
 /** The login app, as the docs show it. */
 async function fastifyApp(setup: Pick<AppSetup, 'axes' | 'verify' | 'trustProxy'>) {

@@ -6,8 +6,8 @@
 
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import { type AxesVariables, protectLogin } from '../../src/adapters/hono/index.js'
-import { type AxesOptions, createAxes, fromDjangoSettings } from '../../src/index.js'
+import { type AxesVariables, protectLogin } from '../../../src/adapters/hono/index.js'
+import { type AxesOptions, createAxes, fromDjangoSettings } from '../../../src/index.js'
 
 function site(options: AxesOptions) {
   const axes = createAxes({ handler: 'memory', logger: false, ...options })

@@ -3,9 +3,9 @@ import express from 'express'
 import { Passport } from 'passport'
 import { Strategy as LocalStrategy } from 'passport-local'
 import { describe, expect, it } from 'vitest'
-import { type AxesLockoutInfo, axesStrategy } from '../../src/adapters/passport/index.js'
-import { type AxesOptions, createAxes, testHandler } from '../../src/index.js'
-import { eachApp, startedServer, USER } from './scenarios.js'
+import { type AxesLockoutInfo, axesStrategy } from '../../../src/adapters/passport/index.js'
+import { type AxesOptions, createAxes, testHandler } from '../../../src/index.js'
+import { eachApp, startedServer, USER } from '../shared/scenarios.js'
 
 const COOLOFF_MESSAGE = 'Account locked: too many login attempts. Please try again later.'
 

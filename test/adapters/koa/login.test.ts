@@ -3,8 +3,8 @@ import Koa3 from 'koa'
 import session from 'koa-session'
 import Koa2 from 'koa2'
 import { describe, it } from 'vitest'
-import { axesMiddleware, protectLogin, sendLockout } from '../../src/adapters/koa/index.js'
-import { createAxes, testHandler } from '../../src/index.js'
+import { axesMiddleware, protectLogin, sendLockout } from '../../../src/adapters/koa/index.js'
+import { createAxes, testHandler } from '../../../src/index.js'
 import {
   type AppSetup,
   eachApp,
@@ -13,7 +13,7 @@ import {
   runAdapterScenarios,
   startedServer,
   USER,
-} from './scenarios.js'
+} from '../shared/scenarios.js'
 
 type KoaClass = typeof Koa3
 

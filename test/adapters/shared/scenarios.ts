@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { databaseHandler } from '../../src/handlers/database/index.js'
-import { type Axes, type AxesOptions, createAxes, type TestHandler } from '../../src/index.js'
-import { burstSize } from '../support/thoroughness.js'
+import { databaseHandler } from '../../../src/handlers/database/index.js'
+import { type Axes, type AxesOptions, createAxes, type TestHandler } from '../../../src/index.js'
+import { burstSize } from '../../support/thoroughness.js'
 
 /** Parallel wrong passwords in the exactness case: 500 under CI. */
 const BURST = burstSize(500)

@@ -5,7 +5,7 @@
 
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Axes, createAxes } from '../../src/index.js'
+import { type Axes, createAxes } from '../../../src/index.js'
 import { APPS, checker } from './login-apps.js'
 import type { StartedApp } from './scenarios.js'
 

@@ -4,8 +4,8 @@ import express5 from 'express'
 import session from 'express-session'
 import express4 from 'express4'
 import { describe, expect, it } from 'vitest'
-import { axesMiddleware, protectLogin, sendLockout } from '../../src/adapters/express/index.js'
-import { createAxes, testHandler } from '../../src/index.js'
+import { axesMiddleware, protectLogin, sendLockout } from '../../../src/adapters/express/index.js'
+import { createAxes, testHandler } from '../../../src/index.js'
 import {
   type AppSetup,
   eachApp,
@@ -14,11 +14,11 @@ import {
   runAdapterScenarios,
   startedServer,
   USER,
-} from './scenarios.js'
+} from '../shared/scenarios.js'
 
 type ExpressModule = typeof express5
 
-const VIEWS = fileURLToPath(new URL('../fixtures/views', import.meta.url))
+const VIEWS = fileURLToPath(new URL('../../fixtures/views', import.meta.url))
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 

@@ -7,8 +7,8 @@ import {
   axesMiddleware,
   protectLogin,
   sendLockout,
-} from '../../src/adapters/hono/index.js'
-import { createAxes } from '../../src/index.js'
+} from '../../../src/adapters/hono/index.js'
+import { createAxes } from '../../../src/index.js'
 import {
   type AppSetup,
   browserMultipart,
@@ -17,7 +17,7 @@ import {
   runAdapterScenarios,
   startedServer,
   USER,
-} from './scenarios.js'
+} from '../shared/scenarios.js'
 
 /** The login app, as the docs show it. */
 function honoApp(setup: Pick<AppSetup, 'axes' | 'verify'>) {
@@ -77,7 +77,7 @@ describe('hono 4: the per-request API', () => {
     const axes = createAxes({
       handler: 'memory',
       logger: false,
-      // app.request() gives no peer address (test/adapters/hono-unknown-ip.test.ts).
+      // app.request() gives no peer address (test/adapters/hono/unknown-ip.test.ts).
       unknownClientIp: 'shareBucket',
     })
     const app = new Hono<{ Variables: AxesVariables }>()
@@ -99,7 +99,7 @@ describe('hono 4: the per-request API', () => {
     const axes = createAxes({
       handler: 'memory',
       logger: false,
-      // app.request() gives no peer address (test/adapters/hono-unknown-ip.test.ts).
+      // app.request() gives no peer address (test/adapters/hono/unknown-ip.test.ts).
       unknownClientIp: 'shareBucket',
     })
     const app = new Hono<{ Variables: AxesVariables }>()

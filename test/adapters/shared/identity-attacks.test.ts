@@ -5,9 +5,9 @@
 // own login code" snippets and their protectLogin.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { exampleOptions } from '../../examples/demo.js'
-import { createApp as passportExample } from '../../examples/passport-login.js'
-import { type Axes, type AxesOptions, createAxes } from '../../src/index.js'
+import { exampleOptions } from '../../../examples/demo.js'
+import { createApp as passportExample } from '../../../examples/passport-login.js'
+import { type Axes, type AxesOptions, createAxes } from '../../../src/index.js'
 import { APPS, checker, LIMIT, listenNode } from './login-apps.js'
 import { type StartedApp, USER } from './scenarios.js'
 

@@ -6,8 +6,8 @@ import {
   protectLogin,
   sendLockout,
   trustedHeader,
-} from '../../src/adapters/web/index.js'
-import { AxesError, createAxes } from '../../src/index.js'
+} from '../../../src/adapters/web/index.js'
+import { AxesError, createAxes } from '../../../src/index.js'
 import {
   type AppSetup,
   browserMultipart,
@@ -16,7 +16,7 @@ import {
   runAdapterScenarios,
   startedServer,
   USER,
-} from './scenarios.js'
+} from '../shared/scenarios.js'
 
 /** What @hono/node-server passes a fetch handler after the request: Node's own request. */
 type NodeEnv = { incoming: IncomingMessage }

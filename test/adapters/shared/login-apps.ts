@@ -10,30 +10,30 @@ import express from 'express'
 import Fastify from 'fastify'
 import { Hono } from 'hono'
 import Koa from 'koa'
-import { verifyUser } from '../../examples/demo.js'
-import { createApp as passportExample } from '../../examples/passport-login.js'
+import { verifyUser } from '../../../examples/demo.js'
+import { createApp as passportExample } from '../../../examples/passport-login.js'
 import {
   sendLockout as expressLockout,
   protectLogin as expressLogin,
   axesMiddleware as expressMiddleware,
-} from '../../src/adapters/express/index.js'
+} from '../../../src/adapters/express/index.js'
 import {
   axesPlugin,
   sendLockout as fastifyLockout,
   protectLogin as fastifyLogin,
-} from '../../src/adapters/fastify/index.js'
+} from '../../../src/adapters/fastify/index.js'
 import {
   type AxesVariables,
   sendLockout as honoLockout,
   protectLogin as honoLogin,
   axesMiddleware as honoMiddleware,
-} from '../../src/adapters/hono/index.js'
+} from '../../../src/adapters/hono/index.js'
 import {
   sendLockout as koaLockout,
   protectLogin as koaLogin,
   axesMiddleware as koaMiddleware,
-} from '../../src/adapters/koa/index.js'
-import type { Axes } from '../../src/index.js'
+} from '../../../src/adapters/koa/index.js'
+import type { Axes } from '../../../src/index.js'
 import { type StartedApp, startedServer } from './scenarios.js'
 
 /** The examples' failure limit. */
