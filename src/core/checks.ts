@@ -5,7 +5,6 @@
  * `silencedChecks`.
  */
 
-import cluster from 'node:cluster'
 import type { AxesHandler } from '../ground/contract.js'
 import { helpLink } from '../ground/help.js'
 import { DJANGO_SETTINGS } from './django-settings.js'
@@ -108,9 +107,20 @@ export function makeCheck(id: CheckId, values: Record<string, string> = {}): Axe
   }
 }
 
-/** Whether several processes may be running this application. */
-export function multiProcessSigns(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (cluster.isWorker) return true
+/**
+ * The process's environment, or none where the runtime has no `process` (Workers without
+ * `nodejs_compat`): the checks read it, and must not throw where it is missing.
+ */
+export function processEnv(): NodeJS.ProcessEnv {
+  return globalThis.process?.env ?? {}
+}
+
+/**
+ * Whether several processes may be running this application: a `node:cluster` worker (Node marks
+ * one with `NODE_UNIQUE_ID`, which is all `cluster.isWorker` reads), PM2, or `WEB_CONCURRENCY`.
+ */
+export function multiProcessSigns(env: NodeJS.ProcessEnv = processEnv()): boolean {
+  if (env.NODE_UNIQUE_ID !== undefined) return true
   if (env.pm_id !== undefined || env.NODE_APP_INSTANCE !== undefined) return true
   const concurrency = Number(env.WEB_CONCURRENCY)
   return Number.isFinite(concurrency) && concurrency > 1
@@ -137,7 +147,7 @@ export function staticChecks(
   options: ResolvedOptions,
   handler: AxesHandler,
   unresolvedDjangoPaths: readonly string[] = [],
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv = processEnv(),
 ): AxesCheck[] {
   const checks: AxesCheck[] = []
   if (handler.kind === 'cache' && !handler.shared) checks.push(makeCheck('axes.W001'))

@@ -185,14 +185,16 @@ describe('axes.W001: a cache handler that is not shared', () => {
 describe('axes.W010: the memory handler with several processes', () => {
   const resolved = resolveOptions({ logger: false })
 
-  it.each([[{ WEB_CONCURRENCY: '4' }], [{ pm_id: '0' }], [{ NODE_APP_INSTANCE: '1' }]])(
-    'is reported with %j',
-    (env) => {
-      const checks = staticChecks(resolved, memoryHandler(), [], env)
-      const w010 = checks.find((c) => c.id === 'axes.W010')
-      expect(w010?.message).toMatch(/^The memory handler keeps attempts in this process only/)
-    },
-  )
+  it.each([
+    [{ WEB_CONCURRENCY: '4' }],
+    [{ pm_id: '0' }],
+    [{ NODE_APP_INSTANCE: '1' }],
+    [{ NODE_UNIQUE_ID: '1' }],
+  ])('is reported with %j', (env) => {
+    const checks = staticChecks(resolved, memoryHandler(), [], env)
+    const w010 = checks.find((c) => c.id === 'axes.W010')
+    expect(w010?.message).toMatch(/^The memory handler keeps attempts in this process only/)
+  })
 
   it.each([[{}], [{ WEB_CONCURRENCY: '1' }], [{ WEB_CONCURRENCY: 'many' }]])(
     'is not reported with %j',

@@ -206,13 +206,12 @@ describe.skipIf(workerd === null)('examples/web on workerd (a Cloudflare Worker)
   })
 
   it('locks out over HTTP, counting the address in cf-connecting-ip, and refuses a request without one', async () => {
-    // The bundle the example's comment builds: node-axes from dist/, node:cluster shimmed.
+    // The bundle the example's comment builds: node-axes from dist/, as it is.
     await build({
       entryPoints: [join(ROOT, 'examples/web/worker.ts')],
       bundle: true,
       format: 'esm',
       platform: 'node',
-      alias: { cluster: './examples/web/no-cluster.ts' },
       absWorkingDir: ROOT,
       outfile: join(ROOT, '.scratch/worker.js'),
       logLevel: 'silent',
