@@ -89,6 +89,14 @@ export const CHECKS = {
     message: 'No cooloffTime or lockoutTiers: failures never expire, lockouts last until reset.',
     hint: 'Set cooloffTime or lockoutTiers, or silence axes.W014.',
   },
+  'axes.W015': {
+    message: 'A login body ({type}) was never parsed: refused with 400, uncounted.',
+    hint: 'Parse login bodies (forms and JSON) before protectLogin.',
+  },
+  'axes.W016': {
+    message: "A login body had no '{field}' field (it had: {fields}).",
+    hint: 'Set usernameFormField to the field your form sends.',
+  },
 } as const
 
 /** A check code. */

@@ -14,6 +14,10 @@ import type { AxesResponse, LockoutContext, LockoutDecision } from './types.js'
 /** The message of the 400 answered to a login whose username or password is not one text value. */
 export const MALFORMED_CREDENTIALS_MESSAGE = 'Malformed login: send each field once, as text.'
 
+/** The message of the 400 answer to a login whose body nothing parsed (reason `unreadBody`). */
+export const UNREAD_BODY_MESSAGE =
+  'Login not read: send it as a form (application/x-www-form-urlencoded) or as JSON.'
+
 /** The message of a 503 answered while the store is down (`onStoreError: 'failClosed'`). */
 export const STORE_ERROR_MESSAGE =
   'Login is temporarily unavailable: attempts cannot be checked right now. Please try again shortly.'
@@ -94,6 +98,7 @@ export function corsHeaders(
 export function lockoutMessage(options: ResolvedOptions, decision: LockoutDecision): string {
   if (decision.reason === 'storeError') return STORE_ERROR_MESSAGE
   if (decision.reason === 'malformedCredentials') return MALFORMED_CREDENTIALS_MESSAGE
+  if (decision.reason === 'unreadBody') return UNREAD_BODY_MESSAGE
   if (decision.reason === 'blacklisted') return options.permalockMessage
   if (decision.reason === 'tooManyInFlight') return options.cooloffMessage
   // The cool-off of this decision (a cooloffTime function may give none for some requests).
@@ -145,6 +150,7 @@ export async function buildLockoutResponse(input: LockoutResponseInput): Promise
   if (decision.reason === 'malformedCredentials') {
     return plainAnswer(request, 400, MALFORMED_CREDENTIALS_MESSAGE)
   }
+  if (decision.reason === 'unreadBody') return plainAnswer(request, 400, UNREAD_BODY_MESSAGE)
 
   if (options.lockoutCallable) {
     let response: unknown

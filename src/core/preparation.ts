@@ -110,6 +110,11 @@ export class Preparation {
         decision: this.#uncounted('malformedCredentials', false, client, rule),
       }
     }
+    // A body nothing parsed: its username is unknown, so nothing can be counted for it.
+    if (request.bodyUnread === true) {
+      this.#c.diagnostics.report('axes.W015', { type: contentTypeOf(request) })
+      return { kind: 'final', decision: this.#uncounted('unreadBody', false, client, rule) }
+    }
     if (this.#policy.isBlacklisted(rawIp)) {
       return {
         kind: 'final',
@@ -209,4 +214,12 @@ export function settleInput(
     reservation,
     outcome,
   }
+}
+
+/** The media type of a request's body, for messages: `application/json`, or `none given`. */
+function contentTypeOf(request: AxesRequest): string {
+  const header = request.headers['content-type']
+  const value = (Array.isArray(header) ? header[0] : header) as string | undefined
+  const type = value?.split(';')[0]?.trim().slice(0, 100)
+  return type ? type.replace(/[^\x21-\x7e]/g, '?') : 'none given'
 }

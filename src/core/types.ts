@@ -25,6 +25,11 @@ export type DecisionReason =
    * repeated field, a nested one), which node-axes refuses rather than read half of it.
    */
   | 'malformedCredentials'
+  /**
+   * Refused (400), nothing counted: the login request carried a body that no body parser read, so
+   * its username and password are unknown (check axes.W015).
+   */
+  | 'unreadBody'
 
 /** A lockout tier after resolution: at `failures` failures, the lock lasts `cooloffMs`. */
 export interface ResolvedTier {

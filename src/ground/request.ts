@@ -35,6 +35,12 @@ export interface AxesRequest {
   body?: unknown
   /** The framework's session id, if any; the access log stores its SHA-256 (`session_hash`). */
   sessionId?: string | null
+  /**
+   * Set by the adapters' login wrappers when the request carried a body that nothing parsed (no
+   * body parser for its content type): the login is refused with reason `unreadBody` (400),
+   * uncounted, rather than counted under an empty username, and check axes.W015 says so once.
+   */
+  bodyUnread?: boolean
 }
 
 /**

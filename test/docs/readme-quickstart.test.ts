@@ -63,6 +63,20 @@ describe('README.md quickstart', () => {
     }
     expect((await login('alice', 'nope')).status).toBe(429)
     expect((await login('alice', 'wonderland')).status).toBe(429)
+    // JSON logins are parsed and counted as forms are: the same pair, locked.
+    const json = await fetch(`${app?.base}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ username: 'alice', password: 'wonderland' }),
+    })
+    expect(json.status).toBe(429)
+    // A JSON client of another user gets through: its body was read.
+    const bob = await fetch(`${app?.base}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bob', password: 'nope' }),
+    })
+    expect(bob.status).toBe(401)
     // The attempts were kept where the README says: ./axes.sqlite3 in the working directory.
     expect(readFileSync(join(dir, 'axes.sqlite3')).subarray(0, 15).toString()).toBe(
       'SQLite format 3',

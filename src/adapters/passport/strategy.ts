@@ -161,7 +161,7 @@ export function strategyCredentials(
 /** The status of a strategy's `fail` for a refused decision. */
 function failStatus(axes: Axes, decision: LockoutDecision): number {
   if (decision.reason === 'storeError') return 503
-  if (decision.reason === 'malformedCredentials') return 400
+  if (decision.reason === 'malformedCredentials' || decision.reason === 'unreadBody') return 400
   return axes.options.httpResponseCode
 }
 

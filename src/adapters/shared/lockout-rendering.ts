@@ -35,7 +35,10 @@ export async function chooseLockoutRendering(
   view: boolean,
 ): Promise<LockoutRendering> {
   const o = axes.options
-  const lockout = decision.reason !== 'storeError' && decision.reason !== 'malformedCredentials'
+  const lockout =
+    decision.reason !== 'storeError' &&
+    decision.reason !== 'malformedCredentials' &&
+    decision.reason !== 'unreadBody'
   if (view && lockout && !o.lockoutCallable && !wantsJson(request)) {
     const headers: Record<string, string> = { 'cache-control': 'no-store' }
     if (o.enableRetryAfterHeader) {

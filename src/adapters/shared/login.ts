@@ -80,6 +80,11 @@ export async function runLogin<Req, User>(
   frameworkRequest: Req,
   verify: VerifyFunction<Req, User>,
 ): Promise<LoginResult<User>> {
+  // A request with a body, but no fields parsed from it: nothing (no parser for its type), or
+  // text or bytes (a parser that keeps it as it is, such as Fastify's for text/plain).
+  if (body == null || typeof body === 'string' || body instanceof Uint8Array) {
+    if (carriesBody(request)) request.bodyUnread = true
+  } else reportMissingUsername(axes, body)
   const credentials = readCredentials(axes, body)
   const result = await axes.protect(request, credentials.core, () =>
     verify(credentials.verify, frameworkRequest),
@@ -87,6 +92,34 @@ export async function runLogin<Req, User>(
   return result.ok
     ? { ok: true, user: result.user as User, decision: result.decision }
     : { ok: false, decision: result.decision }
+}
+
+/** Whether a request says it has a body: a non-zero Content-Length, or a Transfer-Encoding. */
+function carriesBody(request: AxesRequest): boolean {
+  const length = request.headers['content-length']
+  if (length !== undefined && length !== '0') return true
+  return request.headers['transfer-encoding'] !== undefined
+}
+
+/**
+ * Reports axes.W016 (once) when a parsed body has fields but not the username field: a login
+ * form that names it otherwise (`email`) would be counted without a username.
+ */
+function reportMissingUsername(axes: Axes, body: unknown): void {
+  const field = axes.options.usernameFormField
+  if (body === null || typeof body !== 'object' || fieldOf(body, field) !== undefined) return
+  const names =
+    body instanceof URLSearchParams
+      ? [...new Set(body.keys())]
+      : Array.isArray(body)
+        ? []
+        : Object.keys(body)
+  if (names.length === 0) return
+  const fields = names
+    .slice(0, 10)
+    .map((name) => JSON.stringify(name.slice(0, 40)))
+    .join(', ')
+  axes.reportCheck('axes.W016', { field, fields })
 }
 
 /** The message of the default answer to wrong credentials. */
