@@ -97,6 +97,10 @@ export const CHECKS = {
     message: "A login body had no '{field}' field (it had: {fields}).",
     hint: 'Set usernameFormField to the field your form sends.',
   },
+  'axes.W017': {
+    message: "clientIp: 'framework' is set ({framework}'s {setting}), but {conflict}.",
+    hint: 'Configure proxies in one place.',
+  },
 } as const
 
 /** A check code. */

@@ -199,6 +199,8 @@ export class IdentityResolver {
       if (typeof value !== 'string') return null
       return parseIp(value)?.text ?? null
     }
+    const framework = request.frameworkIp
+    if (framework !== undefined) return framework ? (parseIp(framework)?.text ?? null) : null
     return this.#resolveIp(request)
   }
 

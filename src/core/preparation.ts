@@ -74,6 +74,7 @@ export class Preparation {
     if (
       !o.clientIpCallable &&
       this.#socketOnly &&
+      request.frameworkIp === undefined &&
       !this.#c.diagnostics.hasReported('axes.W009') &&
       FORWARDED_HEADERS.some((name) => request.headers?.[name] !== undefined)
     ) {

@@ -41,6 +41,12 @@ export interface AxesRequest {
    * uncounted, rather than counted under an empty username, and check axes.W015 says so once.
    */
   bodyUnread?: boolean
+  /**
+   * The client IP as the framework resolved it, its own trust-proxy setting applied: adapters set
+   * it with `clientIp: 'framework'`. node-axes then counts it as it is and reads no forwarded
+   * header (`clientIpCallable`, if set, still comes first).
+   */
+  frameworkIp?: string | null
 }
 
 /**

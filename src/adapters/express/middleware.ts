@@ -10,7 +10,7 @@ import type { AxesResponse, LockoutDecision } from '../../core/types.js'
 import { invalidArgument } from '../../ground/errors.js'
 import type { AxesRequest } from '../../ground/request.js'
 import { chooseLockoutRendering } from '../shared/lockout-rendering.js'
-import { checkProxyAgreement } from '../shared/proxy-check.js'
+import { type ClientIpSource, checkClientIpSource, checkProxies } from '../shared/proxy-check.js'
 import { LazyAxesRequest, sessionIdOf } from '../shared/request.js'
 import { type AxesRequestApi, requestApi } from '../shared/request-api.js'
 import { withVary } from '../shared/vary.js'
@@ -39,6 +39,13 @@ export interface ExpressAxesOptions {
    * @default `req.sessionID` (express-session)
    */
   sessionId?: (req: Request) => string | null | undefined
+  /**
+   * Where the client IP comes from: `'axes'`, node-axes' proxy options (django-axes' way), or
+   * `'framework'`, Express' `req.ip`, which applies `app.set('trust proxy', …)`: configure your
+   * proxies once, in Express (docs/client-ip.md).
+   * @default 'axes'
+   */
+  clientIp?: ClientIpSource
 }
 
 const seen = new WeakSet<Axes>()
@@ -54,7 +61,7 @@ export const optionsOf: WeakMap<Request, ExpressAxesOptions> = new WeakMap()
 class ExpressAxesRequest extends LazyAxesRequest {
   readonly #req: Request
 
-  constructor(req: Request, sessionId?: ExpressAxesOptions['sessionId']) {
+  constructor(req: Request, sessionId?: ExpressAxesOptions['sessionId'], frameworkIp = false) {
     super(
       req.method,
       // The whole path, as Django's path_info, also inside a router mounted under a prefix.
@@ -64,7 +71,11 @@ class ExpressAxesRequest extends LazyAxesRequest {
       sessionIdOf(sessionId ? sessionId(req) : (req as { sessionID?: unknown }).sessionID),
     )
     this.#req = req
+    if (frameworkIp) this.frameworkIp = req.ip ?? null
   }
+
+  /** Express' `req.ip`, with `clientIp: 'framework'`. */
+  frameworkIp?: string | null
 
   get query(): Record<string, unknown> {
     return this.#req.query as Record<string, unknown>
@@ -75,21 +86,28 @@ class ExpressAxesRequest extends LazyAxesRequest {
   }
 }
 
-/** The request as node-axes sees it (the body and the query read when used). */
+/**
+ * The request as node-axes sees it (the body and the query read when used); with
+ * `clientIp: 'framework'`, the client IP is Express' `req.ip`.
+ */
 export function toAxesRequest(
   req: Request,
   sessionId?: ExpressAxesOptions['sessionId'],
+  clientIp?: ClientIpSource,
 ): AxesRequest {
-  return new ExpressAxesRequest(req, sessionId)
+  return new ExpressAxesRequest(req, sessionId, checkClientIpSource(clientIp) === 'framework')
 }
 
-/** Checks once per instance that Express' `trust proxy` agrees with node-axes' proxy options. */
-function checkTrustProxy(axes: Axes, req: Request): void {
+/**
+ * Checks once per instance that Express' `trust proxy` agrees with node-axes' proxy options (or,
+ * with `clientIp: 'framework'`, that node-axes' own are not set as well).
+ */
+function checkTrustProxy(axes: Axes, req: Request, source: ClientIpSource): void {
   if (seen.has(axes)) return
   seen.add(axes)
   const setting: unknown = req.app?.get('trust proxy')
   const trusts = setting !== undefined && setting !== false && setting !== 0 && setting !== null
-  checkProxyAgreement(axes, 'Express', "app.set('trust proxy')", trusts)
+  checkProxies(axes, source, 'Express', "app.set('trust proxy')", trusts)
 }
 
 /**
@@ -99,8 +117,9 @@ function checkTrustProxy(axes: Axes, req: Request): void {
 export function apiFor(axes: Axes, req: Request, options: ExpressAxesOptions): AxesRequestApi {
   const existing = (req as { axes?: AxesRequestApi }).axes
   if (existing && existing.axes === axes) return existing
-  checkTrustProxy(axes, req)
-  const api = requestApi(axes, toAxesRequest(req, options.sessionId))
+  const source = checkClientIpSource(options.clientIp)
+  checkTrustProxy(axes, req, source)
+  const api = requestApi(axes, toAxesRequest(req, options.sessionId, source))
   req.axes = api
   if (options.lockoutView !== undefined) optionsOf.set(req, options)
   return api
@@ -157,6 +176,7 @@ export async function sendLockout(
  * refused decision with `sendLockout(req, res, decision)`.
  */
 export function axesMiddleware(axes: Axes, options: ExpressAxesOptions = {}): RequestHandler {
+  checkClientIpSource(options.clientIp)
   return (req, _res, next) => {
     apiFor(axes, req, options)
     next()

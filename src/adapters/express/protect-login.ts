@@ -12,6 +12,7 @@ import {
   runLogin,
   type VerifyFunction,
 } from '../shared/login.js'
+import { checkClientIpSource } from '../shared/proxy-check.js'
 import {
   apiFor,
   type ExpressAxesOptions,
@@ -41,6 +42,7 @@ export function protectLogin<User>(
   verify: VerifyFunction<Request, User>,
   options: ExpressProtectLoginOptions = {},
 ): RequestHandler {
+  checkClientIpSource(options.clientIp)
   return (req, res, next) => {
     const api = apiFor(axes, req, options)
     runLogin(axes, api.request, req.body, req, verify)

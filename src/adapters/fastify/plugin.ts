@@ -10,7 +10,7 @@ import type { Axes } from '../../compose/axes.js'
 import type { AxesResponse, LockoutDecision } from '../../core/types.js'
 import type { AxesRequest } from '../../ground/request.js'
 import type { LoginResult } from '../shared/login.js'
-import { checkProxyAgreement } from '../shared/proxy-check.js'
+import { type ClientIpSource, checkClientIpSource, checkProxies } from '../shared/proxy-check.js'
 import { sessionIdOf } from '../shared/request.js'
 import { type AxesRequestApi, requestApi } from '../shared/request-api.js'
 import { withVary } from '../shared/vary.js'
@@ -37,19 +37,27 @@ export interface FastifyAxesOptions {
    * @default `request.session.sessionId` (@fastify/session)
    */
   sessionId?: (request: FastifyRequest) => string | null | undefined
+  /**
+   * Where the client IP comes from: `'axes'`, node-axes' proxy options (django-axes' way), or
+   * `'framework'`, Fastify's `request.ip`, which applies its `trustProxy` option: configure your
+   * proxies once, in Fastify (docs/client-ip.md).
+   * @default 'axes'
+   */
+  clientIp?: ClientIpSource
 }
 
-/** The request as node-axes sees it. */
+/** The request as node-axes sees it; with `clientIp: 'framework'`, the IP is `request.ip`. */
 export function toAxesRequest(
   request: FastifyRequest,
   sessionId?: FastifyAxesOptions['sessionId'],
+  clientIp?: ClientIpSource,
 ): AxesRequest {
   const session = sessionId
     ? sessionId(request)
     : (request as { session?: { sessionId?: unknown } }).session?.sessionId
   const url = request.url
   const queryAt = url.indexOf('?')
-  return {
+  const axesRequest: AxesRequest = {
     method: request.method,
     path: queryAt === -1 ? url : url.slice(0, queryAt),
     headers: request.headers,
@@ -58,37 +66,42 @@ export function toAxesRequest(
     body: request.body,
     sessionId: sessionIdOf(session),
   }
+  if (checkClientIpSource(clientIp) === 'framework') axesRequest.frameworkIp = request.ip || null
+  return axesRequest
 }
 
 const apis = new WeakMap<FastifyRequest, AxesRequestApi>()
 const seen = new WeakSet<Axes>()
-/** The `sessionId` option each instance was registered with, for `protectLogin` routes. */
-const registered = new WeakMap<Axes, FastifyAxesOptions['sessionId']>()
+/** The options each instance was registered with, for `protectLogin` routes. */
+const registered = new WeakMap<Axes, Omit<FastifyAxesOptions, 'axes'>>()
 
 /**
  * Checks once per instance that Fastify's `trustProxy` agrees with node-axes' proxy options.
  * Fastify keeps the option out of `initialConfig`; with it, requests get `ips` (and without it,
  * they do not).
  */
-function checkTrustProxy(axes: Axes, request: FastifyRequest): void {
+function checkTrustProxy(axes: Axes, request: FastifyRequest, source: ClientIpSource): void {
   if (seen.has(axes)) return
   seen.add(axes)
-  checkProxyAgreement(axes, 'Fastify', 'the trustProxy option', 'ips' in request)
+  checkProxies(axes, source, 'Fastify', 'the trustProxy option', 'ips' in request)
 }
 
 /**
- * The request's per-request API, built once per request and instance (with the `sessionId` given
- * here, else the one the instance was registered with).
+ * The request's per-request API, built once per request and instance (with the `sessionId` and
+ * `clientIp` given here, else those the instance was registered with).
  */
 export function apiFor(
   axes: Axes,
   request: FastifyRequest,
   sessionId?: FastifyAxesOptions['sessionId'],
+  clientIp?: ClientIpSource,
 ): AxesRequestApi {
   let api = apis.get(request)
   if (api === undefined || api.axes !== axes) {
-    checkTrustProxy(axes, request)
-    api = requestApi(axes, toAxesRequest(request, sessionId ?? registered.get(axes)))
+    const given = registered.get(axes)
+    const source = clientIp ?? given?.clientIp ?? 'axes'
+    checkTrustProxy(axes, request, source)
+    api = requestApi(axes, toAxesRequest(request, sessionId ?? given?.sessionId, source))
     apis.set(request, api)
   }
   return api
@@ -117,14 +130,15 @@ export async function sendLockout(
 }
 
 const plugin: FastifyPluginAsync<FastifyAxesOptions> = async (fastify, options) => {
-  const { axes, sessionId } = options
-  if (sessionId) registered.set(axes, sessionId)
+  const { axes, sessionId, clientIp } = options
+  checkClientIpSource(clientIp)
+  registered.set(axes, { sessionId, clientIp })
   fastify.decorate('axes', axes)
   fastify.decorateRequest('axesLogin', null)
   // Built on first use, so that the parsed body is there.
   fastify.decorateRequest('axes', {
     getter(this: FastifyRequest) {
-      return apiFor(axes, this, sessionId)
+      return apiFor(axes, this, sessionId, clientIp)
     },
   })
 }

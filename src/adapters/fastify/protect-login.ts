@@ -7,12 +7,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Axes } from '../../compose/axes.js'
 import type { LockoutDecision } from '../../core/types.js'
 import { invalidCredentialsResponse, runLogin, type VerifyFunction } from '../shared/login.js'
+import { checkClientIpSource } from '../shared/proxy-check.js'
 import { apiFor, type FastifyAxesOptions, sendAxesResponse } from './plugin.js'
 
 /** Options of `protectLogin`. */
 export interface FastifyProtectLoginOptions {
   /** As in `axesPlugin`, for routes used without it. */
   sessionId?: FastifyAxesOptions['sessionId']
+  /** As in `axesPlugin`, for routes used without it. */
+  clientIp?: FastifyAxesOptions['clientIp']
   /**
    * Answers wrong credentials that leave the client allowed. By default: 401 with
    * `Invalid username or password.` (JSON `{ error, remaining }` for JSON clients).
@@ -32,8 +35,9 @@ export function protectLogin<User>(
   verify: VerifyFunction<FastifyRequest, User>,
   options: FastifyProtectLoginOptions = {},
 ): (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
+  checkClientIpSource(options.clientIp)
   return async function axesProtectLogin(request, reply) {
-    const api = apiFor(axes, request, options.sessionId)
+    const api = apiFor(axes, request, options.sessionId, options.clientIp)
     const result = await runLogin(axes, api.request, request.body, request, verify)
     request.axesLogin = result
     if (result.ok) return

@@ -8,7 +8,7 @@ import type { Context, Middleware, Next } from 'koa'
 import type { Axes } from '../../compose/axes.js'
 import type { AxesResponse, LockoutDecision } from '../../core/types.js'
 import type { AxesRequest } from '../../ground/request.js'
-import { checkProxyAgreement } from '../shared/proxy-check.js'
+import { type ClientIpSource, checkClientIpSource, checkProxies } from '../shared/proxy-check.js'
 import { LazyAxesRequest, sessionIdOf } from '../shared/request.js'
 import { type AxesRequestApi, requestApi } from '../shared/request-api.js'
 import { withVary } from '../shared/vary.js'
@@ -28,6 +28,13 @@ export interface KoaAxesOptions {
    * (sessions in an external store; cookie-only sessions have no id)
    */
   sessionId?: (ctx: Context) => string | null | undefined
+  /**
+   * Where the client IP comes from: `'axes'`, node-axes' proxy options (django-axes' way), or
+   * `'framework'`, Koa's `ctx.ip`, which applies `app.proxy` (and `app.proxyIpHeader`,
+   * `app.maxIpsCount`): configure your proxies once, in Koa (docs/client-ip.md).
+   * @default 'axes'
+   */
+  clientIp?: ClientIpSource
 }
 
 function defaultSessionId(ctx: Context): unknown {
@@ -42,7 +49,7 @@ function defaultSessionId(ctx: Context): unknown {
 class KoaAxesRequest extends LazyAxesRequest {
   readonly #ctx: Context
 
-  constructor(ctx: Context, sessionId?: KoaAxesOptions['sessionId']) {
+  constructor(ctx: Context, sessionId?: KoaAxesOptions['sessionId'], frameworkIp = false) {
     super(
       ctx.method,
       ctx.path,
@@ -51,7 +58,11 @@ class KoaAxesRequest extends LazyAxesRequest {
       sessionIdOf(sessionId ? sessionId(ctx) : defaultSessionId(ctx)),
     )
     this.#ctx = ctx
+    if (frameworkIp) this.frameworkIp = ctx.ip || null
   }
+
+  /** Koa's `ctx.ip`, with `clientIp: 'framework'`. */
+  frameworkIp?: string | null
 
   get query(): Record<string, unknown> {
     return this.#ctx.query
@@ -62,9 +73,16 @@ class KoaAxesRequest extends LazyAxesRequest {
   }
 }
 
-/** The request as node-axes sees it (the body from `ctx.request.body`, as body parsers leave it). */
-export function toAxesRequest(ctx: Context, sessionId?: KoaAxesOptions['sessionId']): AxesRequest {
-  return new KoaAxesRequest(ctx, sessionId)
+/**
+ * The request as node-axes sees it (the body from `ctx.request.body`, as body parsers leave it);
+ * with `clientIp: 'framework'`, the client IP is Koa's `ctx.ip`.
+ */
+export function toAxesRequest(
+  ctx: Context,
+  sessionId?: KoaAxesOptions['sessionId'],
+  clientIp?: ClientIpSource,
+): AxesRequest {
+  return new KoaAxesRequest(ctx, sessionId, checkClientIpSource(clientIp) === 'framework')
 }
 
 const seen = new WeakSet<Axes>()
@@ -76,11 +94,12 @@ const seen = new WeakSet<Axes>()
 export function apiFor(axes: Axes, ctx: Context, options: KoaAxesOptions): AxesRequestApi {
   const existing = (ctx as { axes?: AxesRequestApi }).axes
   if (existing && existing.axes === axes) return existing
+  const source = checkClientIpSource(options.clientIp)
   if (!seen.has(axes)) {
     seen.add(axes)
-    checkProxyAgreement(axes, 'Koa', 'app.proxy', Boolean(ctx.app?.proxy))
+    checkProxies(axes, source, 'Koa', 'app.proxy', Boolean(ctx.app?.proxy))
   }
-  const api = requestApi(axes, toAxesRequest(ctx, options.sessionId))
+  const api = requestApi(axes, toAxesRequest(ctx, options.sessionId, source))
   ctx.axes = api
   return api
 }
@@ -106,6 +125,7 @@ export async function sendLockout(ctx: Context, decision: LockoutDecision): Prom
  * refused decision with `sendLockout(ctx, decision)`. Install it after the body parser.
  */
 export function axesMiddleware(axes: Axes, options: KoaAxesOptions = {}): Middleware {
+  checkClientIpSource(options.clientIp)
   return async function axes_(ctx: Context, next: Next) {
     apiFor(axes, ctx, options)
     await next()

@@ -7,6 +7,7 @@ import type { Context, Middleware, Next } from 'koa'
 import type { Axes } from '../../compose/axes.js'
 import type { LockoutDecision } from '../../core/types.js'
 import { invalidCredentialsResponse, runLogin, type VerifyFunction } from '../shared/login.js'
+import { checkClientIpSource } from '../shared/proxy-check.js'
 import { apiFor, type KoaAxesOptions, sendAxesResponse } from './middleware.js'
 
 /** Options of `protectLogin`. */
@@ -30,6 +31,7 @@ export function protectLogin<User>(
   verify: VerifyFunction<Context, User>,
   options: KoaProtectLoginOptions = {},
 ): Middleware {
+  checkClientIpSource(options.clientIp)
   return async function axesProtectLogin(ctx: Context, next: Next) {
     const api = apiFor(axes, ctx, options)
     const result = await runLogin(
