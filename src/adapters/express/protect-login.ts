@@ -55,7 +55,7 @@ export function protectLogin<User>(
           return sendLockout(req, res, result.decision, view ?? options)
         }
         if (options.onFailure) return options.onFailure(req, res, next, result.decision)
-        sendAxesResponse(res, invalidCredentialsResponse(api.request, result.decision))
+        sendAxesResponse(res, invalidCredentialsResponse(api.request, result.decision, axes))
       })
       .catch(next)
   }

@@ -45,6 +45,6 @@ export function protectLogin<User>(
       return sendAxesResponse(reply, await api.lockoutResponse(result.decision))
     }
     if (options.onFailure) return options.onFailure(request, reply, result.decision)
-    return sendAxesResponse(reply, invalidCredentialsResponse(api.request, result.decision))
+    return sendAxesResponse(reply, invalidCredentialsResponse(api.request, result.decision, axes))
   }
 }

@@ -77,6 +77,6 @@ export function protectLogin<User>(
     }
     if (!result.decision.allowed) return respond(c, await api.lockoutResponse(result.decision))
     if (options.onFailure) return options.onFailure(c, result.decision)
-    return toResponse(invalidCredentialsResponse(api.request, result.decision))
+    return toResponse(invalidCredentialsResponse(api.request, result.decision, axes))
   }
 }

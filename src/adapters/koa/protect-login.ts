@@ -47,6 +47,6 @@ export function protectLogin<User>(
       return sendAxesResponse(ctx, await api.lockoutResponse(result.decision))
     }
     if (options.onFailure) return options.onFailure(ctx, result.decision)
-    sendAxesResponse(ctx, invalidCredentialsResponse(api.request, result.decision))
+    sendAxesResponse(ctx, invalidCredentialsResponse(api.request, result.decision, axes))
   }
 }

@@ -7,6 +7,7 @@ import type { Axes } from '../../compose/axes.js'
 import { lockoutContext, retryAfterSeconds, wantsJson } from '../../core/lockout-response.js'
 import type { AxesResponse, LockoutContext, LockoutDecision } from '../../core/types.js'
 import type { AxesRequest, Credentials } from '../../ground/request.js'
+import { rateLimitHeaders } from './ratelimit-headers.js'
 
 /** How an adapter renders a refused decision. */
 export type LockoutRendering =
@@ -45,7 +46,13 @@ export async function chooseLockoutRendering(
       const seconds = retryAfterSeconds(decision)
       if (seconds !== null) headers['retry-after'] = String(seconds)
     }
+    Object.assign(headers, rateLimitHeaders(axes, decision))
     return { kind: 'view', status: o.httpResponseCode, headers, context: lockoutContext(decision) }
   }
-  return { kind: 'response', response: await axes.lockoutResponse(request, decision, credentials) }
+  const response = await axes.lockoutResponse(request, decision, credentials)
+  const limits = rateLimitHeaders(axes, decision)
+  return {
+    kind: 'response',
+    response: { ...response, headers: { ...response.headers, ...limits } },
+  }
 }

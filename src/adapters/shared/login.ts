@@ -9,6 +9,7 @@ import { fieldOf, loginValue } from '../../core/identity.js'
 import { wantsJson } from '../../core/lockout-response.js'
 import type { AxesResponse, LockoutDecision } from '../../core/types.js'
 import type { AxesRequest, Credentials } from '../../ground/request.js'
+import { rateLimitHeaders } from './ratelimit-headers.js'
 
 /**
  * The credentials a login wrapper hands to `verify`: `username` and `password` as strings (empty
@@ -127,14 +128,19 @@ export const INVALID_CREDENTIALS_MESSAGE = 'Invalid username or password.'
 
 /**
  * The default answer to wrong credentials that leave the client allowed: 401, JSON
- * (`{ error, remaining }`) for JSON clients, plain text otherwise. Adapters take an `onFailure`
+ * (`{ error, remaining }`) for JSON clients, plain text otherwise; with `axes` given and its
+ * `rateLimitHeaders` option on, the RateLimit header fields. Adapters take an `onFailure`
  * option to answer otherwise (re-render the form, for example).
  */
 export function invalidCredentialsResponse(
   request: AxesRequest,
   decision: LockoutDecision,
+  axes?: Axes,
 ): AxesResponse {
-  const headers: Record<string, string> = { 'cache-control': 'no-store' }
+  const headers: Record<string, string> = {
+    'cache-control': 'no-store',
+    ...(axes ? rateLimitHeaders(axes, decision) : {}),
+  }
   if (wantsJson(request)) {
     headers['content-type'] = 'application/json'
     return {

@@ -7,6 +7,7 @@ import type { Axes, ProtectResult, Reservation } from '../../compose/axes.js'
 import type { AxesResponse, LockoutDecision } from '../../core/types.js'
 import type { AxesRequest, Credentials } from '../../ground/request.js'
 import { type LoginCredentials, readCredentials } from './login.js'
+import { rateLimitHeaders } from './ratelimit-headers.js'
 
 /**
  * The per-request API an adapter's middleware attaches (`req.axes`, `request.axes`, `ctx.axes`,
@@ -81,7 +82,12 @@ class RequestApi implements AxesRequestApi {
     decision: LockoutDecision,
     credentials?: Credentials | null,
   ): Promise<AxesResponse> {
-    return this.axes.lockoutResponse(this.request, decision, credentials)
+    const response = this.axes.lockoutResponse(this.request, decision, credentials)
+    if (!this.axes.options.rateLimitHeaders) return response
+    return response.then((r) => ({
+      ...r,
+      headers: { ...r.headers, ...rateLimitHeaders(this.axes, decision) },
+    }))
   }
 }
 

@@ -105,6 +105,6 @@ export function protectLogin<Args extends unknown[], User>(
     }
     if (!result.decision.allowed) return toResponse(await api.lockoutResponse(result.decision))
     if (options.onFailure) return options.onFailure(request, result.decision, ...args)
-    return toResponse(invalidCredentialsResponse(api.request, result.decision))
+    return toResponse(invalidCredentialsResponse(api.request, result.decision, axes))
   }
 }

@@ -43,6 +43,17 @@ export const NODE_AXES_OPTIONS = {
     fallback: 'failClosed',
   }),
   /**
+   * Sends the IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers-11) with the
+   * adapters' answers to a wrong password and to a lockout: `RateLimit-Policy: "axes";q=<failure
+   * limit>;w=<cool-off seconds>` and `RateLimit: "axes";r=<attempts left>;t=<seconds until they
+   * reset or the lock lifts>`, beside `Retry-After`.
+   * @default false
+   */
+  rateLimitHeaders: option<boolean>({
+    check: v.bool,
+    fallback: false,
+  }),
+  /**
    * What to do with a login whose client IP cannot be determined (no peer address, as on
    * serverless and edge runtimes, or proxy options that do not match) while the lockout parameters
    * count by IP: `'refuse'` throws an `AxesError` (`AXES_NO_CLIENT_IP`) and counts nothing;
