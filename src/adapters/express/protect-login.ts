@@ -7,6 +7,11 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { Axes } from '../../compose/axes.js'
 import type { LockoutDecision } from '../../core/types.js'
 import {
+  checkLockoutDelivery,
+  type LockoutDelivery,
+  lockoutError,
+} from '../shared/lockout-error.js'
+import {
   invalidCredentialsResponse,
   type LoginResult,
   runLogin,
@@ -28,6 +33,13 @@ export interface ExpressProtectLoginOptions extends ExpressAxesOptions {
    * `Invalid username or password.` (JSON `{ error, remaining }` for JSON clients).
    */
   onFailure?: (req: Request, res: Response, next: NextFunction, decision: LockoutDecision) => void
+  /**
+   * `'error'` hands a refusal (lockout, store failure, malformed login) to Express' error
+   * handling as `next(err)`, an `AxesLockoutError` with `status`, `headers`, the message, and the
+   * `response` node-axes would have sent, instead of answering it here.
+   * @default 'response'
+   */
+  lockoutAs?: LockoutDelivery
 }
 
 /**
@@ -43,6 +55,7 @@ export function protectLogin<User>(
   options: ExpressProtectLoginOptions = {},
 ): RequestHandler {
   checkClientIpSource(options.clientIp)
+  const delivery = checkLockoutDelivery(options.lockoutAs)
   return (req, res, next) => {
     const api = apiFor(axes, req, options)
     runLogin(axes, api.request, req.body, req, verify)
@@ -50,6 +63,10 @@ export function protectLogin<User>(
         res.locals.axesLogin = result
         if (result.ok) return next()
         if (!result.decision.allowed) {
+          if (delivery === 'error') {
+            const response = await api.lockoutResponse(result.decision)
+            return next(lockoutError(axes, result.decision, response))
+          }
           // A lockoutView given here, else the one given to axesMiddleware.
           const view = options.lockoutView !== undefined ? options : optionsOf.get(req)
           return sendLockout(req, res, result.decision, view ?? options)

@@ -25,6 +25,7 @@
  * @module
  */
 
+export { AxesLockoutError, type LockoutDelivery } from '../shared/lockout-error.js'
 export type { LoginCredentials, LoginResult, VerifyFunction } from '../shared/login.js'
 export type { AxesRequestApi } from '../shared/request-api.js'
 export {

@@ -6,6 +6,11 @@
 import type { Context, Middleware, Next } from 'koa'
 import type { Axes } from '../../compose/axes.js'
 import type { LockoutDecision } from '../../core/types.js'
+import {
+  checkLockoutDelivery,
+  type LockoutDelivery,
+  lockoutError,
+} from '../shared/lockout-error.js'
 import { invalidCredentialsResponse, runLogin, type VerifyFunction } from '../shared/login.js'
 import { checkClientIpSource } from '../shared/proxy-check.js'
 import { apiFor, type KoaAxesOptions, sendAxesResponse } from './middleware.js'
@@ -17,6 +22,13 @@ export interface KoaProtectLoginOptions extends KoaAxesOptions {
    * `Invalid username or password.` (JSON `{ error, remaining }` for JSON clients).
    */
   onFailure?: (ctx: Context, decision: LockoutDecision) => unknown
+  /**
+   * `'error'` throws a refusal (lockout, store failure, malformed login) into Koa's error
+   * handling, as `ctx.throw` would: an `AxesLockoutError` with `status`, `expose`, `headers` (Koa's
+   * default handler sends them), the message, and the `response` node-axes would have sent.
+   * @default 'response'
+   */
+  lockoutAs?: LockoutDelivery
 }
 
 /**
@@ -32,6 +44,7 @@ export function protectLogin<User>(
   options: KoaProtectLoginOptions = {},
 ): Middleware {
   checkClientIpSource(options.clientIp)
+  const delivery = checkLockoutDelivery(options.lockoutAs)
   return async function axesProtectLogin(ctx: Context, next: Next) {
     const api = apiFor(axes, ctx, options)
     const result = await runLogin(
@@ -44,7 +57,9 @@ export function protectLogin<User>(
     ctx.state.axesLogin = result
     if (result.ok) return next()
     if (!result.decision.allowed) {
-      return sendAxesResponse(ctx, await api.lockoutResponse(result.decision))
+      const response = await api.lockoutResponse(result.decision)
+      if (delivery === 'error') throw lockoutError(axes, result.decision, response)
+      return sendAxesResponse(ctx, response)
     }
     if (options.onFailure) return options.onFailure(ctx, result.decision)
     sendAxesResponse(ctx, invalidCredentialsResponse(api.request, result.decision, axes))
