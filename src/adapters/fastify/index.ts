@@ -23,8 +23,8 @@
 
 export type { LoginCredentials, LoginResult, VerifyFunction } from '../shared/login.js'
 export type { AxesRequestApi } from '../shared/request-api.js'
+export { axesPlugin, type FastifyRouteLogin } from './axes-plugin.js'
 export {
-  axesPlugin,
   type FastifyAxesOptions,
   sendAxesResponse,
   sendLockout,

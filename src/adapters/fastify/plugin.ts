@@ -4,12 +4,11 @@
  * `sendAxesResponse` and `sendLockout` write node-axes' answers the Fastify way.
  */
 
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import fp from 'fastify-plugin'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Axes } from '../../compose/axes.js'
 import type { AxesResponse, LockoutDecision } from '../../core/types.js'
 import type { AxesRequest } from '../../ground/request.js'
-import type { LoginResult } from '../shared/login.js'
+import type { LoginResult, VerifyFunction } from '../shared/login.js'
 import { type ClientIpSource, checkClientIpSource, checkProxies } from '../shared/proxy-check.js'
 import { sessionIdOf } from '../shared/request.js'
 import { type AxesRequestApi, requestApi } from '../shared/request-api.js'
@@ -44,6 +43,18 @@ export interface FastifyAxesOptions {
    * @default 'axes'
    */
   clientIp?: ClientIpSource
+  /**
+   * Whether `fastify.close()` closes the node-axes instance too (its store's connections and
+   * files), in the plugin's `onClose` hook. Set false when the instance outlives this server.
+   * @default true
+   */
+  closeWithServer?: boolean
+  /**
+   * The password check of the routes that turn protection on in their config
+   * (`{ config: { axesLogin: true } }`): `protectLogin` is then added as their first
+   * `preHandler`. A route can give its own as `config: { axesLogin: { verify } }`.
+   */
+  verify?: VerifyFunction<FastifyRequest, unknown>
 }
 
 /** The request as node-axes sees it; with `clientIp: 'framework'`, the IP is `request.ip`. */
@@ -74,6 +85,13 @@ const apis = new WeakMap<FastifyRequest, AxesRequestApi>()
 const seen = new WeakSet<Axes>()
 /** The options each instance was registered with, for `protectLogin` routes. */
 const registered = new WeakMap<Axes, Omit<FastifyAxesOptions, 'axes'>>()
+
+/** Remembers the options `axesPlugin` was registered with, for `protectLogin` routes. */
+export function register(options: FastifyAxesOptions): void {
+  const { axes, sessionId, clientIp } = options
+  checkClientIpSource(clientIp)
+  registered.set(axes, { sessionId, clientIp })
+}
 
 /**
  * Checks once per instance that Fastify's `trustProxy` agrees with node-axes' proxy options.
@@ -128,25 +146,3 @@ export async function sendLockout(
   const api = apiFor(axes, request)
   return sendAxesResponse(reply, await api.lockoutResponse(decision))
 }
-
-const plugin: FastifyPluginAsync<FastifyAxesOptions> = async (fastify, options) => {
-  const { axes, sessionId, clientIp } = options
-  checkClientIpSource(clientIp)
-  registered.set(axes, { sessionId, clientIp })
-  fastify.decorate('axes', axes)
-  fastify.decorateRequest('axesLogin', null)
-  // Built on first use, so that the parsed body is there.
-  fastify.decorateRequest('axes', {
-    getter(this: FastifyRequest) {
-      return apiFor(axes, this, sessionId, clientIp)
-    },
-  })
-}
-
-/**
- * The Fastify plugin: `fastify.axes` and the per-request API `request.axes` (`reserve`,
- * `isAllowed`, `loginFailed`, `loggedIn`, `loggedOut`, `lockoutResponse`); answer a refused decision
- * with `sendLockout(request, reply, decision)`. Registered with fastify-plugin, so the decorators
- * reach the routes of the registering scope.
- */
-export const axesPlugin = fp(plugin, { fastify: '5.x', name: 'node-axes' })
