@@ -11,8 +11,10 @@
  * Nothing is written to disk: the configuration's folder is left as it was.
  */
 
+import { readFileSync } from 'node:fs'
 import * as nodeModule from 'node:module'
 import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 /** A TypeScript module could not be loaded; the message says how to make it loadable. */
@@ -50,7 +52,7 @@ export async function importTypeScript(file: string, cwd: string): Promise<unkno
     }
   }
   const parents = [file, `${cwd}/package.json`, process.argv[1] ?? `${cwd}/package.json`]
-  const tsx = resolveFrom('tsx/esm/api', parents)
+  const tsx = tsxApi(parents)
   if (tsx !== null) {
     const api = (await import(pathToFileURL(tsx).href)) as {
       tsImport?: TsImport
@@ -71,6 +73,21 @@ export async function importTypeScript(file: string, cwd: string): Promise<unkno
   throw new TypeScriptLoadError(
     `is TypeScript, which Node ${process.versions.node} cannot load by itself: run the command on Node 22.18 or later (it strips types), install tsx or esbuild in the project (npm install --save-dev tsx), or write the configuration as .mjs`,
   )
+}
+
+/** tsx's ES module API (`tsx/esm/api`, its `import` condition), found from `parents`. */
+function tsxApi(parents: readonly string[]): string | null {
+  const manifest = resolveFrom('tsx/package.json', parents)
+  if (manifest === null) return null
+  try {
+    const { exports } = JSON.parse(readFileSync(manifest, 'utf8')) as {
+      exports?: Record<string, { import?: { default?: string } }>
+    }
+    const entry = exports?.['./esm/api']?.import?.default
+    return entry === undefined ? null : join(dirname(manifest), entry)
+  } catch {
+    return null
+  }
 }
 
 type TsImport = (specifier: string, parent: string) => Promise<unknown>
