@@ -1,7 +1,8 @@
 /**
  * Imports a TypeScript configuration module on a plain Node, the first way that works:
  *
- * 1. Node's own type stripping, where it is on (Node 22.18+, 23.6+: `process.features.typescript`);
+ * 1. Node's own type stripping, where it is on (Node 22.18+, 23.6+: `process.features.typescript`),
+ *    or tsx where Node finds a module missing (`./x.js` meaning `./x.ts`) or syntax it cannot strip;
  * 2. tsx, when the project (or the command's own install) has it;
  * 3. esbuild, when installed: a module hook that strips the types of `.ts` and `.mts` files as
  *    they are loaded (Node 20.6+ `module.register`), with Node's own rules otherwise (imports of
@@ -39,28 +40,26 @@ function resolveFrom(specifier: string, parents: readonly string[]): string | nu
 export async function importTypeScript(file: string, cwd: string): Promise<unknown> {
   const url = pathToFileURL(file).href
   const features = process.features as { typescript?: string | false }
+  const parents = [file, `${cwd}/package.json`, process.argv[1] ?? `${cwd}/package.json`]
+  const tsx = tsxApi(parents)
   if (features.typescript) {
     try {
       return await import(url)
     } catch (error) {
-      if ((error as { code?: string }).code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX') {
+      const code = (error as { code?: string }).code
+      // Both fail before the module runs: tsx, where installed, maps `./x.js` to `./x.ts` and
+      // compiles what Node cannot strip.
+      if (code === 'ERR_MODULE_NOT_FOUND' && tsx !== null) return viaTsx(tsx, url)
+      if (code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX') {
+        if (tsx !== null) return viaTsx(tsx, url)
         throw new TypeScriptLoadError(
-          `uses TypeScript that Node cannot strip (an enum, a namespace, parameter properties): ${(error as Error).message.split('\n')[0]}. Write it without them, or as .mjs`,
+          `uses TypeScript that Node cannot strip (an enum, a namespace, parameter properties): ${(error as Error).message.split('\n')[0]}. Write it without them, install tsx, or write it as .mjs`,
         )
       }
       throw error
     }
   }
-  const parents = [file, `${cwd}/package.json`, process.argv[1] ?? `${cwd}/package.json`]
-  const tsx = tsxApi(parents)
-  if (tsx !== null) {
-    const api = (await import(pathToFileURL(tsx).href)) as {
-      tsImport?: TsImport
-      default?: { tsImport?: TsImport }
-    }
-    const tsImport = api.tsImport ?? api.default?.tsImport
-    if (tsImport) return tsImport(url, url)
-  }
+  if (tsx !== null) return viaTsx(tsx, url)
   const esbuild = resolveFrom('esbuild', parents)
   const register = (nodeModule as { register?: (specifier: string, options?: object) => void })
     .register
@@ -88,6 +87,17 @@ function tsxApi(parents: readonly string[]): string | null {
   } catch {
     return null
   }
+}
+
+/** Imports `url` with tsx's `tsImport`, from its API module at `api`. */
+async function viaTsx(api: string, url: string): Promise<unknown> {
+  const mod = (await import(pathToFileURL(api).href)) as {
+    tsImport?: TsImport
+    default?: { tsImport?: TsImport }
+  }
+  const tsImport = mod.tsImport ?? mod.default?.tsImport
+  if (!tsImport) throw new TypeScriptLoadError(`tsx at ${api} has no tsImport: update tsx`)
+  return tsImport(url, url)
 }
 
 type TsImport = (specifier: string, parent: string) => Promise<unknown>

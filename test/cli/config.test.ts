@@ -396,3 +396,44 @@ describe.skipIf(pg === null)('the store named on PostgreSQL', () => {
     expect(listed.stderr).not.toContain(`:${new URL(url).password}@`)
   })
 })
+
+describe("the demo's configuration (examples/node-axes.config.ts)", () => {
+  const config = join(ROOT, 'examples', 'node-axes.config.ts')
+
+  it("lists the demo's attempts under the demo's lockout: 3 failures lock alice for 1 minute", async () => {
+    const { cwd } = workspace()
+    const url = `sqlite:${join(cwd, 'axes.sqlite3')}`
+    const last = Date.now()
+    await seed(url, { failureLimit: 3, cooloffTime: '1m', clock: () => last }, [
+      ['alice', '192.0.2.1'],
+      ['alice', '192.0.2.1'],
+      ['alice', '192.0.2.1'],
+    ])
+    const listed = await cli(['list-attempts', '--json', '--config', config], { cwd })
+    expect(listed.stderr).toBe(
+      `node-axes: options: ${config}: 3 failures lock for 1 minute, by username+ip_address\nnode-axes: store: sqlite:${join(cwd, 'axes.sqlite3')}\n`,
+    )
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({
+        username: 'alice',
+        locked: true,
+        lockedUntil: new Date(last + MINUTE).toISOString(),
+      }),
+    ])
+  })
+
+  const node22 = runtimeBinary('node22')
+  it.skipIf(node22 === null)(
+    'loads on Node 22 too, through tsx where Node finds ./demo.js missing (it is ./demo.ts)',
+    async () => {
+      const { cwd } = workspace()
+      const checked = await cli(['check', '--json', '--config', config], {
+        cwd,
+        node: node22 as string,
+      })
+      expect(checked.stderr).toContain(`options: ${config}: 3 failures lock for 1 minute`)
+      expect(checked.code).toBe(0)
+      expect(JSON.parse(checked.stdout)).toEqual(expect.any(Array))
+    },
+  )
+})
