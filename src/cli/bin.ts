@@ -20,18 +20,28 @@ function ask(question: string): Promise<string | null> {
   })
 }
 
+/**
+ * Ends the process once both streams have written what they hold: a configuration may leave
+ * handles open that the command cannot close (a Redis client the application's module created
+ * and its handler does not own), which would otherwise keep the command from ending.
+ */
+function exit(code: number): void {
+  process.exitCode = code
+  let pending = 2
+  const done = () => {
+    if (--pending === 0) process.exit(code)
+  }
+  process.stdout.write('', done)
+  process.stderr.write('', done)
+}
+
 main(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   env: process.env,
   interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
   ask,
-}).then(
-  (code) => {
-    process.exitCode = code
-  },
-  (error: unknown) => {
-    process.stderr.write(`node-axes: ${describeError(error)}\n`)
-    process.exitCode = 1
-  },
-)
+}).then(exit, (error: unknown) => {
+  process.stderr.write(`node-axes: ${describeError(error)}\n`)
+  exit(1)
+})

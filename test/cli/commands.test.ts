@@ -3,6 +3,7 @@
 // written by node-axes in this process, and read back with SQL after each command.
 
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -27,7 +28,7 @@ const DIST = pathToFileURL(join(process.cwd(), 'dist')).href
  */
 async function cli(
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string> },
+  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
 ): Promise<CliRun> {
   const run = await runCli(args, options)
   return { ...run, stderr: run.stderr.replace(/^node-axes: (options|store): .*\n/gm, '') }
@@ -531,6 +532,27 @@ describe.skipIf(redis === null)('node-axes on Redis', () => {
     } finally {
       client.disconnect()
     }
+  })
+
+  it("ends when done, though the configuration's own Redis client is left open", async () => {
+    const { cwd } = workspace()
+    const ioredis = pathToFileURL(
+      createRequire(join(process.cwd(), 'package.json')).resolve('ioredis'),
+    )
+    writeFileSync(
+      join(cwd, 'node-axes.config.mjs'),
+      [
+        `import { Redis } from ${JSON.stringify(ioredis.href)}`,
+        `import { redisHandler } from '${DIST}/redis/index.js'`,
+        // The application's client: its handler does not close it, nor does the command.
+        `const client = new Redis(${JSON.stringify(`${redis as string}/7`)})`,
+        'export default { handler: redisHandler({ client }) }',
+        '',
+      ].join('\n'),
+    )
+    const listed = await cli(['list-attempts', '--json'], { cwd, timeoutMs: 10_000 })
+    expect(listed).toMatchObject({ code: 0, stderr: '' })
+    expect(JSON.parse(listed.stdout)).toEqual(expect.any(Array))
   })
 
   it('fails in one line when Redis is not there', async () => {

@@ -43,6 +43,8 @@ export async function cli(
     env?: Record<string, string | undefined>
     binary?: string
     node?: string
+    /** Kills the command after this long (its code is then not a number). */
+    timeoutMs?: number
   },
 ): Promise<CliRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', ...options.env }
