@@ -47,7 +47,7 @@ const LIST_LIMIT = 1000
 
 const listAttempts: Command = {
   name: 'list-attempts',
-  synopsis: 'list-attempts',
+  synopsis: 'list-attempts [--limit N]',
   summary: 'list stored attempts, most recent first, with the lock each one is under',
   options: [{ name: '--limit', value: 'N', help: 'at most N attempts (default 1000)' }],
   arity: [0, 0],
