@@ -102,7 +102,9 @@ function homePage(user: string | undefined, message = ''): string {
   <li>Reset the lockout: in Access attempts, tick alice's row, press "Delete selected attempts"
   and confirm. alice can sign in again. Or wait a minute: the cool-off ends the lockout by itself.</li>
   <li>From a shell in this directory, the <code>node-axes</code> command reads the same file:
-  <code>npx tsx src/cli/bin.ts list-attempts</code>, <code>… reset-username alice</code>.</li>
+  <code>npx tsx src/cli/bin.ts list-attempts --config examples/node-axes.config.ts</code> (the
+  demo's own options: alice's lock ends a minute after her last try), <code>… reset-username
+  alice</code>.</li>
 </ol>
 <p>Attempts are kept in a SQLite file, <code>./axes.sqlite3</code> unless
 <code>AXES_DATABASE_URL</code> says otherwise; delete it to start over.</p>`,

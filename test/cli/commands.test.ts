@@ -3,6 +3,7 @@
 // written by node-axes in this process, and read back with SQL after each command.
 
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -12,7 +13,7 @@ import { type Axes, type AxesOptions, type AxesRequest, createAxes } from 'node-
 import { databaseHandler } from 'node-axes/database'
 import { redisHandler } from 'node-axes/redis'
 import { afterAll, describe, expect, it } from 'vitest'
-import { cli } from '../support/built-cli.js'
+import { type CliRun, cli as runCli } from '../support/built-cli.js'
 import { pgServerUrl, redisServerUrl } from '../support/inject-servers.js'
 import { createDatabase, runSql } from '../support/servers.js'
 
@@ -20,6 +21,18 @@ const dir = mkdtempSync(join(tmpdir(), 'node-axes-cli-verbs-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const DAY = 86_400_000
 const DIST = pathToFileURL(join(process.cwd(), 'dist')).href
+
+/**
+ * The binary's run, without the header it prints on standard error (which options, which store:
+ * test/cli/config.test.ts checks it), so that what remains there is the command's own output.
+ */
+async function cli(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
+): Promise<CliRun> {
+  const run = await runCli(args, options)
+  return { ...run, stderr: run.stderr.replace(/^node-axes: (options|store): .*\n/gm, '') }
+}
 
 /** A fresh working directory with its own SQLite file. */
 function workspace(): { cwd: string; url: string; file: string } {
@@ -72,17 +85,28 @@ const sqliteCount = (file: string, table: string) => {
 }
 
 describe('node-axes reset, reset-ip, reset-username, reset-ip-username, list-attempts (SQLite)', () => {
-  it("lists attempts most recent first in django-axes' tab-separated form, and as JSON", async () => {
+  it('lists attempts most recent first in a table with a header, and as JSON', async () => {
     const { cwd, url } = workspace()
     await seedAttempts(url)
     const listed = await cli(['list-attempts', '--url', url], { cwd })
     expect(listed).toEqual({
       code: 0,
       stderr: '',
-      stdout: '192.0.2.3\tcarol\t1\n192.0.2.2\talice\t2\n192.0.2.1\tbob\t1\n192.0.2.1\talice\t3\n',
+      stdout: [
+        'IP ADDRESS  USERNAME  FAILURES  LAST ATTEMPT          LOCKED UNTIL  USER AGENT',
+        '192.0.2.3   carol     1         2030-01-01 00:00:03Z  -             cli-test',
+        '192.0.2.2   alice     2         2030-01-01 00:00:02Z  -             cli-test',
+        '192.0.2.1   bob       1         2030-01-01 00:00:01Z  -             cli-test',
+        '192.0.2.1   alice     3         2030-01-01 00:00:00Z  -             cli-test',
+        '',
+      ].join('\n'),
     })
     const limited = await cli(['list-attempts', '--url', url, '--limit', '1'], { cwd })
-    expect(limited.stdout).toBe('192.0.2.3\tcarol\t1\n')
+    expect(limited.stdout.split('\n').slice(1)).toEqual([
+      '192.0.2.3   carol     1         2030-01-01 00:00:03Z  -             cli-test',
+      '',
+    ])
+    expect(limited.stderr).toBe('node-axes: the 1 most recent shown; --limit N for more\n')
     // With django-axes' defaults (3 failures, no cool-off) given in a configuration, alice's row
     // from 192.0.2.1 is locked until reset.
     const config = join(cwd, 'django-defaults.json')
@@ -123,24 +147,29 @@ describe('node-axes reset, reset-ip, reset-username, reset-ip-username, list-att
     expect((await run('reset-username', 'alice')).stdout).toBe('2 attempts removed.\n')
     expect((await run('reset-username', 'alice', 'nobody')).stdout).toBe('No attempts found.\n')
     await seedAttempts(url)
-    expect(await run('reset', '--json')).toEqual({ code: 0, stdout: '{"removed":4}\n', stderr: '' })
-    expect((await run('reset')).stdout).toBe('No attempts found.\n')
+    expect(await run('reset', '--json', '--yes')).toEqual({
+      code: 0,
+      stdout: '{"removed":4}\n',
+      stderr: '',
+    })
+    expect((await run('reset', '-y')).stdout).toBe('No attempts found.\n')
     expect(sqliteCount(file, 'axes_accessattempt')).toBe(0)
   })
 
   it('reads IPv6 addresses as the store keeps them, and hostile usernames as plain values', async () => {
     const { cwd, url, file } = workspace()
     const axes = writer(url)
-    await axes.loginFailed(request('x\ty\nz', '2001:db8::1'))
+    await axes.loginFailed(request('x\ty\nz\u001b[2J', '2001:db8::1'))
     await axes.loginFailed(request("'; DROP TABLE axes_accessattempt; --", '192.0.2.7'))
     await axes.close()
-    // A tab or a line break in a value cannot forge a column or a line.
+    // A tab, a line break or an escape sequence in a value cannot forge a column or a line, nor
+    // reach the terminal.
     const listed = await cli(['list-attempts', '--url', url], { cwd })
-    expect(listed.stdout.split('\n')).toEqual([
-      "192.0.2.7\t'; DROP TABLE axes_accessattempt; --\t1",
-      '2001:db8::1\tx\\ty\\nz\t1',
-      '',
-    ])
+    const lines = listed.stdout.split('\n')
+    expect(lines).toHaveLength(4)
+    expect(lines[1]).toMatch(/^192\.0\.2\.7 +'; DROP TABLE axes_accessattempt; -- +1 /)
+    expect(lines[2]).toMatch(/^2001:db8::1 +x\\ty\\nz\\x1b\[2J +1 /)
+    expect(listed.stdout).not.toContain('\u001b')
     expect(
       (await cli(['reset-username', "'; DROP TABLE axes_accessattempt; --", '--url', url], { cwd }))
         .stdout,
@@ -167,19 +196,24 @@ describe('node-axes reset-logs and reset-failure-logs (SQLite)', () => {
     expect(await run('reset-logs')).toEqual({ code: 0, stdout: '1 logs removed.\n', stderr: '' })
     expect((await run('reset-logs')).stdout).toBe('No logs found.\n')
     expect((await run('reset-logs', '--age', '15')).stdout).toBe('1 logs removed.\n')
-    expect((await run('reset-logs', '--age=0', '--json')).stdout).toBe('{"removed":2}\n')
+    // --age 0 removes every log: it asks first, and --yes answers where nobody can.
+    expect((await run('reset-logs', '--age=0', '--json')).code).toBe(2)
+    expect(sqliteCount(file, 'axes_accesslog')).toBe(2)
+    expect((await run('reset-logs', '--age=0', '--json', '--yes')).stdout).toBe('{"removed":2}\n')
     expect(sqliteCount(file, 'axes_accesslog')).toBe(0)
     // Failure logs are their own table and their own command.
     expect(sqliteCount(file, 'axes_accessfailurelog')).toBe(4)
     expect((await run('reset-failure-logs', '--age', '5')).stdout).toBe('3 logs removed.\n')
-    expect((await run('reset-failure-logs', '--age', '0')).stdout).toBe('1 logs removed.\n')
+    expect((await run('reset-failure-logs', '--age', '0', '--yes')).stdout).toBe(
+      '1 logs removed.\n',
+    )
     expect((await run('reset-failure-logs')).stdout).toBe('No logs found.\n')
     expect(sqliteCount(file, 'axes_accessattempt')).toBe(4)
   })
 })
 
 describe('node-axes: where the configuration comes from', () => {
-  it('takes a node-axes.config.mjs in the working directory, and --config over it, and --url over both', async () => {
+  it('takes a node-axes.config.mjs in the working directory, and --config over it, and --url for the store', async () => {
     const { cwd, url } = workspace()
     const other = workspace()
     await seedAttempts(url)
@@ -187,7 +221,7 @@ describe('node-axes: where the configuration comes from', () => {
       join(cwd, 'node-axes.config.mjs'),
       `import { databaseHandler } from '${DIST}/database/index.js'\nexport default { handler: databaseHandler({ url: ${JSON.stringify(url)} }) }\n`,
     )
-    expect((await cli(['list-attempts'], { cwd })).stdout.split('\n')).toHaveLength(5)
+    expect((await cli(['list-attempts'], { cwd })).stdout.split('\n')).toHaveLength(6)
     // --config: a CommonJS file exporting a ready instance, from node-axes' CommonJS build.
     const cjs = join(cwd, 'other.config.cjs')
     writeFileSync(
@@ -198,8 +232,14 @@ describe('node-axes: where the configuration comes from', () => {
     const missing = await cli(['list-attempts', '--config', cjs], { cwd })
     expect(missing).toMatchObject({ code: 1, stdout: '' })
     expect(missing.stderr).toContain(`no database at ${other.file}`)
-    // --url wins over both.
-    expect((await cli(['reset', '--config', cjs, '--url', url], { cwd })).stdout).toBe(
+    // --url cannot replace the store of an instance the configuration built.
+    const instance = await cli(['reset', '--config', cjs, '--url', url, '--yes'], { cwd })
+    expect(instance.code).toBe(2)
+    expect(instance.stderr).toContain(
+      `--url cannot replace the store of the Axes instance that ${cjs} exports`,
+    )
+    // With options, --url is the store and the configuration's options apply to it.
+    expect((await cli(['reset', '--url', url, '--yes'], { cwd })).stdout).toBe(
       '4 attempts removed.\n',
     )
   })
@@ -240,7 +280,8 @@ describe('node-axes: where the configuration comes from', () => {
     expect(
       (await cli(['reset-ip', '192.0.2.1'], { cwd, env: { AXES_DATABASE_URL: url } })).stdout,
     ).toBe('2 attempts removed.\n')
-    expect(await cli(['check', '--url', url], { cwd })).toEqual({
+    writeFileSync(join(cwd, 'node-axes.config.json'), JSON.stringify({ databaseUrl: url }))
+    expect(await cli(['check'], { cwd })).toEqual({
       code: 0,
       stdout: 'System check identified no issues.\n',
       stderr: '',
@@ -283,7 +324,10 @@ describe('node-axes: usage and failures', () => {
       [['reset', '--age', '3'], /--age does not apply/],
       [['check', '--fail-level', 'INFO'], /--fail-level takes ERROR or WARNING/],
       [['reset', '--url'], /--url needs a value/],
-      [['reset', '--config', 'nowhere.mjs'], /no such file: nowhere.mjs/],
+      [['reset-ip', '192.0.2.1', '--config', 'nowhere.mjs'], /no such file: .*nowhere\.mjs/],
+      [['reset'], /not a terminal.*add --yes to confirm/],
+      [['reset-logs', '--age', '0'], /not a terminal.*add --yes/],
+      [['reset', '--yes=1'], /--yes takes no value|unknown option/],
       [['reset', '--frobnicate'], /unknown option '--frobnicate'/],
     ]
     for (const [args, message] of cases) {
@@ -299,22 +343,24 @@ describe('node-axes: usage and failures', () => {
   it('fails with exit 1 and one line: a broken configuration, a database that is not there', async () => {
     const { cwd } = workspace()
     writeFileSync(join(cwd, 'node-axes.config.mjs'), 'export default 42\n')
-    const wrong = await cli(['reset'], { cwd })
+    const wrong = await cli(['reset', '--yes'], { cwd })
     expect(wrong.code).toBe(1)
     expect(wrong.stderr).toMatch(/^node-axes reset: .*must export an Axes instance.*\n$/)
     writeFileSync(join(cwd, 'node-axes.config.mjs'), 'export default { failureLimit: -1 }\n')
-    const invalid = await cli(['reset'], { cwd })
+    const invalid = await cli(['reset', '--yes'], { cwd })
     expect(invalid.code).toBe(1)
     expect(invalid.stderr.split('\n')).toHaveLength(2)
     expect(invalid.stderr).toContain('failureLimit')
     rmSync(join(cwd, 'node-axes.config.mjs'))
     writeFileSync(join(cwd, 'node-axes.config.json'), '{ "databaseUrl": ')
-    const broken = await cli(['reset'], { cwd })
+    const broken = await cli(['reset', '--yes'], { cwd })
     expect(broken.code).toBe(1)
     expect(broken.stderr).toMatch(/is not valid JSON/)
     rmSync(join(cwd, 'node-axes.config.json'))
     // A server that is not listening: refused at once, one line.
-    const down = await cli(['reset', '--url', 'postgres://axes:axes@127.0.0.1:1/none'], { cwd })
+    const down = await cli(['reset', '-y', '--url', 'postgres://axes:axes@127.0.0.1:1/none'], {
+      cwd,
+    })
     expect(down.code).toBe(1)
     expect(down.stderr.split('\n')).toHaveLength(2)
     expect(down.stderr).toMatch(/^node-axes reset: /)
@@ -323,7 +369,7 @@ describe('node-axes: usage and failures', () => {
 
 describe('node-axes never creates a database it was only asked to read or reset', () => {
   const READERS: string[][] = [
-    ['reset'],
+    ['reset', '--yes'],
     ['reset-ip', '192.0.2.1'],
     ['reset-username', 'alice'],
     ['reset-ip-username', '192.0.2.1', 'alice'],
@@ -332,18 +378,17 @@ describe('node-axes never creates a database it was only asked to read or reset'
     ['reset-failure-logs'],
   ]
 
-  it('fails with exit 1 and the path it looked at, in a folder with no database', async () => {
+  it('fails with exit 1 and the paths it looked at, in a folder with no configuration', async () => {
     const { cwd } = workspace()
-    const expected = join(cwd, 'axes.sqlite3')
-    for (const args of READERS) {
+    for (const args of [...READERS, ['migrate'], ['check']]) {
       const result = await cli(args, { cwd })
       expect({ args, code: result.code, stdout: result.stdout }).toEqual({
         args,
         code: 1,
         stdout: '',
       })
-      expect(result.stderr).toContain(`no database at ${expected}`)
-      expect(result.stderr).toContain('node-axes migrate')
+      expect(result.stderr).toContain(`no configuration in ${cwd}: looked for node-axes.config.js`)
+      expect(result.stderr).toContain('--config FILE')
       expect(result.stderr.split('\n')).toHaveLength(2)
     }
     // Nothing was created.
@@ -389,6 +434,7 @@ describe('node-axes never creates a database it was only asked to read or reset'
 
   it('still creates the database with migrate, after which the readers work on it', async () => {
     const { cwd } = workspace()
+    writeFileSync(join(cwd, 'node-axes.config.json'), '{}')
     const migrated = await cli(['migrate'], { cwd })
     expect(migrated.code).toBe(0)
     expect(readdirSync(cwd)).toContain('axes.sqlite3')
@@ -410,10 +456,11 @@ describe.skipIf(pg === null)('node-axes on PostgreSQL', () => {
     const early = await cli(['list-attempts'], { cwd, env })
     expect(early.code).toBe(1)
     expect(early.stderr).toMatch(/^node-axes list-attempts: .*axes_accessattempt/)
+    expect(early.stderr).not.toContain(':axes@')
     expect((await cli(['migrate'], { cwd, env })).code).toBe(0)
     await seedAttempts(url)
-    expect((await cli(['list-attempts'], { cwd, env })).stdout.split('\n')[0]).toBe(
-      '192.0.2.3\tcarol\t1',
+    expect((await cli(['list-attempts'], { cwd, env })).stdout.split('\n')[1]).toMatch(
+      /^192\.0\.2\.3 +carol +1 /,
     )
     expect((await cli(['reset-ip-username', '192.0.2.2', 'alice'], { cwd, env })).stdout).toBe(
       '1 attempts removed.\n',
@@ -421,7 +468,7 @@ describe.skipIf(pg === null)('node-axes on PostgreSQL', () => {
     expect((await cli(['reset-username', 'alice'], { cwd, env })).stdout).toBe(
       '1 attempts removed.\n',
     )
-    expect((await cli(['reset'], { cwd, env })).stdout).toBe('2 attempts removed.\n')
+    expect((await cli(['reset', '--yes'], { cwd, env })).stdout).toBe('2 attempts removed.\n')
     expect(await runSql(url, 'SELECT COUNT(*) FROM axes_accessattempt;')).toMatch(/\b0\b/)
   })
 })
@@ -451,13 +498,17 @@ describe.skipIf(redis === null)('node-axes on Redis', () => {
         await axes.loginFailed(request(username as string, ip as string))
       }
       await axes.close()
-      const listed = await cli(['list-attempts', '--url', url], { cwd })
+      const listed = await cli(['list-attempts', '--url', url, '--json'], { cwd })
       expect(listed.code).toBe(0)
-      expect(listed.stdout.split('\n').sort()).toEqual([
-        '',
-        '192.0.2.1\talice\t2',
-        '192.0.2.1\tbob\t1',
-        '2001:db8::7\tcarol\t1',
+      const rows = JSON.parse(listed.stdout) as {
+        ipAddress: string
+        username: string
+        failures: number
+      }[]
+      expect(rows.map((r) => `${r.ipAddress} ${r.username} ${r.failures}`).sort()).toEqual([
+        '192.0.2.1 alice 2',
+        '192.0.2.1 bob 1',
+        '2001:db8::7 carol 1',
       ])
       const env = { AXES_REDIS_URL: url }
       expect((await cli(['reset-ip-username', '192.0.2.1', 'alice'], { cwd, env })).stdout).toBe(
@@ -470,9 +521,9 @@ describe.skipIf(redis === null)('node-axes on Redis', () => {
         'The redis handler keeps no tables: nothing to migrate.\n',
       )
       // Reset all: django-axes' cache handler cannot; this one can.
-      expect((await cli(['reset'], { cwd, env })).stdout).toBe('2 attempts removed.\n')
+      expect((await cli(['reset', '--yes'], { cwd, env })).stdout).toBe('2 attempts removed.\n')
       expect(await client.dbsize()).toBe(0)
-      const both = await cli(['reset'], {
+      const both = await cli(['reset', '--yes'], {
         cwd,
         env: { AXES_REDIS_URL: url, AXES_DATABASE_URL: 'sqlite:x.sqlite3' },
       })
@@ -483,9 +534,30 @@ describe.skipIf(redis === null)('node-axes on Redis', () => {
     }
   })
 
+  it("ends when done, though the configuration's own Redis client is left open", async () => {
+    const { cwd } = workspace()
+    const ioredis = pathToFileURL(
+      createRequire(join(process.cwd(), 'package.json')).resolve('ioredis'),
+    )
+    writeFileSync(
+      join(cwd, 'node-axes.config.mjs'),
+      [
+        `import { Redis } from ${JSON.stringify(ioredis.href)}`,
+        `import { redisHandler } from '${DIST}/redis/index.js'`,
+        // The application's client: its handler does not close it, nor does the command.
+        `const client = new Redis(${JSON.stringify(`${redis as string}/7`)})`,
+        'export default { handler: redisHandler({ client }) }',
+        '',
+      ].join('\n'),
+    )
+    const listed = await cli(['list-attempts', '--json'], { cwd, timeoutMs: 10_000 })
+    expect(listed).toMatchObject({ code: 0, stderr: '' })
+    expect(JSON.parse(listed.stdout)).toEqual(expect.any(Array))
+  })
+
   it('fails in one line when Redis is not there', async () => {
     const { cwd } = workspace()
-    const down = await cli(['reset', '--url', 'redis://127.0.0.1:1'], { cwd })
+    const down = await cli(['reset', '--yes', '--url', 'redis://127.0.0.1:1'], { cwd })
     expect(down.code).toBe(1)
     expect(down.stderr.split('\n')).toHaveLength(2)
     expect(down.stderr).toMatch(

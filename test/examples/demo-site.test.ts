@@ -62,17 +62,28 @@ describe('npm start (examples/demo-site.ts)', () => {
       await (await fetch(`${base}/`, { headers: { cookie: cookieOf(bob) } })).text(),
     ).toContain('Signed in as <strong>bob</strong>')
 
-    // The command line the home page suggests reads the same file: three failures, and the right
-    // password refused during the lockout, which counts as django-axes counts it.
-    const { stdout } = await run(
+    // The command line the home page suggests reads the same file with the demo's options: three
+    // failures, and the right password refused during the lockout, which counts as django-axes
+    // counts it; the lock ends a minute after that last try.
+    const { stdout, stderr } = await run(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/bin.ts', 'list-attempts'],
+      [
+        '--import',
+        'tsx',
+        'src/cli/bin.ts',
+        'list-attempts',
+        '--config',
+        'examples/node-axes.config.ts',
+      ],
       {
         cwd: ROOT,
         env: { ...process.env, AXES_DATABASE_URL: database },
       },
     )
-    expect(stdout).toMatch(/^127\.0\.0\.1\talice\t4$/m)
+    expect(stderr).toContain('node-axes.config.ts: 3 failures lock for 1 minute')
+    expect(stdout).toMatch(
+      /^127\.0\.0\.1 +alice +4 +\S+ \S+ +\S+ \S+ \(in (\d+ seconds|1 minute)\)/m,
+    )
 
     // The admin sends an anonymous visitor to its own sign-in, which refuses a wrong password.
     const anonymous = await fetch(`${base}/admin/attempts`, { redirect: 'manual' })

@@ -32,19 +32,33 @@ export interface CliRun {
   stderr: string
 }
 
-/** Runs `node dist/cli.js …args` in `cwd` with the environment plus `env`. */
+/**
+ * Runs `node dist/cli.js …args` in `cwd` with the environment plus `env`; `binary` runs another
+ * copy of the command (an install of its own), `node` another Node.
+ */
 export async function cli(
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string | undefined> },
+  options: {
+    cwd: string
+    env?: Record<string, string | undefined>
+    binary?: string
+    node?: string
+    /** Kills the command after this long (its code is then not a number). */
+    timeoutMs?: number
+  },
 ): Promise<CliRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', ...options.env }
   // The caller's database must come from the test, not from the machine.
   if (!options.env || !('AXES_DATABASE_URL' in options.env)) delete env.AXES_DATABASE_URL
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
-      cwd: options.cwd,
-      env,
-    })
+    const { stdout, stderr } = await run(
+      options.node ?? process.execPath,
+      [options.binary ?? CLI, ...args],
+      {
+        cwd: options.cwd,
+        env,
+      },
+    )
     return { code: 0, stdout, stderr }
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string }

