@@ -32,7 +32,7 @@ export function databaseHandlerFor(url: string): AxesHandler {
     name: 'database',
     kind: 'database',
     shared: true,
-    supports: { logs: true, list: true, browse: true, browseLogs: true },
+    supports: { logs: true, list: true, browse: true, browseLogs: true, locks: true },
     also: ['migrate', 'probe'],
   } as const
   return lazyHandler(identity, async () => {

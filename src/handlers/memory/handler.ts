@@ -25,6 +25,13 @@ import type {
   AttemptStatsQuery,
   QueryPage,
 } from '../../ground/contract-browsing.js'
+import {
+  type ActiveLock,
+  type LockBrowser,
+  type LockQuery,
+  lockOfBucket,
+  sortLocks,
+} from '../../ground/contract-locks.js'
 import { AxesConfigError } from '../../ground/errors.js'
 import { pageOfAttempts, snapshotOf } from '../query.js'
 import { recordFailure, stateOf } from './counting.js'
@@ -64,8 +71,9 @@ export interface MemoryHandlerOptions {
 export interface MemoryHandler
   extends Promising<CountingStore>,
     Promising<AttemptListing>,
-    Promising<AttemptBrowser> {
-  /** No access logs; listing and the admin pages' attempts. */
+    Promising<AttemptBrowser>,
+    Promising<LockBrowser> {
+  /** No access logs; listing, the admin pages' attempts and the locks in force. */
   readonly supports: HandlerCapabilities
   /** How many buckets hold state now. */
   readonly size: number
@@ -106,7 +114,13 @@ class InMemoryHandler implements MemoryHandler {
   readonly shared = false
   readonly kind = 'memory' as const
   /** No access logs; listing and the admin pages' attempts, one entry per bucket. */
-  readonly supports = { logs: false, list: true, browse: true, browseLogs: false } as const
+  readonly supports = {
+    logs: false,
+    list: true,
+    browse: true,
+    browseLogs: false,
+    locks: true,
+  } as const
 
   readonly #store: BucketStore
   readonly #ring = new ReservationRing()
@@ -203,6 +217,15 @@ class InMemoryHandler implements MemoryHandler {
 
   attemptStats(query: AttemptStatsQuery): Promise<AttemptStats> {
     return Promise.resolve(statsOf(this.#store, query))
+  }
+
+  listLocks(query: LockQuery): Promise<ActiveLock[]> {
+    const locks: ActiveLock[] = []
+    for (const entry of detailsOf(this.#store, query.now, true)) {
+      const lock = lockOfBucket(entry, query.now)
+      if (lock !== null) locks.push(lock)
+    }
+    return Promise.resolve(sortLocks(locks))
   }
 
   close(): Promise<void> {

@@ -13,6 +13,12 @@ import type {
   AttemptStatsQuery,
   QueryPage,
 } from '../../ground/contract-browsing.js'
+import {
+  type ActiveLock,
+  type LockQuery,
+  lockOfBucket,
+  sortLocks,
+} from '../../ground/contract-locks.js'
 import { AxesStoreError } from '../../ground/errors.js'
 import { pageOfAttempts, snapshotOf, statsOfBuckets } from '../query.js'
 import type { RedisCommands } from './client.js'
@@ -98,6 +104,16 @@ export class RedisQueries {
   /** The admin dashboard's figures over every bucket whose failures still count. */
   async attemptStats(query: AttemptStatsQuery): Promise<AttemptStats> {
     return statsOfBuckets(await this.#entries('attemptStats', query.now), query)
+  }
+
+  /** The locks in force: the buckets locked now, read from every master. */
+  async listLocks(query: LockQuery): Promise<ActiveLock[]> {
+    const locks: ActiveLock[] = []
+    for (const entry of await this.#entries('listLocks', query.now)) {
+      const lock = lockOfBucket(entry, query.now)
+      if (lock !== null) locks.push(lock)
+    }
+    return sortLocks(locks)
   }
 
   /**
