@@ -4,7 +4,7 @@
  *
  *   node-axes reset | reset-ip IP… | reset-username NAME… | reset-ip-username IP NAME
  *   node-axes list-attempts | reset-logs [--age DAYS] | reset-failure-logs [--age DAYS]
- *   node-axes migrate | check
+ *   node-axes migrate | check | locked | unlock ID
  *
  * Which node-axes: `--url`, else `--config FILE`, else `node-axes.config.{js,mjs,cjs,ts,json}` in
  * the working directory, else AXES_DATABASE_URL, else `sqlite:axes.sqlite3` (see ./config.ts).
@@ -16,6 +16,7 @@ import type { Axes } from '../compose/axes.js'
 import { DEFAULT_DATABASE_URL } from '../core/options.js'
 import { describeError } from '../ground/errors.js'
 import { ConfigUsageError, loadAxes } from './config.js'
+import { LOCK_VERBS, resetReporting } from './locks.js'
 
 /** What the command line was asked to do. */
 interface Invocation {
@@ -79,11 +80,7 @@ function resetEach(field: 'ip' | 'username', synopsis: string, summary: string):
     summary,
     arity: [1, Number.POSITIVE_INFINITY],
     readsStore: true,
-    run: async (axes, invocation, io) => {
-      let removed = 0
-      for (const value of invocation.args) removed += await axes.reset({ [field]: value })
-      return report(io, invocation, removed, attemptsRemoved)
-    },
+    run: (axes, invocation, io) => resetReporting(axes, field, invocation, io),
   }
 }
 
@@ -221,6 +218,7 @@ const VERBS: Record<string, Verb> = {
       return level === 'WARNING' && checks.length > 0 ? 1 : 0
     },
   },
+  ...LOCK_VERBS,
 }
 
 interface MigrateResult {
