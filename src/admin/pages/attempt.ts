@@ -9,6 +9,7 @@ import { encodeId } from '../http/ids.js'
 import { page } from '../http/responses.js'
 import { attemptStatus, cell, csrfField, formatTime, notices } from './components.js'
 import { href, type PageContext } from './layout.js'
+import { locksInForce } from './locks.js'
 
 /** One attempt's page (`/attempts/<id>`). */
 export async function attemptPage(ctx: PageContext, axes: Axes, id: string): Promise<Response> {
@@ -34,6 +35,7 @@ export async function attemptPage(ctx: PageContext, axes: Axes, id: string): Pro
     )
   }
   const rule = axes.listingRule()
+  const locks = await locksInForce(axes)
   const pre = (value: string | null) =>
     value === null
       ? html`<span class="muted">not kept by the ${axes.handler.name} handler</span>`
@@ -42,7 +44,7 @@ export async function attemptPage(ctx: PageContext, axes: Axes, id: string): Pro
 <dt>Username</dt><dd>${cell(a.username)}</dd>
 <dt>Path</dt><dd>${cell(a.pathInfo)}</dd>
 <dt>Failures</dt><dd>${a.failures}</dd>
-<dt>Status</dt><dd>${attemptStatus(a, rule, ctx.now)}</dd>
+<dt>Status</dt><dd>${attemptStatus(a, rule, ctx.now, locks)}</dd>
 <dt>Attempt time</dt><dd>${formatTime(a.attemptTime)}</dd>
 <dt>Expiration</dt><dd>${formatTime(a.expiresAt)}</dd>
 </dl>

@@ -24,6 +24,7 @@ import {
 } from './components.js'
 import { href, type PageContext } from './layout.js'
 import { listState, TIME_FILTERS } from './list-state.js'
+import { locksInForce } from './locks.js'
 
 const ATTEMPT_SORTS: readonly AttemptSortKey[] = [
   'attemptTime',
@@ -74,6 +75,7 @@ export async function attemptsPage(
   const list = listState(ctx, url, pageSize, ATTEMPT_SORTS, '/attempts', true)
   const { query, sort, link, filterOption } = list
   const rule = axes.listingRule()
+  const locks = await locksInForce(axes)
   const notes: { kind: 'notice' | 'warning'; text: string }[] = doneNotice(url)
   let result: QueryPage<AttemptDetail>
   if (source === 'query') result = await axes.queryAttempts(query)
@@ -127,7 +129,7 @@ export async function attemptsPage(
       selectable
         ? html`<td><input type="checkbox" name="id" value="${encodeId(a.id)}" aria-label="Select attempt ${encodeId(a.id)}"></td>`
         : ''
-    }<td class="nowrap">${source === 'query' ? html`<a href="${detailUrl}">${formatTime(a.attemptTime)}</a>` : formatTime(a.attemptTime)}</td><td class="nowrap">${cell(a.ipAddress)}</td><td>${cell(a.userAgent)}</td><td>${cell(a.username)}</td><td>${cell(a.pathInfo)}</td><td class="num">${a.failures}</td><td>${attemptStatus(a, rule, ctx.now)}</td>${
+    }<td class="nowrap">${source === 'query' ? html`<a href="${detailUrl}">${formatTime(a.attemptTime)}</a>` : formatTime(a.attemptTime)}</td><td class="nowrap">${cell(a.ipAddress)}</td><td>${cell(a.userAgent)}</td><td>${cell(a.username)}</td><td>${cell(a.pathInfo)}</td><td class="num">${a.failures}</td><td>${attemptStatus(a, rule, ctx.now, locks)}</td>${
       withExpiration ? html`<td>${formatTime(a.expiresAt)}</td>` : ''
     }</tr>`
   })
