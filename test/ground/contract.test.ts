@@ -37,10 +37,11 @@ describe('capabilitiesOf', () => {
       list: false,
       browse: false,
       browseLogs: false,
+      locks: false,
     })
     const halfLogs = { ...countingOnly(), loggedIn: async () => {} }
     expect(capabilitiesOf(halfLogs).logs).toBe(false)
-    expect(capabilitiesOf(memoryHandler())).toMatchObject({ list: true, browse: true })
+    expect(capabilitiesOf(memoryHandler())).toMatchObject({ list: true, browse: true, locks: true })
   })
 
   it('takes what a handler declares over what its methods say', () => {
@@ -49,6 +50,7 @@ describe('capabilitiesOf', () => {
       list: true,
       browse: false,
       browseLogs: false,
+      locks: false,
     })
     const declared = { ...countingOnly(), supports: { list: false } }
     expect(capabilitiesOf({ ...declared, listAttempts: async () => [] }).list).toBe(false)
@@ -63,7 +65,7 @@ describe('capabilitiesOf', () => {
       'resetBuckets',
       'resetAttempts',
     ])
-    expect(Object.keys(CAPABILITY_METHODS)).toEqual(['logs', 'list', 'browse', 'browseLogs'])
+    expect(Object.keys(CAPABILITY_METHODS)).toEqual(['logs', 'list', 'browse', 'browseLogs', 'locks'])
   })
 })
 
@@ -75,6 +77,7 @@ describe('an instance on a handler that only counts', () => {
       list: false,
       browse: false,
       browseLogs: false,
+      locks: false,
     })
     const body = { username: 'alice' }
     await axes.loginFailed({ ...request, body }, body)
