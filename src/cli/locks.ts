@@ -6,6 +6,7 @@
  */
 
 import type { Axes } from '../compose/axes.js'
+import { lockedOut, resetAndReport, unlock } from '../core/locks.js'
 import type { ActiveLock, LockSource } from '../ground/contract-locks.js'
 
 /** What these commands read of the command line's invocation. */
@@ -94,7 +95,7 @@ export const LOCK_VERBS: Record<'locked' | 'unlock', LockVerb> = {
     arity: [0, 0],
     readsStore: true,
     run: async (axes, invocation, io) => {
-      const locks = await axes.lockedOut()
+      const locks = await lockedOut(axes)
       if (invocation.json) io.out(`${JSON.stringify(locks.map(lockJson))}\n`)
       else if (locks.length === 0) io.out('No one is locked out.\n')
       else {
@@ -110,7 +111,7 @@ export const LOCK_VERBS: Record<'locked' | 'unlock', LockVerb> = {
     arity: [1, 1],
     readsStore: true,
     run: async (axes, invocation, io) => {
-      const result = await axes.unlock(invocation.args[0] as string)
+      const result = await unlock(axes, invocation.args[0] as string)
       if (invocation.json) {
         io.out(
           `${JSON.stringify({ ...result, lock: result.lock ? lockJson(result.lock) : null })}\n`,
@@ -141,7 +142,7 @@ export async function resetReporting(
   let removed = 0
   const remaining = new Map<string, ActiveLock>()
   for (const value of invocation.args) {
-    const report = await axes.resetAndReport({ [field]: value })
+    const report = await resetAndReport(axes, { [field]: value })
     removed += report.removed
     for (const lock of report.remaining) remaining.set(lock.id, lock)
   }

@@ -4,8 +4,7 @@
  * queries, and closing. The composition root's `Axes` is this class with its handler chosen.
  */
 
-import { decodeBucketKey, encodeBucketKey } from '../ground/buckets.js'
-import type { AxesHandler } from '../ground/contract.js'
+import type { AxesHandler, ResetFilter } from '../ground/contract.js'
 import type {
   AttemptDetail,
   AttemptQuery,
@@ -15,12 +14,6 @@ import type {
   PageQuery,
   QueryPage,
 } from '../ground/contract-browsing.js'
-import {
-  type ActiveLock,
-  locksStillHolding,
-  type ResetReport,
-  type UnlockResult,
-} from '../ground/contract-locks.js'
 import type { AccessFailureLogEntry, AccessLogEntry } from '../ground/contract-logs.js'
 import { AxesError } from '../ground/errors.js'
 import { parseIp } from '../ground/ip.js'
@@ -81,6 +74,15 @@ export class AxesInstance extends AxesEngine {
    * (`ipOrUsername`), or all of them with no argument. Returns how many were removed.
    */
   async reset(filter: ResetRequestFilter = {}): Promise<number> {
+    return this.handler.resetAttempts(this.resetFilterOf(filter))
+  }
+
+  /**
+   * The handler's filter for `reset(filter)`: the IP in canonical form, grouped by `ipv6Prefix`,
+   * and the username normalized, as counting keeps them. Throws `AXES_INVALID_RESET` for an empty
+   * value.
+   */
+  resetFilterOf(filter: ResetRequestFilter): ResetFilter {
     for (const key of ['ip', 'username'] as const) {
       const value = filter[key]
       if (value !== undefined && value !== null && (typeof value !== 'string' || value === '')) {
@@ -95,60 +97,11 @@ export class AxesInstance extends AxesEngine {
       ? this.identity.countedIp(parseIp(filter.ip)?.text ?? filter.ip)
       : null
     const username = filter.username ? this.identity.normalizeUsernameValue(filter.username) : null
-    return this.handler.resetAttempts({
+    return {
       ...(ipAddress !== null ? { ipAddress } : {}),
       ...(username !== null ? { username } : {}),
       ipOrUsername: filter.ipOrUsername ?? false,
-    })
-  }
-
-  /**
-   * `reset`, then the locks still in force that kept that IP or username out before it (through
-   * another lockout parameter: a username reset leaves the IP's own lock): what the command line's
-   * `reset-username` and `reset-ip` say remains, and how to lift it (`unlock`).
-   */
-  async resetAndReport(filter: ResetRequestFilter = {}): Promise<ResetReport> {
-    const locks = () => (this.capabilities.locks ? this.lockedOut().catch(() => []) : [])
-    const before = await locks()
-    const removed = await this.reset(filter)
-    const ip = filter.ip ? this.identity.countedIp(parseIp(filter.ip)?.text ?? filter.ip) : null
-    const user = filter.username ? this.identity.normalizeUsernameValue(filter.username) : null
-    return { removed, remaining: locksStillHolding(before, await locks(), ip, user) }
-  }
-
-  // ----- locks -----
-
-  /**
-   * Every lock in force now (the admin's Locked out page, `node-axes locked`): what it locks, since
-   * when, until when, and the failures that count toward it. Throws `AXES_NOT_SUPPORTED` when the
-   * handler cannot list locks (or, on the database handler, when the rule or the lockout
-   * parameters depend on the request).
-   */
-  async lockedOut(): Promise<ActiveLock[]> {
-    const parameters = this.options.lockoutParameters
-    return this.#optional(
-      'listLocks',
-      'list the locks in force',
-    )({
-      now: this.options.clock(),
-      rule: this.rules.listingRule(),
-      parameters: typeof parameters === 'function' ? null : parameters,
-    })
-  }
-
-  /**
-   * Lifts one lock (an `id` from `lockedOut`): resets exactly the bucket it locks, every row or
-   * counter that counts toward it across user agents, and nothing else. Returns the lock as it was
-   * and how many rows or buckets went. Throws `AXES_INVALID_ARGUMENT` for an id that is not a lock's.
-   */
-  async unlock(id: string): Promise<UnlockResult> {
-    const fields = typeof id === 'string' ? decodeBucketKey(id) : null
-    if (!fields || id === '' || encodeBucketKey(fields) !== id) {
-      throw new AxesError('AXES_INVALID_ARGUMENT', `unlock: ${JSON.stringify(id)} is not a lock id`)
     }
-    const before = this.capabilities.locks ? await this.lockedOut().catch(() => []) : []
-    const lock = before.find((l) => l.id === id) ?? null
-    return { id, lock, removed: await this.handler.resetBuckets([{ key: id, fields }]) }
   }
 
   /**

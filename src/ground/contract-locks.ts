@@ -150,7 +150,7 @@ export function lockAppliesTo(
   return Object.keys(lock.fields).length > 0
 }
 
-/** What `axes.unlock` removed. */
+/** What `unlock` removed. */
 export interface UnlockResult {
   /** The lock's id. */
   readonly id: string
@@ -160,13 +160,13 @@ export interface UnlockResult {
   readonly removed: number
 }
 
-/** What `axes.resetAndReport` did, and what still keeps those clients out. */
+/** What `resetAndReport` did, and what still keeps those clients out. */
 export interface ResetReport {
   /** How many attempts went, as `reset` counts them. */
   readonly removed: number
   /**
    * The locks still in force that kept out the IP or username before the reset (through another
-   * lockout parameter: the IP alone after a username reset, say); `axes.unlock(lock.id)` lifts one.
+   * lockout parameter: the IP alone after a username reset, say); `unlock(axes, lock.id)` lifts one.
    * Empty when the handler cannot list locks.
    */
   readonly remaining: readonly ActiveLock[]

@@ -18,7 +18,12 @@
 
 import type { Awaitable } from './awaitable.js'
 import type { Bucket, LockoutParameterItem, LockoutParametersFunction } from './buckets.js'
-import type { AttemptBrowser, AttemptListing, LogBrowser } from './contract-browsing.js'
+import type {
+  AttemptBrowser,
+  AttemptListing,
+  BucketBrowser,
+  LogBrowser,
+} from './contract-browsing.js'
 import type { LockBrowser } from './contract-locks.js'
 import type { AccessLogStore } from './contract-logs.js'
 import type { ClientIdentity } from './request.js'
@@ -216,6 +221,11 @@ export interface HandlerCapabilities {
   readonly browseLogs: boolean
   /** It lists the locks in force: `listLocks` (the admin's Locked out page, `node-axes locked`). */
   readonly locks: boolean
+  /**
+   * The admin pages can browse its buckets from a snapshot: `snapshotBuckets`, `getAttempt`,
+   * `deleteAttempts`, `cleanExpiredAttempts` (the pages page, sort, search and count themselves).
+   */
+  readonly buckets: boolean
 }
 
 /**
@@ -228,7 +238,8 @@ export interface AxesHandler
     Partial<AttemptListing>,
     Partial<AttemptBrowser>,
     Partial<LogBrowser>,
-    Partial<LockBrowser> {
+    Partial<LockBrowser>,
+    Partial<BucketBrowser> {
   /** What the handler can do beyond counting; see `HandlerCapabilities`. */
   readonly supports?: Partial<HandlerCapabilities>
 }
@@ -250,6 +261,7 @@ export const CAPABILITY_METHODS = {
   browse: ['queryAttempts', 'getAttempt', 'deleteAttempts', 'cleanExpiredAttempts', 'attemptStats'],
   browseLogs: ['queryAccessLogs', 'queryFailureLogs'],
   locks: ['listLocks'],
+  buckets: ['snapshotBuckets', 'getAttempt', 'deleteAttempts', 'cleanExpiredAttempts'],
 } as const satisfies { [K in keyof HandlerCapabilities]: readonly (keyof AxesHandler)[] }
 
 /** A handler's capabilities: as declared in `supports`, else read from its methods. */
@@ -263,5 +275,6 @@ export function capabilitiesOf(handler: AxesHandler): HandlerCapabilities {
     browse: has('browse'),
     browseLogs: has('browseLogs'),
     locks: has('locks'),
+    buckets: has('buckets'),
   }
 }

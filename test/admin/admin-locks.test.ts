@@ -2,7 +2,7 @@
 // CSRF token and the same origin, refuses what is not a lock id, escapes hostile values, and says
 // so when the handler cannot list locks.
 
-import { type Axes, createAxes, memoryHandler } from 'node-axes'
+import { type Axes, createAxes, lockedOut, memoryHandler } from 'node-axes'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type AdminServer, BASE, Client, fail, loginRequest, serveAdmin } from './support.js'
 
@@ -50,7 +50,7 @@ describe('the Locked out page', () => {
       { origin: 'https://evil.example' },
     )
     expect(crossSite.status).toBe(403)
-    expect(await axes.lockedOut()).toHaveLength(2)
+    expect(await lockedOut(axes)).toHaveLength(2)
     const bad = await client.post(`${BASE}/locks/unlock`, [
       ['csrf', token],
       ['id', 'nonsense'],
@@ -68,7 +68,7 @@ describe('the Locked out page', () => {
         /Unlocked the (ip|pair) lock on IP 192\.0\.2\.1[^:]*: 1 attempt removed\./,
       )
     }
-    expect(await axes.lockedOut()).toEqual([])
+    expect(await lockedOut(axes)).toEqual([])
     const eve = loginRequest({ ip: '192.0.2.1', username: '<b>eve</b>' })
     expect((await axes.isAllowed(eve)).allowed).toBe(true)
     expect((await client.get(`${BASE}/locks`)).text).toContain('No one is locked out.')

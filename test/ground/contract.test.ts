@@ -38,10 +38,15 @@ describe('capabilitiesOf', () => {
       browse: false,
       browseLogs: false,
       locks: false,
+      buckets: false,
     })
     const halfLogs = { ...countingOnly(), loggedIn: async () => {} }
     expect(capabilitiesOf(halfLogs).logs).toBe(false)
-    expect(capabilitiesOf(memoryHandler())).toMatchObject({ list: true, browse: true, locks: true })
+    expect(capabilitiesOf(memoryHandler())).toMatchObject({
+      list: true,
+      browse: false,
+      buckets: true,
+    })
   })
 
   it('takes what a handler declares over what its methods say', () => {
@@ -51,6 +56,7 @@ describe('capabilitiesOf', () => {
       browse: false,
       browseLogs: false,
       locks: false,
+      buckets: false,
     })
     const declared = { ...countingOnly(), supports: { list: false } }
     expect(capabilitiesOf({ ...declared, listAttempts: async () => [] }).list).toBe(false)
@@ -65,7 +71,14 @@ describe('capabilitiesOf', () => {
       'resetBuckets',
       'resetAttempts',
     ])
-    expect(Object.keys(CAPABILITY_METHODS)).toEqual(['logs', 'list', 'browse', 'browseLogs', 'locks'])
+    expect(Object.keys(CAPABILITY_METHODS)).toEqual([
+      'logs',
+      'list',
+      'browse',
+      'browseLogs',
+      'locks',
+      'buckets',
+    ])
   })
 })
 
@@ -78,6 +91,7 @@ describe('an instance on a handler that only counts', () => {
       browse: false,
       browseLogs: false,
       locks: false,
+      buckets: false,
     })
     const body = { username: 'alice' }
     await axes.loginFailed({ ...request, body }, body)

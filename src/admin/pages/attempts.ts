@@ -9,7 +9,7 @@ import { detailsOfSnapshots, pageOfAttempts } from '../../handlers/query.js'
 import { html } from '../html.js'
 import { encodeId } from '../http/ids.js'
 import { page } from '../http/responses.js'
-import { attemptSource, FALLBACK_LIMIT } from './attempt-source.js'
+import { attemptSource, canBrowse, FALLBACK_LIMIT, queryAttemptsOf } from './attempt-source.js'
 import {
   attemptStatus,
   type Column,
@@ -78,7 +78,7 @@ export async function attemptsPage(
   const locks = await locksInForce(axes)
   const notes: { kind: 'notice' | 'warning'; text: string }[] = doneNotice(url)
   let result: QueryPage<AttemptDetail>
-  if (source === 'query') result = await axes.queryAttempts(query)
+  if (source === 'query') result = await queryAttemptsOf(axes, query, ctx.now)
   else {
     const details = detailsOfSnapshots(await axes.listAttempts({ limit: FALLBACK_LIMIT }))
     result = pageOfAttempts(details, { ...query, now: ctx.now, rule })
@@ -122,7 +122,7 @@ export async function attemptsPage(
     { key: null, label: 'Status' },
     ...(withExpiration ? [{ key: null, label: 'Expiration' }] : []),
   ]
-  const selectable = source === 'query' && axes.capabilities.browse
+  const selectable = source === 'query' && canBrowse(axes)
   const rows = result.rows.map((a) => {
     const detailUrl = href(ctx, `/attempts/${encodeId(a.id)}`)
     return html`<tr>${
@@ -140,7 +140,7 @@ export async function attemptsPage(
     (o) => link({ o, p: null }),
     selectable ? html`<th scope="col"><span class="muted">Select</span></th>` : null,
   )}<tbody>${rows.length === 0 ? html`<tr><td colspan="${colspan}" class="muted">No attempts found.</td></tr>` : rows}</tbody></table>`
-  const canClean = axes.capabilities.browse
+  const canClean = canBrowse(axes)
   const body = html`${notices(notes)}
 ${searchForm(href(ctx, '/attempts'), list.search, list.keep)}
 <div class="layout"><div class="content">

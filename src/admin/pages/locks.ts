@@ -6,7 +6,8 @@
  */
 
 import type { Axes } from '../../compose/axes.js'
-import type { ActiveLock, LockSource } from '../../ground/contract-locks.js'
+import { lockedOut, unlock } from '../../core/locks.js'
+import type { ActiveLock, LockSource, UnlockResult } from '../../ground/contract-locks.js'
 import { html, type SafeHtml } from '../html.js'
 import { decodeId, encodeId } from '../http/ids.js'
 import { HttpProblem, page, redirect } from '../http/responses.js'
@@ -28,9 +29,9 @@ export function lockedValues(lock: Pick<ActiveLock, 'fields'>): string {
 
 /** The locks in force, or null when the handler cannot list them (or not with these options). */
 export async function locksInForce(axes: Axes): Promise<ActiveLock[] | null> {
-  if (!axes.capabilities.locks) return null
+  if (!axes.capabilities.locks && !axes.capabilities.buckets) return null
   try {
-    return await axes.lockedOut()
+    return await lockedOut(axes)
   } catch {
     return null
   }
@@ -63,11 +64,11 @@ function sourceList(sources: readonly LockSource[]): SafeHtml {
 
 /** The Locked out page (`/locks`). */
 export async function locksPage(ctx: PageContext, axes: Axes, url: URL): Promise<Response> {
-  if (!axes.capabilities.locks) {
+  if (!axes.capabilities.locks && !axes.capabilities.buckets) {
     const text = `The ${axes.handler.name} handler cannot list the locks in force.`
     return page(200, ctx, 'locks', 'Locked out now', notices([{ kind: 'warning', text }]))
   }
-  const locks = await axes.lockedOut()
+  const locks = await lockedOut(axes)
   const rows = locks.map(
     (lock) =>
       html`<tr><td>${lock.kind}</td><td>${lockedValues(lock)}</td><td class="nowrap">${formatTime(lock.since)}</td><td class="nowrap">${formatTime(lock.until)}</td><td class="num">${lock.failures}</td><td>${sourceList(lock.sources)}</td><td><form method="post" action="${href(ctx, '/locks/unlock')}">${csrfField(ctx)}<input type="hidden" name="id" value="${encodeId(lock.id)}"><button type="submit" class="danger" aria-label="Unlock ${lockedValues(lock)}">Unlock</button></form></td></tr>`,
@@ -90,9 +91,9 @@ export async function unlockAction(
 ): Promise<Response> {
   const token = form.get('id') ?? ''
   if (token === '' || token.length > 4096) throw new HttpProblem(400, 'No lock to unlock.')
-  let result: Awaited<ReturnType<Axes['unlock']>>
+  let result: UnlockResult
   try {
-    result = await axes.unlock(decodeId(token))
+    result = await unlock(axes, decodeId(token))
   } catch (error) {
     if ((error as { code?: unknown }).code === 'AXES_INVALID_ARGUMENT') {
       throw new HttpProblem(400, 'Not a lock id.')

@@ -172,7 +172,14 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     name: 'database',
     shared: true,
     kind: 'database',
-    supports: { logs: true, list: true, browse: true, browseLogs: true, locks: true },
+    supports: {
+      logs: true,
+      list: true,
+      browse: true,
+      browseLogs: true,
+      locks: true,
+      buckets: false,
+    },
     dialect,
     attach(next) {
       settings = next

@@ -20,7 +20,8 @@ import {
   sortLocks,
 } from '../../ground/contract-locks.js'
 import { AxesStoreError } from '../../ground/errors.js'
-import { pageOfAttempts, snapshotOf, statsOfBuckets } from '../query.js'
+import { snapshotOf } from '../entries.js'
+import { pageOfAttempts, statsOfBuckets } from '../query.js'
 import type { RedisCommands } from './client.js'
 import type { KeyLayout } from './keys.js'
 import { CLEAN_SCRIPT, CLEAN_SHA, READ_SCRIPT, READ_SHA } from './scripts.js'

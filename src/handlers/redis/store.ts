@@ -29,7 +29,7 @@ import type {
 } from '../../ground/contract-browsing.js'
 import type { ActiveLock, LockBrowser, LockQuery } from '../../ground/contract-locks.js'
 import { AxesError } from '../../ground/errors.js'
-import { matchesReset } from '../query.js'
+import { matchesReset } from '../entries.js'
 import { DecisionBatches } from './batch.js'
 import type { RedisCommands } from './client.js'
 import { describeItem, fieldTagMisfit, type KeyLayout, leadingParameter } from './keys.js'
@@ -90,6 +90,7 @@ export class RedisStore implements RedisHandler {
     browse: true,
     browseLogs: false,
     locks: true,
+    buckets: false,
   } as const
   readonly prefix: string
 
