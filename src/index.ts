@@ -37,6 +37,7 @@ export type {
   StoreErrorEvent,
 } from './core/events.js'
 export { lockoutContext, quotePlus } from './core/lockout-response.js'
+export { listLocksOf, lockedOut, resetAndReport, unlock } from './core/locks.js'
 export {
   type AxesLogger,
   type AxesOptions,
@@ -91,11 +92,25 @@ export type {
   AttemptSortKey,
   AttemptStats,
   AttemptStatsQuery,
+  BucketBrowser,
   LogBrowser,
   LogSortKey,
   PageQuery,
   QueryPage,
 } from './ground/contract-browsing.js'
+export {
+  type ActiveLock,
+  type LockBrowser,
+  type LockKind,
+  type LockQuery,
+  type LockSource,
+  lockAppliesTo,
+  lockKindOf,
+  lockOfBucket,
+  MAX_LOCKS,
+  type ResetReport,
+  type UnlockResult,
+} from './ground/contract-locks.js'
 export type {
   AccessBaseEntry,
   AccessFailureLogEntry,

@@ -1,6 +1,6 @@
 /**
  * `createAdminHandler`: django-axes' admin pages (Access attempts, Access logs, Access failure
- * logs) and an overview, as one Web-standard `(Request) => Promise<Response>` function. Here is a
+ * logs), an overview and the locks in force, as one Web-standard `(Request) => Promise<Response>` function. Here is a
  * request's way through the admin: authorization, the CSRF cookie and check, routing to a page
  * (src/admin/pages/) or an action, and the error page; the HTTP pieces are in src/admin/http/.
  */
@@ -24,6 +24,7 @@ import { attemptsPage } from './pages/attempts.js'
 import { notices } from './pages/components.js'
 import { failureLogsPage } from './pages/failure-logs.js'
 import { href, type PageContext } from './pages/layout.js'
+import { locksPage, unlockAction } from './pages/locks.js'
 import { overview } from './pages/overview.js'
 
 /**
@@ -92,7 +93,11 @@ export function createAdminHandler(options: AdminOptions): AdminHandler {
     }
 
     try {
-      if (route === '/attempts/delete' || route === '/attempts/cleanup') {
+      if (
+        route === '/attempts/delete' ||
+        route === '/attempts/cleanup' ||
+        route === '/locks/unlock'
+      ) {
         if (method !== 'POST') return finish(plain(405, 'Use POST.', { allow: 'POST' }))
         const form = await readForm(request)
         if (
@@ -111,6 +116,7 @@ export function createAdminHandler(options: AdminOptions): AdminHandler {
             ),
           )
         }
+        if (route === '/locks/unlock') return finish(await unlockAction(ctx, axes, form))
         if (route === '/attempts/cleanup') {
           const removed = await cleanup(axes)
           return finish(redirect(href(ctx, '/attempts', { done: `cleaned:${removed}` })))
@@ -122,6 +128,7 @@ export function createAdminHandler(options: AdminOptions): AdminHandler {
       }
       let response: Response
       if (route === '/') response = await overview(ctx, axes, url)
+      else if (route === '/locks') response = await locksPage(ctx, axes, url)
       else if (route === '/attempts') response = await attemptsPage(ctx, axes, url, pageSize)
       else if (route.startsWith('/attempts/')) {
         response = await attemptPage(ctx, axes, decodeId(route.slice('/attempts/'.length)))

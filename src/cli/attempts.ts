@@ -6,6 +6,7 @@
 
 import { formatDurationHuman } from '../core/durations.js'
 import { type Command, type CommandContext, wholeNumber } from './command.js'
+import { resetReporting } from './locks.js'
 import { clip, safeText, table, utcTime } from './output.js'
 
 /** django-axes' words for a count of attempts removed. */
@@ -35,11 +36,8 @@ function resetEach(
     summary,
     arity: [1, Number.POSITIVE_INFINITY],
     needs: ['store'],
-    run: async (context) => {
-      let removed = 0
-      for (const value of context.args) removed += await context.axes.reset({ [field]: value })
-      return reportRemoved(context, removed, attemptsRemoved)
-    },
+    // The count in django-axes' words, then the locks that still keep the client out.
+    run: (context) => resetReporting(context, field),
   }
 }
 

@@ -32,7 +32,14 @@ export function databaseHandlerFor(url: string): AxesHandler {
     name: 'database',
     kind: 'database',
     shared: true,
-    supports: { logs: true, list: true, browse: true, browseLogs: true },
+    supports: {
+      logs: true,
+      list: true,
+      browse: true,
+      browseLogs: true,
+      locks: true,
+      buckets: false,
+    },
     also: ['migrate', 'probe'],
   } as const
   return lazyHandler(identity, async () => {

@@ -31,59 +31,54 @@ export interface AxesCheck {
 export const CHECKS = {
   'axes.W001': {
     message:
-      'The cache handler keeps attempts in a cache that is not shared between processes or not atomic, so attempts are not tracked correctly.',
+      'The cache handler keeps attempts in a cache that is not shared or not atomic: counts are wrong.',
     hint: 'Give the cache handler a shared store (Redis), or use the database handler.',
   },
   'axes.W002': {
-    message:
-      "A login was checked on a request that no framework adapter's middleware has seen, so nothing renders lockouts for you.",
-    hint: "Install your framework adapter's middleware; if you render decisions yourself with axes.lockoutResponse(), call axes.attach(request) or silence axes.W002.",
+    message: "A login was checked on a request no adapter's middleware has seen.",
+    hint: "Install your framework adapter's middleware, or call axes.attach(request).",
   },
   'axes.W003': {
-    message:
-      'A failed login was recorded for a request that was never checked first, so locked-out clients still reach your password check.',
-    hint: 'Call isAllowed() or reserve() (or use protect()/an adapter login wrapper) before verifying credentials.',
+    message: 'A failed login was recorded for a request never checked first.',
+    hint: 'Call isAllowed(), reserve() or protect() before verifying credentials.',
   },
   'axes.W004': {
     message: 'A deprecated setting is configured: {names}.',
-    hint: 'Use lockoutParameters and the ipware* options instead; see the configuration reference.',
+    hint: 'Use lockoutParameters and the ipware* options instead.',
   },
   'axes.W005': {
     message: 'A Django dotted path cannot be imported in Node: {names}.',
     hint: 'Pass a JavaScript function for these options.',
   },
   'axes.W006': {
-    message:
-      "lockoutParameters does not contain 'ip_address', so attackers can rotate user agents or usernames to get more attempts.",
-    hint: "Add 'ip_address' to lockoutParameters, alone or in a combination.",
+    message: "lockoutParameters lacks 'ip_address': rotating usernames gives more attempts.",
+    hint: "Add 'ip_address' to lockoutParameters, alone or combined.",
   },
   'axes.W007': {
     message:
-      'lockoutTiers and cooloffTime are both set: the tiers decide how long locks last, cooloffTime only how long failures are remembered (at least as long as the longest tier).',
+      'lockoutTiers and cooloffTime are both set: cooloffTime then only says how long failures are remembered.',
     hint: 'Remove cooloffTime, or silence axes.W007 if this is what you want.',
   },
   'axes.W009': {
-    message:
-      'A request arrived with a forwarded-for header, but no proxy is trusted: the socket address is used, and behind a proxy every client shares the proxy IP.',
-    hint: "If a proxy is in front, set ipwareMetaPrecedenceOrder: ['HTTP_X_FORWARDED_FOR'] and ipwareProxyCount to the number of addresses the header carries after the client's (0 behind one appending proxy; see docs/client-ip.md); if not, the header is spoofed and rightly ignored: silence axes.W009.",
+    message: 'A forwarded-for header arrived, but no proxy is trusted: the socket address is used.',
+    hint: 'Behind a proxy, set the ipware* proxy options (or clientIp: framework); otherwise silence axes.W009.',
   },
   'axes.W010': {
     message:
-      'The {handler} handler keeps attempts in this process only, and several processes seem to run (cluster worker, PM2 or WEB_CONCURRENCY): each counts on its own, multiplying the limit.',
+      'The {handler} handler counts in this process only, and several processes seem to run: each counts on its own.',
     hint: 'Use the database or Redis handler for several processes.',
   },
   'axes.W011': {
-    message:
-      'ipwareProxyCount or ipwareProxyTrustedIps is set, but ipwareMetaPrecedenceOrder reads no header, so they have no effect.',
-    hint: "Add the proxy's header, e.g. ipwareMetaPrecedenceOrder: ['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR'].",
+    message: 'ipwareProxyCount or ipwareProxyTrustedIps is set, but no header is read.',
+    hint: "Add the proxy's header to ipwareMetaPrecedenceOrder.",
   },
   'axes.W012': {
     message: 'The client IP of a request could not be determined (see unknownClientIp).',
-    hint: 'Check the adapter passes the socket address and the proxy options match your proxies.',
+    hint: 'Check the adapter passes the socket address and the proxy options.',
   },
   'axes.W013': {
     message: "{framework}'s trust-proxy setting and node-axes' proxy options disagree: {detail}.",
-    hint: "Trust the same proxies in both: set {setting} and node-axes' ipwareMetaPrecedenceOrder/ipwareProxyCount (or ipwareProxyTrustedIps) together, or neither; see docs/client-ip.md.",
+    hint: "Trust the same proxies in {setting} and node-axes' ipware* options, or use clientIp: 'framework'.",
   },
   'axes.W014': {
     message: 'No cooloffTime or lockoutTiers: failures never expire, lockouts last until reset.',

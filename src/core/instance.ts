@@ -4,7 +4,7 @@
  * queries, and closing. The composition root's `Axes` is this class with its handler chosen.
  */
 
-import type { AxesHandler } from '../ground/contract.js'
+import type { AxesHandler, ResetFilter } from '../ground/contract.js'
 import type {
   AttemptDetail,
   AttemptQuery,
@@ -74,6 +74,15 @@ export class AxesInstance extends AxesEngine {
    * (`ipOrUsername`), or all of them with no argument. Returns how many were removed.
    */
   async reset(filter: ResetRequestFilter = {}): Promise<number> {
+    return this.handler.resetAttempts(this.resetFilterOf(filter))
+  }
+
+  /**
+   * The handler's filter for `reset(filter)`: the IP in canonical form, grouped by `ipv6Prefix`,
+   * and the username normalized, as counting keeps them. Throws `AXES_INVALID_RESET` for an empty
+   * value.
+   */
+  resetFilterOf(filter: ResetRequestFilter): ResetFilter {
     for (const key of ['ip', 'username'] as const) {
       const value = filter[key]
       if (value !== undefined && value !== null && (typeof value !== 'string' || value === '')) {
@@ -88,11 +97,11 @@ export class AxesInstance extends AxesEngine {
       ? this.identity.countedIp(parseIp(filter.ip)?.text ?? filter.ip)
       : null
     const username = filter.username ? this.identity.normalizeUsernameValue(filter.username) : null
-    return this.handler.resetAttempts({
+    return {
       ...(ipAddress !== null ? { ipAddress } : {}),
       ...(username !== null ? { username } : {}),
       ipOrUsername: filter.ipOrUsername ?? false,
-    })
+    }
   }
 
   /**

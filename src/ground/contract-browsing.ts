@@ -181,6 +181,21 @@ export interface AttemptBrowser {
   attemptStats(query: AttemptStatsQuery): Awaitable<AttemptStats>
 }
 
+/**
+ * A bucket store the admin pages browse from a snapshot (capability `buckets`): the handler gives
+ * its buckets as they are, cheaply, and the pages page, sort, search and count over them
+ * (node-axes/admin), so that a handler which applications bundle (the memory handler) carries no
+ * paging or statistics. One attempt, deleting and cleaning up are the handler's, as in `browse`.
+ */
+export interface BucketBrowser
+  extends Pick<AttemptBrowser, 'getAttempt' | 'deleteAttempts' | 'cleanExpiredAttempts'> {
+  /**
+   * Every bucket whose failures still count at `now`, as admin entries (`id`: the bucket's key;
+   * the fields a bucket does not keep, null), in no particular order.
+   */
+  snapshotBuckets(now: number): Awaitable<AttemptDetail[]>
+}
+
 /** The admin pages' queries over the access logs (capability `browseLogs`). */
 export interface LogBrowser {
   /** One page of access logs (the admin's Access logs page); the `lockedOut` filter does not apply. */

@@ -18,7 +18,13 @@
 
 import type { Awaitable } from './awaitable.js'
 import type { Bucket, LockoutParameterItem, LockoutParametersFunction } from './buckets.js'
-import type { AttemptBrowser, AttemptListing, LogBrowser } from './contract-browsing.js'
+import type {
+  AttemptBrowser,
+  AttemptListing,
+  BucketBrowser,
+  LogBrowser,
+} from './contract-browsing.js'
+import type { LockBrowser } from './contract-locks.js'
 import type { AccessLogStore } from './contract-logs.js'
 import type { ClientIdentity } from './request.js'
 import type { LockoutRule } from './rule.js'
@@ -213,6 +219,13 @@ export interface HandlerCapabilities {
   readonly browse: boolean
   /** The admin pages can browse its access logs: `queryAccessLogs`, `queryFailureLogs`. */
   readonly browseLogs: boolean
+  /** It lists the locks in force: `listLocks` (the admin's Locked out page, `node-axes locked`). */
+  readonly locks: boolean
+  /**
+   * The admin pages can browse its buckets from a snapshot: `snapshotBuckets`, `getAttempt`,
+   * `deleteAttempts`, `cleanExpiredAttempts` (the pages page, sort, search and count themselves).
+   */
+  readonly buckets: boolean
 }
 
 /**
@@ -224,7 +237,9 @@ export interface AxesHandler
     Partial<AccessLogStore>,
     Partial<AttemptListing>,
     Partial<AttemptBrowser>,
-    Partial<LogBrowser> {
+    Partial<LogBrowser>,
+    Partial<LockBrowser>,
+    Partial<BucketBrowser> {
   /** What the handler can do beyond counting; see `HandlerCapabilities`. */
   readonly supports?: Partial<HandlerCapabilities>
 }
@@ -245,6 +260,8 @@ export const CAPABILITY_METHODS = {
   list: ['listAttempts'],
   browse: ['queryAttempts', 'getAttempt', 'deleteAttempts', 'cleanExpiredAttempts', 'attemptStats'],
   browseLogs: ['queryAccessLogs', 'queryFailureLogs'],
+  locks: ['listLocks'],
+  buckets: ['snapshotBuckets', 'getAttempt', 'deleteAttempts', 'cleanExpiredAttempts'],
 } as const satisfies { [K in keyof HandlerCapabilities]: readonly (keyof AxesHandler)[] }
 
 /** A handler's capabilities: as declared in `supports`, else read from its methods. */
@@ -257,5 +274,7 @@ export function capabilitiesOf(handler: AxesHandler): HandlerCapabilities {
     list: has('list'),
     browse: has('browse'),
     browseLogs: has('browseLogs'),
+    locks: has('locks'),
+    buckets: has('buckets'),
   }
 }

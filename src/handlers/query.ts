@@ -1,12 +1,12 @@
 /**
  * Filtering, searching, sorting and paging of attempts held in memory, for the handlers that keep
- * buckets rather than rows (memory, and any handler that can only `listAttempts`): the same
- * answers the database handler's SQL gives, computed over an array.
+ * buckets rather than rows (the admin pages over the memory handler's snapshot, the Redis handler,
+ * any handler that can only `listAttempts`): the same answers the database handler's SQL gives,
+ * computed over an array. Not imported by the memory handler, so that it stays out of application
+ * bundles.
  */
 
-import type { Bucket } from '../ground/buckets.js'
 import { decodeBucketKey } from '../ground/buckets.js'
-import type { ResetFilter } from '../ground/contract.js'
 import type {
   AttemptDetail,
   AttemptQuery,
@@ -152,18 +152,6 @@ export function detailsOfSnapshots(snapshots: readonly AttemptSnapshot[]): Attem
   }))
 }
 
-/** The snapshot (`listAttempts`' shape) of an admin entry. */
-export function snapshotOf(detail: AttemptDetail): AttemptSnapshot {
-  return {
-    ipAddress: detail.ipAddress,
-    username: detail.username,
-    userAgent: detail.userAgent,
-    failures: detail.failures,
-    attemptTime: detail.attemptTime,
-    lockedUntil: detail.lockedUntil,
-  }
-}
-
 /**
  * The overview's figures over buckets, added one at a time, as a counting handler keeps them. A
  * failure is in every bucket of its client, so a value is counted from the bucket keyed by its
@@ -235,29 +223,4 @@ export function statsOfBuckets(
     tally.add(e.id, e.failures, e.attemptTime.getTime(), isLockedOut(e, query.now))
   }
   return tally.result()
-}
-
-/**
- * Whether a bucket with these fields is one `resetAttempts(filter)` removes: every bucket without
- * an IP or a username in the filter; with both (AND), a bucket holding one of the two fields at
- * least, each it holds matching; otherwise (one of them, or `ipOrUsername`), a bucket whose IP or
- * username matches.
- */
-export function matchesReset(fields: Bucket['fields'], filter: ResetFilter): boolean {
-  const ip = filter.ipAddress ?? null
-  const username = filter.username ?? null
-  if (ip === null && username === null) return true
-  const hasIp = 'ip_address' in fields
-  const hasUser = 'username' in fields
-  if (ip !== null && username !== null && !filter.ipOrUsername) {
-    return (
-      (hasIp || hasUser) &&
-      (!hasIp || fields.ip_address === ip) &&
-      (!hasUser || fields.username === username)
-    )
-  }
-  return (
-    (ip !== null && hasIp && fields.ip_address === ip) ||
-    (username !== null && hasUser && fields.username === username)
-  )
 }

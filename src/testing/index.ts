@@ -11,7 +11,7 @@
  *
  * It needs Vitest (`describe`, `it`, `expect`) and holds a handler to `AxesHandler`'s contract:
  * counting per bucket, expiry by the rule's windows and tiers, exact limits under concurrency,
- * reservations that expire, resets, and keys that cannot collide.
+ * reservations that expire, resets, keys that cannot collide, and the locks it lists.
  *
  * @packageDocumentation
  */
@@ -20,6 +20,7 @@ import { afterEach, beforeEach, describe } from 'vitest'
 import type { AxesHandler } from '../ground/contract.js'
 import { countingCases } from './counting.js'
 import type { ConformanceOptions, ConformanceSuite } from './fixtures.js'
+import { lockCases } from './locks.js'
 import { queryCases } from './queries.js'
 import { reservationCases } from './reservations.js'
 import { resetCases } from './resets.js'
@@ -34,7 +35,7 @@ export {
 /**
  * Registers the conformance suite with Vitest for one handler: a fresh handler for each case, then
  * the groups of cases in turn (counting, reservations and concurrency, resets, listings and
- * queries).
+ * queries, locks).
  */
 export function describeHandlerConformance(options: ConformanceOptions): void {
   describe(`${options.name}: handler conformance`, () => {
@@ -70,5 +71,6 @@ export function describeHandlerConformance(options: ConformanceOptions): void {
     reservationCases(suite)
     resetCases(suite)
     queryCases(suite)
+    lockCases(suite)
   })
 }

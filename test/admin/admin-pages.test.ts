@@ -594,7 +594,7 @@ describe('createAdminHandler', () => {
       getAttempt: (id, options) => inner.getAttempt(id, options),
       deleteAttempts: (ids) => inner.deleteAttempts(ids),
       cleanExpiredAttempts: (options) => inner.cleanExpiredAttempts(options),
-      attemptStats: (query) => inner.attemptStats(query),
+      attemptStats: () => Promise.reject(new Error('connection refused')),
     }
     const axes = createAxes({ handler: broken })
     const admin = createAdminHandler({ axes, authorize: () => true })

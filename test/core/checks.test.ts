@@ -193,7 +193,7 @@ describe('axes.W010: the memory handler with several processes', () => {
   ])('is reported with %j', (env) => {
     const checks = staticChecks(resolved, memoryHandler(), [], env)
     const w010 = checks.find((c) => c.id === 'axes.W010')
-    expect(w010?.message).toMatch(/^The memory handler keeps attempts in this process only/)
+    expect(w010?.message).toMatch(/^The memory handler counts in this process only/)
   })
 
   it.each([[{}], [{ WEB_CONCURRENCY: '1' }], [{ WEB_CONCURRENCY: 'many' }]])(

@@ -37,10 +37,16 @@ describe('capabilitiesOf', () => {
       list: false,
       browse: false,
       browseLogs: false,
+      locks: false,
+      buckets: false,
     })
     const halfLogs = { ...countingOnly(), loggedIn: async () => {} }
     expect(capabilitiesOf(halfLogs).logs).toBe(false)
-    expect(capabilitiesOf(memoryHandler())).toMatchObject({ list: true, browse: true })
+    expect(capabilitiesOf(memoryHandler())).toMatchObject({
+      list: true,
+      browse: false,
+      buckets: true,
+    })
   })
 
   it('takes what a handler declares over what its methods say', () => {
@@ -49,6 +55,8 @@ describe('capabilitiesOf', () => {
       list: true,
       browse: false,
       browseLogs: false,
+      locks: false,
+      buckets: false,
     })
     const declared = { ...countingOnly(), supports: { list: false } }
     expect(capabilitiesOf({ ...declared, listAttempts: async () => [] }).list).toBe(false)
@@ -63,7 +71,14 @@ describe('capabilitiesOf', () => {
       'resetBuckets',
       'resetAttempts',
     ])
-    expect(Object.keys(CAPABILITY_METHODS)).toEqual(['logs', 'list', 'browse', 'browseLogs'])
+    expect(Object.keys(CAPABILITY_METHODS)).toEqual([
+      'logs',
+      'list',
+      'browse',
+      'browseLogs',
+      'locks',
+      'buckets',
+    ])
   })
 })
 
@@ -75,6 +90,8 @@ describe('an instance on a handler that only counts', () => {
       list: false,
       browse: false,
       browseLogs: false,
+      locks: false,
+      buckets: false,
     })
     const body = { username: 'alice' }
     await axes.loginFailed({ ...request, body }, body)

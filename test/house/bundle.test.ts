@@ -39,7 +39,7 @@ function isolatedPackage(): string {
 }
 
 describe('createAxes + memoryHandler from the built package', () => {
-  it('bundles (esbuild, minified) to at most 73.5 KB, without Kysely or a store driver', async () => {
+  it('bundles (esbuild, minified) to at most 71 KB, without Kysely or a store driver', async () => {
     const app = isolatedPackage()
     // Resolve node-axes from the isolated copy, and its dependencies from the project.
     const entry = join(app, 'entry.mjs')
@@ -66,11 +66,14 @@ describe('createAxes + memoryHandler from the built package', () => {
     // 69.25 KB when the house landed; 72.0 KB with issue 14's defences (safe defaults, W014,
     // unknownClientIp, malformed credentials, admin-path spellings, the memory handler's byte
     // cap), issue 19's CORS list and node-axes/web's shared body reader. Issue 13 asks for 70:
-    // the next cut is the memory handler's admin browsing (handlers/query.ts and
-    // memory/listings.ts, about 3.7 KB), which the admin could compute from a raw snapshot.
-    // 73.04 KB with issue 17's unread-body refusal, framework client IP and rateLimitHeaders
-    // option (checks W015 to W017).
-    expect(kb).toBeLessThanOrEqual(73.5)
+    // the memory handler now gives the admin a raw snapshot of its buckets (capability `buckets`)
+    // and node-axes/admin pages, sorts, searches and counts over it, and the lock listing
+    // (lockedOut, unlock, resetAndReport) is functions an application bundles only if it calls them.
+    // 69.0 KB then. Issue 17's unread-body refusal, framework client IP and rateLimitHeaders
+    // (checks W015 to W017) and issue 18's structured log records added about 1.4 KB, of which
+    // shorter check texts won back 1 KB (docs/checks.md has the details). Next cuts: the memory
+    // handler's attempt details (admin only) and the 'test' handler loaded like the database one.
+    expect(kb).toBeLessThanOrEqual(71)
     // And the bundle runs.
     const out = execFileSync(process.execPath, [join(app, 'out.mjs')], { encoding: 'utf8' })
     expect(JSON.parse(out)).toEqual({ lockedOut: true, handler: 'memory' })

@@ -8,12 +8,13 @@ import type { AttemptDetail } from '../../ground/contract-browsing.js'
 import { html } from '../html.js'
 import { decodeId, encodeId } from '../http/ids.js'
 import { HttpProblem, page, redirect } from '../http/responses.js'
+import { canBrowse } from './attempt-source.js'
 import { cell, csrfField, formatTime, notices } from './components.js'
 import { href, type PageContext } from './layout.js'
 
 /** "Clean up expired attempts": how many were removed. */
 export async function cleanup(axes: Axes): Promise<number> {
-  if (!axes.capabilities.browse) {
+  if (!canBrowse(axes)) {
     throw new HttpProblem(501, `The ${axes.handler.name} handler cannot clean up expired attempts.`)
   }
   return axes.cleanExpiredAttempts()
@@ -25,7 +26,7 @@ export async function deleteSelected(
   axes: Axes,
   form: URLSearchParams,
 ): Promise<Response> {
-  if (!axes.capabilities.browse) {
+  if (!canBrowse(axes)) {
     throw new HttpProblem(501, `The ${axes.handler.name} handler cannot delete attempts by id.`)
   }
   const ids = [

@@ -7,12 +7,14 @@ import type { Axes } from '../../compose/axes.js'
 import { html } from '../html.js'
 import { encodeId } from '../http/ids.js'
 import { page } from '../http/responses.js'
+import { canBrowse } from './attempt-source.js'
 import { attemptStatus, cell, csrfField, formatTime, notices } from './components.js'
 import { href, type PageContext } from './layout.js'
+import { locksInForce } from './locks.js'
 
 /** One attempt's page (`/attempts/<id>`). */
 export async function attemptPage(ctx: PageContext, axes: Axes, id: string): Promise<Response> {
-  if (!axes.capabilities.browse) {
+  if (!canBrowse(axes)) {
     return page(
       404,
       ctx,
@@ -34,6 +36,7 @@ export async function attemptPage(ctx: PageContext, axes: Axes, id: string): Pro
     )
   }
   const rule = axes.listingRule()
+  const locks = await locksInForce(axes)
   const pre = (value: string | null) =>
     value === null
       ? html`<span class="muted">not kept by the ${axes.handler.name} handler</span>`
@@ -42,7 +45,7 @@ export async function attemptPage(ctx: PageContext, axes: Axes, id: string): Pro
 <dt>Username</dt><dd>${cell(a.username)}</dd>
 <dt>Path</dt><dd>${cell(a.pathInfo)}</dd>
 <dt>Failures</dt><dd>${a.failures}</dd>
-<dt>Status</dt><dd>${attemptStatus(a, rule, ctx.now)}</dd>
+<dt>Status</dt><dd>${attemptStatus(a, rule, ctx.now, locks)}</dd>
 <dt>Attempt time</dt><dd>${formatTime(a.attemptTime)}</dd>
 <dt>Expiration</dt><dd>${formatTime(a.expiresAt)}</dd>
 </dl>
@@ -56,7 +59,7 @@ export async function attemptPage(ctx: PageContext, axes: Axes, id: string): Pro
 <dt>HTTP accept</dt><dd>${cell(a.httpAccept)}</dd>
 </dl>
 ${
-  axes.capabilities.browse
+  canBrowse(axes)
     ? html`<form method="post" action="${href(ctx, '/attempts/delete')}">${csrfField(ctx)}<input type="hidden" name="id" value="${encodeId(a.id)}"><div class="actions"><button type="submit" name="action" value="delete">Delete this attempt</button></div></form>`
     : ''
 }

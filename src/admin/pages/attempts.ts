@@ -9,7 +9,7 @@ import { detailsOfSnapshots, pageOfAttempts } from '../../handlers/query.js'
 import { html } from '../html.js'
 import { encodeId } from '../http/ids.js'
 import { page } from '../http/responses.js'
-import { attemptSource, FALLBACK_LIMIT } from './attempt-source.js'
+import { attemptSource, canBrowse, FALLBACK_LIMIT, queryAttemptsOf } from './attempt-source.js'
 import {
   attemptStatus,
   type Column,
@@ -24,6 +24,7 @@ import {
 } from './components.js'
 import { href, type PageContext } from './layout.js'
 import { listState, TIME_FILTERS } from './list-state.js'
+import { locksInForce } from './locks.js'
 
 const ATTEMPT_SORTS: readonly AttemptSortKey[] = [
   'attemptTime',
@@ -74,9 +75,10 @@ export async function attemptsPage(
   const list = listState(ctx, url, pageSize, ATTEMPT_SORTS, '/attempts', true)
   const { query, sort, link, filterOption } = list
   const rule = axes.listingRule()
+  const locks = await locksInForce(axes)
   const notes: { kind: 'notice' | 'warning'; text: string }[] = doneNotice(url)
   let result: QueryPage<AttemptDetail>
-  if (source === 'query') result = await axes.queryAttempts(query)
+  if (source === 'query') result = await queryAttemptsOf(axes, query, ctx.now)
   else {
     const details = detailsOfSnapshots(await axes.listAttempts({ limit: FALLBACK_LIMIT }))
     result = pageOfAttempts(details, { ...query, now: ctx.now, rule })
@@ -120,14 +122,14 @@ export async function attemptsPage(
     { key: null, label: 'Status' },
     ...(withExpiration ? [{ key: null, label: 'Expiration' }] : []),
   ]
-  const selectable = source === 'query' && axes.capabilities.browse
+  const selectable = source === 'query' && canBrowse(axes)
   const rows = result.rows.map((a) => {
     const detailUrl = href(ctx, `/attempts/${encodeId(a.id)}`)
     return html`<tr>${
       selectable
         ? html`<td><input type="checkbox" name="id" value="${encodeId(a.id)}" aria-label="Select attempt ${encodeId(a.id)}"></td>`
         : ''
-    }<td class="nowrap">${source === 'query' ? html`<a href="${detailUrl}">${formatTime(a.attemptTime)}</a>` : formatTime(a.attemptTime)}</td><td class="nowrap">${cell(a.ipAddress)}</td><td>${cell(a.userAgent)}</td><td>${cell(a.username)}</td><td>${cell(a.pathInfo)}</td><td class="num">${a.failures}</td><td>${attemptStatus(a, rule, ctx.now)}</td>${
+    }<td class="nowrap">${source === 'query' ? html`<a href="${detailUrl}">${formatTime(a.attemptTime)}</a>` : formatTime(a.attemptTime)}</td><td class="nowrap">${cell(a.ipAddress)}</td><td>${cell(a.userAgent)}</td><td>${cell(a.username)}</td><td>${cell(a.pathInfo)}</td><td class="num">${a.failures}</td><td>${attemptStatus(a, rule, ctx.now, locks)}</td>${
       withExpiration ? html`<td>${formatTime(a.expiresAt)}</td>` : ''
     }</tr>`
   })
@@ -138,7 +140,7 @@ export async function attemptsPage(
     (o) => link({ o, p: null }),
     selectable ? html`<th scope="col"><span class="muted">Select</span></th>` : null,
   )}<tbody>${rows.length === 0 ? html`<tr><td colspan="${colspan}" class="muted">No attempts found.</td></tr>` : rows}</tbody></table>`
-  const canClean = axes.capabilities.browse
+  const canClean = canBrowse(axes)
   const body = html`${notices(notes)}
 ${searchForm(href(ctx, '/attempts'), list.search, list.keep)}
 <div class="layout"><div class="content">

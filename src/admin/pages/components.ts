@@ -5,6 +5,7 @@
  */
 
 import type { AttemptDetail } from '../../ground/contract-browsing.js'
+import { type ActiveLock, lockAppliesTo } from '../../ground/contract-locks.js'
 import type { LockoutRule } from '../../ground/rule.js'
 import { currentFailures } from '../../ground/rule.js'
 import { html, raw, type SafeHtml } from '../html.js'
@@ -109,13 +110,18 @@ export function attemptStatus(
   entry: AttemptDetail,
   rule: LockoutRule | null,
   now: number,
+  locks: readonly ActiveLock[] | null = null,
 ): SafeHtml {
-  if (entry.lockedUntil !== null && entry.lockedUntil > now) {
+  // The lock in force that applies to the row (a username-and-IP lock applies to that pair's rows
+  // from every user agent); without a lock listing, the row's own judgement.
+  const lock = locks?.find((l) => lockAppliesTo(l, entry))
+  const until = locks === null ? entry.lockedUntil : (lock?.until ?? null)
+  if (until !== null && until > now) {
     return html`<span class="locked">Locked out</span>${
-      Number.isFinite(entry.lockedUntil)
-        ? html` <span class="muted">until ${formatTime(entry.lockedUntil)}</span>`
+      Number.isFinite(until)
+        ? html` <span class="muted">until ${formatTime(until)}</span>`
         : html` <span class="muted">until reset</span>`
-    }`
+    }${lock ? html` <span class="muted">by the ${lock.kind} lock</span>` : ''}`
   }
   if (rule === null) return html`<span class="muted">—</span>`
   if (!rule.lockOutAtFailure) return html`<span class="ok">Never locked out</span>`

@@ -36,6 +36,7 @@ td{overflow-wrap:anywhere;max-width:360px}
 td.num{text-align:right}
 td.nowrap{white-space:nowrap}
 .locked{color:#cf222e;font-weight:600}
+ul.sources{margin:0;padding-left:16px}
 .ok{color:#1a7f37}
 .muted{color:#59636e}
 form.search{display:flex;gap:8px;margin-bottom:10px}
@@ -71,10 +72,11 @@ export interface PageContext {
 }
 
 /** The pages in the header's navigation. */
-export type Section = 'overview' | 'attempts' | 'logs' | 'failureLogs'
+export type Section = 'overview' | 'locks' | 'attempts' | 'logs' | 'failureLogs'
 
 const SECTIONS: [Section, string, string][] = [
   ['overview', 'Overview', '/'],
+  ['locks', 'Locked out now', '/locks'],
   ['attempts', 'Access attempts', '/attempts'],
   ['logs', 'Access logs', '/logs'],
   ['failureLogs', 'Access failure logs', '/failure-logs'],

@@ -9,7 +9,13 @@ import { detailsOfSnapshots, statsOfAttempts } from '../../handlers/query.js'
 import { html } from '../html.js'
 import { encodeId } from '../http/ids.js'
 import { page } from '../http/responses.js'
-import { attemptSource, FALLBACK_LIMIT } from './attempt-source.js'
+import {
+  attemptSource,
+  attemptStatsOf,
+  canBrowse,
+  FALLBACK_LIMIT,
+  queryAttemptsOf,
+} from './attempt-source.js'
 import { chart } from './chart.js'
 import { cell, formatTime, notices } from './components.js'
 import { href, type PageContext } from './layout.js'
@@ -31,7 +37,7 @@ export async function overview(ctx: PageContext, axes: Axes, url: URL): Promise<
   const statsQuery = { since, stepMs: range.stepMs, steps: range.steps, top: 10 }
   let stats: AttemptStats | null = null
   const notes: { kind: 'notice' | 'warning'; text: string }[] = []
-  if (axes.capabilities.browse) stats = await axes.attemptStats(statsQuery)
+  if (canBrowse(axes)) stats = await attemptStatsOf(axes, statsQuery, now)
   else if (source !== 'none') {
     const details = detailsOfSnapshots(await axes.listAttempts({ limit: FALLBACK_LIMIT }))
     stats = statsOfAttempts(details, {
@@ -63,7 +69,11 @@ export async function overview(ctx: PageContext, axes: Axes, url: URL): Promise<
   if (source === 'query') {
     // Without one rule a handler cannot filter on lockouts; keep only what it reports locked.
     lockouts = (
-      await axes.queryAttempts({ lockedOut: true, offset: 0, limit: 20, sort: 'attemptTime' })
+      await queryAttemptsOf(
+        axes,
+        { lockedOut: true, offset: 0, limit: 20, sort: 'attemptTime' },
+        now,
+      )
     ).rows.filter((a) => a.lockedUntil !== null && a.lockedUntil > now)
   }
   const stepLabel = (start: number) =>

@@ -1,7 +1,7 @@
 /**
  * The database handler's logic on django-axes' tables, for any `SqlDriver`: the counting
  * (counting.ts, failures.ts, bucket-states.ts), the logs (logs.ts) and the admin pages' queries
- * (admin-queries.ts), composed on one context (context.ts) that holds the driver, the dialect's
+ * (admin-queries.ts) and the locks in force (locks.ts), composed on one context (context.ts) that holds the driver, the dialect's
  * object and the settings the core attached.
  *
  * Counting is django-axes': one `axes_accessattempt` row per (username, IP, user agent), and a
@@ -16,6 +16,7 @@ import { adminQueriesOf } from './admin-queries.js'
 import { sqlContext } from './context.js'
 import { countingOf } from './counting.js'
 import type { SqlDriver } from './drivers/driver.js'
+import { locksOf } from './locks.js'
 import { logsOf } from './logs.js'
 
 /**
@@ -34,6 +35,7 @@ export function sqlHandler(driver: SqlDriver, retentionMs = 30 * 24 * 3_600_000)
     ...countingOf(ctx),
     ...logsOf(ctx),
     ...adminQueriesOf(ctx),
+    ...locksOf(ctx),
     close: () => driver.close(),
   }
 }

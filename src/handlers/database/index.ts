@@ -19,6 +19,7 @@ import { resolve } from 'node:path'
 import type { Promising } from '../../ground/awaitable.js'
 import type { AxesHandler, CountingStore, HandlerCapabilities } from '../../ground/contract.js'
 import type { AttemptBrowser, AttemptListing, LogBrowser } from '../../ground/contract-browsing.js'
+import type { LockBrowser } from '../../ground/contract-locks.js'
 import type { AccessLogStore } from '../../ground/contract-logs.js'
 import { AxesError } from '../../ground/errors.js'
 import { DIALECTS } from './dialects/index.js'
@@ -42,8 +43,9 @@ export interface DatabaseHandler
     Promising<AccessLogStore>,
     Promising<AttemptListing>,
     Promising<AttemptBrowser>,
-    Promising<LogBrowser> {
-  /** It keeps access logs, lists, and the admin pages can browse its attempts and logs. */
+    Promising<LogBrowser>,
+    Promising<LockBrowser> {
+  /** It keeps access logs, lists its locks, and the admin pages can browse its attempts and logs. */
   readonly supports: HandlerCapabilities
   /** The dialect in use. */
   readonly dialect: SqlDialect
@@ -170,7 +172,14 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     name: 'database',
     shared: true,
     kind: 'database',
-    supports: { logs: true, list: true, browse: true, browseLogs: true },
+    supports: {
+      logs: true,
+      list: true,
+      browse: true,
+      browseLogs: true,
+      locks: true,
+      buckets: false,
+    },
     dialect,
     attach(next) {
       settings = next
@@ -193,6 +202,7 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     queryAccessLogs: call('queryAccessLogs') as DatabaseHandler['queryAccessLogs'],
     queryFailureLogs: call('queryFailureLogs') as DatabaseHandler['queryFailureLogs'],
     attemptStats: call('attemptStats') as DatabaseHandler['attemptStats'],
+    listLocks: call('listLocks') as DatabaseHandler['listLocks'],
     async migrate() {
       return runMigrations(await getDriver())
     },

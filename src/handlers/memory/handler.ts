@@ -16,26 +16,15 @@ import type {
   SettleInput,
 } from '../../ground/contract.js'
 import type {
-  AttemptBrowser,
   AttemptDetail,
   AttemptListing,
-  AttemptQuery,
   AttemptSnapshot,
-  AttemptStats,
-  AttemptStatsQuery,
-  QueryPage,
+  BucketBrowser,
 } from '../../ground/contract-browsing.js'
 import { AxesConfigError } from '../../ground/errors.js'
-import { pageOfAttempts, snapshotOf } from '../query.js'
+import { snapshotOf } from '../entries.js'
 import { recordFailure, stateOf } from './counting.js'
-import {
-  deleteExpired,
-  deleteKeys,
-  detailOf,
-  detailsOf,
-  resetMatching,
-  statsOf,
-} from './listings.js'
+import { deleteExpired, deleteKeys, detailOf, detailsOf, resetMatching } from './listings.js'
 import { ReservationRing, reserve, settle } from './reservations.js'
 import { BucketStore } from './store.js'
 
@@ -64,8 +53,11 @@ export interface MemoryHandlerOptions {
 export interface MemoryHandler
   extends Promising<CountingStore>,
     Promising<AttemptListing>,
-    Promising<AttemptBrowser> {
-  /** No access logs; listing and the admin pages' attempts. */
+    Promising<BucketBrowser> {
+  /**
+   * No access logs; listing, and its buckets for the admin pages and the lock listing
+   * (`buckets`: they page, sort, search, count and find the locks over the snapshot).
+   */
   readonly supports: HandlerCapabilities
   /** How many buckets hold state now. */
   readonly size: number
@@ -105,8 +97,15 @@ class InMemoryHandler implements MemoryHandler {
   readonly name = 'memory'
   readonly shared = false
   readonly kind = 'memory' as const
-  /** No access logs; listing and the admin pages' attempts, one entry per bucket. */
-  readonly supports = { logs: false, list: true, browse: true, browseLogs: false } as const
+  /** No access logs; listing; its buckets, for the admin pages and the lock listing. */
+  readonly supports = {
+    logs: false,
+    list: true,
+    browse: false,
+    browseLogs: false,
+    locks: false,
+    buckets: true,
+  } as const
 
   readonly #store: BucketStore
   readonly #ring = new ReservationRing()
@@ -180,12 +179,12 @@ class InMemoryHandler implements MemoryHandler {
     return Promise.resolve(options.limit === undefined ? out : out.slice(0, options.limit))
   }
 
-  // ----- the admin pages' queries: one entry per bucket (a bucket keeps no path nor request data)
+  // ----- the admin pages' browsing: one entry per bucket (a bucket keeps no path nor request data);
+  // the pages page, sort, search and count over the snapshot (node-axes/admin), so that
+  // application bundles do not carry that.
 
-  queryAttempts(query: AttemptQuery): Promise<QueryPage<AttemptDetail>> {
-    return Promise.resolve(
-      pageOfAttempts(detailsOf(this.#store, query.now, query.lockedOut === true), query),
-    )
+  snapshotBuckets(now: number): Promise<AttemptDetail[]> {
+    return Promise.resolve(detailsOf(this.#store, now))
   }
 
   getAttempt(id: string, options: { now: number }): Promise<AttemptDetail | null> {
@@ -199,10 +198,6 @@ class InMemoryHandler implements MemoryHandler {
 
   cleanExpiredAttempts(options: { now: number }): Promise<number> {
     return Promise.resolve(deleteExpired(this.#store, options.now))
-  }
-
-  attemptStats(query: AttemptStatsQuery): Promise<AttemptStats> {
-    return Promise.resolve(statsOf(this.#store, query))
   }
 
   close(): Promise<void> {

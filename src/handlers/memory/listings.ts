@@ -1,17 +1,13 @@
 /**
  * The memory handler's listings and admin queries over its buckets: one entry per bucket (a bucket
- * keeps no path nor request data), statistics read straight from the slots, and the deletions the
- * admin asks for (by filter, by id, the expired ones).
+ * keeps no path nor request data), and the deletions the admin asks for (by filter, by id, the
+ * expired ones). The admin pages page, sort, search and count over the snapshot themselves.
  */
 
 import { decodeBucketKey } from '../../ground/buckets.js'
 import type { ResetFilter } from '../../ground/contract.js'
-import type {
-  AttemptDetail,
-  AttemptStats,
-  AttemptStatsQuery,
-} from '../../ground/contract-browsing.js'
-import { bucketTally, matchesReset } from '../query.js'
+import type { AttemptDetail } from '../../ground/contract-browsing.js'
+import { matchesReset } from '../entries.js'
 import { type BucketStore, EXPIRES_AT, FAILURES, LAST_AT, STRIDE } from './store.js'
 
 /** A bucket as an admin entry (null once expired). */
@@ -52,20 +48,6 @@ export function detailsOf(store: BucketStore, now: number, lockedOnly = false): 
     if (detail !== null) out.push(detail)
   }
   return out
-}
-
-/** The statistics of the admin's overview, read straight from the slots (no entry objects). */
-export function statsOf(store: BucketStore, query: AttemptStatsQuery): AttemptStats {
-  // A store under attack holds many buckets: no object per bucket here.
-  const { now } = query
-  const tally = bucketTally(query)
-  for (const [key, slot] of store.index) {
-    const base = slot * STRIDE
-    const failures = store.data[base + FAILURES] ?? 0
-    if (failures === 0 || store.expired(slot, now)) continue
-    tally.add(key, failures, store.data[base + LAST_AT] ?? 0, (store.lockLift(slot) ?? 0) > now)
-  }
-  return tally.result()
 }
 
 /** Deletes the buckets of the filter's IP address and username (every bucket when neither). */

@@ -13,8 +13,15 @@ import type {
   AttemptStatsQuery,
   QueryPage,
 } from '../../ground/contract-browsing.js'
+import {
+  type ActiveLock,
+  type LockQuery,
+  lockOfBucket,
+  sortLocks,
+} from '../../ground/contract-locks.js'
 import { AxesStoreError } from '../../ground/errors.js'
-import { pageOfAttempts, snapshotOf, statsOfBuckets } from '../query.js'
+import { snapshotOf } from '../entries.js'
+import { pageOfAttempts, statsOfBuckets } from '../query.js'
 import type { RedisCommands } from './client.js'
 import type { KeyLayout } from './keys.js'
 import { CLEAN_SCRIPT, CLEAN_SHA, READ_SCRIPT, READ_SHA } from './scripts.js'
@@ -98,6 +105,16 @@ export class RedisQueries {
   /** The admin dashboard's figures over every bucket whose failures still count. */
   async attemptStats(query: AttemptStatsQuery): Promise<AttemptStats> {
     return statsOfBuckets(await this.#entries('attemptStats', query.now), query)
+  }
+
+  /** The locks in force: the buckets locked now, read from every master. */
+  async listLocks(query: LockQuery): Promise<ActiveLock[]> {
+    const locks: ActiveLock[] = []
+    for (const entry of await this.#entries('listLocks', query.now)) {
+      const lock = lockOfBucket(entry, query.now)
+      if (lock !== null) locks.push(lock)
+    }
+    return sortLocks(locks)
   }
 
   /**

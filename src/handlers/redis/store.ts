@@ -27,8 +27,9 @@ import type {
   AttemptStatsQuery,
   QueryPage,
 } from '../../ground/contract-browsing.js'
+import type { ActiveLock, LockBrowser, LockQuery } from '../../ground/contract-locks.js'
 import { AxesError } from '../../ground/errors.js'
-import { matchesReset } from '../query.js'
+import { matchesReset } from '../entries.js'
 import { DecisionBatches } from './batch.js'
 import type { RedisCommands } from './client.js'
 import { describeItem, fieldTagMisfit, type KeyLayout, leadingParameter } from './keys.js'
@@ -38,8 +39,9 @@ import { RedisQueries } from './queries.js'
 export interface RedisHandler
   extends Promising<CountingStore>,
     Promising<AttemptListing>,
-    Promising<AttemptBrowser> {
-  /** No access logs; listing and the admin pages' attempts. */
+    Promising<AttemptBrowser>,
+    Promising<LockBrowser> {
+  /** No access logs; listing, the admin pages' attempts and the locks in force. */
   readonly supports: HandlerCapabilities
   /** The key prefix in use. */
   readonly prefix: string
@@ -82,7 +84,14 @@ export class RedisStore implements RedisHandler {
   readonly shared = true
   readonly kind = 'cache' as const
   /** No access logs (django-axes' cache handler keeps none); listing and the admin's attempts. */
-  readonly supports = { logs: false, list: true, browse: true, browseLogs: false } as const
+  readonly supports = {
+    logs: false,
+    list: true,
+    browse: true,
+    browseLogs: false,
+    locks: true,
+    buckets: false,
+  } as const
   readonly prefix: string
 
   readonly #commands: RedisCommands
@@ -196,6 +205,10 @@ export class RedisStore implements RedisHandler {
 
   attemptStats(query: AttemptStatsQuery): Promise<AttemptStats> {
     return this.#queries.attemptStats(query)
+  }
+
+  listLocks(query: LockQuery): Promise<ActiveLock[]> {
+    return this.#queries.listLocks(query)
   }
 
   /** The client is the application's: nothing to release. */

@@ -1,0 +1,105 @@
+/**
+ * The "Locked out now" page: every lock in force, by what it locks (IP, username, the pair, ...),
+ * since and until when, the failures that count toward it and where they came from, each with an
+ * Unlock button that lifts exactly that lock (a CSRF-protected POST); and the locks the attempts
+ * pages judge each row's status by.
+ */
+
+import type { Axes } from '../../compose/axes.js'
+import { lockedOut, unlock } from '../../core/locks.js'
+import type { ActiveLock, LockSource, UnlockResult } from '../../ground/contract-locks.js'
+import { html, type SafeHtml } from '../html.js'
+import { decodeId, encodeId } from '../http/ids.js'
+import { HttpProblem, page, redirect } from '../http/responses.js'
+import { cell, csrfField, formatTime, notices } from './components.js'
+import { href, type PageContext } from './layout.js'
+
+const LABEL: Record<string, string> = {
+  ip_address: 'IP',
+  username: 'username',
+  user_agent: 'user agent',
+}
+
+/** What a lock locks, in words: `IP 10.0.0.1, username alice`. */
+export function lockedValues(lock: Pick<ActiveLock, 'fields'>): string {
+  return Object.entries(lock.fields)
+    .map(([name, value]) => `${LABEL[name] ?? name} ${value ?? '(none)'}`)
+    .join(', ')
+}
+
+/** The locks in force, or null when the handler cannot list them (or not with these options). */
+export async function locksInForce(axes: Axes): Promise<ActiveLock[] | null> {
+  if (!axes.capabilities.locks && !axes.capabilities.buckets) return null
+  try {
+    return await lockedOut(axes)
+  } catch {
+    return null
+  }
+}
+
+/** The notice after an unlock (`?done=unlocked:2&what=…`). */
+function doneNotice(url: URL): { kind: 'notice'; text: string }[] {
+  const match = /^unlocked:(\d{1,9})$/.exec(url.searchParams.get('done') ?? '')
+  if (!match) return []
+  const n = Number(match[1])
+  const what = (url.searchParams.get('what') ?? '').slice(0, 300)
+  const removed = `${n} attempt${n === 1 ? '' : 's'} removed`
+  return [
+    {
+      kind: 'notice',
+      text:
+        what === '' ? `No such lock was in force: ${removed}.` : `Unlocked ${what}: ${removed}.`,
+    },
+  ]
+}
+
+function sourceList(sources: readonly LockSource[]): SafeHtml {
+  return html`<ul class="sources">${sources.map(
+    (s) =>
+      html`<li><span class="num">${s.failures}</span> from ${cell(s.ipAddress)} · ${cell(s.username)} · ${cell(s.userAgent)}${
+        s.pathInfo === null ? '' : html` · ${s.pathInfo}`
+      } <span class="muted">(last ${formatTime(s.attemptTime)})</span></li>`,
+  )}</ul>`
+}
+
+/** The Locked out page (`/locks`). */
+export async function locksPage(ctx: PageContext, axes: Axes, url: URL): Promise<Response> {
+  if (!axes.capabilities.locks && !axes.capabilities.buckets) {
+    const text = `The ${axes.handler.name} handler cannot list the locks in force.`
+    return page(200, ctx, 'locks', 'Locked out now', notices([{ kind: 'warning', text }]))
+  }
+  const locks = await lockedOut(axes)
+  const rows = locks.map(
+    (lock) =>
+      html`<tr><td>${lock.kind}</td><td>${lockedValues(lock)}</td><td class="nowrap">${formatTime(lock.since)}</td><td class="nowrap">${formatTime(lock.until)}</td><td class="num">${lock.failures}</td><td>${sourceList(lock.sources)}</td><td><form method="post" action="${href(ctx, '/locks/unlock')}">${csrfField(ctx)}<input type="hidden" name="id" value="${encodeId(lock.id)}"><button type="submit" class="danger" aria-label="Unlock ${lockedValues(lock)}">Unlock</button></form></td></tr>`,
+  )
+  const body = html`${notices(doneNotice(url))}
+<p class="muted">Every lock in force now. Unlock removes exactly what keeps that lock in place: every stored attempt that counts toward it, from every user agent.</p>
+<table><thead><tr><th scope="col">Kind</th><th scope="col">Locks</th><th scope="col">Since</th><th scope="col">Until</th><th scope="col">Failures</th><th scope="col">Where they came from</th><th scope="col"><span class="muted">Unlock</span></th></tr></thead><tbody>${
+    rows.length === 0
+      ? html`<tr><td colspan="7" class="muted">No one is locked out.</td></tr>`
+      : rows
+  }</tbody></table>`
+  return page(200, ctx, 'locks', 'Locked out now', body)
+}
+
+/** Unlock (POST `/locks/unlock`, CSRF checked by the caller): lifts the lock, then back to the list. */
+export async function unlockAction(
+  ctx: PageContext,
+  axes: Axes,
+  form: URLSearchParams,
+): Promise<Response> {
+  const token = form.get('id') ?? ''
+  if (token === '' || token.length > 4096) throw new HttpProblem(400, 'No lock to unlock.')
+  let result: UnlockResult
+  try {
+    result = await unlock(axes, decodeId(token))
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'AXES_INVALID_ARGUMENT') {
+      throw new HttpProblem(400, 'Not a lock id.')
+    }
+    throw error
+  }
+  const what = result.lock ? `the ${result.lock.kind} lock on ${lockedValues(result.lock)}` : ''
+  return redirect(href(ctx, '/locks', { done: `unlocked:${result.removed}`, what }))
+}
