@@ -39,6 +39,7 @@ export type {
 export { lockoutContext, quotePlus } from './core/lockout-response.js'
 export {
   type AxesLogger,
+  type AxesLogRecord,
   type AxesOptions,
   type CooloffFunction,
   DEFAULT_COOLOFF_MESSAGE,

@@ -25,7 +25,7 @@ import { UNRESOLVED_DJANGO_PATHS } from './django-marker.js'
 import { AxesEmitter } from './events.js'
 import { IdentityResolver, maskCredentials, sensitiveKeys } from './identity.js'
 import { buildLockoutResponse } from './lockout-response.js'
-import { type AxesOptions, type ResolvedOptions, resolveOptions } from './options.js'
+import { type AxesOptions, logRecord, type ResolvedOptions, resolveOptions } from './options.js'
 import { Policy } from './policy.js'
 import {
   type Counted,
@@ -124,7 +124,15 @@ export class AxesEngine {
     const logs = this.capabilities.logs ? (this.handler as AccessLogStore) : null
     this.#sessions = new Sessions(this.context, logs, this.#report)
     this.#prep = new Preparation(this.context, new Policy(o), this.#report)
-    if (o.verbose) this.#log('info', `AXES: BEGIN version ${VERSION}, ${describeMode(o)}`)
+    if (o.verbose) {
+      this.diagnostics.log('info', () =>
+        logRecord(`AXES: BEGIN version ${VERSION}, ${describeMode(o)}`, 'start', {
+          version: VERSION,
+          mode: describeMode(o),
+          handler: this.handler.name,
+        }),
+      )
+    }
   }
 
   // ----- the per-request API -----
@@ -413,9 +421,5 @@ export class AxesEngine {
     const decision = this.#uncounted('storeError', failOpen, client, rule)
     decision.error = storeError
     return decision
-  }
-
-  #log(level: 'debug' | 'info' | 'warn' | 'error', message: string | (() => string)): void {
-    this.diagnostics.log(level, message)
   }
 }

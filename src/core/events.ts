@@ -5,7 +5,7 @@
  */
 
 import type { AxesRequest, ClientIdentity, Credentials } from '../ground/request.js'
-import type { AxesLogger } from './options.js'
+import { type AxesLogger, asError, logRecord } from './options.js'
 import type { LockoutDecision } from './types.js'
 
 /** The payload of `loginFailed`. */
@@ -129,6 +129,12 @@ export class AxesEmitter {
 
   #report(event: string, error: unknown): void {
     const logger = this.#logger()
-    if (logger) logger.error(`AXES: a '${event}' listener failed`, error)
+    if (!logger) return
+    logger.error(
+      logRecord(`AXES: a '${event}' listener failed`, 'listenerError', {
+        listener: event,
+        err: asError(error),
+      }),
+    )
   }
 }
