@@ -30,6 +30,8 @@ export {
 export type {
   AxesEvents,
   AxesListener,
+  DecidedEvent,
+  DecidedOperation,
   LockedOutEvent,
   LoggedInEvent,
   LoggedOutEvent,

@@ -77,8 +77,6 @@ export class Diagnostics {
     this.log('warn', () =>
       logRecord(`${check.id}: ${check.message} HINT: ${check.hint} See ${check.help}`, 'check', {
         code: check.id,
-        hint: check.hint,
-        help: check.help,
       }),
     )
   }

@@ -126,11 +126,7 @@ export class AxesEngine {
     this.#prep = new Preparation(this.context, new Policy(o), this.#report)
     if (o.verbose) {
       this.diagnostics.log('info', () =>
-        logRecord(`AXES: BEGIN version ${VERSION}, ${describeMode(o)}`, 'start', {
-          version: VERSION,
-          mode: describeMode(o),
-          handler: this.handler.name,
-        }),
+        logRecord(`AXES: BEGIN version ${VERSION}, ${describeMode(o)}`, 'start'),
       )
     }
   }
@@ -150,7 +146,11 @@ export class AxesEngine {
    * `is_allowed`). Use it to refuse early or to show the login page; use `reserve` or `protect` on
    * the login itself, which also counts attempts in flight.
    */
-  async isAllowed(
+  isAllowed(request: AxesRequest, credentials?: Credentials | null): Promise<LockoutDecision> {
+    return this.events.decided('isAllowed', request, () => this.#isAllowed(request, credentials))
+  }
+
+  async #isAllowed(
     request: AxesRequest,
     credentials?: Credentials | null,
   ): Promise<LockoutDecision> {
@@ -173,7 +173,12 @@ export class AxesEngine {
    * `release()`. N parallel attempts for one client reach the verifier exactly as many times as the
    * client has failures left.
    */
-  async reserve(request: AxesRequest, credentials?: Credentials | null): Promise<Reservation> {
+  reserve(request: AxesRequest, credentials?: Credentials | null): Promise<Reservation> {
+    const run = () => this.#reserve(request, credentials)
+    return this.events.decided('reserve', request, run)
+  }
+
+  async #reserve(request: AxesRequest, credentials?: Credentials | null): Promise<Reservation> {
     const creds = credentials ?? null
     const state = this.#prep.state(request)
     state.checked = true
@@ -219,7 +224,12 @@ export class AxesEngine {
    * comes back as a lockout. Prefer `reserve` or `protect`, which also hold the limit under
    * concurrency.
    */
-  async loginFailed(
+  loginFailed(request: AxesRequest, credentials?: Credentials | null): Promise<LockoutDecision> {
+    const run = () => this.#loginFailed(request, credentials)
+    return this.events.decided('loginFailed', request, run)
+  }
+
+  async #loginFailed(
     request: AxesRequest,
     credentials?: Credentials | null,
   ): Promise<LockoutDecision> {

@@ -37,12 +37,7 @@ export class LoginReporter {
       logRecord(
         `AXES: Repeated login failure by ${this.clientString(counted.client, request, counted.parameters)}. Count = ${decision.failures} of ${decision.failureLimit}.`,
         'loginFailed',
-        {
-          reason: decision.reason,
-          ...this.fields(counted.client, counted.parameters),
-          failures: decision.failures,
-          failureLimit: decision.failureLimit,
-        },
+        this.#decisionFields(counted, decision),
       ),
     )
     if (!this.#c.events.has('loginFailed')) return
@@ -61,10 +56,7 @@ export class LoginReporter {
         `AXES: Locked out ${this.clientString(counted.client, request, counted.parameters)} after repeated login failures.`,
         'lockedOut',
         {
-          reason: decision.reason,
-          ...this.fields(counted.client, counted.parameters),
-          failures: decision.failures,
-          failureLimit: decision.failureLimit,
+          ...this.#decisionFields(counted, decision),
           lockedUntil: decision.lockedUntil?.toISOString() ?? null,
         },
       ),
@@ -117,6 +109,11 @@ export class LoginReporter {
       buckets: params.map((item) => (typeof item === 'string' ? item : item.join('+'))),
       client: this.#c.identity.clientFields(client, params),
     }
+  }
+
+  #decisionFields(counted: CountedClient, decision: LockoutDecision): Record<string, unknown> {
+    const { reason, failures, failureLimit } = decision
+    return { reason, ...this.fields(counted.client, counted.parameters), failures, failureLimit }
   }
 
   #staticParameters(): readonly LockoutParameterItem[] {

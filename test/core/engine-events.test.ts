@@ -60,6 +60,7 @@ function setup(options: AxesOptions = {}) {
     ...options,
   })
   const seen: { [E in keyof AxesEvents]: AxesEvents[E][] } = {
+    decided: [],
     loginFailed: [],
     loggedIn: [],
     loggedOut: [],

@@ -39,7 +39,7 @@ function isolatedPackage(): string {
 }
 
 describe('createAxes + memoryHandler from the built package', () => {
-  it('bundles (esbuild, minified) to at most 73 KB, without Kysely or a store driver', async () => {
+  it('bundles (esbuild, minified) to at most 73.5 KB, without Kysely or a store driver', async () => {
     const app = isolatedPackage()
     // Resolve node-axes from the isolated copy, and its dependencies from the project.
     const entry = join(app, 'entry.mjs')
@@ -65,10 +65,12 @@ describe('createAxes + memoryHandler from the built package', () => {
     const kb = statSync(join(app, 'out.mjs')).size / 1024
     // 69.25 KB when the house landed; 72.0 KB with issue 14's defences (safe defaults, W014,
     // unknownClientIp, malformed credentials, admin-path spellings, the memory handler's byte
-    // cap), issue 19's CORS list and node-axes/web's shared body reader. Issue 13 asks for 70:
+    // cap), issue 19's CORS list and node-axes/web's shared body reader; 73.35 KB with issue 18's
+    // structured log records (their field names, the client fields) and the `decided` event
+    // (node-axes/otel itself is a subpath and adds nothing here). Issue 13 asks for 70:
     // the next cut is the memory handler's admin browsing (handlers/query.ts and
     // memory/listings.ts, about 3.7 KB), which the admin could compute from a raw snapshot.
-    expect(kb).toBeLessThanOrEqual(73)
+    expect(kb).toBeLessThanOrEqual(73.5)
     // And the bundle runs.
     const out = execFileSync(process.execPath, [join(app, 'out.mjs')], { encoding: 'utf8' })
     expect(JSON.parse(out)).toEqual({ lockedOut: true, handler: 'memory' })
