@@ -56,5 +56,6 @@ export default defineConfig({
     'koa',
     'hono',
     'passport',
+    '@opentelemetry/api',
   ],
 })

@@ -86,7 +86,7 @@ function homePage(user: string | undefined, message = ''): string {
 <p>Demo users: <code>alice</code> / <code>wonderland</code> and <code>bob</code> / <code>builder</code>.</p>`
   return page(
     'node-axes demo',
-    `${form}
+    `<div class="card">${form}</div>
 <h2>What to try</h2>
 <ol>
   <li>Sign in as <code>alice</code> with a wrong password three times. The first two answers say
@@ -115,7 +115,7 @@ function homePage(user: string | undefined, message = ''): string {
 function adminLoginPage(message = ''): string {
   return page(
     'Admin sign-in',
-    `${loginForm(`${ADMIN_PATH}/login`, message)}
+    `<div class="card">${loginForm(`${ADMIN_PATH}/login`, message)}</div>
 <p>Demo credentials: <code>${ADMIN_USER}</code> / <code>${ADMIN_PASSWORD}</code>. node-axes guards
 this form too: three wrong passwords lock it for a minute.</p>
 <p><a href="/">Back to the demo</a></p>`,
@@ -130,7 +130,9 @@ export function createDemoApp(axes: Axes): express.Express {
   app.use(express.urlencoded({ extended: false, limit: '16kb' }))
   app.use(axesMiddleware(axes))
 
-  app.get('/', (req, res) => {
+  // The home page answers at /login too: after a failed sign-in the address bar shows /login,
+  // and opening it again must show the form, not a 404.
+  app.get(['/', '/login'], (req, res) => {
     res.type('html').send(homePage(sessions.get(req.headers.cookie)?.user))
   })
   app.post(
@@ -191,6 +193,8 @@ export function createDemoApp(axes: Axes): express.Express {
     axes,
     basePath: ADMIN_PATH,
     title: 'node-axes demo',
+    // The header's "Sign out" button posts here.
+    signOutPath: `${ADMIN_PATH}/logout`,
     // Runs on every admin request: a signed-in admin goes on, anyone else is sent to sign in.
     authorize: (request) =>
       sessions.get(request.headers.get('cookie'))?.admin === true ||

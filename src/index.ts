@@ -30,6 +30,8 @@ export {
 export type {
   AxesEvents,
   AxesListener,
+  DecidedEvent,
+  DecidedOperation,
   LockedOutEvent,
   LoggedInEvent,
   LoggedOutEvent,
@@ -40,6 +42,7 @@ export { lockoutContext, quotePlus } from './core/lockout-response.js'
 export { listLocksOf, lockedOut, resetAndReport, unlock } from './core/locks.js'
 export {
   type AxesLogger,
+  type AxesLogRecord,
   type AxesOptions,
   type CooloffFunction,
   DEFAULT_COOLOFF_MESSAGE,

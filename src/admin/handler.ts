@@ -85,6 +85,7 @@ export function createAdminHandler(options: AdminOptions): AdminHandler {
       csrfToken: csrf.token(cookie),
       title,
       now: axes.options.clock(),
+      signOutPath: options.signOutPath ?? null,
     }
     const finish = (response: Response) => {
       if (setCookie)

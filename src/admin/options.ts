@@ -42,6 +42,12 @@ export interface AdminOptions {
    */
   pageSize?: number
   /**
+   * Where the header's "Sign out" button posts (your application's sign-out route, e.g.
+   * `/admin/logout`); no button when unset.
+   * @default undefined
+   */
+  signOutPath?: string
+  /**
    * The title in the header.
    * @default 'node-axes'
    */
@@ -81,6 +87,12 @@ export function checkAdminOptions(options: AdminOptions): CheckedAdminOptions {
   const basePath = options.basePath ?? '/'
   if (typeof basePath !== 'string' || !/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/.test(basePath)) {
     issues.push({ key: 'basePath', message: 'a path starting with "/", e.g. "/admin/axes"' })
+  }
+  if (
+    options.signOutPath !== undefined &&
+    (typeof options.signOutPath !== 'string' || !/^\/(?!\/)\S*$/.test(options.signOutPath))
+  ) {
+    issues.push({ key: 'signOutPath', message: 'a path on this site starting with "/"' })
   }
   const pageSize = options.pageSize ?? 100
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500) {

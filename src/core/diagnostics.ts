@@ -6,7 +6,13 @@
 
 import type { AxesHandler } from '../ground/contract.js'
 import { type AxesCheck, type CheckId, makeCheck, staticChecks } from './checks.js'
-import { type AxesLogger, quiet, type ResolvedOptions } from './options.js'
+import {
+  type AxesLogger,
+  type AxesLogRecord,
+  logRecord,
+  quiet,
+  type ResolvedOptions,
+} from './options.js'
 
 /** An instance's checks and logger. */
 export class Diagnostics {
@@ -53,19 +59,26 @@ export class Diagnostics {
     return typeof fn === 'function' && fn !== quiet
   }
 
-  /** Logs a line at `level`; a function is called only when the line is written. */
-  log(level: keyof AxesLogger, message: string | (() => string)): void {
+  /**
+   * Logs a record at `level` (one object: the message and its fields); a function is called only
+   * when the record is written.
+   */
+  log(level: keyof AxesLogger, record: AxesLogRecord | (() => AxesLogRecord)): void {
     if (!this.logs(level)) return
     const logger = this.#options.logger as AxesLogger
-    ;(logger[level] as (m: string) => void).call(
+    ;(logger[level] as (r: AxesLogRecord) => void).call(
       logger,
-      typeof message === 'function' ? message() : message,
+      typeof record === 'function' ? record() : record,
     )
   }
 
   #logCheck(check: AxesCheck): void {
     if (this.#silenced.has(check.id)) return
-    this.log('warn', `${check.id}: ${check.message} HINT: ${check.hint} See ${check.help}`)
+    this.log('warn', () =>
+      logRecord(`${check.id}: ${check.message} HINT: ${check.hint} See ${check.help}`, 'check', {
+        code: check.id,
+      }),
+    )
   }
 }
 

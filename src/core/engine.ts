@@ -25,7 +25,7 @@ import { UNRESOLVED_DJANGO_PATHS } from './django-marker.js'
 import { AxesEmitter } from './events.js'
 import { IdentityResolver, maskCredentials, sensitiveKeys } from './identity.js'
 import { buildLockoutResponse } from './lockout-response.js'
-import { type AxesOptions, type ResolvedOptions, resolveOptions } from './options.js'
+import { type AxesOptions, logRecord, type ResolvedOptions, resolveOptions } from './options.js'
 import { Policy } from './policy.js'
 import {
   type Counted,
@@ -124,7 +124,11 @@ export class AxesEngine {
     const logs = this.capabilities.logs ? (this.handler as AccessLogStore) : null
     this.#sessions = new Sessions(this.context, logs, this.#report)
     this.#prep = new Preparation(this.context, new Policy(o), this.#report)
-    if (o.verbose) this.#log('info', `AXES: BEGIN version ${VERSION}, ${describeMode(o)}`)
+    if (o.verbose) {
+      this.diagnostics.log('info', () =>
+        logRecord(`AXES: BEGIN version ${VERSION}, ${describeMode(o)}`, 'start'),
+      )
+    }
   }
 
   // ----- the per-request API -----
@@ -142,7 +146,11 @@ export class AxesEngine {
    * `is_allowed`). Use it to refuse early or to show the login page; use `reserve` or `protect` on
    * the login itself, which also counts attempts in flight.
    */
-  async isAllowed(
+  isAllowed(request: AxesRequest, credentials?: Credentials | null): Promise<LockoutDecision> {
+    return this.events.decided('isAllowed', request, () => this.#isAllowed(request, credentials))
+  }
+
+  async #isAllowed(
     request: AxesRequest,
     credentials?: Credentials | null,
   ): Promise<LockoutDecision> {
@@ -165,7 +173,12 @@ export class AxesEngine {
    * `release()`. N parallel attempts for one client reach the verifier exactly as many times as the
    * client has failures left.
    */
-  async reserve(request: AxesRequest, credentials?: Credentials | null): Promise<Reservation> {
+  reserve(request: AxesRequest, credentials?: Credentials | null): Promise<Reservation> {
+    const run = () => this.#reserve(request, credentials)
+    return this.events.decided('reserve', request, run)
+  }
+
+  async #reserve(request: AxesRequest, credentials?: Credentials | null): Promise<Reservation> {
     const creds = credentials ?? null
     const state = this.#prep.state(request)
     state.checked = true
@@ -211,7 +224,12 @@ export class AxesEngine {
    * comes back as a lockout. Prefer `reserve` or `protect`, which also hold the limit under
    * concurrency.
    */
-  async loginFailed(
+  loginFailed(request: AxesRequest, credentials?: Credentials | null): Promise<LockoutDecision> {
+    const run = () => this.#loginFailed(request, credentials)
+    return this.events.decided('loginFailed', request, run)
+  }
+
+  async #loginFailed(
     request: AxesRequest,
     credentials?: Credentials | null,
   ): Promise<LockoutDecision> {
@@ -413,9 +431,5 @@ export class AxesEngine {
     const decision = this.#uncounted('storeError', failOpen, client, rule)
     decision.error = storeError
     return decision
-  }
-
-  #log(level: 'debug' | 'info' | 'warn' | 'error', message: string | (() => string)): void {
-    this.diagnostics.log(level, message)
   }
 }

@@ -5,7 +5,7 @@
  */
 
 import type { AxesRequest, ClientIdentity, Credentials } from '../ground/request.js'
-import type { AxesLogger } from './options.js'
+import { type AxesLogger, asError, logRecord } from './options.js'
 import type { LockoutDecision } from './types.js'
 
 /** The payload of `loginFailed`. */
@@ -47,8 +47,27 @@ export interface StoreErrorEvent {
   policy: 'failClosed' | 'failOpen'
 }
 
+/** The operation a `decided` event reports. */
+export type DecidedOperation = 'isAllowed' | 'reserve' | 'loginFailed'
+
+/**
+ * The payload of `decided`: node-axes answered `isAllowed`, `reserve` (and so `protect` and every
+ * adapter's login) or `loginFailed`, after `durationMs`. For metrics and tracers
+ * (`node-axes/otel`); emitted, and timed, only while someone listens; not when `enabled` is false.
+ */
+export interface DecidedEvent {
+  request: AxesRequest
+  operation: DecidedOperation
+  decision: LockoutDecision
+  /** Milliseconds from the call to the decision (`performance.now()`). */
+  durationMs: number
+  /** When the call began, in `performance.now()` milliseconds (add `performance.timeOrigin`). */
+  startTime: number
+}
+
 /** Every event and its payload. */
 export interface AxesEvents {
+  decided: DecidedEvent
   loginFailed: LoginFailedEvent
   loggedIn: LoggedInEvent
   loggedOut: LoggedOutEvent
@@ -127,8 +146,37 @@ export class AxesEmitter {
     }
   }
 
+  /**
+   * Runs a decision and, while anybody listens to `decided`, times it and emits `decided` with
+   * the decision (the result, or its `decision`). Nothing is timed when nobody listens.
+   */
+  decided<T extends LockoutDecision | { decision: LockoutDecision }>(
+    operation: DecidedOperation,
+    request: AxesRequest,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    if (!this.has('decided')) return run()
+    const startTime = performance.now()
+    return run().then((result) => {
+      const durationMs = performance.now() - startTime
+      const decision =
+        (result as { decision?: LockoutDecision }).decision ?? (result as LockoutDecision)
+      // A disabled instance emits nothing, as for every other event.
+      if (decision.reason !== 'disabled') {
+        this.emit('decided', { request, operation, decision, durationMs, startTime })
+      }
+      return result
+    })
+  }
+
   #report(event: string, error: unknown): void {
     const logger = this.#logger()
-    if (logger) logger.error(`AXES: a '${event}' listener failed`, error)
+    if (!logger) return
+    logger.error(
+      logRecord(`AXES: a '${event}' listener failed`, 'listenerError', {
+        listener: event,
+        err: asError(error),
+      }),
+    )
   }
 }

@@ -324,30 +324,43 @@ export class IdentityResolver {
         throw new AxesCallableError('clientStrCallable', error)
       }
     }
-    const fields = new Map<string, string | null>()
+    const fields = this.clientFields(client, parameters)
+    const parts = Object.entries(fields).map(
+      ([key, value]) => `${key}: "${escapeControl(value ?? 'None')}"`,
+    )
+    return `{${parts.join(', ')}}`
+  }
+
+  /**
+   * The fields of django-axes' client string as an object for structured logs: in verbose mode
+   * every field, otherwise the lockout-parameter fields, then `path_info`; sensitive fields masked.
+   */
+  clientFields(
+    client: ClientIdentity,
+    parameters: readonly (string | readonly string[])[],
+  ): Record<string, string | null> {
+    const o = this.#options
+    const fields: Record<string, string | null> = {}
+    const values: Record<string, string | null> = {
+      username: client.username,
+      ip_address: client.ipAddress,
+      user_agent: client.userAgent,
+    }
     if (o.verbose) {
-      fields.set('username', client.username)
-      fields.set('ip_address', client.ipAddress)
-      fields.set('user_agent', client.userAgent)
+      Object.assign(fields, values)
     } else {
       // Every lockout-parameter field, even one whose bucket is skipped for a missing username
       // (django-axes shows it as "None").
-      const values: Record<string, string | null> = {
-        username: client.username,
-        ip_address: client.ipAddress,
-        user_agent: client.userAgent,
-      }
       for (const item of parameters) {
         for (const name of typeof item === 'string' ? [item] : item) {
-          fields.set(name, values[name] ?? null)
+          fields[name] = values[name] ?? null
         }
       }
     }
     const sensitive = sensitiveKeys(o)
-    for (const name of fields.keys()) if (sensitive.has(name)) fields.set(name, MASK)
-    fields.set('path_info', client.pathInfo)
-    const parts = [...fields].map(([key, value]) => `${key}: "${escapeControl(value ?? 'None')}"`)
-    return `{${parts.join(', ')}}`
+    for (const name of Object.keys(fields)) if (sensitive.has(name)) fields[name] = MASK
+    fields.path_info = client.pathInfo
+    return fields
   }
 }
 

@@ -17,7 +17,14 @@ export {
   DEFAULT_DATABASE_URL,
   DEFAULT_PERMALOCK_MESSAGE,
 } from './options/handling.js'
-export { type AxesLogger, defaultLogger, quiet } from './options/logger.js'
+export {
+  type AxesLogger,
+  type AxesLogRecord,
+  asError,
+  defaultLogger,
+  logRecord,
+  quiet,
+} from './options/logger.js'
 export { lockoutParametersFromDeprecatedFlags } from './options/resolvers.js'
 export { DEPRECATED_OPTIONS, OPTION_NAMES } from './options/table.js'
 export type {

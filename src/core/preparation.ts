@@ -12,6 +12,7 @@ import type { LockoutRule } from '../ground/rule.js'
 import { LazyAttemptRecord } from './attempt-record.js'
 import type { InstanceContext } from './context.js'
 import { emptyClient, openDecision, uncountedDecision } from './decisions.js'
+import { logRecord } from './options.js'
 import type { Policy } from './policy.js'
 import type { CountedClient, LoginReporter } from './reporting.js'
 import type { DecisionReason, LockoutDecision } from './types.js'
@@ -133,9 +134,12 @@ export class Preparation {
   }
 
   #whitelisted(request: AxesRequest, client: ClientIdentity, rule: LockoutRule): Prepared {
-    this.#c.diagnostics.log(
-      'info',
-      () => `AXES: Login from whitelisted client ${this.#report.clientString(client, request)}.`,
+    this.#c.diagnostics.log('info', () =>
+      logRecord(
+        `AXES: Login from whitelisted client ${this.#report.clientString(client, request)}.`,
+        'whitelisted',
+        { reason: 'whitelisted', ...this.#report.fields(client) },
+      ),
     )
     return {
       kind: 'final',
@@ -163,9 +167,12 @@ export class Preparation {
       )
     }
     if (buckets.length === 0) {
-      this.#c.diagnostics.log(
-        'warn',
-        'AXES: Username is None and username is the only one lockout parameter, new record will NOT be created.',
+      this.#c.diagnostics.log('warn', () =>
+        logRecord(
+          'AXES: Username is None and username is the only one lockout parameter, new record will NOT be created.',
+          'notRecorded',
+          { reason: 'allowed', ...this.#report.fields(client, parameters) },
+        ),
       )
       return {
         kind: 'final',

@@ -9,6 +9,7 @@ import type { AccessLogStore } from '../ground/contract-logs.js'
 import type { AxesRequest, ClientIdentity } from '../ground/request.js'
 import type { InstanceContext } from './context.js'
 import { sessionHash, usernameOf } from './identity.js'
+import { logRecord } from './options.js'
 import type { LoginReporter } from './reporting.js'
 
 /** Records an instance's successful logins and logouts. */
@@ -28,9 +29,12 @@ export class Sessions {
     const o = this.#c.options
     const username = usernameOf(user, o.usernameFormField) ?? client.username
     const loggedClient = { ...client, username }
-    this.#c.diagnostics.log(
-      'info',
-      () => `AXES: Successful login by ${this.#report.clientString(loggedClient, request)}.`,
+    this.#c.diagnostics.log('info', () =>
+      logRecord(
+        `AXES: Successful login by ${this.#report.clientString(loggedClient, request)}.`,
+        'loggedIn',
+        this.#report.fields(loggedClient),
+      ),
     )
     try {
       await this.#logs?.loggedIn({
@@ -66,9 +70,12 @@ export class Sessions {
     } catch (error) {
       this.#report.storeError(error, 'loggedOut')
     }
-    this.#c.diagnostics.log(
-      'info',
-      () => `AXES: Successful logout by ${this.#report.clientString(client, request)}.`,
+    this.#c.diagnostics.log('info', () =>
+      logRecord(
+        `AXES: Successful logout by ${this.#report.clientString(client, request)}.`,
+        'loggedOut',
+        this.#report.fields(client),
+      ),
     )
     this.#c.events.emit('loggedOut', { request, client: { ...client, username }, user })
   }

@@ -3,7 +3,7 @@
 // attempt and sees the lockout go; hostile usernames and user agents must not run. A screenshot of
 // each page is kept in test-results/admin/.
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -13,20 +13,11 @@ import { createAdminHandler, toNodeListener } from 'node-axes/admin'
 import { databaseHandler } from 'node-axes/database'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CHROMIUM, chromiumPresent } from '../support/chromium.js'
 import { BASE, DEMO_COOKIE, fail, loginRequest } from './support.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const SHOTS = join(process.cwd(), 'test-results', 'admin')
-const present = existsSync(CHROMIUM)
-
-if (!present) {
-  if (process.env.CI === 'true') {
-    throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (see .ci/run)`)
-  }
-  console.warn(
-    `admin-browser: skipped, ${CHROMIUM} is missing (apt-get install --no-install-recommends chromium)`,
-  )
-}
+const present = chromiumPresent('admin-browser')
 
 const XSS_USER = '<script>window.__xss = 1; alert(1)</script>'
 const XSS_AGENT = '"><img src=x onerror="window.__xss = 2; alert(2)">'

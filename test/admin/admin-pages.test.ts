@@ -435,6 +435,24 @@ describe('createAdminHandler', () => {
     )
   })
 
+  it('puts a Sign out button in the header when signOutPath is set, and refuses a bad one', async () => {
+    const axes = createAxes({ handler: 'memory', logger: false })
+    const withButton = createAdminHandler({ axes, authorize: () => true, signOutPath: '/logout' })
+    const page = await (await withButton(new Request('http://x/'))).text()
+    expect(page).toContain(
+      '<form class="signout" method="post" action="/logout"><button>Sign out</button></form>',
+    )
+    const without = createAdminHandler({ axes, authorize: () => true })
+    expect(await (await without(new Request('http://x/'))).text()).not.toContain(
+      '<form class="signout"',
+    )
+    for (const bad of ['logout', '//evil.example/out', 'javascript:alert(1)', 5]) {
+      expect(() =>
+        createAdminHandler({ axes, authorize: () => true, signOutPath: bad as never }),
+      ).toThrow(/signOutPath/)
+    }
+  })
+
   it('refuses an instance with enableAdmin: false (AXES_ENABLE_ADMIN = False)', () => {
     const off = createAxes({ handler: 'memory', enableAdmin: false })
     expect(() => createAdminHandler({ axes: off, authorize: () => true })).toThrow(/enableAdmin/)

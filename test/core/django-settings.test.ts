@@ -398,7 +398,10 @@ describe('AXES_LOGGER (deprecated)', () => {
       .find((c) => c.id === 'axes.W004')
     expect(w004?.message).toContain('logger (AXES_LOGGER)')
     // the default logger stands in for the string, and the check is logged through it
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^axes\.W004: /))
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/^axes\.W004: /),
+      expect.objectContaining({ event: 'check', code: 'axes.W004' }),
+    )
     warn.mockRestore()
   })
 })

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import {
   type AxesError,
   type AxesHandler,
+  type AxesLogRecord,
   type AxesRequest,
   memoryHandler,
 } from '../../src/index.js'
@@ -133,8 +134,8 @@ describe('store errors', () => {
     const logger = {
       info: () => {},
       warn: () => {},
-      error: (message: string) => {
-        lines.push(message)
+      error: (record: AxesLogRecord) => {
+        lines.push(record.msg)
       },
     }
     const axes = createAxes({ handler, logger, silencedChecks: ['axes.W002'] })

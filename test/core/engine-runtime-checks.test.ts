@@ -26,7 +26,7 @@ const creds = { username: 'alice', password: 'wrong' }
 
 function setup(options: AxesOptions = {}) {
   const warnings: string[] = []
-  const logger: AxesLogger = { info: () => {}, warn: (m) => warnings.push(m), error: () => {} }
+  const logger: AxesLogger = { info: () => {}, warn: (r) => warnings.push(r.msg), error: () => {} }
   const axes = createAxes({ logger, unknownClientIp: 'shareBucket', ...options })
   const runtime = () =>
     axes

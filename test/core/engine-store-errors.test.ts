@@ -76,7 +76,7 @@ const creds = (password = 'wrong'): Credentials => ({ username: 'alice', passwor
 
 function setup(options: AxesOptions) {
   const errors: string[] = []
-  const logger: AxesLogger = { info: () => {}, warn: () => {}, error: (m) => errors.push(m) }
+  const logger: AxesLogger = { info: () => {}, warn: () => {}, error: (r) => errors.push(r.msg) }
   const axes = createAxes({ logger, clock: () => T0, failureLimit: 2, ...options })
   const events: StoreErrorEvent[] = []
   axes.on('storeError', (event) => {

@@ -12,6 +12,7 @@ import {
 import { resolveOptions } from '../../src/core/options.js'
 import {
   AxesCallableError,
+  type AxesLogRecord,
   type AxesOptions,
   type AxesRequest,
   testHandler,
@@ -478,7 +479,7 @@ describe('client string (get_client_str)', () => {
 
   it('appears in the failure log line through createAxes', async () => {
     const lines: string[] = []
-    const logger = { info: (m: string) => lines.push(m), warn() {}, error() {} }
+    const logger = { info: (r: AxesLogRecord) => lines.push(r.msg), warn() {}, error() {} }
     const axes = createAxes({
       logger,
       sensitiveParameters: [],

@@ -446,9 +446,9 @@ describe('whitelisted failures are not recorded (test_handlers.py test_whitelist
   function recorder() {
     const lines: string[] = []
     const logger: AxesLogger = {
-      info: (m) => lines.push(m),
-      warn: (m) => lines.push(m),
-      error: (m) => lines.push(m),
+      info: (r) => lines.push(r.msg),
+      warn: (r) => lines.push(r.msg),
+      error: (r) => lines.push(r.msg),
     }
     return { logger, lines }
   }

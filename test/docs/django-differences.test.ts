@@ -697,7 +697,7 @@ const DIFFERENCES: Record<string, Difference> = {
       const infos: unknown[] = []
       console.info = (...args: unknown[]) => infos.push(args)
       try {
-        quiet.info('AXES: a line')
+        quiet.info({ msg: 'AXES: a line', message: 'AXES: a line', event: 'check' })
       } finally {
         console.info = original
       }

@@ -49,11 +49,18 @@ describe('npm start (examples/demo-site.ts)', () => {
     const first = await post('/login', { username: 'alice', password: 'nope' })
     expect(first.status).toBe(401)
     expect(await first.text()).toContain('2 attempts left')
+    // The address bar now shows /login: opened again, it is the sign-in page, not a 404.
+    const reopened = await fetch(`${base}/login`)
+    expect(reopened.status).toBe(200)
+    expect(await reopened.text()).toContain('<form class="login" method="post" action="/login">')
     expect((await post('/login', { username: 'alice', password: 'nope' })).status).toBe(401)
     const third = await post('/login', { username: 'alice', password: 'nope' })
     expect(third.status).toBe(429)
     expect(third.headers.get('retry-after')).toBe('60')
-    expect(await third.text()).toContain('Too many failed sign-ins for alice.')
+    const lockout = await third.text()
+    expect(lockout).toContain('Too many failed sign-ins for alice.')
+    // Not a dead end: the lockout page links back.
+    expect(lockout).toContain('<a href="/">Back to the sign-in page</a>')
     expect((await post('/login', { username: 'alice', password: 'wonderland' })).status).toBe(429)
     // Others are not locked out: the lockout is per username and IP address.
     const bob = await post('/login', { username: 'bob', password: 'builder' })
@@ -105,6 +112,11 @@ describe('npm start (examples/demo-site.ts)', () => {
     expect(attempts.status).toBe(200)
     const page = await attempts.text()
     expect(page).toContain('alice')
+    // The admin's header has a sign-out button, posting to the demo's admin sign-out.
+    expect(page).toContain(
+      '<form class="signout" method="post" action="/admin/logout"><button>Sign out</button></form>',
+    )
+    expect(page).toContain('<td class="path">/login</td>')
     expect(page).toContain('Locked out')
     const csrfCookie = cookieOf(attempts)
     const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] as string

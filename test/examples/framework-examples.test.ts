@@ -62,7 +62,7 @@ for (const example of EXAMPLES) {
       const { base } = apps.use(await example.start(axes))
       const form = await fetch(`${base}/`)
       expect(form.status).toBe(200)
-      expect(await form.text()).toContain('<form method="post" action="/login">')
+      expect(await form.text()).toContain('<form class="login" method="post" action="/login">')
 
       const first = await login(base, 'alice', 'nope')
       expect(first.status).toBe(example.failure)

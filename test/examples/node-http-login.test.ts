@@ -33,7 +33,7 @@ describe('examples/node-http-login', () => {
   it('serves the login page', async () => {
     const res = await fetch(`${base}/`)
     expect(res.status).toBe(200)
-    expect(await res.text()).toContain('<form method="post" action="/login">')
+    expect(await res.text()).toContain('<form class="login" method="post" action="/login">')
   })
 
   it('counts down, locks out at the third failure, and refuses even the right password', async () => {

@@ -21,6 +21,7 @@ const FLOORS: Record<string, number> = {
   testing: 4,
   'index.ts': 4,
   adapters: 5,
+  otel: 5,
   entries: 6,
 }
 

@@ -1,13 +1,21 @@
-import type { AxesLogger } from '../../src/index.js'
+import type { AxesLogger, AxesLogRecord } from '../../src/index.js'
 
-/** A logger that keeps every line it is given, with its level, for tests to read. */
+/**
+ * A logger that keeps every record it is given: `lines` with the level and message text,
+ * `records` with the level and the whole record, for tests to read.
+ */
 export function recordingLogger() {
   const lines: { level: string; message: string }[] = []
-  const logger: AxesLogger = {
-    debug: (message) => lines.push({ level: 'debug', message }),
-    info: (message) => lines.push({ level: 'info', message }),
-    warn: (message) => lines.push({ level: 'warn', message }),
-    error: (message) => lines.push({ level: 'error', message }),
+  const records: { level: string; record: AxesLogRecord }[] = []
+  const keep = (level: string) => (record: AxesLogRecord) => {
+    lines.push({ level, message: record.msg })
+    records.push({ level, record })
   }
-  return { logger, lines }
+  const logger: AxesLogger = {
+    debug: keep('debug'),
+    info: keep('info'),
+    warn: keep('warn'),
+    error: keep('error'),
+  }
+  return { logger, lines, records }
 }

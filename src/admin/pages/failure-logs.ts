@@ -14,7 +14,7 @@ import { type LogPage, logListPage } from './logs.js'
 function failureLogRows(rows: readonly AccessFailureLogEntry[]): SafeHtml {
   return html`${rows.map(
     (r) =>
-      html`<tr><td class="nowrap">${formatTime(r.attemptTime)}</td><td class="nowrap">${cell(r.ipAddress)}</td><td>${cell(r.username)}</td><td>${r.userAgent}</td><td>${r.pathInfo}</td><td>${r.lockedOut ? html`<span class="locked">Yes</span>` : 'No'}</td></tr>`,
+      html`<tr><td class="nowrap">${formatTime(r.attemptTime)}</td><td class="nowrap">${cell(r.ipAddress)}</td><td>${cell(r.username)}</td><td>${r.userAgent}</td><td class="path">${r.pathInfo}</td><td>${r.lockedOut ? html`<span class="locked">Yes</span>` : 'No'}</td></tr>`,
   )}`
 }
 

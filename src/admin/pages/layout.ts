@@ -35,6 +35,10 @@ th a{color:#1f2328;text-decoration:none}
 td{overflow-wrap:anywhere;max-width:360px}
 td.num{text-align:right}
 td.nowrap{white-space:nowrap}
+td.path{min-width:16ch}
+header form.signout{margin-left:auto}
+header form.signout button{background:transparent;color:#fff;border-color:#57606a}
+header form.signout button:hover{border-color:#fff}
 .locked{color:#cf222e;font-weight:600}
 ul.sources{margin:0;padding-left:16px}
 .ok{color:#1a7f37}
@@ -69,6 +73,8 @@ export interface PageContext {
   readonly csrfToken: string
   readonly title: string
   readonly now: number
+  /** Where the header's "Sign out" button posts, or null for no button. */
+  readonly signOutPath?: string | null
 }
 
 /** The pages in the header's navigation. */
@@ -111,6 +117,10 @@ export function layout(
 <body><header><strong>${ctx.title}</strong><nav>${SECTIONS.map(
     ([key, label, path]) =>
       html`<a href="${href(ctx, path)}"${key === section ? raw(' aria-current="page"') : ''}>${label}</a>`,
-  )}</nav></header>
+  )}</nav>${
+    ctx.signOutPath
+      ? html`<form class="signout" method="post" action="${ctx.signOutPath}"><button>Sign out</button></form>`
+      : ''
+  }</header>
 <main><h1>${heading}</h1>${body}</main></body></html>`.value
 }

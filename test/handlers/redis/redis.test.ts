@@ -1,5 +1,5 @@
 import { Cluster } from 'ioredis'
-import { createAxes } from 'node-axes'
+import { type AxesLogRecord, createAxes } from 'node-axes'
 import { conformanceInput } from 'node-axes/testing'
 import { createCluster } from 'redis'
 import { describe, expect, it } from 'vitest'
@@ -480,7 +480,7 @@ if (url === null || cluster === null) {
           debug() {},
           info() {},
           warn() {},
-          error: (message: string) => logged.push(message),
+          error: (record: AxesLogRecord) => logged.push(record.msg),
         },
         silencedChecks: ['axes.W002', 'axes.W003'],
       })
