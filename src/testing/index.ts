@@ -11,15 +11,17 @@
  *
  * It needs Vitest (`describe`, `it`, `expect`) and holds a handler to `AxesHandler`'s contract:
  * counting per bucket, expiry by the rule's windows and tiers, exact limits under concurrency,
- * reservations that expire, resets, and keys that cannot collide.
+ * reservations that expire, resets, keys that cannot collide, and the lock cache over it (a flood
+ * of a locked client answered from memory, exactly: see `withLockCache`).
  *
  * @packageDocumentation
  */
 
 import { afterEach, beforeEach, describe } from 'vitest'
-import type { AxesHandler } from '../ground/contract.js'
+import type { AxesHandler, HandlerSettings } from '../ground/contract.js'
 import { countingCases } from './counting.js'
 import type { ConformanceOptions, ConformanceSuite } from './fixtures.js'
+import { lockCacheCases } from './lock-cache.js'
 import { queryCases } from './queries.js'
 import { reservationCases } from './reservations.js'
 import { resetCases } from './resets.js'
@@ -31,6 +33,14 @@ export {
   conformanceInput,
 } from './fixtures.js'
 
+/** The settings the suite attaches its handlers with. */
+const SETTINGS: HandlerSettings = {
+  disableAccessLog: false,
+  enableAccessFailureLog: false,
+  accessFailureLogPerUserLimit: 1000,
+  useAttemptExpiration: false,
+}
+
 /**
  * Registers the conformance suite with Vitest for one handler: a fresh handler for each case, then
  * the groups of cases in turn (counting, reservations and concurrency, resets, listings and
@@ -39,6 +49,7 @@ export {
 export function describeHandlerConformance(options: ConformanceOptions): void {
   describe(`${options.name}: handler conformance`, () => {
     let current: AxesHandler | undefined
+    const opened: AxesHandler[] = []
     const suite: ConformanceSuite = {
       get handler(): AxesHandler {
         if (current === undefined) throw new Error('the handler exists only while a case runs')
@@ -47,21 +58,24 @@ export function describeHandlerConformance(options: ConformanceOptions): void {
       t0: Date.now(),
       concurrency: options.concurrency ?? 1000,
       fail: (input) => suite.handler.recordFailure(input),
+      sameStore: async () => {
+        if (!options.sameStore) return suite.handler
+        const other = await options.sameStore(suite.handler)
+        other.attach?.(SETTINGS)
+        opened.push(other)
+        return other
+      },
     }
 
     beforeEach(async () => {
       current = await options.create()
-      current.attach?.({
-        disableAccessLog: false,
-        enableAccessFailureLog: false,
-        accessFailureLogPerUserLimit: 1000,
-        useAttemptExpiration: false,
-      })
+      current.attach?.(SETTINGS)
     })
 
     afterEach(async () => {
       const handler = suite.handler
       current = undefined
+      for (const other of opened.splice(0)) await other.close?.()
       await handler.close?.()
       await options.destroy?.(handler)
     })
@@ -70,5 +84,6 @@ export function describeHandlerConformance(options: ConformanceOptions): void {
     reservationCases(suite)
     resetCases(suite)
     queryCases(suite)
+    lockCacheCases(suite)
   })
 }

@@ -1,0 +1,246 @@
+/**
+ * The lock cache: floods of a locked client answered from the process's own memory.
+ *
+ * `withLockCache(handler)` wraps a shared handler (database, Redis). When the store answers that a
+ * client is locked, the answer is kept; for the next `maxStaleMs` (one second) the client's
+ * `getFailures`, `reserve` and `recordFailure` are answered from memory, without a store operation.
+ * After that, the first of its attempts goes to the store again (its `reserve` records the refused
+ * attempt there, with `resetCoolOffOnFailureDuringLockout`), and the store's answer replaces the
+ * kept one; attempts that arrive while that call is under way wait for it. So a flood of one locked
+ * client costs the store at most one operation a second, and:
+ *
+ * - nothing the store would refuse is let through: only locks are kept, and an attempt the cache
+ *   does not refuse goes to the store as before;
+ * - nothing the store would let through is refused for more than `maxStaleMs`: a kept lock is used
+ *   only while the store's own lift time is ahead and the store was asked less than `maxStaleMs`
+ *   ago, under the same rule; a reset made anywhere (admin, command line, another process) is thus
+ *   honoured within `maxStaleMs`, and a reset through this handler at once.
+ *
+ * What it changes: a refused attempt answered from memory is not stored (`recorded: false`), so
+ * during a flood a client's failures rise by one a second at most and its cool-off restarts from the
+ * last stored refusal (at most `maxStaleMs` before the last one). With lockout tiers, refused
+ * attempts that would take the client to a higher tier are all written, as before: the cache
+ * answers only once the top tier is reached. The keys are a client's set of
+ * buckets; the memory is bounded in bytes (`maxBytes`), the oldest answers going first.
+ *
+ * @module
+ */
+
+import type { Awaitable } from '../../ground/awaitable.js'
+import type {
+  AxesHandler,
+  CountInput,
+  CountResult,
+  ReserveResult,
+  SettleInput,
+} from '../../ground/contract.js'
+import { AxesError } from '../../ground/errors.js'
+import type { LockoutRule } from '../../ground/rule.js'
+import { LockCache, type LockEntry, lockKeyOf, sameLockRule } from './cache.js'
+
+export { LockCache } from './cache.js'
+
+/** Options of `withLockCache`. */
+export interface LockCacheOptions {
+  /**
+   * How long a lock the store reported is answered from memory before the store is asked again:
+   * the longest a reset made elsewhere can go unseen.
+   * @default 1000 (ms)
+   */
+  maxStaleMs?: number
+  /**
+   * The memory the kept locks may take, in bytes (each costs its key's characters twice plus 160).
+   * @default 1_048_576
+   */
+  maxBytes?: number
+  /** A monotonic clock in milliseconds, for tests. @default performance.now */
+  clock?: () => number
+}
+
+const CACHED = Symbol.for('node-axes.lockCache')
+
+/** The cache of a handler made by `withLockCache`, or undefined for any other handler. */
+export function lockCacheOf(handler: AxesHandler): LockCache | undefined {
+  return (handler as unknown as Record<symbol, LockCache | undefined>)[CACHED]
+}
+
+/**
+ * Wraps a shared handler with the lock cache (see the module's description). The wrapper is the
+ * handler in every other respect: its name, capabilities and methods (`migrate`, `probe`, the
+ * admin queries) are the handler's. A handler wrapped already is returned as it is.
+ *
+ * @example
+ * ```ts
+ * import { createAxes, withLockCache } from 'node-axes'
+ *
+ * const axes = createAxes({ handler: withLockCache(myHandler()) })
+ * ```
+ */
+export function withLockCache(handler: AxesHandler, options: LockCacheOptions = {}): AxesHandler {
+  if (lockCacheOf(handler)) return handler
+  const maxStaleMs = options.maxStaleMs ?? 1000
+  const maxBytes = options.maxBytes ?? 1_048_576
+  if (!(maxStaleMs >= 0 && Number.isFinite(maxStaleMs))) {
+    throw new AxesError('AXES_INVALID_OPTIONS', 'withLockCache: maxStaleMs must be a number ≥ 0')
+  }
+  if (!(Number.isInteger(maxBytes) && maxBytes >= 0)) {
+    throw new AxesError(
+      'AXES_INVALID_OPTIONS',
+      'withLockCache: maxBytes must be a whole number ≥ 0',
+    )
+  }
+  const clock = options.clock ?? (() => performance.now())
+  const cache = new LockCache(maxBytes)
+  // Bumped by every reset through this handler: an answer asked for before it is not kept.
+  let epoch = 0
+
+  /** Calls the store and keeps what it says of the client. */
+  const ask = <R extends CountResult>(key: string, input: CountInput, call: () => Awaitable<R>) => {
+    const startedAt = clock()
+    const asked = epoch
+    const keep = (result: R): R => {
+      if (asked !== epoch) return result
+      const until = result.lockedUntil
+      cache.learn(
+        key,
+        input.rule,
+        result.failures,
+        until !== null && until > input.now ? until : null,
+        startedAt,
+      )
+      return result
+    }
+    const answer = call()
+    return answer instanceof Promise ? answer.then(keep) : keep(answer)
+  }
+
+  /** Answers from the kept lock while it is fresh; otherwise asks the store, one call at a time. */
+  const cached = <R extends CountResult>(
+    input: CountInput,
+    writes: boolean,
+    local: (entry: LockEntry) => R,
+    call: () => Awaitable<R>,
+  ): Awaitable<R> => {
+    const key = lockKeyOf(input.buckets)
+    const entry = cache.get(key)
+    if (
+      entry === undefined ||
+      !(entry.lockedUntil > input.now) ||
+      !sameLockRule(entry.rule, input.rule) ||
+      (writes && climbsTier(input.rule, entry.failures))
+    ) {
+      return ask(key, input, call)
+    }
+    if (clock() - entry.checkedAt < maxStaleMs) return local(entry)
+    if (entry.refreshing !== null) {
+      return entry.refreshing.then(() => cached(input, writes, local, call))
+    }
+    let refresh: Promise<R>
+    try {
+      refresh = Promise.resolve(ask(key, input, call))
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    entry.refreshing = refresh.then(
+      () => {
+        entry.refreshing = null
+      },
+      () => {
+        entry.refreshing = null
+      },
+    )
+    return refresh
+  }
+
+  /** A change made through this handler: forget every kept lock, before and after it. */
+  const resetting =
+    <A extends unknown[], R>(fn: (...args: A) => Awaitable<R>) =>
+    async (...args: A): Promise<R> => {
+      epoch++
+      cache.clear()
+      try {
+        return await fn(...args)
+      } finally {
+        epoch++
+        cache.clear()
+      }
+    }
+
+  const counting: Record<PropertyKey, unknown> = {
+    [CACHED]: cache,
+    getFailures: (input: CountInput) =>
+      cached(
+        input,
+        false,
+        (e): CountResult => ({ failures: e.failures, lockedUntil: e.lockedUntil }),
+        () => handler.getFailures(input),
+      ),
+    reserve: (input: CountInput) =>
+      cached(
+        input,
+        input.rule.recordLockedAttempts,
+        (e): ReserveResult => ({
+          failures: e.failures,
+          lockedUntil: e.lockedUntil,
+          outcome: 'locked',
+          reservation: null,
+          recorded: false,
+        }),
+        () => handler.reserve(input),
+      ),
+    recordFailure: (input: CountInput) =>
+      cached(
+        input,
+        true,
+        (e): CountResult => ({ failures: e.failures, lockedUntil: e.lockedUntil }),
+        () => handler.recordFailure(input),
+      ),
+    // A settle always reaches the store (it releases a place); what it says of the lock is kept.
+    settle: (input: SettleInput) =>
+      ask(lockKeyOf(input.buckets), input, () => handler.settle(input)),
+    resetBuckets: resetting((buckets: Parameters<AxesHandler['resetBuckets']>[0]) =>
+      handler.resetBuckets(buckets),
+    ),
+    resetAttempts: resetting((filter: Parameters<AxesHandler['resetAttempts']>[0]) =>
+      handler.resetAttempts(filter),
+    ),
+    close: resetting(() => handler.close?.()),
+  }
+  for (const name of ['deleteAttempts', 'cleanExpiredAttempts'] as const) {
+    const fn = handler[name] as ((...args: unknown[]) => Awaitable<unknown>) | undefined
+    if (typeof fn === 'function') counting[name] = resetting((...args) => fn.apply(handler, args))
+  }
+  return forwarding(handler, counting)
+}
+
+/**
+ * Whether one more failure would take a client with `failures` to a higher lockout tier: such a
+ * refused attempt is always written, so that a flood climbs the tiers as every attempt would.
+ */
+function climbsTier(rule: LockoutRule, failures: number): boolean {
+  const top = rule.tiers[rule.tiers.length - 1]
+  return top !== undefined && failures < top.failures
+}
+
+/**
+ * The handler seen through `overrides`: their properties first, then the handler's own (methods
+ * bound to the handler, so that its private fields keep working).
+ */
+function forwarding(handler: AxesHandler, overrides: Record<PropertyKey, unknown>): AxesHandler {
+  const bound = new Map<PropertyKey, { fn: unknown; bound: unknown }>()
+  return new Proxy(handler, {
+    get(target, name) {
+      if (Object.hasOwn(overrides, name)) return overrides[name]
+      const value = Reflect.get(target, name, target)
+      if (typeof value !== 'function') return value
+      const known = bound.get(name)
+      if (known !== undefined && known.fn === value) return known.bound
+      const fn = (value as (...args: unknown[]) => unknown).bind(target)
+      bound.set(name, { fn: value, bound: fn })
+      return fn
+    },
+    has(target, name) {
+      return Object.hasOwn(overrides, name) || Reflect.has(target, name)
+    },
+  })
+}
