@@ -3,6 +3,8 @@ import { promisify } from 'node:util'
 import { databaseHandler } from 'node-axes/database'
 import { describeHandlerConformance } from 'node-axes/testing'
 import { describe, expect, it } from 'vitest'
+import type { AxesHandler } from '../../../src/ground/contract.js'
+import { withLockCache } from '../../../src/handlers/lock-cache/index.js'
 import { mysqlServerUrl, pgServerUrl } from '../../support/inject-servers.js'
 import { createDatabase, type ServerKind } from '../../support/servers.js'
 
@@ -23,19 +25,35 @@ for (const [title, kind, server] of servers) {
     continue
   }
 
+  // The database each handler was made on, for the lock cache's cases' second handler.
+  const urls = new WeakMap<AxesHandler, string>()
   describeHandlerConformance({
     name: `database handler (${title})`,
     create: async () => {
       // The suite's 1,000 parallel failures of one client queue on one lock, the last for longer
       // than the default 5 s deadline on a loaded machine (deadlines.test.ts tests the deadline).
-      const handler = databaseHandler({
-        url: await createDatabase(server, kind),
-        poolSize: 20,
-        timeoutMs: 60_000,
-      })
+      const url = await createDatabase(server, kind)
+      const handler = databaseHandler({ url, poolSize: 20, timeoutMs: 60_000 })
       await handler.migrate()
+      urls.set(handler, url)
       return handler
     },
+    sameStore: (handler) =>
+      databaseHandler({ url: urls.get(handler) as string, poolSize: 4, timeoutMs: 60_000 }),
+  })
+  // The whole contract through the lock cache, on a real server.
+  describeHandlerConformance({
+    name: `database handler (${title}) through the lock cache`,
+    create: async () => {
+      const url = await createDatabase(server, kind)
+      const handler = databaseHandler({ url, poolSize: 20, timeoutMs: 60_000 })
+      await handler.migrate()
+      const cached = withLockCache(handler)
+      urls.set(cached, url)
+      return cached
+    },
+    sameStore: (handler) =>
+      databaseHandler({ url: urls.get(handler) as string, poolSize: 4, timeoutMs: 60_000 }),
   })
 
   describe(`database handler (${title}): two processes, one database`, () => {
