@@ -19,6 +19,7 @@
 
 import { afterEach, beforeEach, describe } from 'vitest'
 import type { AxesHandler, HandlerSettings } from '../ground/contract.js'
+import { uncachedHandler } from '../handlers/lock-cache/index.js'
 import { countingCases } from './counting.js'
 import type { ConformanceOptions, ConformanceSuite } from './fixtures.js'
 import { lockCacheCases } from './lock-cache.js'
@@ -59,7 +60,7 @@ export function describeHandlerConformance(options: ConformanceOptions): void {
       concurrency: options.concurrency ?? 1000,
       fail: (input) => suite.handler.recordFailure(input),
       sameStore: async () => {
-        if (!options.sameStore) return suite.handler
+        if (!options.sameStore) return uncachedHandler(suite.handler)
         const other = await options.sameStore(suite.handler)
         other.attach?.(SETTINGS)
         opened.push(other)

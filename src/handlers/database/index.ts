@@ -21,6 +21,7 @@ import type { AxesHandler, CountingStore, HandlerCapabilities } from '../../grou
 import type { AttemptBrowser, AttemptListing, LogBrowser } from '../../ground/contract-browsing.js'
 import type { AccessLogStore } from '../../ground/contract-logs.js'
 import { AxesError } from '../../ground/errors.js'
+import { lockCacheFor } from '../lock-cache/index.js'
 import { DIALECTS } from './dialects/index.js'
 import { connect, dialectOfUrl, guessDialect, sqlitePath } from './drivers/connect.js'
 import { timeoutOf, withDeadline } from './drivers/deadline.js'
@@ -87,7 +88,7 @@ function locationOf(url: string): string {
 /**
  * Creates the database handler. Connecting (and, with `autoMigrate`, migrating) happens on the
  * first operation, so `createAxes` stays synchronous; a failure to connect is a store error that
- * `onStoreError` answers.
+ * `onStoreError` answers. It comes through the lock cache (see `lockCache`).
  */
 export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandler {
   if (!options.url && !options.db) {
@@ -166,7 +167,7 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
       return withDeadline(timeoutMs, method, work)
     }
 
-  return {
+  const store: DatabaseHandler = {
     name: 'database',
     shared: true,
     kind: 'database',
@@ -216,4 +217,5 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
       await d?.close()
     },
   }
+  return lockCacheFor(store, options.lockCache)
 }

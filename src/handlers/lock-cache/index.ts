@@ -1,7 +1,8 @@
 /**
  * The lock cache: floods of a locked client answered from the process's own memory.
  *
- * `withLockCache(handler)` wraps a shared handler (database, Redis). When the store answers that a
+ * `withLockCache(handler)` wraps a shared handler: the database and Redis handlers are made
+ * through it unless their `lockCache` option is `false`, and a custom shared handler can be. When the store answers that a
  * client is locked, the answer is kept; for the next `maxStaleMs` (one second) the client's
  * `getFailures`, `reserve` and `recordFailure` are answered from memory, without a store operation.
  * After that, the first of its attempts goes to the store again (its `reserve` records the refused
@@ -58,6 +59,7 @@ export interface LockCacheOptions {
 }
 
 const CACHED = Symbol.for('node-axes.lockCache')
+const UNCACHED = Symbol.for('node-axes.lockCache.handler')
 
 /** The cache of a handler made by `withLockCache`, or undefined for any other handler. */
 export function lockCacheOf(handler: AxesHandler): LockCache | undefined {
@@ -65,9 +67,18 @@ export function lockCacheOf(handler: AxesHandler): LockCache | undefined {
 }
 
 /**
+ * The handler a `withLockCache` handler wraps (the store asked every time), or the handler itself
+ * when it has no lock cache.
+ */
+export function uncachedHandler(handler: AxesHandler): AxesHandler {
+  return (handler as unknown as Record<symbol, AxesHandler | undefined>)[UNCACHED] ?? handler
+}
+
+/**
  * Wraps a shared handler with the lock cache (see the module's description). The wrapper is the
  * handler in every other respect: its name, capabilities and methods (`migrate`, `probe`, the
- * admin queries) are the handler's. A handler wrapped already is returned as it is.
+ * admin queries) are the handler's. A handler wrapped already is returned as it is. The database
+ * and Redis handlers come wrapped (their `lockCache` option); this is for a handler of your own.
  *
  * @example
  * ```ts
@@ -76,7 +87,10 @@ export function lockCacheOf(handler: AxesHandler): LockCache | undefined {
  * const axes = createAxes({ handler: withLockCache(myHandler()) })
  * ```
  */
-export function withLockCache(handler: AxesHandler, options: LockCacheOptions = {}): AxesHandler {
+export function withLockCache<H extends AxesHandler>(
+  handler: H,
+  options: LockCacheOptions = {},
+): H {
   if (lockCacheOf(handler)) return handler
   const maxStaleMs = options.maxStaleMs ?? 1000
   const maxBytes = options.maxBytes ?? 1_048_576
@@ -168,6 +182,7 @@ export function withLockCache(handler: AxesHandler, options: LockCacheOptions = 
 
   const counting: Record<PropertyKey, unknown> = {
     [CACHED]: cache,
+    [UNCACHED]: handler,
     getFailures: (input: CountInput) =>
       cached(
         input,
@@ -214,6 +229,18 @@ export function withLockCache(handler: AxesHandler, options: LockCacheOptions = 
 }
 
 /**
+ * A shared handler's `lockCache` option applied: the handler through the lock cache (on unless
+ * `false`; an object sets its options).
+ */
+export function lockCacheFor<H extends AxesHandler>(
+  handler: H,
+  option: boolean | LockCacheOptions | undefined,
+): H {
+  if (option === false) return handler
+  return withLockCache(handler, option === true || option === undefined ? {} : option)
+}
+
+/**
  * Whether one more failure would take a client with `failures` to a higher lockout tier: such a
  * refused attempt is always written, so that a flood climbs the tiers as every attempt would.
  */
@@ -226,7 +253,7 @@ function climbsTier(rule: LockoutRule, failures: number): boolean {
  * The handler seen through `overrides`: their properties first, then the handler's own (methods
  * bound to the handler, so that its private fields keep working).
  */
-function forwarding(handler: AxesHandler, overrides: Record<PropertyKey, unknown>): AxesHandler {
+function forwarding<H extends AxesHandler>(handler: H, overrides: Record<PropertyKey, unknown>): H {
   const bound = new Map<PropertyKey, { fn: unknown; bound: unknown }>()
   return new Proxy(handler, {
     get(target, name) {

@@ -21,7 +21,7 @@ describeHandlerConformance({
     urls.set(handler, url)
     return handler
   },
-  sameStore: (handler) => databaseHandler({ url: urls.get(handler) as string }),
+  sameStore: (handler) => databaseHandler({ url: urls.get(handler) as string, lockCache: false }),
 })
 
 describe('database handler (SQLite file): the connection', () => {
