@@ -147,7 +147,12 @@ export function withLockCache<H extends AxesHandler>(
     }
     if (clock() - entry.checkedAt < maxStaleMs) return local(entry)
     if (entry.refreshing !== null) {
-      return entry.refreshing.then(() => cached(input, writes, local, call))
+      // Wait for the store's answer and decide again; if the store failed, ask it as if there
+      // were no cache (each request its own call and its own error), not one after another.
+      return entry.refreshing.then(
+        () => cached(input, writes, local, call),
+        () => ask(key, input, call),
+      )
     }
     let refresh: Promise<R>
     try {
@@ -155,14 +160,11 @@ export function withLockCache<H extends AxesHandler>(
     } catch (error) {
       return Promise.reject(error)
     }
-    entry.refreshing = refresh.then(
-      () => {
-        entry.refreshing = null
-      },
-      () => {
-        entry.refreshing = null
-      },
-    )
+    entry.refreshing = refresh
+    const done = () => {
+      entry.refreshing = null
+    }
+    refresh.then(done, done)
     return refresh
   }
 
