@@ -21,7 +21,9 @@
  * during a flood a client's failures rise by one a second at most and its cool-off restarts from the
  * last stored refusal (at most `maxStaleMs` before the last one). With lockout tiers, refused
  * attempts that would take the client to a higher tier are all written, as before: the cache
- * answers only once the top tier is reached. The keys are a client's set of
+ * answers only once the top tier is reached. With the access failure log
+ * (`enableAccessFailureLog`), every refused attempt is written as before (the log has a line for
+ * each); only checks (`getFailures`) are answered from memory. The keys are a client's set of
  * buckets; the memory is bounded in bytes (`maxBytes`), the oldest answers going first.
  *
  * @module
@@ -32,6 +34,7 @@ import type {
   AxesHandler,
   CountInput,
   CountResult,
+  HandlerSettings,
   ReserveResult,
   SettleInput,
 } from '../../ground/contract.js'
@@ -107,6 +110,8 @@ export function withLockCache<H extends AxesHandler>(
   const cache = new LockCache(maxBytes)
   // Bumped by every reset through this handler: an answer asked for before it is not kept.
   let epoch = 0
+  // With the access failure log, every refused attempt is written (the log wants its line).
+  let logsEveryFailure = false
 
   /** Calls the store and keeps what it says of the client. */
   const ask = <R extends CountResult>(key: string, input: CountInput, call: () => Awaitable<R>) => {
@@ -133,7 +138,7 @@ export function withLockCache<H extends AxesHandler>(
     input: CountInput,
     writes: boolean,
     local: (entry: LockEntry) => R,
-    call: () => Awaitable<R>,
+    method: 'getFailures' | 'reserve' | 'recordFailure',
   ): Awaitable<R> => {
     const key = lockKeyOf(input.buckets)
     const entry = cache.get(key)
@@ -141,16 +146,17 @@ export function withLockCache<H extends AxesHandler>(
       entry === undefined ||
       !(entry.lockedUntil > input.now) ||
       !sameLockRule(entry.rule, input.rule) ||
-      (writes && climbsTier(input.rule, entry.failures))
+      (writes && (logsEveryFailure || climbsTier(input.rule, entry.failures)))
     ) {
-      return ask(key, input, call)
+      return ask(key, input, () => handler[method](input) as Awaitable<R>)
     }
     if (clock() - entry.checkedAt < maxStaleMs) return local(entry)
+    const call = () => handler[method](input) as Awaitable<R>
     if (entry.refreshing !== null) {
       // Wait for the store's answer and decide again; if the store failed, ask it as if there
       // were no cache (each request its own call and its own error), not one after another.
       return entry.refreshing.then(
-        () => cached(input, writes, local, call),
+        () => cached(input, writes, local, method),
         () => ask(key, input, call),
       )
     }
@@ -185,33 +191,14 @@ export function withLockCache<H extends AxesHandler>(
   const counting: Record<PropertyKey, unknown> = {
     [CACHED]: cache,
     [UNCACHED]: handler,
-    getFailures: (input: CountInput) =>
-      cached(
-        input,
-        false,
-        (e): CountResult => ({ failures: e.failures, lockedUntil: e.lockedUntil }),
-        () => handler.getFailures(input),
-      ),
+    attach: (settings: HandlerSettings) => {
+      logsEveryFailure = settings.enableAccessFailureLog
+      handler.attach?.(settings)
+    },
+    getFailures: (input: CountInput) => cached(input, false, stateOf, 'getFailures'),
     reserve: (input: CountInput) =>
-      cached(
-        input,
-        input.rule.recordLockedAttempts,
-        (e): ReserveResult => ({
-          failures: e.failures,
-          lockedUntil: e.lockedUntil,
-          outcome: 'locked',
-          reservation: null,
-          recorded: false,
-        }),
-        () => handler.reserve(input),
-      ),
-    recordFailure: (input: CountInput) =>
-      cached(
-        input,
-        true,
-        (e): CountResult => ({ failures: e.failures, lockedUntil: e.lockedUntil }),
-        () => handler.recordFailure(input),
-      ),
+      cached(input, input.rule.recordLockedAttempts, refusalOf, 'reserve'),
+    recordFailure: (input: CountInput) => cached(input, true, stateOf, 'recordFailure'),
     // A settle always reaches the store (it releases a place); what it says of the lock is kept.
     settle: (input: SettleInput) =>
       ask(lockKeyOf(input.buckets), input, () => handler.settle(input)),
@@ -242,6 +229,22 @@ export function lockCacheFor<H extends AxesHandler>(
   return withLockCache(handler, option === true || option === undefined ? {} : option)
 }
 
+/** A kept lock as a state (`getFailures`, `recordFailure`). */
+function stateOf(entry: LockEntry): CountResult {
+  return { failures: entry.failures, lockedUntil: entry.lockedUntil }
+}
+
+/** A kept lock as a refused reservation: nothing held, nothing stored. */
+function refusalOf(entry: LockEntry): ReserveResult {
+  return {
+    failures: entry.failures,
+    lockedUntil: entry.lockedUntil,
+    outcome: 'locked',
+    reservation: null,
+    recorded: false,
+  }
+}
+
 /**
  * Whether one more failure would take a client with `failures` to a higher lockout tier: such a
  * refused attempt is always written, so that a flood climbs the tiers as every attempt would.
@@ -252,24 +255,27 @@ function climbsTier(rule: LockoutRule, failures: number): boolean {
 }
 
 /**
- * The handler seen through `overrides`: their properties first, then the handler's own (methods
- * bound to the handler, so that its private fields keep working).
+ * The handler seen through `overrides`: a plain object whose prototype is the handler (so that its
+ * fields read through, and `instanceof` holds), with the overrides and, bound to the handler, every
+ * other method and getter it has (its private fields need `this` to be the handler itself).
  */
 function forwarding<H extends AxesHandler>(handler: H, overrides: Record<PropertyKey, unknown>): H {
-  const bound = new Map<PropertyKey, { fn: unknown; bound: unknown }>()
-  return new Proxy(handler, {
-    get(target, name) {
-      if (Object.hasOwn(overrides, name)) return overrides[name]
-      const value = Reflect.get(target, name, target)
-      if (typeof value !== 'function') return value
-      const known = bound.get(name)
-      if (known !== undefined && known.fn === value) return known.bound
-      const fn = (value as (...args: unknown[]) => unknown).bind(target)
-      bound.set(name, { fn: value, bound: fn })
-      return fn
-    },
-    has(target, name) {
-      return Object.hasOwn(overrides, name) || Reflect.has(target, name)
-    },
-  })
+  const view = Object.create(handler) as Record<PropertyKey, unknown>
+  for (let o: object | null = handler; o !== null && o !== Object.prototype; ) {
+    for (const name of Reflect.ownKeys(o)) {
+      if (name === 'constructor' || Object.hasOwn(view, name) || Object.hasOwn(overrides, name)) {
+        continue
+      }
+      const d = Object.getOwnPropertyDescriptor(o, name)
+      if (typeof d?.value === 'function') {
+        view[name] = (d.value as (...args: unknown[]) => unknown).bind(handler)
+      } else if (d?.get !== undefined) {
+        const get = d.get
+        Object.defineProperty(view, name, { get: () => get.call(handler), enumerable: false })
+      }
+    }
+    o = Object.getPrototypeOf(o) as object | null
+  }
+  Object.assign(view, overrides)
+  return view as H
 }

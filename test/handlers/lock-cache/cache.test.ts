@@ -85,6 +85,40 @@ describe('lock cache: a store that fails while a lock is refreshed', () => {
   })
 })
 
+describe('lock cache: with the access failure log', () => {
+  it('writes every refused attempt (the log has a line for each) and answers checks from memory', async () => {
+    const store = memoryHandler()
+    let writes = 0
+    const counting: AxesHandler = {
+      name: 'counting',
+      kind: 'custom',
+      shared: true,
+      getFailures: (input) => store.getFailures(input),
+      reserve: (input) => {
+        writes++
+        return store.reserve(input)
+      },
+      settle: (input) => store.settle(input),
+      recordFailure: (input) => store.recordFailure(input),
+      resetBuckets: (buckets) => store.resetBuckets(buckets),
+      resetAttempts: (filter) => store.resetAttempts(filter),
+    }
+    const cached = withLockCache(counting, { clock: () => 0 })
+    cached.attach?.({
+      disableAccessLog: false,
+      enableAccessFailureLog: true,
+      accessFailureLogPerUserLimit: 1000,
+      useAttemptExpiration: false,
+    })
+    const input = conformanceInput({})
+    for (let i = 0; i < 3; i++) await store.recordFailure(input)
+    for (let i = 0; i < 5; i++) expect((await cached.reserve(input)).recorded).toBe(true)
+    expect(writes).toBe(5)
+    expect((await store.getFailures(input)).failures).toBe(8)
+    expect((await cached.getFailures(input)).lockedUntil).not.toBeNull()
+  })
+})
+
 describe('lock cache: through an instance', () => {
   it('answers a flood with lockouts that say they were not recorded, and lockedOut events', async () => {
     const handler = withLockCache(memoryHandler())
