@@ -4,8 +4,9 @@
  * handler, PostgreSQL and Redis. For the two shared stores: how many store operations the flood
  * cost per refused request (the queries this process's pg clients sent; Redis' INFO commandstats
  * on a server of its own) and how fast refused requests are answered beside the memory handler.
- * node-axes runs from its built package (dist/), as users run it; the rounds are interleaved
- * (memory, PostgreSQL, Redis, memory, …) and each figure is the median round.
+ * Beside them, the same two stores with `lockCache: false` (asked on every request). node-axes
+ * runs from its built package (dist/), as users run it; the rounds are interleaved (memory,
+ * PostgreSQL, …, memory, …) and each figure is the median round.
  */
 
 import { Redis } from 'ioredis'
@@ -95,12 +96,23 @@ export async function floodBench(quick: boolean): Promise<FloodRow[]> {
       const handler = database.databaseHandler({ url })
       await handler.migrate()
       add('PostgreSQL', core.createAxes({ ...OPTIONS, handler }), async () => pgQueries.count())
+      // The same store asked on every request, for comparison.
+      const uncached = database.databaseHandler({ url, lockCache: false })
+      add(
+        'PostgreSQL, lockCache: false',
+        core.createAxes({ ...OPTIONS, handler: uncached }),
+        async () => pgQueries.count(),
+      )
     } else {
       console.log('  PostgreSQL skipped: no server (apt-get install postgresql)')
     }
     if (client && counter) {
       const handler = redis.redisHandler({ client, prefix: 'bench-flood:' })
       add('Redis', core.createAxes({ ...OPTIONS, handler }), () => redisCommands(counter))
+      const uncached = redis.redisHandler({ client, prefix: 'bench-flood-nc:', lockCache: false })
+      add('Redis, lockCache: false', core.createAxes({ ...OPTIONS, handler: uncached }), () =>
+        redisCommands(counter),
+      )
     } else {
       console.log('  Redis skipped: no redis-server (apt-get install redis-server)')
     }
@@ -148,7 +160,7 @@ export async function floodBench(quick: boolean): Promise<FloodRow[]> {
         ? ''
         : `  ${r.storeOps} store operations for ${r.requests.toLocaleString('en')} requests: ${r.storeOpsPerRequest.toExponential(1)} a request`
     console.log(
-      `  ${r.handler.padEnd(12)} ${Math.round(r.refusedPerSecond).toLocaleString('en').padStart(9)} refused/s  ${r.speedVsMemory.toFixed(2)}× memory${ops}`,
+      `  ${r.handler.padEnd(30)} ${Math.round(r.refusedPerSecond).toLocaleString('en').padStart(9)} refused/s  ${r.speedVsMemory.toFixed(2)}× memory${ops}`,
     )
   }
   return rows
