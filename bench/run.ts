@@ -15,7 +15,11 @@
  * - With `--adapters` (bench/adapters.ts): login-route requests per second through Express and
  *   Fastify with autocannon, bare and guarded by `protectLogin`, memory handler and SQLite.
  *
- * Usage: npm run bench [-- --quick] [-- --memory | --database | --redis | --adapters] [-- --json FILE]
+ * - The flood (bench/flood.ts, alone with `--flood`): one locked client's requests at full speed
+ *   against the memory handler, PostgreSQL and Redis: store operations per refused request, and
+ *   refused requests per second beside the memory handler's.
+ *
+ * Usage: npm run bench [-- --quick] [-- --memory | --database | --redis | --adapters | --flood] [-- --json FILE]
  */
 
 import { writeFileSync } from 'node:fs'
@@ -32,6 +36,7 @@ import {
 } from '../src/index.js'
 import { type AdapterRow, adaptersBench } from './adapters.js'
 import { databaseBench } from './database.js'
+import { type FloodRow, floodBench } from './flood.js'
 import { redisBench } from './redis.js'
 
 const args = process.argv.slice(2)
@@ -285,13 +290,15 @@ const cpu = cpus()[0]?.model ?? 'unknown CPU'
 console.log(`node-axes benchmark: Node ${process.version}, ${cpus().length} × ${cpu}`)
 const only = args.includes('--adapters')
   ? 'adapters'
-  : args.includes('--database')
-    ? 'database'
-    : args.includes('--memory')
-      ? 'memory'
-      : args.includes('--redis')
-        ? 'redis'
-        : null
+  : args.includes('--flood')
+    ? 'flood'
+    : args.includes('--database')
+      ? 'database'
+      : args.includes('--memory')
+        ? 'memory'
+        : args.includes('--redis')
+          ? 'redis'
+          : null
 const opsSmall = quick ? 200_000 : 2_000_000
 const opsLarge = quick ? 200_000 : 1_000_000
 let small: Row[] = []
@@ -314,12 +321,13 @@ if (only === null || only === 'memory') {
 const database = only === null || only === 'database' ? await databaseBench(quick) : []
 const redis = only === null || only === 'redis' ? await redisBench(quick) : []
 const adapters: AdapterRow[] = only === 'adapters' ? await adaptersBench(quick) : []
+const floods: FloodRow[] = only === null || only === 'flood' ? await floodBench(quick) : []
 
 if (jsonFile) {
   writeFileSync(
     jsonFile,
     JSON.stringify(
-      { node: process.version, cpu, small, large, heap, database, redis, adapters },
+      { node: process.version, cpu, small, large, heap, database, redis, adapters, flood: floods },
       null,
       2,
     ),

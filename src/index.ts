@@ -143,6 +143,12 @@ export {
 export { VERSION } from './ground/version.js'
 export { dummyHandler } from './handlers/dummy.js'
 export {
+  LockCache,
+  type LockCacheOptions,
+  lockCacheOf,
+  withLockCache,
+} from './handlers/lock-cache/index.js'
+export {
   type MemoryHandler,
   type MemoryHandlerOptions,
   memoryHandler,

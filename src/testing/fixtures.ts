@@ -19,6 +19,13 @@ export interface ConformanceOptions {
   destroy?: (handler: AxesHandler) => void | Promise<void>
   /** Parallel operations in the concurrency cases. @default 1000 */
   concurrency?: number
+  /**
+   * Opens a second handler on the store `handler` uses, as another process would (the suite
+   * closes it after the case): the lock cache's cases then see changes made through `handler` as
+   * made elsewhere. Without it they use `handler` itself (the handler under its lock cache, when
+   * it has one).
+   */
+  sameStore?: (handler: AxesHandler) => AxesHandler | Promise<AxesHandler>
 }
 
 /** A client as the suite describes one. */
@@ -92,4 +99,9 @@ export interface ConformanceSuite {
   readonly concurrency: number
   /** Records one failure with the running case's handler. */
   readonly fail: (input: CountInput) => ReturnType<AxesHandler['recordFailure']>
+  /**
+   * A handler on the running case's store without a lock cache: a second one when `sameStore` is
+   * given, else the handler itself (under its lock cache, if it has one).
+   */
+  readonly sameStore: () => Promise<AxesHandler>
 }

@@ -11,15 +11,18 @@
  *
  * It needs Vitest (`describe`, `it`, `expect`) and holds a handler to `AxesHandler`'s contract:
  * counting per bucket, expiry by the rule's windows and tiers, exact limits under concurrency,
- * reservations that expire, resets, keys that cannot collide, and the locks it lists.
+ * reservations that expire, resets, keys that cannot collide, the locks it lists, and the lock
+ * cache over it (a flood of a locked client answered from memory, exactly: see `withLockCache`).
  *
  * @packageDocumentation
  */
 
 import { afterEach, beforeEach, describe } from 'vitest'
-import type { AxesHandler } from '../ground/contract.js'
+import type { AxesHandler, HandlerSettings } from '../ground/contract.js'
+import { uncachedHandler } from '../handlers/lock-cache/index.js'
 import { countingCases } from './counting.js'
 import type { ConformanceOptions, ConformanceSuite } from './fixtures.js'
+import { lockCacheCases } from './lock-cache.js'
 import { lockCases } from './locks.js'
 import { queryCases } from './queries.js'
 import { reservationCases } from './reservations.js'
@@ -32,6 +35,14 @@ export {
   conformanceInput,
 } from './fixtures.js'
 
+/** The settings the suite attaches its handlers with. */
+const SETTINGS: HandlerSettings = {
+  disableAccessLog: false,
+  enableAccessFailureLog: false,
+  accessFailureLogPerUserLimit: 1000,
+  useAttemptExpiration: false,
+}
+
 /**
  * Registers the conformance suite with Vitest for one handler: a fresh handler for each case, then
  * the groups of cases in turn (counting, reservations and concurrency, resets, listings and
@@ -40,6 +51,7 @@ export {
 export function describeHandlerConformance(options: ConformanceOptions): void {
   describe(`${options.name}: handler conformance`, () => {
     let current: AxesHandler | undefined
+    const opened: AxesHandler[] = []
     const suite: ConformanceSuite = {
       get handler(): AxesHandler {
         if (current === undefined) throw new Error('the handler exists only while a case runs')
@@ -48,21 +60,24 @@ export function describeHandlerConformance(options: ConformanceOptions): void {
       t0: Date.now(),
       concurrency: options.concurrency ?? 1000,
       fail: (input) => suite.handler.recordFailure(input),
+      sameStore: async () => {
+        if (!options.sameStore) return uncachedHandler(suite.handler)
+        const other = await options.sameStore(suite.handler)
+        other.attach?.(SETTINGS)
+        opened.push(other)
+        return other
+      },
     }
 
     beforeEach(async () => {
       current = await options.create()
-      current.attach?.({
-        disableAccessLog: false,
-        enableAccessFailureLog: false,
-        accessFailureLogPerUserLimit: 1000,
-        useAttemptExpiration: false,
-      })
+      current.attach?.(SETTINGS)
     })
 
     afterEach(async () => {
       const handler = suite.handler
       current = undefined
+      for (const other of opened.splice(0)) await other.close?.()
       await handler.close?.()
       await options.destroy?.(handler)
     })
@@ -72,5 +87,6 @@ export function describeHandlerConformance(options: ConformanceOptions): void {
     resetCases(suite)
     queryCases(suite)
     lockCases(suite)
+    lockCacheCases(suite)
   })
 }

@@ -22,6 +22,7 @@ import type { AttemptBrowser, AttemptListing, LogBrowser } from '../../ground/co
 import type { LockBrowser } from '../../ground/contract-locks.js'
 import type { AccessLogStore } from '../../ground/contract-logs.js'
 import { AxesError } from '../../ground/errors.js'
+import { lockCacheFor } from '../lock-cache/index.js'
 import { DIALECTS } from './dialects/index.js'
 import { connect, dialectOfUrl, guessDialect, sqlitePath } from './drivers/connect.js'
 import { timeoutOf, withDeadline } from './drivers/deadline.js'
@@ -89,7 +90,7 @@ function locationOf(url: string): string {
 /**
  * Creates the database handler. Connecting (and, with `autoMigrate`, migrating) happens on the
  * first operation, so `createAxes` stays synchronous; a failure to connect is a store error that
- * `onStoreError` answers.
+ * `onStoreError` answers. It comes through the lock cache (see `lockCache`).
  */
 export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandler {
   if (!options.url && !options.db) {
@@ -168,7 +169,7 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
       return withDeadline(timeoutMs, method, work)
     }
 
-  return {
+  const store: DatabaseHandler = {
     name: 'database',
     shared: true,
     kind: 'database',
@@ -226,4 +227,5 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
       await d?.close()
     },
   }
+  return lockCacheFor(store, options.lockCache)
 }

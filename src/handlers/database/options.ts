@@ -1,6 +1,7 @@
 /** The options of `databaseHandler` (node-axes/database). */
 
 import type { Kysely } from 'kysely'
+import type { LockCacheOptions } from '../lock-cache/index.js'
 import type { SqlDialect } from './sql.js'
 
 /** Options of `databaseHandler`. */
@@ -44,4 +45,13 @@ export interface DatabaseHandlerOptions {
    * @default 2_592_000_000 (30 days)
    */
   retentionMs?: number
+  /**
+   * The lock cache (`withLockCache`): a client the database says is locked is answered from this
+   * process's memory for up to a second (`maxStaleMs`), so that a flood of its requests costs the
+   * database one operation a second, and a reset made elsewhere (the admin of another process, the
+   * command line, a Django service) is honoured within that second (one made through this handler
+   * at once). `false` asks the database every time; an object sets its options.
+   * @default true
+   */
+  lockCache?: boolean | LockCacheOptions
 }

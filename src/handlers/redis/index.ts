@@ -25,6 +25,7 @@
  */
 
 import { AxesError } from '../../ground/errors.js'
+import { type LockCacheOptions, lockCacheFor } from '../lock-cache/index.js'
 import { connectionOf, type IoredisClient, type NodeRedisClient, RedisCommands } from './client.js'
 import { KeyLayout } from './keys.js'
 import { type RedisHandler, RedisStore } from './store.js'
@@ -83,6 +84,14 @@ export interface RedisHandlerOptions {
    * @default 2_592_000_000 (30 days)
    */
   retentionMs?: number
+  /**
+   * The lock cache (`withLockCache`): a client Redis says is locked is answered from this
+   * process's memory for up to a second (`maxStaleMs`), so that a flood of its requests costs
+   * Redis one command a second, and a reset made elsewhere is honoured within that second (one
+   * made through this handler at once). `false` asks Redis every time; an object sets its options.
+   * @default true
+   */
+  lockCache?: boolean | LockCacheOptions
 }
 
 /**
@@ -92,7 +101,8 @@ export interface RedisHandlerOptions {
  * `axes:{all}:i8:10.1.1.1u5:alice`), so that a username `10.1.1.1` never shares a key
  * with the IP 10.1.1.1. A failed or slow command (see `timeoutMs`) rejects with an
  * `AxesStoreError`, which the core answers with `onStoreError`; the next call tries Redis again,
- * so the handler recovers by itself when Redis comes back.
+ * so the handler recovers by itself when Redis comes back. It comes through the lock cache (see
+ * `lockCache`).
  */
 export function redisHandler(options: RedisHandlerOptions): RedisHandler {
   const connection = connectionOf(options.client)
@@ -121,9 +131,10 @@ export function redisHandler(options: RedisHandlerOptions): RedisHandler {
       'redisHandler: retentionMs must be a whole number of milliseconds ≥ 1000',
     )
   }
-  return new RedisStore(
+  const store = new RedisStore(
     new RedisCommands(connection, Number.isFinite(timeoutMs) ? timeoutMs : 0),
     new KeyLayout(prefix, hashTag === 'single'),
     retentionMs,
   )
+  return lockCacheFor<RedisHandler>(store, options.lockCache)
 }

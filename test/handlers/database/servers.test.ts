@@ -3,6 +3,7 @@ import { promisify } from 'node:util'
 import { databaseHandler } from 'node-axes/database'
 import { describeHandlerConformance } from 'node-axes/testing'
 import { describe, expect, it } from 'vitest'
+import type { AxesHandler } from '../../../src/ground/contract.js'
 import { mysqlServerUrl, pgServerUrl } from '../../support/inject-servers.js'
 import { createDatabase, type ServerKind } from '../../support/servers.js'
 
@@ -23,19 +24,35 @@ for (const [title, kind, server] of servers) {
     continue
   }
 
+  // The database each handler was made on, and a second handler on it (another process's, without
+  // the lock cache), for the lock cache's cases.
+  const urls = new WeakMap<AxesHandler, string>()
+  const secondHandler = (url: string) =>
+    databaseHandler({ url, poolSize: 4, timeoutMs: 60_000, lockCache: false })
   describeHandlerConformance({
     name: `database handler (${title})`,
     create: async () => {
       // The suite's 1,000 parallel failures of one client queue on one lock, the last for longer
       // than the default 5 s deadline on a loaded machine (deadlines.test.ts tests the deadline).
-      const handler = databaseHandler({
-        url: await createDatabase(server, kind),
-        poolSize: 20,
-        timeoutMs: 60_000,
-      })
+      const url = await createDatabase(server, kind)
+      const handler = databaseHandler({ url, poolSize: 20, timeoutMs: 60_000 })
       await handler.migrate()
+      urls.set(handler, url)
       return handler
     },
+    sameStore: (handler) => secondHandler(urls.get(handler) as string),
+  })
+  // The whole contract without the lock cache (\`lockCache: false\`), as before it.
+  describeHandlerConformance({
+    name: `database handler (${title}) without the lock cache`,
+    create: async () => {
+      const url = await createDatabase(server, kind)
+      const handler = databaseHandler({ url, poolSize: 20, timeoutMs: 60_000, lockCache: false })
+      await handler.migrate()
+      urls.set(handler, url)
+      return handler
+    },
+    sameStore: (handler) => secondHandler(urls.get(handler) as string),
   })
 
   describe(`database handler (${title}): two processes, one database`, () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { createAxes } from 'node-axes'
+import { type AxesHandler, createAxes } from 'node-axes'
 import { databaseHandler } from 'node-axes/database'
 import { describeHandlerConformance } from 'node-axes/testing'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -11,9 +11,17 @@ const dir = mkdtempSync(join(tmpdir(), 'node-axes-sqlite-'))
 let n = 0
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
+// The file each handler was opened on, for the lock cache's cases' second handler.
+const urls = new WeakMap<AxesHandler, string>()
 describeHandlerConformance({
   name: 'database handler (SQLite file)',
-  create: () => databaseHandler({ url: `sqlite:${join(dir, `axes-${++n}.sqlite3`)}` }),
+  create: () => {
+    const url = `sqlite:${join(dir, `axes-${++n}.sqlite3`)}`
+    const handler = databaseHandler({ url })
+    urls.set(handler, url)
+    return handler
+  },
+  sameStore: (handler) => databaseHandler({ url: urls.get(handler) as string, lockCache: false }),
 })
 
 describe('database handler (SQLite file): the connection', () => {
