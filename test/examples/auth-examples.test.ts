@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import { exampleOptions } from '../../examples/demo.js'
+import { createApp as nestApp } from '../../examples/nestjs-login.js'
+import { eachApp, type StartedApp } from '../adapters/shared/scenarios.js'
+import { createAxes } from '../support/axes.js'
+
+// The examples of the auth frameworks' integrations, started and played over real HTTP.
+
+const COOLOFF_MESSAGE = 'Account locked: too many login attempts. Please try again later.'
+
+async function startNest(platform: 'express' | 'fastify'): Promise<StartedApp> {
+  const app = await nestApp(createAxes({ ...exampleOptions, logger: false }), platform)
+  await app.listen(0, '127.0.0.1')
+  const { port } = app.getHttpServer().address() as { port: number }
+  return { base: `http://127.0.0.1:${port}`, close: () => app.close() }
+}
+
+for (const platform of ['express', 'fastify'] as const) {
+  describe(`examples/nestjs-login on ${platform}`, () => {
+    const apps = eachApp()
+    const login = (base: string, username: string, password: string) =>
+      fetch(`${base}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      })
+
+    it('counts down, locks out at the third failure in Nest’s format, and keeps other users in', async () => {
+      const { base } = apps.use(await startNest(platform))
+      for (let i = 0; i < 2; i++) {
+        const wrong = await login(base, 'alice', 'nope')
+        expect(wrong.status).toBe(401)
+        expect(await wrong.json()).toEqual({
+          statusCode: 401,
+          message: 'Wrong username or password.',
+          error: 'Unauthorized',
+        })
+      }
+      const third = await login(base, 'alice', 'nope')
+      expect(third.status).toBe(429)
+      expect(third.headers.get('retry-after')).toBe('60')
+      expect(await third.json()).toEqual({
+        statusCode: 429,
+        message: COOLOFF_MESSAGE,
+        error: 'Too Many Requests',
+      })
+      expect((await login(base, 'alice', 'wonderland')).status).toBe(429)
+      const bob = await login(base, 'bob', 'builder')
+      expect(bob.status).toBe(200)
+      expect(await bob.json()).toEqual({ user: 'bob' })
+    })
+  })
+}
