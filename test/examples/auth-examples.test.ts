@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { createApp as betterAuthApp, createAuth } from '../../examples/better-auth-login.js'
 import { exampleOptions } from '../../examples/demo.js'
 import { createApp as nestApp } from '../../examples/nestjs-login.js'
-import { eachApp, type StartedApp } from '../adapters/shared/scenarios.js'
+import { eachApp, type StartedApp, startedServer } from '../adapters/shared/scenarios.js'
 import { createAxes } from '../support/axes.js'
 
 // The examples of the auth frameworks' integrations, started and played over real HTTP.
@@ -51,3 +55,51 @@ for (const platform of ['express', 'fastify'] as const) {
     })
   })
 }
+
+describe('examples/better-auth-login', () => {
+  const apps = eachApp()
+  const signIn = (base: string, path: string, body: object) =>
+    fetch(`${base}/api/auth${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+
+  it("locks out at the third failure with better-auth's error, whatever the spelling, and keeps other users in", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'axes-better-auth-example-'))
+    try {
+      const auth = await createAuth(
+        createAxes({ ...exampleOptions, logger: false }),
+        join(folder, 'auth.sqlite3'),
+      )
+      const { base } = apps.use(await startedServer(betterAuthApp(auth).listen(0, '127.0.0.1')))
+      const wrong = await signIn(base, '/sign-in/email', {
+        email: 'alice@example.com',
+        password: 'x',
+      })
+      expect(wrong.status).toBe(401)
+      expect(await wrong.json()).toMatchObject({ code: 'INVALID_EMAIL_OR_PASSWORD' })
+      expect(
+        (await signIn(base, '/sign-in/email', { email: 'ALICE@example.com', password: 'x' }))
+          .status,
+      ).toBe(401)
+      const third = await signIn(base, '/sign-in/email', {
+        email: 'Alice@Example.com',
+        password: 'x',
+      })
+      expect(third.status).toBe(429)
+      expect(third.headers.get('retry-after')).toBe('60')
+      expect(await third.json()).toEqual({ code: 'ACCOUNT_LOCKED_OUT', message: COOLOFF_MESSAGE })
+      const right = { email: 'alice@example.com', password: 'wonderland' }
+      expect((await signIn(base, '/sign-in/email', right)).status).toBe(429)
+      const bob = await signIn(base, '/sign-in/username', {
+        username: 'bob',
+        password: 'bob-the-builder',
+      })
+      expect(bob.status).toBe(200)
+      expect(bob.headers.get('set-cookie')).toMatch(/session_token=/)
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
+  })
+})

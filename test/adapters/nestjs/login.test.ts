@@ -1,24 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
-import { type AxesOptions, createAxes, type LockedOutEvent } from '../../../src/index.js'
-import { burstSize } from '../../support/thoroughness.js'
+import type { LockedOutEvent } from '../../../src/index.js'
+import { BURST, COOLOFF_MESSAGE, lockoutAxes, MALFORMED } from '../shared/auth-frameworks.js'
 import { eachApp } from '../shared/scenarios.js'
 import { type Configure, type Platform, startNest, Users } from './apps.js'
 
-const COOLOFF_MESSAGE = 'Account locked: too many login attempts. Please try again later.'
-const MALFORMED = 'Malformed login: send each field once, as text.'
-const BURST = burstSize(200)
-
-function setup(options: AxesOptions = {}) {
-  return createAxes({
-    handler: 'memory',
-    failureLimit: 3,
-    cooloffTime: '1m',
-    enableRetryAfterHeader: true,
-    logger: false,
-    ...options,
-  })
-}
+const setup = lockoutAxes
 
 const post = (base: string, path: string, body: unknown) =>
   fetch(`${base}${path}`, {
