@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { createApp as betterAuthApp, createAuth } from '../../examples/better-auth-login.js'
 import { exampleOptions } from '../../examples/demo.js'
 import { createApp as nestApp } from '../../examples/nestjs-login.js'
+import { signInClient, startAuthjs } from '../adapters/authjs/app.js'
 import { eachApp, type StartedApp, startedServer } from '../adapters/shared/scenarios.js'
 import { createAxes } from '../support/axes.js'
 
@@ -101,5 +102,27 @@ describe('examples/better-auth-login', () => {
     } finally {
       rmSync(folder, { recursive: true, force: true })
     }
+  })
+})
+
+describe('examples/authjs-login', () => {
+  const apps = eachApp()
+
+  it("serves Auth.js' sign-in page, locks out at the third failure with code locked_out, and keeps other users in", async () => {
+    const app = await startAuthjs(createAxes({ ...exampleOptions, logger: false }))
+    apps.use(app)
+    const page = await fetch(`${app.base}/auth/signin`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('/auth/callback/credentials')
+    const signIn = await signInClient(app.base)
+    const codes: (string | null)[] = []
+    for (let i = 0; i < 3; i++) {
+      const res = await signIn({ username: 'alice', password: 'nope' })
+      codes.push(new URL(res.headers.get('location') ?? '').searchParams.get('code'))
+    }
+    expect(codes).toEqual(['credentials', 'credentials', 'locked_out'])
+    const bob = await signIn({ username: 'bob', password: 'bob' })
+    expect(bob.headers.get('location')).toMatch(/code=credentials$/)
+    expect(app.checked).toEqual(['alice', 'alice', 'alice', 'bob'])
   })
 })
