@@ -80,6 +80,42 @@ describe("django-axes' truth tables (test_helpers.py)", () => {
     ).toBe(true)
   })
 
+  it('an asynchronous whitelistCallable that resolves false (or anything but true) whitelists no one', async () => {
+    for (const verdict of [false, undefined, 1, 'true']) {
+      const result = policy({ whitelistCallable: async () => verdict as boolean }).isWhitelisted(
+        request(),
+        null,
+        IP,
+      )
+      expect(result).toBeInstanceOf(Promise)
+      expect(await result).toBe(false)
+      // Synchronous, the same: only `true` whitelists.
+      expect(
+        policy({ whitelistCallable: () => verdict as boolean }).isWhitelisted(request(), null, IP),
+      ).toBe(false)
+    }
+  })
+
+  it('a whitelistCallable saying no leaves the list and GET exemptions standing, sync or async', async () => {
+    for (const whitelistCallable of [() => false, async () => false]) {
+      const listed = policy({ whitelistCallable, neverLockoutWhitelist: true, ipWhitelist: [IP] })
+      expect(await listed.isWhitelisted(request(), null, IP)).toBe(true)
+      expect(await listed.isWhitelisted(request(), null, '127.0.0.2')).toBe(false)
+      const onlyListed = policy({ whitelistCallable, onlyWhitelist: true, ipWhitelist: [IP] })
+      expect(await onlyListed.isWhitelisted(request(), null, IP)).toBe(true)
+      const get = policy({ whitelistCallable, neverLockoutGet: true })
+      expect(await get.isWhitelisted(request({ method: 'get' }), null, IP)).toBe(true)
+      expect(await get.isWhitelisted(request(), null, IP)).toBe(false)
+      expect(await get.isWhitelisted(request({ method: undefined }), null, IP)).toBe(false)
+    }
+    // Without a callable: an IP in the list is whitelisted only with neverLockoutWhitelist or
+    // onlyWhitelist.
+    expect(policy({ ipWhitelist: [IP] }).isWhitelisted(request(), null, IP)).toBe(false)
+    expect(
+      policy({ ipWhitelist: [IP], neverLockoutWhitelist: true }).isWhitelisted(request(), null, IP),
+    ).toBe(true)
+  })
+
   it('whitelistCallable receives the request and the credentials', async () => {
     const seen: unknown[] = []
     const req = request()
