@@ -451,6 +451,37 @@ describe('Retry-After', () => {
     expect(response.headers['retry-after']).toMatch(/^\d+$/)
   })
 
+  it('is the time to the later lift when two buckets are locked until different times', async () => {
+    // alice's username bucket reaches the hour-long tier (5 failures from two IPs); the bucket of
+    // her username with the second IP only the minute-long one (3). Both orders of the items.
+    for (const lockoutParameters of [
+      ['username', ['username', 'ip_address']],
+      [['username', 'ip_address'], 'username'],
+    ] as AxesOptions['lockoutParameters'][]) {
+      const axes = createAxes({
+        logger: false,
+        lockoutParameters,
+        lockoutTiers: [
+          { failures: 3, cooloff: '1m' },
+          { failures: 5, cooloff: '1h' },
+        ],
+        resetCoolOffOnFailureDuringLockout: true,
+        enableRetryAfterHeader: true,
+        clock: () => T0,
+      })
+      const from = (socketAddress: string) =>
+        request({ socketAddress, body: { username: 'alice', password: 'wrong' } })
+      for (let i = 0; i < 2; i++) await axes.loginFailed(from('10.0.0.1'))
+      for (let i = 0; i < 3; i++) await axes.loginFailed(from('10.0.0.2'))
+      const decision = await axes.isAllowed(from('10.0.0.2'))
+      expect(decision.allowed).toBe(false)
+      expect(decision.lockedUntil).toEqual(new Date(T0 + 3_600_000))
+      expect(decision.retryAfterMs).toBe(3_600_000)
+      const response = await axes.lockoutResponse(from('10.0.0.2'), decision)
+      expect(response.headers['retry-after']).toBe('3600')
+    }
+  })
+
   it('is absent when disabled (the default)', async () => {
     const { response } = await lockedResponse({ cooloffTime: '90s' })
     expect(response.headers['retry-after']).toBeUndefined()

@@ -95,7 +95,7 @@ describe('memory handler: reservations', () => {
     const client = (username: string) =>
       conformanceInput({ username }, { parameters: [...parameters], now: t0 })
     await handler.recordFailure(client('alice'))
-    // The IP bucket has 2 failures... no: 1 failure, 2 places left; alice's pair bucket too.
+    // The IP bucket has 1 failure and 2 places left; so has alice's username-and-IP bucket.
     for (let i = 0; i < 2; i++)
       expect((await handler.reserve(client('bob'))).outcome).toBe('reserved')
     // The IP bucket is full of bob's reservations: alice, whose pair bucket has room, waits.
