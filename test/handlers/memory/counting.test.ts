@@ -81,7 +81,7 @@ describe('memory handler: counting', () => {
       failures: 3,
       lockedUntil: Number.POSITIVE_INFINITY,
     })
-    expect(await handler.getAttempt('i8:10.0.0.1', { now: t0 + 1e12 })).toMatchObject({
+    expect(await handler.getAttempt('i8:10.0.0.1', { now: t0 + 1e12, rule: null })).toMatchObject({
       failures: 3,
       expiresAt: null,
       ipAddress: '10.0.0.1',
