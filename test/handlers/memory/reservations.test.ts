@@ -155,17 +155,38 @@ describe('memory handler: reservations', () => {
     ).toEqual({ failures: 1, lockedUntil: null })
   })
 
-  it('a failure settled after its buckets were evicted creates them again', async () => {
+  it('never evicts a bucket while a reservation is pending in it', async () => {
     const handler = memoryHandler({ maxBuckets: 2 })
-    const pending = conformanceInput({ ipAddress: '10.9.9.9' }, { now: t0 })
+    const at = (ipAddress: string) => conformanceInput({ ipAddress }, { now: t0 })
+    const pending = at('10.9.9.9')
     const { reservation } = await handler.reserve(pending)
-    // Two other clients' failures: the pending bucket holds a place and is kept.
-    await handler.recordFailure(conformanceInput({ ipAddress: '10.0.0.1' }, { now: t0 }))
-    await handler.recordFailure(conformanceInput({ ipAddress: '10.0.0.2' }, { now: t0 }))
+    await handler.recordFailure(at('10.0.0.1'))
+    // The store is full: the oldest bucket is the pending one, but it holds a place; the next
+    // oldest goes instead.
+    await handler.recordFailure(at('10.0.0.2'))
     expect(handler.size).toBe(2)
+    expect((await handler.getFailures(at('10.0.0.1'))).failures).toBe(0)
+    expect((await handler.getFailures(at('10.0.0.2'))).failures).toBe(1)
+    // Its place is still held: with two more in flight, the client is busy.
+    for (let i = 0; i < 2; i++) expect((await handler.reserve(pending)).outcome).toBe('reserved')
+    expect((await handler.reserve(pending)).outcome).toBe('busy')
     expect(
       await handler.settle({ ...pending, reservation: reservation as string, outcome: 'failure' }),
     ).toEqual({ failures: 1, lockedUntil: null })
+  })
+
+  it('when every other bucket is locked, a pending bucket is still kept (a lockout goes)', async () => {
+    const handler = memoryHandler({ maxBuckets: 2 })
+    const at = (ipAddress: string) => conformanceInput({ ipAddress }, { now: t0 })
+    const pending = at('10.9.9.9')
+    await handler.reserve(pending)
+    for (let i = 0; i < 3; i++) await handler.recordFailure(at('10.0.0.1'))
+    await handler.recordFailure(at('10.0.0.2'))
+    expect(handler.size).toBe(2)
+    // The lockout went, not the bucket holding a place.
+    expect((await handler.getFailures(at('10.0.0.1'))).failures).toBe(0)
+    for (let i = 0; i < 2; i++) expect((await handler.reserve(pending)).outcome).toBe('reserved')
+    expect((await handler.reserve(pending)).outcome).toBe('busy')
   })
 
   it('a locked client is refused without a place; its attempt recorded only if the rule says', async () => {
