@@ -120,6 +120,7 @@ export function decodeBucketKey(
       continue
     }
     const colon = key.indexOf(':', at)
+    // Stryker disable next-line EqualityOperator: at colon === at the digits are empty, and the digit test below refuses them
     if (colon <= at) return null
     const digits = key.slice(at, colon)
     if (!/^\d+$/.test(digits)) return null

@@ -99,6 +99,8 @@ describe('bucket keys', () => {
   it('refuses a key that is not an encoding', () => {
     for (const key of [
       'x',
+      'x1:a',
+      'i1:au1:bx-',
       'i',
       'i8',
       'i:',
