@@ -74,6 +74,7 @@ export class RuleBook {
 
   #failureLimit(request: AxesRequest, credentials: Credentials | null): number {
     const o = this.#options
+    // Stryker disable next-line OptionalChaining: the length test above makes lockoutTiers[0] defined
     if (o.lockoutTiers.length > 0) return o.lockoutTiers[0]?.failures ?? 1
     if (typeof o.failureLimit !== 'function') return o.failureLimit
     let value: unknown
@@ -82,6 +83,7 @@ export class RuleBook {
     } catch (error) {
       throw new AxesCallableError('failureLimit', error)
     }
+    // Stryker disable next-line ConditionalExpression: Number.isInteger is false for every non-number too
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
       throw new AxesCallableError(
         'failureLimit',
