@@ -83,14 +83,14 @@ export class RuleBook {
     } catch (error) {
       throw new AxesCallableError('failureLimit', error)
     }
-    // Stryker disable next-line ConditionalExpression: Number.isInteger is false for every non-number too
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    // Number.isInteger is false for anything but a number.
+    if (!Number.isInteger(value) || (value as number) < 1) {
       throw new AxesCallableError(
         'failureLimit',
         new TypeError(`it returned ${String(value)}; a whole number of at least 1 is needed`),
       )
     }
-    return value
+    return value as number
   }
 
   #cooloffMs(request: AxesRequest): number | null {
