@@ -323,6 +323,12 @@ describe('onlyAdminSite: the admin path as the loosest router reads it', () => {
     ).toBe(true)
   })
 
+  it('decodes a multi-byte character as one run, and keeps a run that is not UTF-8 as it is', () => {
+    expect(comparablePath('/%C3%A9T%C3%A9/')).toBe('/été/')
+    expect(comparablePath('/admin%FF/x')).toBe('/admin%ff/x/')
+    expect(comparablePath('/a%2F%FFb')).toBe('/a%2f%ffb/')
+  })
+
   it('every router-style respelling of a path under /admin/ stays under it (property)', () => {
     const segment = fc
       .stringMatching(/^[A-Za-z0-9._~-]{1,8}$/)
