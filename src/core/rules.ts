@@ -74,6 +74,7 @@ export class RuleBook {
 
   #failureLimit(request: AxesRequest, credentials: Credentials | null): number {
     const o = this.#options
+    // Stryker disable next-line OptionalChaining: the length test above makes lockoutTiers[0] defined
     if (o.lockoutTiers.length > 0) return o.lockoutTiers[0]?.failures ?? 1
     if (typeof o.failureLimit !== 'function') return o.failureLimit
     let value: unknown
@@ -82,13 +83,14 @@ export class RuleBook {
     } catch (error) {
       throw new AxesCallableError('failureLimit', error)
     }
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    // Number.isInteger is false for anything but a number.
+    if (!Number.isInteger(value) || (value as number) < 1) {
       throw new AxesCallableError(
         'failureLimit',
         new TypeError(`it returned ${String(value)}; a whole number of at least 1 is needed`),
       )
     }
-    return value
+    return value as number
   }
 
   #cooloffMs(request: AxesRequest): number | null {

@@ -4,8 +4,16 @@
  */
 import { describe, expect, it } from 'vitest'
 import {
+  corsHeaders,
+  isXhr,
+  lockoutContext,
+  lockoutMessage,
   lockoutRedirectUrl,
+  MALFORMED_CREDENTIALS_MESSAGE,
   quotePlus as quotePlusModule,
+  retryAfterSeconds,
+  STORE_ERROR_MESSAGE,
+  wantsJson,
 } from '../../src/core/lockout-response.js'
 import {
   AxesCallableError,
@@ -451,6 +459,37 @@ describe('Retry-After', () => {
     expect(response.headers['retry-after']).toMatch(/^\d+$/)
   })
 
+  it('is the time to the later lift when two buckets are locked until different times', async () => {
+    // alice's username bucket reaches the hour-long tier (5 failures from two IPs); the bucket of
+    // her username with the second IP only the minute-long one (3). Both orders of the items.
+    for (const lockoutParameters of [
+      ['username', ['username', 'ip_address']],
+      [['username', 'ip_address'], 'username'],
+    ] as AxesOptions['lockoutParameters'][]) {
+      const axes = createAxes({
+        logger: false,
+        lockoutParameters,
+        lockoutTiers: [
+          { failures: 3, cooloff: '1m' },
+          { failures: 5, cooloff: '1h' },
+        ],
+        resetCoolOffOnFailureDuringLockout: true,
+        enableRetryAfterHeader: true,
+        clock: () => T0,
+      })
+      const from = (socketAddress: string) =>
+        request({ socketAddress, body: { username: 'alice', password: 'wrong' } })
+      for (let i = 0; i < 2; i++) await axes.loginFailed(from('10.0.0.1'))
+      for (let i = 0; i < 3; i++) await axes.loginFailed(from('10.0.0.2'))
+      const decision = await axes.isAllowed(from('10.0.0.2'))
+      expect(decision.allowed).toBe(false)
+      expect(decision.lockedUntil).toEqual(new Date(T0 + 3_600_000))
+      expect(decision.retryAfterMs).toBe(3_600_000)
+      const response = await axes.lockoutResponse(from('10.0.0.2'), decision)
+      expect(response.headers['retry-after']).toBe('3600')
+    }
+  })
+
   it('is absent when disabled (the default)', async () => {
     const { response } = await lockedResponse({ cooloffTime: '90s' })
     expect(response.headers['retry-after']).toBeUndefined()
@@ -549,5 +588,110 @@ describe('store errors', () => {
     const decision = await axes.isAllowed(request())
     expect(decision.allowed).toBe(true)
     expect(decision.reason).toBe('storeError')
+  })
+})
+
+describe('the pieces of the response, one by one', () => {
+  const decision = (overrides: Partial<LockoutDecision> = {}): LockoutDecision => ({
+    allowed: false,
+    reason: 'lockedOut',
+    lockedOut: true,
+    failures: 3,
+    failureLimit: 3,
+    remaining: 0,
+    cooloffMs: 90_000,
+    retryAfterMs: 90_000,
+    lockedUntil: new Date(T0 + 90_000),
+    tier: null,
+    recorded: true,
+    client: {
+      ipAddress: '10.0.0.1',
+      username: 'bob',
+      userAgent: '',
+      pathInfo: '/login',
+      httpAccept: '*/*',
+    },
+    ...overrides,
+  })
+
+  it('lockoutContext: the cool-off only when there is one, the username empty when none', () => {
+    expect(lockoutContext(decision())).toEqual({
+      failure_limit: 3,
+      failure_count: 3,
+      username: 'bob',
+      cooloff_time: 'PT1M30S',
+      cooloff_timedelta: 'P0DT00H01M30S',
+    })
+    for (const cooloffMs of [0, null]) {
+      expect(lockoutContext(decision({ cooloffMs }))).toEqual({
+        failure_limit: 3,
+        failure_count: 3,
+        username: 'bob',
+      })
+    }
+    const anonymous = decision()
+    anonymous.client.username = null
+    expect(lockoutContext(anonymous).username).toBe('')
+  })
+
+  it('wantsJson: an XHR, or an Accept naming JSON in any case or as a +json type', () => {
+    const with_ = (headers: Record<string, string | string[]>) => request({ headers })
+    expect(wantsJson(with_(XHR))).toBe(true)
+    expect(wantsJson(with_({ accept: 'APPLICATION/JSON' }))).toBe(true)
+    expect(wantsJson(with_({ accept: 'application/problem+json' }))).toBe(true)
+    expect(wantsJson(with_({ accept: ['text/html, application/json'] }))).toBe(true)
+    expect(wantsJson(with_({ accept: 'text/html' }))).toBe(false)
+    expect(wantsJson(with_({ accept: 'application/jsonp' }))).toBe(true)
+    expect(wantsJson(with_({}))).toBe(false)
+    expect(isXhr(with_({ 'x-requested-with': 'xmlhttprequest' }))).toBe(false)
+    expect(isXhr(with_({ 'x-requested-with': 'XMLHttpRequest' }))).toBe(true)
+  })
+
+  it("quotePlus encodes what encodeURIComponent leaves: ! ' ( ) *", () => {
+    expect(quotePlusModule("a!b'c(d)e*f g~h_i.j-k")).toBe('a%21b%27c%28d%29e%2Af+g~h_i.j-k')
+  })
+
+  it('corsHeaders: a string as it is; a list grants a listed Origin, in any case, and varies on it', () => {
+    const methods = {
+      'access-control-allow-methods': 'POST, OPTIONS',
+      'access-control-allow-headers':
+        'Origin, Content-Type, Accept, Authorization, x-requested-with',
+    }
+    expect(corsHeaders('*', request())).toEqual({
+      'access-control-allow-origin': '*',
+      ...methods,
+    })
+    const list = ['https://A.example']
+    expect(corsHeaders(list, request({ headers: { origin: 'https://a.EXAMPLE' } }))).toEqual({
+      vary: 'Origin',
+      'access-control-allow-origin': 'https://a.EXAMPLE',
+      ...methods,
+    })
+    expect(corsHeaders(list, request({ headers: { origin: 'https://b.example' } }))).toEqual({
+      vary: 'Origin',
+    })
+    expect(corsHeaders(list, request())).toEqual({ vary: 'Origin' })
+  })
+
+  it('lockoutMessage: the message of each reason', () => {
+    const options = { cooloffMessage: 'cool', permalockMessage: 'perma' } as never
+    expect(lockoutMessage(options, decision({ reason: 'storeError' }))).toBe(STORE_ERROR_MESSAGE)
+    expect(lockoutMessage(options, decision({ reason: 'malformedCredentials' }))).toBe(
+      MALFORMED_CREDENTIALS_MESSAGE,
+    )
+    expect(lockoutMessage(options, decision({ reason: 'blacklisted' }))).toBe('perma')
+    expect(lockoutMessage(options, decision({ reason: 'tooManyInFlight', cooloffMs: null }))).toBe(
+      'cool',
+    )
+    expect(lockoutMessage(options, decision())).toBe('cool')
+    expect(lockoutMessage(options, decision({ cooloffMs: null }))).toBe('perma')
+  })
+
+  it('retryAfterSeconds: rounded up, at least 1, none for a lock until reset', () => {
+    expect(retryAfterSeconds(decision({ retryAfterMs: 1 }))).toBe(1)
+    expect(retryAfterSeconds(decision({ retryAfterMs: 0 }))).toBe(1)
+    expect(retryAfterSeconds(decision({ retryAfterMs: 1_001 }))).toBe(2)
+    expect(retryAfterSeconds(decision({ retryAfterMs: 2_000 }))).toBe(2)
+    expect(retryAfterSeconds(decision({ retryAfterMs: null }))).toBeNull()
   })
 })

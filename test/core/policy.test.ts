@@ -80,6 +80,42 @@ describe("django-axes' truth tables (test_helpers.py)", () => {
     ).toBe(true)
   })
 
+  it('an asynchronous whitelistCallable that resolves false (or anything but true) whitelists no one', async () => {
+    for (const verdict of [false, undefined, 1, 'true']) {
+      const result = policy({ whitelistCallable: async () => verdict as boolean }).isWhitelisted(
+        request(),
+        null,
+        IP,
+      )
+      expect(result).toBeInstanceOf(Promise)
+      expect(await result).toBe(false)
+      // Synchronous, the same: only `true` whitelists.
+      expect(
+        policy({ whitelistCallable: () => verdict as boolean }).isWhitelisted(request(), null, IP),
+      ).toBe(false)
+    }
+  })
+
+  it('a whitelistCallable saying no leaves the list and GET exemptions standing, sync or async', async () => {
+    for (const whitelistCallable of [() => false, async () => false]) {
+      const listed = policy({ whitelistCallable, neverLockoutWhitelist: true, ipWhitelist: [IP] })
+      expect(await listed.isWhitelisted(request(), null, IP)).toBe(true)
+      expect(await listed.isWhitelisted(request(), null, '127.0.0.2')).toBe(false)
+      const onlyListed = policy({ whitelistCallable, onlyWhitelist: true, ipWhitelist: [IP] })
+      expect(await onlyListed.isWhitelisted(request(), null, IP)).toBe(true)
+      const get = policy({ whitelistCallable, neverLockoutGet: true })
+      expect(await get.isWhitelisted(request({ method: 'get' }), null, IP)).toBe(true)
+      expect(await get.isWhitelisted(request(), null, IP)).toBe(false)
+      expect(await get.isWhitelisted(request({ method: undefined }), null, IP)).toBe(false)
+    }
+    // Without a callable: an IP in the list is whitelisted only with neverLockoutWhitelist or
+    // onlyWhitelist.
+    expect(policy({ ipWhitelist: [IP] }).isWhitelisted(request(), null, IP)).toBe(false)
+    expect(
+      policy({ ipWhitelist: [IP], neverLockoutWhitelist: true }).isWhitelisted(request(), null, IP),
+    ).toBe(true)
+  })
+
   it('whitelistCallable receives the request and the credentials', async () => {
     const seen: unknown[] = []
     const req = request()
@@ -285,6 +321,12 @@ describe('onlyAdminSite: the admin path as the loosest router reads it', () => {
         request({ path: '/back office/login' }),
       ),
     ).toBe(true)
+  })
+
+  it('decodes a multi-byte character as one run, and keeps a run that is not UTF-8 as it is', () => {
+    expect(comparablePath('/%C3%A9T%C3%A9/')).toBe('/été/')
+    expect(comparablePath('/admin%FF/x')).toBe('/admin%ff/x/')
+    expect(comparablePath('/a%2F%FFb')).toBe('/a%2f%ffb/')
   })
 
   it('every router-style respelling of a path under /admin/ stays under it (property)', () => {
