@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { bucketsFor } from '../src/ground/buckets.js'
 import { databaseHandler } from '../src/handlers/database/index.js'
+import type { DatabaseHandlerOptions } from '../src/handlers/database/options.js'
 import type { CountInput, LockoutRule } from '../src/index.js'
 import {
   createDatabase,
@@ -19,6 +20,7 @@ import {
   startPostgres,
   type TestServer,
 } from '../test/support/servers.js'
+import { betterSqlite3 } from '../test/support/sqlite.js'
 import { rate } from './rate.js'
 
 /** One figure. */
@@ -68,8 +70,9 @@ async function measureDialect(
   url: string,
   failures: number,
   checks: number,
+  options: Partial<DatabaseHandlerOptions> = {},
 ): Promise<DatabaseRow[]> {
-  const handler = databaseHandler({ url, poolSize: 32 })
+  const handler = databaseHandler({ url, poolSize: 32, ...options })
   handler.attach?.({
     disableAccessLog: false,
     enableAccessFailureLog: false,
@@ -124,18 +127,28 @@ export async function databaseBench(quick: boolean): Promise<DatabaseRow[]> {
   const servers: TestServer[] = []
   const print = (r: DatabaseRow) =>
     console.log(
-      `  ${r.dialect.padEnd(12)} ${r.operation.padEnd(10)} ${String(r.inFlight).padStart(2)} in flight ${Math.round(r.opsPerSecond).toLocaleString('en').padStart(9)} /s`,
+      `  ${r.dialect.padEnd(26)} ${r.operation.padEnd(10)} ${String(r.inFlight).padStart(2)} in flight ${Math.round(r.opsPerSecond).toLocaleString('en').padStart(9)} /s`,
     )
   console.log('\nDatabase handler (two buckets a client, 1,000 clients; handler calls)')
   try {
-    const sqlite = await measureDialect(
-      'SQLite',
-      `sqlite:${join(dir, 'bench.sqlite3')}`,
-      quick ? 5_000 : 40_000,
-      quick ? 20_000 : 200_000,
-    )
-    sqlite.forEach(print)
-    rows.push(...sqlite)
+    // Both SQLite drivers side by side, each on a file of its own: node:sqlite (the default) and
+    // better-sqlite3 (the optional driver, when scripts/install-runtimes.sh has built it).
+    const better = betterSqlite3()
+    const drivers: [string, DatabaseHandlerOptions['sqliteDriver']][] = [
+      ['node:sqlite', 'node:sqlite'],
+      ...(better ? [['better-sqlite3', better] as [string, typeof better]] : []),
+    ]
+    for (const [name, sqliteDriver] of drivers) {
+      const sqlite = await measureDialect(
+        `SQLite (${name})`,
+        `sqlite:${join(dir, `bench-${name.replace(':', '-')}.sqlite3`)}`,
+        quick ? 5_000 : 40_000,
+        quick ? 20_000 : 200_000,
+        { sqliteDriver },
+      )
+      sqlite.forEach(print)
+      rows.push(...sqlite)
+    }
     const [pg, maria] = await Promise.all([startPostgres(), startMariadb()])
     for (const [name, server, kind] of [
       ['PostgreSQL', pg, 'postgres'],
@@ -143,7 +156,7 @@ export async function databaseBench(quick: boolean): Promise<DatabaseRow[]> {
     ] as const) {
       if (!server) {
         console.log(
-          `  ${name.padEnd(12)} skipped: no server (apt-get install postgresql mariadb-server)`,
+          `  ${name.padEnd(26)} skipped: no server (apt-get install postgresql mariadb-server)`,
         )
         continue
       }

@@ -1,7 +1,8 @@
 /**
- * `node-axes/database`: the database handler on django-axes' own tables — SQLite through
- * better-sqlite3 (the embedded default), PostgreSQL through pg, MySQL and MariaDB through mysql2,
- * or the application's own Kysely instance.
+ * `node-axes/database`: the database handler on django-axes' own tables — SQLite through the
+ * runtime's own (node:sqlite, the embedded default; bun:sqlite on Bun) or better-sqlite3,
+ * PostgreSQL through pg, MySQL and MariaDB through mysql2, or the application's own Kysely
+ * instance.
  *
  * @example
  * ```ts
@@ -25,6 +26,7 @@ import { DIALECTS } from './dialects/index.js'
 import { connect, dialectOfUrl, guessDialect, sqlitePath } from './drivers/connect.js'
 import { timeoutOf, withDeadline } from './drivers/deadline.js'
 import type { SqlDriver } from './drivers/driver.js'
+import { SQLITE_LIBRARIES } from './drivers/sqlite-open.js'
 import { sqlHandler } from './handler.js'
 import { type MigrationResult, migrate as runMigrations } from './migrate.js'
 import { tableExists } from './migrations.js'
@@ -34,7 +36,7 @@ import type { SqlDialect } from './sql.js'
 export { dialectOfUrl, sqlitePath } from './drivers/connect.js'
 export type { MigrationResult } from './migrate.js'
 export { MIGRATIONS } from './migrations.js'
-export type { DatabaseHandlerOptions } from './options.js'
+export type { DatabaseHandlerOptions, SqliteDriverChoice } from './options.js'
 
 /** The database handler, with its migrations. */
 export interface DatabaseHandler
@@ -104,6 +106,13 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
         `databaseHandler: ${name} must be a number of milliseconds ≥ 0`,
       )
     }
+  }
+  const choice = options.sqliteDriver
+  if (choice !== undefined && typeof choice !== 'function' && !SQLITE_LIBRARIES.includes(choice)) {
+    throw new AxesError(
+      'AXES_INVALID_OPTIONS',
+      `databaseHandler: sqliteDriver must be ${SQLITE_LIBRARIES.map((n) => `'${n}'`).join(', ')} or better-sqlite3's Database class`,
+    )
   }
   // Every operation answers by then (the drivers give up what it waited on); 0 waits for ever.
   const timeoutMs = timeoutOf(options)
