@@ -31,6 +31,7 @@ import { sqlHandler } from './handler.js'
 import { type MigrationResult, migrate as runMigrations } from './migrate.js'
 import { tableExists } from './migrations.js'
 import type { DatabaseHandlerOptions } from './options.js'
+import { notReady } from './ready.js'
 import type { SqlDialect } from './sql.js'
 
 export { dialectOfUrl, sqlitePath } from './drivers/connect.js'
@@ -49,6 +50,11 @@ export interface DatabaseHandler
   readonly supports: HandlerCapabilities
   /** The dialect in use. */
   readonly dialect: SqlDialect
+  /**
+   * Connects (and, with `autoMigrate`, migrates) and asks the database something: fails with
+   * `AXES_HANDLER_NOT_READY` saying what is missing (the driver, a writable file, the server).
+   */
+  ready(): Promise<void>
   /** Creates (or adopts) the tables; safe to run from several processes at once. */
   migrate(): Promise<MigrationResult>
   /**
@@ -204,6 +210,21 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     attemptStats: call('attemptStats') as DatabaseHandler['attemptStats'],
     async migrate() {
       return runMigrations(await getDriver())
+    },
+    async ready() {
+      try {
+        // Connects and migrates as the first operation would, then asks the database something.
+        const d = await withDeadline(
+          timeoutMs,
+          'ready',
+          handler().then(() => getDriver()),
+        )
+        await withDeadline(timeoutMs, 'ready', d.session.all('SELECT 1 AS one'))
+      } catch (error) {
+        const location = options.url ? locationOf(options.url) : "the application's Kysely instance"
+        const file = options.url && dialect === 'sqlite' ? sqlitePath(options.url) : null
+        throw notReady(error, dialect, location, file === ':memory:' ? null : file)
+      }
     },
     async probe() {
       const location = options.url ? locationOf(options.url) : "the application's Kysely instance"
