@@ -22,6 +22,19 @@ export class Database extends DatabaseSync {
   }
 }
 
+/** Every table's and index's SQL in a SQLite file, by name (to compare what two drivers wrote). */
+export function schemaOf(file: string): Record<string, string> {
+  const db = new Database(file, { readonly: true })
+  try {
+    const rows = db
+      .prepare('SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name')
+      .all() as { name: string; sql: string }[]
+    return Object.fromEntries(rows.map((r) => [r.name, r.sql]))
+  } finally {
+    db.close()
+  }
+}
+
 /** better-sqlite3's Database class (the default export). */
 export type BetterSqlite3 = new (
   file: string,

@@ -35,6 +35,7 @@ import { notReady } from './ready.js'
 import type { SqlDialect } from './sql.js'
 
 export { dialectOfUrl, sqlitePath } from './drivers/connect.js'
+export { defaultSqliteDriver } from './drivers/sqlite-open.js'
 export type { MigrationResult } from './migrate.js'
 export { MIGRATIONS } from './migrations.js'
 export type { DatabaseHandlerOptions, SqliteDriverChoice } from './options.js'

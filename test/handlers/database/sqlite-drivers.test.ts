@@ -9,26 +9,13 @@ import { join } from 'node:path'
 import { databaseHandler } from 'node-axes/database'
 import { conformanceInput, describeHandlerConformance } from 'node-axes/testing'
 import { afterAll, describe, expect, it } from 'vitest'
-import { betterSqlite3, Database } from '../../support/sqlite.js'
+import { betterSqlite3, Database, schemaOf } from '../../support/sqlite.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'node-axes-sqlite-drivers-'))
 let n = 0
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 const better = betterSqlite3()
-
-/** The schema of a SQLite file: every table's and index's SQL, by name. */
-function schemaOf(file: string): Record<string, string> {
-  const db = new Database(file, { readonly: true })
-  try {
-    const rows = db
-      .prepare('SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name')
-      .all() as { name: string; sql: string }[]
-    return Object.fromEntries(rows.map((r) => [r.name, r.sql]))
-  } finally {
-    db.close()
-  }
-}
 
 describe.skipIf(!better)('database handler on better-sqlite3 (sqliteDriver)', () => {
   describeHandlerConformance({
