@@ -15,7 +15,8 @@
  * - With `--adapters` (bench/adapters.ts): login-route requests per second through Express and
  *   Fastify with autocannon, bare and guarded by `protectLogin`, memory handler and SQLite.
  *
- * Usage: npm run bench [-- --quick] [-- --memory | --database | --redis | --adapters] [-- --json FILE]
+ * Usage: npm run bench [-- --quick] [-- --memory | --database | --sqlite | --redis | --adapters]
+ *        [-- --json FILE]   (--sqlite: the two SQLite drivers of the database part, side by side)
  */
 
 import { writeFileSync } from 'node:fs'
@@ -285,7 +286,7 @@ const cpu = cpus()[0]?.model ?? 'unknown CPU'
 console.log(`node-axes benchmark: Node ${process.version}, ${cpus().length} × ${cpu}`)
 const only = args.includes('--adapters')
   ? 'adapters'
-  : args.includes('--database')
+  : args.includes('--database') || args.includes('--sqlite')
     ? 'database'
     : args.includes('--memory')
       ? 'memory'
@@ -311,7 +312,8 @@ if (only === null || only === 'memory') {
   for (const h of heap)
     console.log(`  ${h.name.padEnd(58)} ${h.bytesPerClient.toFixed(0).padStart(6)} bytes`)
 }
-const database = only === null || only === 'database' ? await databaseBench(quick) : []
+const database =
+  only === null || only === 'database' ? await databaseBench(quick, args.includes('--sqlite')) : []
 const redis = only === null || only === 'redis' ? await redisBench(quick) : []
 const adapters: AdapterRow[] = only === 'adapters' ? await adaptersBench(quick) : []
 

@@ -137,7 +137,7 @@ async function importModule(file: string): Promise<unknown> {
   const url = pathToFileURL(file).href
   let mod: { default?: unknown }
   if (file.endsWith('.ts')) {
-    // Node 20 cannot load TypeScript by itself: tsx can, when the project has it.
+    // Node 22 before 22.18 cannot load TypeScript by itself: tsx can, when the project has it.
     let tsImport: ((specifier: string, parent: string) => Promise<unknown>) | undefined
     try {
       ;({ tsImport } = (await import('tsx/esm/api')) as {
