@@ -65,13 +65,14 @@ function inputs(): CountInput[] {
   })
 }
 
-async function measureDialect(
-  dialect: string,
+/** The three operations measured, on one handler. */
+type Operations = Record<DatabaseRow['operation'], (i: number) => Promise<unknown>>
+
+/** A handler on `url`, warmed up (every client has a row, statements are prepared). */
+export async function benchHandler(
   url: string,
-  failures: number,
-  checks: number,
   options: Partial<DatabaseHandlerOptions> = {},
-): Promise<DatabaseRow[]> {
+): Promise<{ operations: Operations; close(): Promise<void> }> {
   const handler = databaseHandler({ url, poolSize: 32, ...options })
   handler.attach?.({
     disableAccessLog: false,
@@ -85,38 +86,93 @@ async function measureDialect(
     const input = all[i % CLIENTS] as CountInput
     return { buckets: input.buckets, rule: input.rule, attempt: input.attempt, now: Date.now() }
   }
-  // Warm up: every client has a row, statements are prepared.
   for (let i = 0; i < CLIENTS; i++) await handler.recordFailure(at(i))
-  const rows: DatabaseRow[] = []
-  for (const inFlight of [1, 32]) {
-    rows.push({
-      dialect,
-      operation: 'failures',
-      inFlight,
-      ops: failures,
-      opsPerSecond: await rate(failures, inFlight, (i) => handler.recordFailure(at(i))),
-    })
-    rows.push({
-      dialect,
-      operation: 'checks',
-      inFlight,
-      ops: checks,
-      opsPerSecond: await rate(checks, inFlight, (i) => handler.getFailures(at(i))),
-    })
-    rows.push({
-      dialect,
-      operation: 'protected',
-      inFlight,
-      ops: Math.ceil(failures / 4),
-      opsPerSecond: await rate(Math.ceil(failures / 4), inFlight, async (i) => {
+  return {
+    operations: {
+      failures: (i) => handler.recordFailure(at(i)),
+      checks: (i) => handler.getFailures(at(i)),
+      // The exact path: reserve, then settle with a failure (what protect does around a wrong
+      // password).
+      protected: async (i) => {
         const input = at(i)
         const reserved = await handler.reserve(input)
         if (reserved.reservation === null) throw new Error(`not reserved: ${reserved.outcome}`)
         await handler.settle({ ...input, reservation: reserved.reservation, outcome: 'failure' })
-      }),
-    })
+      },
+    },
+    close: () => handler.close(),
   }
-  await handler.close()
+}
+
+/** How many of each operation a figure counts. */
+function opsFor(operation: DatabaseRow['operation'], failures: number, checks: number): number {
+  if (operation === 'checks') return checks
+  return operation === 'failures' ? failures : Math.ceil(failures / 4)
+}
+
+async function measureDialect(
+  dialect: string,
+  url: string,
+  failures: number,
+  checks: number,
+): Promise<DatabaseRow[]> {
+  const { operations, close } = await benchHandler(url)
+  const rows: DatabaseRow[] = []
+  for (const inFlight of [1, 32]) {
+    for (const operation of ['failures', 'checks', 'protected'] as const) {
+      const ops = opsFor(operation, failures, checks)
+      const opsPerSecond = await rate(ops, inFlight, operations[operation])
+      rows.push({ dialect, operation, inFlight, ops, opsPerSecond })
+    }
+  }
+  await close()
+  return rows
+}
+
+/**
+ * The SQLite drivers side by side, each on a file of its own, measured in alternating slices
+ * (a tenth of the operations, driver after driver, ten times): drift in the machine's speed
+ * reaches both alike. A figure is its driver's operations over its own time.
+ */
+async function compareSqlite(
+  drivers: [string, DatabaseHandlerOptions['sqliteDriver']][],
+  dir: string,
+  failures: number,
+  checks: number,
+): Promise<DatabaseRow[]> {
+  const opened = await Promise.all(
+    drivers.map(([name, sqliteDriver], n) =>
+      benchHandler(`sqlite:${join(dir, `bench-sqlite-${n}.sqlite3`)}`, { sqliteDriver }).then(
+        (bench) => ({ name, ...bench }),
+      ),
+    ),
+  )
+  const rows: DatabaseRow[] = []
+  const SLICES = 10
+  for (const inFlight of [1, 32]) {
+    for (const operation of ['failures', 'checks', 'protected'] as const) {
+      const slice = Math.ceil(opsFor(operation, failures, checks) / SLICES)
+      const seconds = opened.map(() => 0)
+      for (let s = 0; s < SLICES; s++) {
+        for (const [n, bench] of opened.entries()) {
+          seconds[n] =
+            (seconds[n] as number) +
+            slice / (await rate(slice, inFlight, bench.operations[operation]))
+        }
+      }
+      for (const [n, bench] of opened.entries()) {
+        const ops = slice * SLICES
+        rows.push({
+          dialect: `SQLite (${bench.name})`,
+          operation,
+          inFlight,
+          ops,
+          opsPerSecond: ops / (seconds[n] as number),
+        })
+      }
+    }
+  }
+  await Promise.all(opened.map((bench) => bench.close()))
   return rows
 }
 
@@ -134,32 +190,21 @@ export async function databaseBench(quick: boolean, sqliteOnly = false): Promise
     )
   console.log('\nDatabase handler (two buckets a client, 1,000 clients; handler calls)')
   try {
-    // Both SQLite drivers side by side, each on a file of its own: node:sqlite (the default) and
-    // better-sqlite3 (the optional driver, when scripts/install-runtimes.sh has built it).
+    // Both SQLite drivers side by side: node:sqlite (the default) and better-sqlite3 (the optional
+    // driver, when npm run runtimes has built it for this Node).
     const better = betterSqlite3()
     const drivers: [string, DatabaseHandlerOptions['sqliteDriver']][] = [
       ['node:sqlite', 'node:sqlite'],
       ...(better ? [['better-sqlite3', better] as [string, typeof better]] : []),
     ]
-    // In rounds A B B A, each on a fresh file, the best of each figure kept: drift in the machine's
-    // speed then favours neither.
-    const best = new Map<string, DatabaseRow>()
-    const order = [...drivers, ...drivers.slice().reverse()]
-    for (const [round, [name, sqliteDriver]] of order.entries()) {
-      const sqlite = await measureDialect(
-        `SQLite (${name})`,
-        `sqlite:${join(dir, `bench-${round}.sqlite3`)}`,
-        quick ? 5_000 : 40_000,
-        quick ? 20_000 : 200_000,
-        { sqliteDriver },
-      )
-      for (const row of sqlite) {
-        const key = `${row.dialect} ${row.operation} ${row.inFlight}`
-        if ((best.get(key)?.opsPerSecond ?? 0) < row.opsPerSecond) best.set(key, row)
-      }
-    }
-    for (const row of best.values()) print(row)
-    rows.push(...best.values())
+    const sqlite = await compareSqlite(
+      drivers,
+      dir,
+      quick ? 5_000 : 40_000,
+      quick ? 20_000 : 200_000,
+    )
+    sqlite.forEach(print)
+    rows.push(...sqlite)
     if (sqliteOnly) return rows
     const [pg, maria] = await Promise.all([startPostgres(), startMariadb()])
     for (const [name, server, kind] of [
