@@ -36,7 +36,7 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
-  target: 'node20',
+  target: 'node22',
   splitting: true,
   treeshake: true,
   // Drivers, Redis clients, frameworks, vitest and tsx (loads a TypeScript CLI configuration) are

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
+import { DatabaseSync } from 'node:sqlite'
 import { createAdminHandler } from '../src/entries/admin.js'
 import { databaseHandler } from '../src/handlers/database/index.js'
 import { type Axes, createAxes } from '../src/index.js'
@@ -20,27 +20,27 @@ async function sqliteAxes(): Promise<Axes> {
   const file = join(dir, 'axes.sqlite3')
   const handler = databaseHandler({ url: `sqlite:${file}` })
   await handler.migrate()
-  const db = new Database(file)
+  const db = new DatabaseSync(file)
   const insert = db.prepare(
     `INSERT INTO axes_accessattempt (user_agent, ip_address, username, http_accept, path_info, attempt_time, get_data, post_data, failures_since_start) VALUES (?, ?, ?, '*/*', ?, ?, '', 'username=********************', ?)`,
   )
   const now = Date.now()
-  db.transaction(() => {
-    for (let i = 0; i < N; i++) {
-      const t = new Date(now - (i % 100_000) * 60_000)
-        .toISOString()
-        .replace('T', ' ')
-        .replace('Z', '')
-      insert.run(
-        `agent-${i % 50}`,
-        ip(i),
-        `user${i}`,
-        i % 3 ? '/login' : '/api/login',
-        t,
-        1 + (i % 5),
-      )
-    }
-  })()
+  db.exec('BEGIN')
+  for (let i = 0; i < N; i++) {
+    const t = new Date(now - (i % 100_000) * 60_000)
+      .toISOString()
+      .replace('T', ' ')
+      .replace('Z', '')
+    insert.run(
+      `agent-${i % 50}`,
+      ip(i),
+      `user${i}`,
+      i % 3 ? '/login' : '/api/login',
+      t,
+      1 + (i % 5),
+    )
+  }
+  db.exec('COMMIT')
   db.close()
   return createAxes({ handler, failureLimit: 5, cooloffTime: '1h' })
 }

@@ -19,7 +19,8 @@
  *   against the memory handler, PostgreSQL and Redis: store operations per refused request, and
  *   refused requests per second beside the memory handler's.
  *
- * Usage: npm run bench [-- --quick] [-- --memory | --database | --redis | --adapters | --flood] [-- --json FILE]
+ * Usage: npm run bench [-- --quick] [-- --memory | --database | --sqlite | --redis | --adapters | --flood]
+ *        [-- --json FILE]   (--sqlite: the two SQLite drivers of the database part, side by side)
  */
 
 import { writeFileSync } from 'node:fs'
@@ -292,7 +293,7 @@ const only = args.includes('--adapters')
   ? 'adapters'
   : args.includes('--flood')
     ? 'flood'
-    : args.includes('--database')
+    : args.includes('--database') || args.includes('--sqlite')
       ? 'database'
       : args.includes('--memory')
         ? 'memory'
@@ -318,7 +319,8 @@ if (only === null || only === 'memory') {
   for (const h of heap)
     console.log(`  ${h.name.padEnd(58)} ${h.bytesPerClient.toFixed(0).padStart(6)} bytes`)
 }
-const database = only === null || only === 'database' ? await databaseBench(quick) : []
+const database =
+  only === null || only === 'database' ? await databaseBench(quick, args.includes('--sqlite')) : []
 const redis = only === null || only === 'redis' ? await redisBench(quick) : []
 const adapters: AdapterRow[] = only === 'adapters' ? await adaptersBench(quick) : []
 const floods: FloodRow[] = only === null || only === 'flood' ? await floodBench(quick) : []

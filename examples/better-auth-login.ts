@@ -17,7 +17,7 @@ import { betterAuth } from 'better-auth'
 import { getMigrations } from 'better-auth/db/migration'
 import { toNodeHandler } from 'better-auth/node'
 import { username } from 'better-auth/plugins'
-import Database from 'better-sqlite3'
+import { DatabaseSync } from 'node:sqlite'
 import { type Axes, createAxes } from 'node-axes'
 import { axesPlugin } from 'node-axes/better-auth'
 import { exampleOptions, isMain } from './demo.js'
@@ -37,7 +37,7 @@ const USERS = [
 /** The example's better-auth instance around a node-axes instance, on a SQLite file. */
 export async function createAuth(axes: Axes, file = 'better-auth.sqlite3') {
   const auth = betterAuth({
-    database: new Database(file),
+    database: new DatabaseSync(file),
     baseURL: 'http://localhost:3000',
     secret: process.env.BETTER_AUTH_SECRET ?? 'example-secret-change-me-example-secret-change-me',
     emailAndPassword: { enabled: true },

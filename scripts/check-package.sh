@@ -7,7 +7,7 @@ rm -rf .artifacts/pack && mkdir -p .artifacts/pack
 tarball=$(npm pack --silent --pack-destination .artifacts/pack 2>/dev/null | tail -n 1)
 echo "packed .artifacts/pack/$tarball"
 npx --no-install publint run ".artifacts/pack/$tarball" --strict
-# node10 resolution cannot see subpath exports; node-axes needs Node 20, so that profile is left out.
+# node10 resolution cannot see subpath exports; node-axes needs Node 22.13, so that profile is left out.
 npx --no-install attw ".artifacts/pack/$tarball" --profile node16
 # Help links (src/ground/help.ts) point into the installed package's docs/: they must ship.
 contents=$(tar -tzf ".artifacts/pack/$tarball")

@@ -84,6 +84,10 @@ export function lazyHandler(
       settings = next
       loaded?.attach?.(next)
     },
+    async ready() {
+      const loadedHandler = await get()
+      await loadedHandler.ready?.()
+    },
     async close() {
       const pending = loading
       if (!pending) return

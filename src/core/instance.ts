@@ -15,7 +15,7 @@ import type {
   QueryPage,
 } from '../ground/contract-browsing.js'
 import type { AccessFailureLogEntry, AccessLogEntry } from '../ground/contract-logs.js'
-import { AxesError } from '../ground/errors.js'
+import { AxesError, describeError } from '../ground/errors.js'
 import { parseIp } from '../ground/ip.js'
 import type { AxesRequest } from '../ground/request.js'
 import type { LockoutRule } from '../ground/rule.js'
@@ -250,6 +250,26 @@ export class AxesInstance extends AxesEngine {
       throw new AxesError('AXES_NOT_SUPPORTED', `the ${handler.name} handler cannot ${what}`)
     }
     return (fn as (...args: unknown[]) => unknown).bind(handler) as NonNullable<AxesHandler[K]>
+  }
+
+  /**
+   * Resolves once the handler can work: its driver loads, its file opens for writing, its server
+   * answers (the default SQLite handler connects and migrates here rather than on the first
+   * login). Otherwise rejects with an `AxesError` (`AXES_HANDLER_NOT_READY`) that says what is
+   * missing and how to fix it. Await it at start-up, before listening; the adapters that have an
+   * asynchronous start (Fastify's plugin) await it themselves.
+   */
+  async ready(): Promise<void> {
+    try {
+      await this.handler.ready?.()
+    } catch (error) {
+      if (error instanceof AxesError && error.code === 'AXES_HANDLER_NOT_READY') throw error
+      throw new AxesError(
+        'AXES_HANDLER_NOT_READY',
+        `the ${this.handler.name} handler cannot start: ${describeError(error)}`,
+        { cause: error },
+      )
+    }
   }
 
   /** Closes the handler (connections, files). */

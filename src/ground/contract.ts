@@ -198,6 +198,13 @@ export interface CountingStore {
    */
   resetAttempts(filter: ResetFilter): Awaitable<number>
 
+  /**
+   * Checks that the handler can work (its driver loads, its file opens for writing, its server
+   * answers), connecting and migrating as its first operation would: `axes.ready()` awaits it.
+   * Fails with an `AxesError` (`AXES_HANDLER_NOT_READY`) that says what is missing and the fix.
+   */
+  ready?(): Awaitable<void>
+
   /** Releases connections, timers and files. */
   close?(): Awaitable<void>
 }

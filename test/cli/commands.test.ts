@@ -7,7 +7,6 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import Database from 'better-sqlite3'
 import { Redis } from 'ioredis'
 import { type Axes, type AxesOptions, type AxesRequest, createAxes } from 'node-axes'
 import { databaseHandler } from 'node-axes/database'
@@ -16,6 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { type CliRun, cli as runCli } from '../support/built-cli.js'
 import { pgServerUrl, redisServerUrl } from '../support/inject-servers.js'
 import { createDatabase, runSql } from '../support/servers.js'
+import { Database } from '../support/sqlite.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'node-axes-cli-verbs-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -19,7 +19,6 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import Database from 'better-sqlite3'
 import { type AxesOptions, type AxesRequest, createAxes } from 'node-axes'
 import { databaseHandler } from 'node-axes/database'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -28,6 +27,7 @@ import { pgServerUrl } from '../support/inject-servers.js'
 import { ROOT } from '../support/root.js'
 import { runtimeBinary } from '../support/runtimes.js'
 import { createDatabase } from '../support/servers.js'
+import { Database } from '../support/sqlite.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'node-axes-cli-config-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -322,37 +322,52 @@ function typeScriptConfig(cwd: string, options: string): void {
   )
 }
 
+/**
+ * Node 22 as 22.13 to 22.17 are (the supported floor): no type stripping of its own, and
+ * node:sqlite unflagged.
+ */
+const node22 = runtimeBinary('node22')
+const noStripping = {
+  node: node22 ?? process.execPath,
+  env: { NODE_OPTIONS: '--no-experimental-strip-types' },
+}
+
 describe('a TypeScript configuration on a plain Node', () => {
-  it('on Node 20 with esbuild installed (and no tsx): types stripped as it loads, nothing written', async () => {
-    const binary = install(['better-sqlite3', 'kysely', 'esbuild'])
-    const { cwd, url } = workspace()
-    await seed(url, { failureLimit: 100 }, [['alice', '192.0.2.1']])
-    typeScriptConfig(cwd, `databaseUrl: ${JSON.stringify(url)}`)
-    const before = readdirSync(cwd).sort()
-    const listed = await cli(['list-attempts', '--json'], { cwd, binary })
-    expect(listed.stderr).toContain(`options: ${join(cwd, 'node-axes.config.ts')}: 4 failures`)
-    expect(listed.code).toBe(0)
-    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ username: 'alice' })])
-    expect(readdirSync(cwd).sort()).toEqual(before)
-  })
+  it.skipIf(node22 === null)(
+    'on a Node that does not strip types, with esbuild installed (and no tsx): types stripped as it loads, nothing written',
+    async () => {
+      const binary = install(['kysely', 'esbuild'])
+      const { cwd, url } = workspace()
+      await seed(url, { failureLimit: 100 }, [['alice', '192.0.2.1']])
+      typeScriptConfig(cwd, `databaseUrl: ${JSON.stringify(url)}`)
+      const before = readdirSync(cwd).sort()
+      const listed = await cli(['list-attempts', '--json'], { cwd, binary, ...noStripping })
+      expect(listed.stderr).toContain(`options: ${join(cwd, 'node-axes.config.ts')}: 4 failures`)
+      expect(listed.code).toBe(0)
+      expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ username: 'alice' })])
+      expect(readdirSync(cwd).sort()).toEqual(before)
+    },
+  )
 
-  it('on Node 20 with neither tsx nor esbuild: exit 1 saying how, in one line', async () => {
-    const binary = install(['better-sqlite3', 'kysely'])
-    const { cwd, url } = workspace()
-    typeScriptConfig(cwd, `databaseUrl: ${JSON.stringify(url)}`)
-    const before = readdirSync(cwd).sort()
-    const result = await cli(['list-attempts'], { cwd, binary })
-    expect(result.code).toBe(1)
-    expect(result.stdout).toBe('')
-    expect(result.stderr.split('\n')).toHaveLength(2)
-    expect(result.stderr).toContain(join(cwd, 'node-axes.config.ts'))
-    expect(result.stderr).toContain('Node 22.18 or later')
-    expect(result.stderr).toContain('npm install --save-dev tsx')
-    expect(result.stderr).toContain('.mjs')
-    expect(readdirSync(cwd).sort()).toEqual(before)
-  })
+  it.skipIf(node22 === null)(
+    'on a Node that does not strip types, with neither tsx nor esbuild: exit 1 saying how, in one line',
+    async () => {
+      const binary = install(['kysely'])
+      const { cwd, url } = workspace()
+      typeScriptConfig(cwd, `databaseUrl: ${JSON.stringify(url)}`)
+      const before = readdirSync(cwd).sort()
+      const result = await cli(['list-attempts'], { cwd, binary, ...noStripping })
+      expect(result.code).toBe(1)
+      expect(result.stdout).toBe('')
+      expect(result.stderr.split('\n')).toHaveLength(2)
+      expect(result.stderr).toContain(join(cwd, 'node-axes.config.ts'))
+      expect(result.stderr).toContain('Node 22.18 or later')
+      expect(result.stderr).toContain('npm install --save-dev tsx')
+      expect(result.stderr).toContain('.mjs')
+      expect(readdirSync(cwd).sort()).toEqual(before)
+    },
+  )
 
-  const node22 = runtimeBinary('node22')
   describe.skipIf(node22 === null)('on Node 22.18+, which strips types itself', () => {
     it('loads it with neither tsx nor esbuild installed, and says what Node cannot strip', async () => {
       const binary = install([])

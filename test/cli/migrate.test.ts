@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { cli as runCli } from '../support/built-cli.js'
+import { Database } from '../support/sqlite.js'
 
 // The command line as a user runs it: the built binary in a separate process, its output and its
 // exit code.

@@ -14,7 +14,6 @@ import { Agent, request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import Database from 'better-sqlite3'
 import { Cluster, Redis } from 'ioredis'
 import { databaseHandler } from 'node-axes/database'
 import { redisHandler } from 'node-axes/redis'
@@ -26,6 +25,7 @@ import {
   redisServerUrl,
 } from '../support/inject-servers.js'
 import { createDatabase, runSql, type ServerKind } from '../support/servers.js'
+import { Database } from '../support/sqlite.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'node-axes-cluster-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -31,7 +31,7 @@ export function runtimeBinary(name: RuntimeName): string | null {
     accessSync(binary, constants.X_OK)
     return binary
   } catch {
-    const fix = 'Install the runtimes with `bash scripts/install-runtimes.sh` (into .runtimes/).'
+    const fix = 'Install the runtimes with `npm run runtimes` (into .runtimes/).'
     if (process.env.CI === 'true') {
       throw new Error(`${name} is not installed (${binary}), and under CI=true that fails. ${fix}`)
     }

@@ -32,6 +32,9 @@ const plugin: FastifyPluginAsync<FastifyAxesOptions> = async (fastify, options) 
   register(options)
   fastify.decorate('axes', axes)
   fastify.decorateRequest('axesLogin', null)
+  // A handler that cannot start (driver missing, file not writable, server down) fails the
+  // registration, so app.ready() and listen() fail with what is missing, not every login later.
+  await axes.ready()
   // Built on first use, so that the parsed body is there.
   fastify.decorateRequest('axes', {
     getter(this: FastifyRequest) {

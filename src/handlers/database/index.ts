@@ -1,7 +1,8 @@
 /**
- * `node-axes/database`: the database handler on django-axes' own tables — SQLite through
- * better-sqlite3 (the embedded default), PostgreSQL through pg, MySQL and MariaDB through mysql2,
- * or the application's own Kysely instance.
+ * `node-axes/database`: the database handler on django-axes' own tables — SQLite through the
+ * runtime's own (node:sqlite, the embedded default; bun:sqlite on Bun) or better-sqlite3,
+ * PostgreSQL through pg, MySQL and MariaDB through mysql2, or the application's own Kysely
+ * instance.
  *
  * @example
  * ```ts
@@ -27,16 +28,19 @@ import { DIALECTS } from './dialects/index.js'
 import { connect, dialectOfUrl, guessDialect, sqlitePath } from './drivers/connect.js'
 import { timeoutOf, withDeadline } from './drivers/deadline.js'
 import type { SqlDriver } from './drivers/driver.js'
+import { SQLITE_LIBRARIES } from './drivers/sqlite-open.js'
 import { sqlHandler } from './handler.js'
 import { type MigrationResult, migrate as runMigrations } from './migrate.js'
 import { tableExists } from './migrations.js'
 import type { DatabaseHandlerOptions } from './options.js'
+import { notReady } from './ready.js'
 import type { SqlDialect } from './sql.js'
 
 export { dialectOfUrl, sqlitePath } from './drivers/connect.js'
+export { defaultSqliteDriver } from './drivers/sqlite-open.js'
 export type { MigrationResult } from './migrate.js'
 export { MIGRATIONS } from './migrations.js'
-export type { DatabaseHandlerOptions } from './options.js'
+export type { DatabaseHandlerOptions, SqliteDriverChoice } from './options.js'
 
 /** The database handler, with its migrations. */
 export interface DatabaseHandler
@@ -50,6 +54,11 @@ export interface DatabaseHandler
   readonly supports: HandlerCapabilities
   /** The dialect in use. */
   readonly dialect: SqlDialect
+  /**
+   * Connects (and, with `autoMigrate`, migrates) and asks the database something: fails with
+   * `AXES_HANDLER_NOT_READY` saying what is missing (the driver, a writable file, the server).
+   */
+  ready(): Promise<void>
   /** Creates (or adopts) the tables; safe to run from several processes at once. */
   migrate(): Promise<MigrationResult>
   /**
@@ -107,6 +116,13 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
         `databaseHandler: ${name} must be a number of milliseconds ≥ 0`,
       )
     }
+  }
+  const choice = options.sqliteDriver
+  if (choice !== undefined && typeof choice !== 'function' && !SQLITE_LIBRARIES.includes(choice)) {
+    throw new AxesError(
+      'AXES_INVALID_OPTIONS',
+      `databaseHandler: sqliteDriver must be ${SQLITE_LIBRARIES.map((n) => `'${n}'`).join(', ')} or better-sqlite3's Database class`,
+    )
   }
   // Every operation answers by then (the drivers give up what it waited on); 0 waits for ever.
   const timeoutMs = timeoutOf(options)
@@ -206,6 +222,21 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     listLocks: call('listLocks') as DatabaseHandler['listLocks'],
     async migrate() {
       return runMigrations(await getDriver())
+    },
+    async ready() {
+      try {
+        // Connects and migrates as the first operation would, then asks the database something.
+        const d = await withDeadline(
+          timeoutMs,
+          'ready',
+          handler().then(() => getDriver()),
+        )
+        await withDeadline(timeoutMs, 'ready', d.session.all('SELECT 1 AS one'))
+      } catch (error) {
+        const location = options.url ? locationOf(options.url) : "the application's Kysely instance"
+        const file = options.url && dialect === 'sqlite' ? sqlitePath(options.url) : null
+        throw notReady(error, dialect, location, file === ':memory:' ? null : file)
+      }
     },
     async probe() {
       const location = options.url ? locationOf(options.url) : "the application's Kysely instance"

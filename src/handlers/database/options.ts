@@ -4,6 +4,19 @@ import type { Kysely } from 'kysely'
 import type { LockCacheOptions } from '../lock-cache/index.js'
 import type { SqlDialect } from './sql.js'
 
+/**
+ * The SQLite library: Node's built-in `node:sqlite` (the default; Deno provides it too), Bun's
+ * `bun:sqlite` (the default on Bun), `better-sqlite3` (an optional peer, imported by name), or
+ * better-sqlite3's `Database` class itself (for bundled applications).
+ */
+export type SqliteDriverChoice =
+  | 'node:sqlite'
+  | 'bun:sqlite'
+  | 'better-sqlite3'
+  | (abstract new (
+      file: string,
+    ) => unknown)
+
 /** Options of `databaseHandler`. */
 export interface DatabaseHandlerOptions {
   /**
@@ -11,6 +24,10 @@ export interface DatabaseHandlerOptions {
    * `postgres://user:password@host:5432/db`, `mysql://user:password@host:3306/db`.
    */
   url?: string
+  /**
+   * SQLite: the library that opens the file. @default 'node:sqlite' ('bun:sqlite' on Bun)
+   */
+  sqliteDriver?: SqliteDriverChoice
   /** The application's own Kysely instance (SQLite, PostgreSQL or MySQL dialect). */
   // biome-ignore lint/suspicious/noExplicitAny: any Kysely<DB> is accepted, whatever its tables
   db?: Kysely<any>

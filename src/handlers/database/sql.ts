@@ -17,7 +17,7 @@ export interface SqlSession {
   all(sql: string, params?: readonly unknown[]): Promise<SqlRow[]>
   run(sql: string, params?: readonly unknown[]): Promise<number>
   /**
-   * The rows at once, where the driver can read without waiting (better-sqlite3 outside a
+   * The rows at once, where the driver can read without waiting (SQLite outside a
    * transaction): a check then costs no promise per layer.
    */
   allNow?(sql: string, params?: readonly unknown[]): SqlRow[]

@@ -28,7 +28,7 @@ import type {
   QueryPage,
 } from '../../ground/contract-browsing.js'
 import type { ActiveLock, LockBrowser, LockQuery } from '../../ground/contract-locks.js'
-import { AxesError } from '../../ground/errors.js'
+import { AxesError, describeError } from '../../ground/errors.js'
 import { matchesReset } from '../entries.js'
 import { DecisionBatches } from './batch.js'
 import type { RedisCommands } from './client.js'
@@ -49,6 +49,8 @@ export interface RedisHandler
   keyOf(bucket: Bucket): string
   /** Lists stored attempts, most recent first, from every master. */
   listAttempts(options: { limit?: number; now: number }): Promise<AttemptSnapshot[]>
+  /** Answers once every master answers PING; fails as `AXES_HANDLER_NOT_READY` otherwise. */
+  ready(): Promise<void>
   /** Nothing to release: the client is the application's, which closes it. */
   close(): Promise<void>
 }
@@ -209,6 +211,20 @@ export class RedisStore implements RedisHandler {
 
   listLocks(query: LockQuery): Promise<ActiveLock[]> {
     return this.#queries.listLocks(query)
+  }
+
+  async ready(): Promise<void> {
+    try {
+      await Promise.all(
+        this.#commands.masters().map((master) => this.#commands.send(['PING'], 'ready', master)),
+      )
+    } catch (error) {
+      throw new AxesError(
+        'AXES_HANDLER_NOT_READY',
+        `the Redis handler cannot start: Redis does not answer (${describeError(error)}). Start Redis, or check the client's address and credentials`,
+        { cause: error },
+      )
+    }
   }
 
   /** The client is the application's: nothing to release. */

@@ -1,6 +1,6 @@
 /**
  * The better-auth app the tests start: email and username sign-in on better-auth's SQLite database
- * (better-sqlite3, a file in a temporary folder), node-axes' plugin, served by `node:http` through
+ * (node:sqlite, a file in a temporary folder), node-axes' plugin, served by `node:http` through
  * better-auth's `toNodeHandler`, the client address passed from the socket.
  */
 
@@ -12,7 +12,7 @@ import { betterAuth } from 'better-auth'
 import { getMigrations } from 'better-auth/db/migration'
 import { toNodeHandler } from 'better-auth/node'
 import { username } from 'better-auth/plugins'
-import Database from 'better-sqlite3'
+import { DatabaseSync } from 'node:sqlite'
 import { axesPlugin } from '../../../src/adapters/better-auth/index.js'
 import type { Axes } from '../../../src/index.js'
 import type { StartedApp } from '../shared/scenarios.js'
@@ -34,7 +34,7 @@ export interface BetterAuthApp extends StartedApp {
 /** Starts better-auth with `axes` on a fresh SQLite database. */
 export async function startBetterAuth(axes: Axes): Promise<BetterAuthApp> {
   const folder = mkdtempSync(join(tmpdir(), 'axes-better-auth-'))
-  const database = new Database(join(folder, 'auth.sqlite3'))
+  const database = new DatabaseSync(join(folder, 'auth.sqlite3'))
   let checks = 0
   const auth = betterAuth({
     database,

@@ -2,7 +2,7 @@
 // django-axes' rows and columns (AccessAttempt, AccessLog, AccessFailureLog,
 // AccessAttemptExpiration), the resets, bad input, a crash in the middle of writing, and a restart.
 // Everything goes through createAxes (and the handler where the core would not let bad input
-// through); the tables are read with better-sqlite3 for SQLite and with the server's own client
+// through); the tables are read with node:sqlite for SQLite and with the server's own client
 // (runSql) for the servers.
 
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -10,7 +10,6 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import {
   type Axes,
   AxesError,
@@ -26,6 +25,7 @@ import { databaseHandler } from 'node-axes/database'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { mysqlServerUrl, pgServerUrl } from '../../support/inject-servers.js'
 import { createDatabase, runSql } from '../../support/servers.js'
+import { Database } from '../../support/sqlite.js'
 
 type Dialect = 'sqlite' | 'postgres' | 'mysql'
 type Row = Record<string, unknown>
@@ -88,7 +88,7 @@ interface Db {
 }
 
 function sqliteDb(file: string): Db {
-  const withDb = <T>(fn: (db: Database.Database) => T): T => {
+  const withDb = <T>(fn: (db: Database) => T): T => {
     const db = new Database(file)
     try {
       db.pragma('busy_timeout = 5000')

@@ -12,7 +12,6 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import net, { type AddressInfo, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import mysql from 'mysql2/promise'
 import { type Axes, type AxesRequest, createAxes, type LockoutDecision } from 'node-axes'
 import { databaseHandler } from 'node-axes/database'
@@ -27,6 +26,7 @@ import {
   startPostgres,
   type TestServer,
 } from '../../support/servers.js'
+import { Database } from '../../support/sqlite.js'
 
 const TIMEOUT_MS = 400
 /** What an answer may take beyond the deadline on a loaded two-core machine. */
@@ -271,7 +271,7 @@ describe('database handler on SQLite: the write lock held by another connection'
     const other = new Database(file)
     other.exec('BEGIN IMMEDIATE')
     const backstop = setTimeout(() => {
-      if (other.inTransaction) other.exec('ROLLBACK')
+      if (other.isTransaction) other.exec('ROLLBACK')
     }, 15_000)
     try {
       // Sent in three waves, so that later requests queue behind batches already waiting.
@@ -282,7 +282,7 @@ describe('database handler on SQLite: the write lock held by another connection'
       await Promise.all(waves)
     } finally {
       clearTimeout(backstop)
-      if (other.inTransaction) other.exec('ROLLBACK')
+      if (other.isTransaction) other.exec('ROLLBACK')
       other.close()
     }
     await recovers(axes, 'sqlite-free')

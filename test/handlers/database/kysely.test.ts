@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely'
 import { createPool } from 'mysql2'
 import { databaseHandler } from 'node-axes/database'
@@ -10,6 +9,7 @@ import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { mysqlServerUrl, pgServerUrl } from '../../support/inject-servers.js'
 import { createDatabase } from '../../support/servers.js'
+import { kyselySqliteDatabase } from '../../support/sqlite.js'
 
 // databaseHandler({ db }) on the application's own Kysely instance, in each dialect.
 
@@ -19,7 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 const sqliteKysely = () =>
   new Kysely<unknown>({
-    dialect: new SqliteDialect({ database: new Database(join(dir, `k-${++n}.sqlite3`)) }),
+    dialect: new SqliteDialect({ database: kyselySqliteDatabase(join(dir, `k-${++n}.sqlite3`)) }),
   })
 
 describeHandlerConformance({

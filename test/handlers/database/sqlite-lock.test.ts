@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { databaseHandler } from 'node-axes/database'
 import { conformanceInput } from 'node-axes/testing'
 import { afterAll, describe, expect, it } from 'vitest'
+import { Database } from '../../support/sqlite.js'
 
 // Another process (here: another connection) holding SQLite's write lock: node-axes waits for it
 // without freezing the event loop, and gives up after timeoutMs (busyTimeoutMs, its older name)

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { type AxesHandler, createAxes } from 'node-axes'
 import { databaseHandler } from 'node-axes/database'
 import { describeHandlerConformance } from 'node-axes/testing'
 import { afterAll, describe, expect, it } from 'vitest'
+import { Database } from '../../support/sqlite.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'node-axes-sqlite-'))
 let n = 0

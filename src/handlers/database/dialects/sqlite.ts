@@ -1,6 +1,6 @@
 /**
- * SQLite (better-sqlite3, or a Kysely instance on SQLite): identifiers in double quotes,
- * date-times as Django writes them there (text `YYYY-MM-DD HH:MM:SS[.ffffff]` in UTC), the write
+ * SQLite (node:sqlite, bun:sqlite or better-sqlite3, or a Kysely instance on SQLite): identifiers
+ * in double quotes, date-times as Django writes them there (text `YYYY-MM-DD HH:MM:SS[.ffffff]` in UTC), the write
  * lock taken up front (`BEGIN IMMEDIATE`), and Django's SQLite DDL.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Connecting: the dialect a URL or a Kysely instance names, and the driver opened for it
- * (better-sqlite3 for `sqlite:`, pg for `postgres:`, mysql2 for `mysql:`, or the
+ * (the runtime's SQLite for `sqlite:`, pg for `postgres:`, mysql2 for `mysql:`, or the
  * application's own Kysely instance), its optional package imported only then.
  */
 
@@ -8,13 +8,13 @@ import type { Kysely } from 'kysely'
 import { AxesError, AxesStoreError, describeError } from '../../../ground/errors.js'
 import type { DatabaseHandlerOptions } from '../options.js'
 import type { SqlDialect } from '../sql.js'
-import { type BetterSqliteDatabase, betterSqliteDriver } from './better-sqlite3.js'
 import { timeoutOf } from './deadline.js'
 import type { SqlDriver } from './driver.js'
 import { kyselyDriver } from './kysely.js'
 import { type Mysql2Pool, mysql2Driver } from './mysql2.js'
 import { pgDriver } from './pg.js'
 import type { PgPipelinedClient, PgPool } from './pg-types.js'
+import { openSqliteFile } from './sqlite-open.js'
 
 /**
  * Pipelined PostgreSQL connections for statements outside a transaction (recording a failure,
@@ -53,24 +53,9 @@ async function importOptional<T>(name: string, purpose: string): Promise<T> {
   }
 }
 
-/** A SQLite file (or memory) through better-sqlite3. */
-async function openSqlite(url: string, options: DatabaseHandlerOptions): Promise<SqlDriver> {
-  const mod = await importOptional<{ default: new (file: string) => BetterSqliteDatabase }>(
-    'better-sqlite3',
-    'the SQLite database handler',
-  )
-  const db = new mod.default(sqlitePath(url))
-  db.pragma('journal_mode = WAL')
-  // Short in SQLite itself (it blocks the event loop while it waits); the driver waits for the
-  // write lock asynchronously, up to busyTimeoutMs.
-  db.pragma('busy_timeout = 20')
-  db.pragma('foreign_keys = ON')
-  db.pragma('synchronous = NORMAL')
-  // A checkpoint (two fsyncs) every 10,000 WAL pages instead of SQLite's 1,000: measured, failures
-  // recorded one at a time went from ~16,000/s to ~23,000/s. The WAL file grows to about 40 MB
-  // between checkpoints.
-  db.pragma('wal_autocheckpoint = 10000')
-  return betterSqliteDriver(db, timeoutOf(options))
+/** A SQLite file (or memory) through the runtime's SQLite library (sqlite-open.ts). */
+function openSqlite(url: string, options: DatabaseHandlerOptions): Promise<SqlDriver> {
+  return openSqliteFile(sqlitePath(url), options)
 }
 
 /** PostgreSQL through a pg Pool of node-axes' own, with pipelined connections beside it. */

@@ -1,7 +1,7 @@
 /**
  * The contract between the database handler and a driver: a connection to one database that runs
  * statements with `?` placeholders, alone or in a transaction serialised on lock keys. One file
- * per driver beside this one: better-sqlite3.ts, pg.ts, mysql2.ts, kysely.ts.
+ * per driver beside this one: sqlite-sync.ts (opened by sqlite-open.ts), pg.ts, mysql2.ts, kysely.ts.
  */
 
 import type { SqlDialect, SqlSession, TxSession } from '../sql.js'

@@ -1,7 +1,8 @@
 /**
- * The driver on better-sqlite3 (the embedded default): synchronous, prepared statements, one
- * connection. Transactions take SQLite's write lock up front (`BEGIN IMMEDIATE`) and commit in
- * groups.
+ * The SQLite driver on a synchronous connection, whichever library gives it: Node's built-in
+ * `node:sqlite` (the embedded default), Bun's `bun:sqlite`, or better-sqlite3 (sqlite-open.ts opens
+ * them). Prepared statements, one connection; transactions take SQLite's write lock up front
+ * (`BEGIN IMMEDIATE`) and commit in groups.
  */
 
 import type { SqlRow, SqlSession, TxSession } from '../sql.js'
@@ -9,28 +10,39 @@ import { timeoutError } from './deadline.js'
 import type { SqlDriver } from './driver.js'
 import { storable, withDeferred } from './transaction.js'
 
-/** The subset of better-sqlite3's Database the driver uses. */
-export interface BetterSqliteDatabase {
+/**
+ * What the driver uses of a synchronous SQLite connection: the same in node:sqlite (`DatabaseSync`),
+ * bun:sqlite (`Database`) and better-sqlite3 (`Database`).
+ */
+export interface SyncSqliteDatabase {
   prepare(sql: string): {
     all(...params: unknown[]): unknown[]
-    run(...params: unknown[]): { changes: number }
-    reader: boolean
+    run(...params: unknown[]): { changes: number | bigint }
   }
   exec(sql: string): unknown
-  pragma(sql: string): unknown
   close(): unknown
-  readonly inTransaction: boolean
 }
 
 /**
- * A driver on a better-sqlite3 database (WAL and foreign keys set by the caller). better-sqlite3
- * waits for a lock synchronously, freezing the event loop, so SQLite's own busy timeout is kept
+ * Whether a SQLite error is SQLITE_BUSY (another connection holds the lock): better-sqlite3 and
+ * bun:sqlite name it in `code`, node:sqlite gives the number in `errcode` (5, or an extended code
+ * whose low byte is 5).
+ */
+export function isBusy(error: unknown): boolean {
+  const e = error as { code?: unknown; errcode?: unknown }
+  if (e?.code === 'SQLITE_BUSY') return true
+  return typeof e?.errcode === 'number' && (e.errcode & 0xff) === 5
+}
+
+/**
+ * A driver on a synchronous SQLite connection (WAL and foreign keys set by the caller). Such a
+ * connection waits for a lock synchronously, freezing the event loop, so SQLite's own busy timeout is kept
  * short and the write lock is waited for here, asynchronously. Each transaction has `timeoutMs`
  * from the moment it is asked for, however long it queued behind others: one still waiting for
  * the lock then fails with a store error, and is never run later.
  */
-export function betterSqliteDriver(db: BetterSqliteDatabase, timeoutMs = 5000): SqlDriver {
-  const statements = new Map<string, ReturnType<BetterSqliteDatabase['prepare']>>()
+export function syncSqliteDriver(db: SyncSqliteDatabase, timeoutMs = 5000): SqlDriver {
+  const statements = new Map<string, ReturnType<SyncSqliteDatabase['prepare']>>()
   const prepared = (sql: string) => {
     let statement = statements.get(sql)
     if (!statement) {
@@ -43,7 +55,7 @@ export function betterSqliteDriver(db: BetterSqliteDatabase, timeoutMs = 5000): 
     params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : storable(p)))
   const session: SqlSession = {
     all: async (sql, params = []) => prepared(sql).all(...bind(params)) as SqlRow[],
-    run: async (sql, params = []) => prepared(sql).run(...bind(params)).changes,
+    run: async (sql, params = []) => Number(prepared(sql).run(...bind(params)).changes),
     allNow: (sql, params = []) => prepared(sql).all(...bind(params)) as SqlRow[],
   }
   // One connection. Transactions of this process run one after another; those that arrive while a
@@ -70,7 +82,7 @@ export function betterSqliteDriver(db: BetterSqliteDatabase, timeoutMs = 5000): 
       prepared('BEGIN IMMEDIATE').run()
       return undefined
     } catch (error) {
-      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error
+      if (!isBusy(error)) throw error
       return beginLater(deadline)
     }
   }
@@ -81,10 +93,20 @@ export function betterSqliteDriver(db: BetterSqliteDatabase, timeoutMs = 5000): 
         prepared('BEGIN IMMEDIATE').run()
         return
       } catch (error) {
-        const code = (error as { code?: unknown }).code
-        if (code !== 'SQLITE_BUSY') throw error
+        if (!isBusy(error)) throw error
         if (Date.now() >= deadline) throw busy()
       }
+    }
+  }
+  /**
+   * Rolls back what is left of a transaction: SQLite may have rolled it back itself (after an I/O
+   * error or a full disk), and not every library tells whether one is open, so none left is fine.
+   */
+  const rollback = () => {
+    try {
+      prepared('ROLLBACK').run()
+    } catch {
+      // No transaction was active.
     }
   }
   /** The jobs of a batch still within their deadline; the others fail as a lock wait does. */
@@ -122,7 +144,7 @@ export function betterSqliteDriver(db: BetterSqliteDatabase, timeoutMs = 5000): 
         prepared('COMMIT').run()
         job.resolve(value)
       } catch (error) {
-        if (db.inTransaction) prepared('ROLLBACK').run()
+        rollback()
         job.reject(error)
       }
       return
@@ -142,7 +164,7 @@ export function betterSqliteDriver(db: BetterSqliteDatabase, timeoutMs = 5000): 
     try {
       prepared('COMMIT').run()
     } catch (error) {
-      if (db.inTransaction) prepared('ROLLBACK').run()
+      rollback()
       for (const job of batch) job.reject(error)
       return
     }
