@@ -25,6 +25,11 @@ export type DecisionReason =
    * repeated field, a nested one), which node-axes refuses rather than read half of it.
    */
   | 'malformedCredentials'
+  /**
+   * Refused, nothing counted: the client's source (its IP, or its IPv6 prefix) failed across more
+   * than `sprayDetection.usernames` distinct usernames and is locked as a source.
+   */
+  | 'sourceLocked'
 
 /** A lockout tier after resolution: at `failures` failures, the lock lasts `cooloffMs`. */
 export interface ResolvedTier {
@@ -65,6 +70,17 @@ export interface LockoutDecision {
   client: ClientIdentity
   /** The store error behind a `storeError` decision. */
   error?: Error
+  /**
+   * True when the attempt presented a valid device cookie for its username (`deviceCookies`) and
+   * was counted in its device's own bucket, not the username-wide one.
+   */
+  trustedDevice?: boolean
+  /**
+   * After a successful login with `deviceCookies` configured: the `Set-Cookie` header value of the
+   * device's new cookie, which the response must carry (the adapters send it). Set when
+   * `succeeded()` (or `protect`) has resolved.
+   */
+  setCookie?: string
 }
 
 /**

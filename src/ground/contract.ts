@@ -20,6 +20,7 @@ import type { Awaitable } from './awaitable.js'
 import type { Bucket, LockoutParameterItem, LockoutParametersFunction } from './buckets.js'
 import type { AttemptBrowser, AttemptListing, LogBrowser } from './contract-browsing.js'
 import type { AccessLogStore } from './contract-logs.js'
+import type { SourceStore } from './contract-sources.js'
 import type { ClientIdentity } from './request.js'
 import type { LockoutRule } from './rule.js'
 
@@ -217,14 +218,16 @@ export interface HandlerCapabilities {
 
 /**
  * A handler: a counting store, with the capabilities it declares in `supports` (access logs,
- * listing, the admin pages' browsing) and their methods.
+ * listing, the admin pages' browsing) and their methods, and, for spray detection, the source
+ * store's methods (contract-sources.ts).
  */
 export interface AxesHandler
   extends CountingStore,
     Partial<AccessLogStore>,
     Partial<AttemptListing>,
     Partial<AttemptBrowser>,
-    Partial<LogBrowser> {
+    Partial<LogBrowser>,
+    Partial<SourceStore> {
   /** What the handler can do beyond counting; see `HandlerCapabilities`. */
   readonly supports?: Partial<HandlerCapabilities>
 }
