@@ -11,7 +11,7 @@
  *
  * It needs Vitest (`describe`, `it`, `expect`) and holds a handler to `AxesHandler`'s contract:
  * counting per bucket, expiry by the rule's windows and tiers, exact limits under concurrency,
- * reservations that expire, resets, and keys that cannot collide.
+ * reservations that expire, resets, keys that cannot collide, and spray detection's sources.
  *
  * @packageDocumentation
  */
@@ -23,6 +23,7 @@ import type { ConformanceOptions, ConformanceSuite } from './fixtures.js'
 import { queryCases } from './queries.js'
 import { reservationCases } from './reservations.js'
 import { resetCases } from './resets.js'
+import { sourceCases } from './sources.js'
 
 export {
   CONFORMANCE_RULE,
@@ -30,6 +31,7 @@ export {
   type ConformanceOptions,
   conformanceInput,
 } from './fixtures.js'
+export { sourceStoreOf } from './sources.js'
 
 /**
  * Registers the conformance suite with Vitest for one handler: a fresh handler for each case, then
@@ -70,5 +72,6 @@ export function describeHandlerConformance(options: ConformanceOptions): void {
     reservationCases(suite)
     resetCases(suite)
     queryCases(suite)
+    sourceCases(suite)
   })
 }

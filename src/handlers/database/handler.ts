@@ -17,6 +17,7 @@ import { sqlContext } from './context.js'
 import { countingOf } from './counting.js'
 import type { SqlDriver } from './drivers/driver.js'
 import { logsOf } from './logs.js'
+import { sourcesOf } from './sources.js'
 
 /**
  * Builds the handler on a connected (and, where asked, migrated) driver; `retentionMs` is how long
@@ -34,6 +35,7 @@ export function sqlHandler(driver: SqlDriver, retentionMs = 30 * 24 * 3_600_000)
     ...countingOf(ctx),
     ...logsOf(ctx),
     ...adminQueriesOf(ctx),
+    ...sourcesOf(ctx),
     close: () => driver.close(),
   }
 }
