@@ -20,6 +20,7 @@ import type { Promising } from '../../ground/awaitable.js'
 import type { AxesHandler, CountingStore, HandlerCapabilities } from '../../ground/contract.js'
 import type { AttemptBrowser, AttemptListing, LogBrowser } from '../../ground/contract-browsing.js'
 import type { AccessLogStore } from '../../ground/contract-logs.js'
+import type { SourceStore } from '../../ground/contract-sources.js'
 import { AxesError } from '../../ground/errors.js'
 import { DIALECTS } from './dialects/index.js'
 import { connect, dialectOfUrl, guessDialect, sqlitePath } from './drivers/connect.js'
@@ -42,7 +43,8 @@ export interface DatabaseHandler
     Promising<AccessLogStore>,
     Promising<AttemptListing>,
     Promising<AttemptBrowser>,
-    Promising<LogBrowser> {
+    Promising<LogBrowser>,
+    Promising<SourceStore> {
   /** It keeps access logs, lists, and the admin pages can browse its attempts and logs. */
   readonly supports: HandlerCapabilities
   /** The dialect in use. */
@@ -193,6 +195,9 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     queryAccessLogs: call('queryAccessLogs') as DatabaseHandler['queryAccessLogs'],
     queryFailureLogs: call('queryFailureLogs') as DatabaseHandler['queryFailureLogs'],
     attemptStats: call('attemptStats') as DatabaseHandler['attemptStats'],
+    sourceLockedUntil: call('sourceLockedUntil') as DatabaseHandler['sourceLockedUntil'],
+    noteSourceFailure: call('noteSourceFailure') as DatabaseHandler['noteSourceFailure'],
+    resetSources: call('resetSources') as DatabaseHandler['resetSources'],
     async migrate() {
       return runMigrations(await getDriver())
     },
