@@ -40,7 +40,11 @@ export function protectLogin<User>(
       verify,
     )
     ctx.state.axesLogin = result
-    if (result.ok) return next()
+    if (result.ok) {
+      // The device cookie node-axes issued for this login (deviceCookies), if any.
+      if (result.decision.setCookie) ctx.append('Set-Cookie', result.decision.setCookie)
+      return next()
+    }
     if (!result.decision.allowed) {
       return sendAxesResponse(ctx, await api.lockoutResponse(result.decision))
     }
