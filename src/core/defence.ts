@@ -31,20 +31,28 @@ export interface LoginDefence {
   succeeded?(context: InstanceContext, decision: LockoutDecision): Promise<void>
 }
 
-/** Screens an attempt through each defence in turn, until one answers with a final decision. */
+/**
+ * Screens an attempt through each defence in turn, until one answers with a final decision; a
+ * defence's store error becomes the decision `storeFailure` makes of it.
+ */
 export async function screenAll(
   defences: readonly LoginDefence[],
   context: InstanceContext,
   request: AxesRequest,
   counted: Counted,
   rawIp: string | null,
+  storeFailure: (error: unknown) => LockoutDecision,
 ): Promise<Prepared> {
   let prepared: Prepared = counted
-  for (const defence of defences) {
-    if (prepared.kind === 'final') break
-    prepared = await defence.screen(context, request, prepared, rawIp)
+  try {
+    for (const defence of defences) {
+      if (prepared.kind === 'final') break
+      prepared = await defence.screen(context, request, prepared, rawIp)
+    }
+    return prepared
+  } catch (error) {
+    return { kind: 'final', decision: storeFailure(error) }
   }
-  return prepared
 }
 
 /** Tells each defence a failure was recorded; a defence's store error goes to `onError`. */

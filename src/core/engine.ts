@@ -309,13 +309,9 @@ export class AxesEngine {
   async #screen(request: AxesRequest, pending: Prepared | Promise<Prepared>): Promise<Prepared> {
     const prepared = pending instanceof Promise ? await pending : pending
     if (prepared.kind === 'final') return prepared
-    const { client, rule } = prepared
-    return screenAll(this.#defences, this.context, request, prepared, this.rawIpOf(request)).catch(
-      (error: unknown) => ({
-        kind: 'final',
-        decision: this.#storeFailure(client, rule, error, 'screen'),
-      }),
-    )
+    const fail = (error: unknown) =>
+      this.#storeFailure(prepared.client, prepared.rule, error, 'screen')
+    return screenAll(this.#defences, this.context, request, prepared, this.rawIpOf(request), fail)
   }
 
   #noteMiddleware(state: RequestState): void {
@@ -350,8 +346,7 @@ export class AxesEngine {
     const decision = this.#counted(prepared, result, true)
     this.#report.failure(request, credentials, prepared, decision)
     if (decision.lockedOut) this.#report.lockedOut(request, prepared, decision)
-    const onError = (error: unknown) => this.#report.storeError(error, 'defence')
-    await failedAll(this.#defences, this.context, request, prepared, onError)
+    await failedAll(this.#defences, this.context, request, prepared, this.#defenceError)
     return decision
   }
 
@@ -364,6 +359,8 @@ export class AxesEngine {
   ): Reservation {
     return reservationOf({ request, credentials, decision, counted, token }, this.#steps)
   }
+
+  readonly #defenceError = (error: unknown) => this.#report.storeError(error, 'defence')
 
   /** What every reservation of this instance does at each step. */
   readonly #steps: ReservationSteps<Attempt> = {
