@@ -34,6 +34,7 @@ describe('node-axes migrate', () => {
       'axes_accesslog',
       'axes_migration',
       'axes_reservation',
+      'axes_source',
     ])
     expect(await cli(['migrate'])).toMatchObject({ code: 0, stdout: 'No migrations to apply.\n' })
   })
