@@ -54,20 +54,3 @@ export async function screenAll(
     return { kind: 'final', decision: storeFailure(error) }
   }
 }
-
-/** Tells each defence a failure was recorded; a defence's store error goes to `onError`. */
-export async function failedAll(
-  defences: readonly LoginDefence[],
-  context: InstanceContext,
-  request: AxesRequest,
-  counted: Counted,
-  onError: (error: unknown) => void,
-): Promise<void> {
-  for (const defence of defences) {
-    try {
-      await defence.failed?.(context, request, counted)
-    } catch (error) {
-      onError(error)
-    }
-  }
-}

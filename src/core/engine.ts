@@ -20,7 +20,7 @@ import type { LockoutRule } from '../ground/rule.js'
 import { VERSION } from '../ground/version.js'
 import type { InstanceContext } from './context.js'
 import { countDecision, type DecisionFacts, decide, uncountedDecision } from './decisions.js'
-import { failedAll, type LoginDefence, screenAll } from './defence.js'
+import { type LoginDefence, screenAll } from './defence.js'
 import { Diagnostics, describeMode } from './diagnostics.js'
 import { UNRESOLVED_DJANGO_PATHS } from './django-marker.js'
 import { AxesEmitter } from './events.js'
@@ -346,7 +346,8 @@ export class AxesEngine {
     const decision = this.#counted(prepared, result, true)
     this.#report.failure(request, credentials, prepared, decision)
     if (decision.lockedOut) this.#report.lockedOut(request, prepared, decision)
-    await failedAll(this.#defences, this.context, request, prepared, this.#defenceError)
+    for (const d of this.#defences)
+      await d.failed?.(this.context, request, prepared).catch(this.#onDefenceError)
     return decision
   }
 
@@ -360,7 +361,7 @@ export class AxesEngine {
     return reservationOf({ request, credentials, decision, counted, token }, this.#steps)
   }
 
-  readonly #defenceError = (error: unknown) => this.#report.storeError(error, 'defence')
+  readonly #onDefenceError = (error: unknown) => this.#report.storeError(error, 'defence')
 
   /** What every reservation of this instance does at each step. */
   readonly #steps: ReservationSteps<Attempt> = {

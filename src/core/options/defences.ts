@@ -26,7 +26,7 @@ export const DEFENCE_OPTIONS = {
    * ```
    */
   deviceCookies: option<DefenceObject | null>({
-    check: v.defence('deviceCookies({ secrets })', 'node-axes/device-cookies'),
+    check: v.defence,
     fallback: null,
   }),
   /**
@@ -44,7 +44,7 @@ export const DEFENCE_OPTIONS = {
    * ```
    */
   sprayDetection: option<DefenceObject | null>({
-    check: v.defence('sprayDetection({ usernames })', 'node-axes/spray-detection'),
+    check: v.defence,
     fallback: null,
   }),
 }
