@@ -13,11 +13,11 @@
  */
 
 import { createServer, type Server } from 'node:http'
+import { DatabaseSync } from 'node:sqlite'
 import { betterAuth } from 'better-auth'
 import { getMigrations } from 'better-auth/db/migration'
 import { toNodeHandler } from 'better-auth/node'
 import { username } from 'better-auth/plugins'
-import { DatabaseSync } from 'node:sqlite'
 import { type Axes, createAxes } from 'node-axes'
 import { axesPlugin } from 'node-axes/better-auth'
 import { exampleOptions, isMain } from './demo.js'

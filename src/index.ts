@@ -18,6 +18,8 @@ export {
   type Reservation,
 } from './compose/axes.js'
 export { type AxesCheck, CHECKS, type CheckId } from './core/checks.js'
+export type { LoginDefence } from './core/defence.js'
+export type { DeviceCookies, IssuedDeviceCookie } from './core/device-cookies/types.js'
 export { describeMode } from './core/diagnostics.js'
 export { type DjangoSettings, fromDjangoSettings } from './core/django-settings.js'
 export {
@@ -32,10 +34,12 @@ export type {
   AxesListener,
   DecidedEvent,
   DecidedOperation,
+  DeviceTrustedEvent,
   LockedOutEvent,
   LoggedInEvent,
   LoggedOutEvent,
   LoginFailedEvent,
+  SprayDetectedEvent,
   StoreErrorEvent,
 } from './core/events.js'
 export { lockoutContext, quotePlus } from './core/lockout-response.js'
@@ -122,6 +126,12 @@ export type {
   LoginRecord,
   LogoutRecord,
 } from './ground/contract-logs.js'
+export {
+  SOURCE_METHODS,
+  type SourceFailureInput,
+  type SourceState,
+  type SourceStore,
+} from './ground/contract-sources.js'
 export {
   AxesCallableError,
   AxesConfigError,

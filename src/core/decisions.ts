@@ -12,16 +12,20 @@ import type { DecisionReason, LockoutDecision, ResolvedTier } from './types.js'
 
 /**
  * The decision for a counted attempt from the handler's answer: locked out when a bucket is
- * locked, allowed otherwise.
+ * locked, allowed otherwise; marked `trustedDevice` when counted in a trusted device's bucket.
  */
 export function countDecision(
-  counted: { readonly client: ClientIdentity; readonly rule: LockoutRule },
+  counted: {
+    readonly client: ClientIdentity
+    readonly rule: LockoutRule
+    readonly device?: string | null
+  },
   result: CountResult,
   recorded: boolean,
   now: number,
 ): LockoutDecision {
   const locked = result.lockedUntil !== null
-  return decide(
+  const decision = decide(
     {
       reason: locked ? 'lockedOut' : 'allowed',
       allowed: !locked,
@@ -33,6 +37,8 @@ export function countDecision(
     },
     now,
   )
+  if (counted.device) decision.trustedDevice = true
+  return decision
 }
 
 /** The facts a counted decision is built from. */
@@ -60,7 +66,7 @@ export function decide(facts: DecisionFacts, now: number): LockoutDecision {
   return {
     allowed,
     reason,
-    lockedOut: reason === 'lockedOut',
+    lockedOut: reason === 'lockedOut' || reason === 'sourceLocked',
     failures,
     failureLimit: rule.failureLimit,
     remaining: !allowed

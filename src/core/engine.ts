@@ -20,6 +20,7 @@ import type { LockoutRule } from '../ground/rule.js'
 import { VERSION } from '../ground/version.js'
 import type { InstanceContext } from './context.js'
 import { countDecision, type DecisionFacts, decide, uncountedDecision } from './decisions.js'
+import { type LoginDefence, screenAll } from './defence.js'
 import { Diagnostics, describeMode } from './diagnostics.js'
 import { UNRESOLVED_DJANGO_PATHS } from './django-marker.js'
 import { AxesEmitter } from './events.js'
@@ -31,6 +32,7 @@ import {
   type Counted,
   countInput,
   Preparation,
+  type Prepared,
   type RequestState,
   settleInput,
 } from './preparation.js'
@@ -86,6 +88,7 @@ export class AxesEngine {
   readonly #report: LoginReporter
   readonly #sessions: Sessions
   readonly #prep: Preparation
+  readonly #defences: readonly LoginDefence[]
   readonly #sensitive: ReadonlySet<string>
 
   /** Validates `options` (throwing one `AxesConfigError` for every bad key) and attaches the handler. */
@@ -124,6 +127,8 @@ export class AxesEngine {
     const logs = this.capabilities.logs ? (this.handler as AccessLogStore) : null
     this.#sessions = new Sessions(this.context, logs, this.#report)
     this.#prep = new Preparation(this.context, new Policy(o), this.#report)
+    this.#defences = [o.sprayDetection, o.deviceCookies].filter((d) => d !== null) as LoginDefence[]
+    for (const defence of this.#defences) defence.check?.(this.context)
     if (o.verbose) {
       this.diagnostics.log('info', () =>
         logRecord(`AXES: BEGIN version ${VERSION}, ${describeMode(o)}`, 'start'),
@@ -156,7 +161,7 @@ export class AxesEngine {
   ): Promise<LockoutDecision> {
     const state = this.#prep.state(request)
     state.checked = true
-    const pending = this.#prep.prepare(request, credentials ?? null)
+    const pending = this.#prepare(request, credentials ?? null)
     const prepared = pending instanceof Promise ? await pending : pending
     if (prepared.kind === 'final') return prepared.decision
     try {
@@ -183,7 +188,7 @@ export class AxesEngine {
     const state = this.#prep.state(request)
     state.checked = true
     this.#noteMiddleware(state)
-    const pending = this.#prep.prepare(request, creds)
+    const pending = this.#prepare(request, creds)
     const prepared = pending instanceof Promise ? await pending : pending
     if (prepared.kind === 'final') {
       const decision = prepared.decision
@@ -237,7 +242,7 @@ export class AxesEngine {
     const state = this.#prep.state(request)
     this.#noteMiddleware(state)
     if (!state.checked) this.diagnostics.report('axes.W003')
-    const pending = this.#prep.prepare(request, creds)
+    const pending = this.#prepare(request, creds)
     const prepared = pending instanceof Promise ? await pending : pending
     if (prepared.kind === 'final') return prepared.decision
     return this.#recordFailure(request, creds, prepared)
@@ -313,6 +318,20 @@ export class AxesEngine {
 
   // ----- internals -----
 
+  /** Prepares a request and, with defences, screens it (synchronous when neither awaits). */
+  #prepare(request: AxesRequest, credentials: Credentials | null): Prepared | Promise<Prepared> {
+    const pending = this.#prep.prepare(request, credentials)
+    return this.#defences.length > 0 ? this.#screen(request, pending) : pending
+  }
+
+  async #screen(request: AxesRequest, pending: Prepared | Promise<Prepared>): Promise<Prepared> {
+    const prepared = pending instanceof Promise ? await pending : pending
+    if (prepared.kind === 'final') return prepared
+    const fail = (error: unknown) =>
+      this.#storeFailure(prepared.client, prepared.rule, error, 'screen')
+    return screenAll(this.#defences, this.context, request, prepared, this.rawIpOf(request), fail)
+  }
+
   #noteMiddleware(state: RequestState): void {
     if (!state.viaMiddleware) this.diagnostics.report('axes.W002')
   }
@@ -345,6 +364,8 @@ export class AxesEngine {
     const decision = this.#counted(prepared, result, true)
     this.#report.failure(request, credentials, prepared, decision)
     if (decision.lockedOut) this.#report.lockedOut(request, prepared, decision)
+    for (const d of this.#defences)
+      await d.failed?.(this.context, request, prepared).catch(this.#onDefenceError)
     return decision
   }
 
@@ -357,6 +378,8 @@ export class AxesEngine {
   ): Reservation {
     return reservationOf({ request, credentials, decision, counted, token }, this.#steps)
   }
+
+  readonly #onDefenceError = (error: unknown) => this.#report.storeError(error, 'defence')
 
   /** What every reservation of this instance does at each step. */
   readonly #steps: ReservationSteps<Attempt> = {
@@ -380,11 +403,15 @@ export class AxesEngine {
         buckets: attempt.buckets,
         rule: attempt.rule,
         input: countInput(attempt.input, this.options.clock()),
+        source: attempt.source,
+        device: attempt.device,
       }
       return this.#recordFailure(request, credentials, now, token)
     },
-    succeed: ({ request, decision }, user) =>
-      this.#sessions.loggedIn(request, decision.client, user),
+    succeed: async ({ request, decision }, user) => {
+      await this.#sessions.loggedIn(request, decision.client, user)
+      for (const defence of this.#defences) await defence.succeeded?.(this.context, decision)
+    },
   }
 
   /**

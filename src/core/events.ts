@@ -1,7 +1,8 @@
 /**
  * Events: django-axes' signals, typed. `loginFailed`, `loggedIn` and `loggedOut` are emitted as
  * node-axes records them; `lockedOut` (django-axes' `user_locked_out`) when a failure reaches the
- * limit and again on every attempt refused while locked.
+ * limit and again on every attempt refused while locked; `deviceTrusted` and `sprayDetected` from the
+ * defences (./defences.ts).
  */
 
 import type { AxesRequest, ClientIdentity, Credentials } from '../ground/request.js'
@@ -65,6 +66,32 @@ export interface DecidedEvent {
   startTime: number
 }
 
+/**
+ * The payload of `deviceTrusted`: an attempt presented a valid device cookie for its username and
+ * is counted in its device's own bucket, exempt from the username-wide lock.
+ */
+export interface DeviceTrustedEvent {
+  request: AxesRequest
+  client: ClientIdentity
+  /** The device's nonce (what its bucket is keyed on; not a secret). */
+  device: string
+}
+
+/**
+ * The payload of `sprayDetected`: a source failed across more than `sprayDetection.usernames`
+ * distinct usernames and is locked as a source.
+ */
+export interface SprayDetectedEvent {
+  /** The request whose failure locked the source. */
+  request: AxesRequest
+  /** The source: an IP, or an IPv6 network as `<address>/<prefix>`. */
+  source: string
+  /** The distinct usernames that locked it (the limit plus one). */
+  usernames: number
+  /** When the source's lock lifts. */
+  lockedUntil: Date
+}
+
 /** Every event and its payload. */
 export interface AxesEvents {
   decided: DecidedEvent
@@ -73,6 +100,8 @@ export interface AxesEvents {
   loggedOut: LoggedOutEvent
   lockedOut: LockedOutEvent
   storeError: StoreErrorEvent
+  deviceTrusted: DeviceTrustedEvent
+  sprayDetected: SprayDetectedEvent
 }
 
 /** A listener; a returned promise is not awaited, but its rejection is caught and logged. */

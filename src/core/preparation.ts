@@ -30,6 +30,10 @@ export interface Counted extends CountedClient {
   readonly buckets: Bucket[]
   readonly rule: LockoutRule
   readonly input: CountInput
+  /** Spray detection's source of the attempt (set by its screen), if any. */
+  readonly source?: string | null
+  /** The nonce of the trusted device the attempt is counted for (set by device cookies), if any. */
+  readonly device?: string | null
 }
 
 /** What `#prepare` found out before counting: a final decision, or an attempt to count. */

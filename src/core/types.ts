@@ -30,6 +30,11 @@ export type DecisionReason =
    * its username and password are unknown (check axes.W015).
    */
   | 'unreadBody'
+  /**
+   * Refused, nothing counted: the client's source (its IP, or its IPv6 prefix) failed across more
+   * than `sprayDetection.usernames` distinct usernames and is locked as a source.
+   */
+  | 'sourceLocked'
 
 /** A lockout tier after resolution: at `failures` failures, the lock lasts `cooloffMs`. */
 export interface ResolvedTier {
@@ -70,6 +75,17 @@ export interface LockoutDecision {
   client: ClientIdentity
   /** The store error behind a `storeError` decision. */
   error?: Error
+  /**
+   * True when the attempt presented a valid device cookie for its username (`deviceCookies`) and
+   * was counted in its device's own bucket, not the username-wide one.
+   */
+  trustedDevice?: boolean
+  /**
+   * After a successful login with `deviceCookies` configured: the `Set-Cookie` header value of the
+   * device's new cookie, which the response must carry (the adapters send it). Set when
+   * `succeeded()` (or `protect`) has resolved.
+   */
+  setCookie?: string
 }
 
 /**

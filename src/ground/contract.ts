@@ -26,6 +26,7 @@ import type {
 } from './contract-browsing.js'
 import type { LockBrowser } from './contract-locks.js'
 import type { AccessLogStore } from './contract-logs.js'
+import type { SourceStore } from './contract-sources.js'
 import type { ClientIdentity } from './request.js'
 import type { LockoutRule } from './rule.js'
 
@@ -237,7 +238,8 @@ export interface HandlerCapabilities {
 
 /**
  * A handler: a counting store, with the capabilities it declares in `supports` (access logs,
- * listing, the admin pages' browsing) and their methods.
+ * listing, the admin pages' browsing) and their methods, and, for spray detection, the source
+ * store's methods (contract-sources.ts).
  */
 export interface AxesHandler
   extends CountingStore,
@@ -246,7 +248,8 @@ export interface AxesHandler
     Partial<AttemptBrowser>,
     Partial<LogBrowser>,
     Partial<LockBrowser>,
-    Partial<BucketBrowser> {
+    Partial<BucketBrowser>,
+    Partial<SourceStore> {
   /** What the handler can do beyond counting; see `HandlerCapabilities`. */
   readonly supports?: Partial<HandlerCapabilities>
 }

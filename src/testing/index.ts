@@ -11,8 +11,9 @@
  *
  * It needs Vitest (`describe`, `it`, `expect`) and holds a handler to `AxesHandler`'s contract:
  * counting per bucket, expiry by the rule's windows and tiers, exact limits under concurrency,
- * reservations that expire, resets, keys that cannot collide, the locks it lists, and the lock
- * cache over it (a flood of a locked client answered from memory, exactly: see `withLockCache`).
+ * reservations that expire, resets, keys that cannot collide, the locks it lists, spray
+ * detection's sources, and the lock cache over it (a flood of a locked client answered from
+ * memory, exactly: see `withLockCache`).
  *
  * @packageDocumentation
  */
@@ -27,6 +28,7 @@ import { lockCases } from './locks.js'
 import { queryCases } from './queries.js'
 import { reservationCases } from './reservations.js'
 import { resetCases } from './resets.js'
+import { sourceCases } from './sources.js'
 
 export {
   CONFORMANCE_RULE,
@@ -34,6 +36,7 @@ export {
   type ConformanceOptions,
   conformanceInput,
 } from './fixtures.js'
+export { sourceStoreOf } from './sources.js'
 
 /** The settings the suite attaches its handlers with. */
 const SETTINGS: HandlerSettings = {
@@ -88,5 +91,6 @@ export function describeHandlerConformance(options: ConformanceOptions): void {
     queryCases(suite)
     lockCases(suite)
     lockCacheCases(suite)
+    sourceCases(suite)
   })
 }

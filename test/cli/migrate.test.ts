@@ -39,6 +39,7 @@ describe('node-axes migrate', () => {
       'axes_accesslog',
       'axes_migration',
       'axes_reservation',
+      'axes_source',
     ])
     expect(await cli(['migrate', '--url', url])).toMatchObject({
       code: 0,

@@ -66,6 +66,8 @@ function setup(options: AxesOptions = {}) {
     loggedOut: [],
     lockedOut: [],
     storeError: [],
+    deviceTrusted: [],
+    sprayDetected: [],
   }
   for (const name of Object.keys(seen) as (keyof AxesEvents)[]) {
     axes.on(name, (payload) => {

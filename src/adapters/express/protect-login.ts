@@ -61,7 +61,11 @@ export function protectLogin<User>(
     runLogin(axes, api.request, req.body, req, verify)
       .then(async (result: LoginResult<User>) => {
         res.locals.axesLogin = result
-        if (result.ok) return next()
+        if (result.ok) {
+          // The device cookie node-axes issued for this login (deviceCookies), if any.
+          if (result.decision.setCookie) res.append('Set-Cookie', result.decision.setCookie)
+          return next()
+        }
         if (!result.decision.allowed) {
           if (delivery === 'error') {
             const response = await api.lockoutResponse(result.decision)

@@ -40,7 +40,12 @@ export function protectLogin<User>(
     const api = apiFor(axes, request, options.sessionId, options.clientIp)
     const result = await runLogin(axes, api.request, request.body, request, verify)
     request.axesLogin = result
-    if (result.ok) return
+    if (result.ok) {
+      // The device cookie node-axes issued for this login (deviceCookies), if any; Fastify
+      // appends each set-cookie header.
+      if (result.decision.setCookie) reply.header('set-cookie', result.decision.setCookie)
+      return
+    }
     if (!result.decision.allowed) {
       return sendAxesResponse(reply, await api.lockoutResponse(result.decision))
     }

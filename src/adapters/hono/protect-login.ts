@@ -72,6 +72,9 @@ export function protectLogin<User>(
     const result = await runLogin(axes, api.request, read.body, c, verify)
     c.set('axesLogin', result as LoginResult<unknown>)
     if (result.ok) {
+      // The device cookie node-axes issued for this login (deviceCookies), if any.
+      const cookie = result.decision.setCookie
+      if (cookie) c.header('Set-Cookie', cookie, { append: true })
       await next()
       return
     }

@@ -55,7 +55,11 @@ export function protectLogin<User>(
       verify,
     )
     ctx.state.axesLogin = result
-    if (result.ok) return next()
+    if (result.ok) {
+      // The device cookie node-axes issued for this login (deviceCookies), if any.
+      if (result.decision.setCookie) ctx.append('Set-Cookie', result.decision.setCookie)
+      return next()
+    }
     if (!result.decision.allowed) {
       const response = await api.lockoutResponse(result.decision)
       if (delivery === 'error') throw lockoutError(axes, result.decision, response)

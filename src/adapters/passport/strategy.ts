@@ -240,7 +240,12 @@ export function axesStrategy<S extends PassportStrategyLike>(
         if (!reservation.decision.allowed) return refuse(reservation.decision)
         const inner = Object.create(strategy) as S & StrategyActions
         inner.success = (user, info) =>
-          settle(reservation.succeeded(user), () => this.success(user, info))
+          settle(reservation.succeeded(user), () => {
+            // The device cookie node-axes issued for this login (deviceCookies), if any.
+            const cookie = reservation.decision.setCookie
+            if (cookie) appendCookie(req.res, cookie)
+            this.success(user, info)
+          })
         inner.fail = (challenge, status) =>
           settle(
             reservation.failed().then((after) => {
@@ -267,4 +272,12 @@ export function axesStrategy<S extends PassportStrategyLike>(
       .catch((error: unknown) => this.error(error))
   }
   return wrapped
+}
+
+/** Appends a `Set-Cookie` header to a Node response (Express' `res`), keeping those set before. */
+function appendCookie(res: PassportRequest['res'], cookie: string): void {
+  if (!res || res.headersSent) return
+  const before = res.getHeader('set-cookie')
+  const list = before === undefined ? [] : Array.isArray(before) ? before : [String(before)]
+  res.setHeader('set-cookie', [...list, cookie])
 }

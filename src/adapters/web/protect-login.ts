@@ -101,10 +101,23 @@ export function protectLogin<Args extends unknown[], User>(
       const bodiless = request.method === 'GET' || request.method === 'HEAD'
       const copy = new Request(request, { body: bodiless ? null : read.bytes })
       const login = { user: result.user, decision: result.decision, clientAddress: address }
-      return options.onSuccess(copy, login, ...args)
+      const response = await options.onSuccess(copy, login, ...args)
+      return withCookie(response, result.decision.setCookie)
     }
     if (!result.decision.allowed) return toResponse(await api.lockoutResponse(result.decision))
     if (options.onFailure) return options.onFailure(request, result.decision, ...args)
     return toResponse(invalidCredentialsResponse(api.request, result.decision, axes))
   }
+}
+
+/**
+ * The application's response with the device cookie node-axes issued for the login
+ * (deviceCookies), if any: on a copy, as a Response's headers may be immutable (`Response.redirect`).
+ */
+function withCookie(response: Response, cookie: string | undefined): Response {
+  if (!cookie) return response
+  const headers = new Headers(response.headers)
+  headers.append('set-cookie', cookie)
+  const { status, statusText } = response
+  return new Response(response.body, { status, statusText, headers })
 }

@@ -4,6 +4,7 @@
  * to the part it belongs to; its type, default, validation and Django setting follow.
  */
 
+import { DEFENCE_OPTIONS } from './defences.js'
 import { DEPRECATED_SETTINGS } from './deprecated.js'
 import { NODE_AXES_OPTIONS } from './extensions.js'
 import { HANDLING_OPTIONS } from './handling.js'
@@ -16,7 +17,8 @@ import { LOCKOUT_OPTIONS } from './lockout.js'
 export type OptionTable = typeof LOCKOUT_OPTIONS &
   typeof HANDLING_OPTIONS &
   typeof DEPRECATED_SETTINGS &
-  typeof NODE_AXES_OPTIONS
+  typeof NODE_AXES_OPTIONS &
+  typeof DEFENCE_OPTIONS
 
 /** Every option, by name. */
 export const OPTION_TABLE: OptionTable = {
@@ -24,6 +26,7 @@ export const OPTION_TABLE: OptionTable = {
   ...HANDLING_OPTIONS,
   ...DEPRECATED_SETTINGS,
   ...NODE_AXES_OPTIONS,
+  ...DEFENCE_OPTIONS,
 }
 
 /** An option's name. */

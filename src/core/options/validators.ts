@@ -250,3 +250,9 @@ export function handler(v: unknown): string | null {
   }
   return `expects a handler object or 'database', 'memory', 'dummy', 'test', got ${show(v)}`
 }
+
+/** A defence made by a factory from its own subpath (see the option's doc), or null. */
+export const defence: Check = (v) =>
+  v === null || (typeof v === 'object' && isFn((v as Record<string, unknown>).screen))
+    ? null
+    : 'expects the object its factory makes, or null'

@@ -18,6 +18,7 @@ import { countingOf } from './counting.js'
 import type { SqlDriver } from './drivers/driver.js'
 import { locksOf } from './locks.js'
 import { logsOf } from './logs.js'
+import { sourcesOf } from './sources.js'
 
 /**
  * Builds the handler on a connected (and, where asked, migrated) driver; `retentionMs` is how long
@@ -36,6 +37,7 @@ export function sqlHandler(driver: SqlDriver, retentionMs = 30 * 24 * 3_600_000)
     ...logsOf(ctx),
     ...adminQueriesOf(ctx),
     ...locksOf(ctx),
+    ...sourcesOf(ctx),
     close: () => driver.close(),
   }
 }

@@ -22,6 +22,7 @@ import type { AxesHandler, CountingStore, HandlerCapabilities } from '../../grou
 import type { AttemptBrowser, AttemptListing, LogBrowser } from '../../ground/contract-browsing.js'
 import type { LockBrowser } from '../../ground/contract-locks.js'
 import type { AccessLogStore } from '../../ground/contract-logs.js'
+import type { SourceStore } from '../../ground/contract-sources.js'
 import { AxesError } from '../../ground/errors.js'
 import { lockCacheFor } from '../lock-cache/index.js'
 import { DIALECTS } from './dialects/index.js'
@@ -49,7 +50,8 @@ export interface DatabaseHandler
     Promising<AttemptListing>,
     Promising<AttemptBrowser>,
     Promising<LogBrowser>,
-    Promising<LockBrowser> {
+    Promising<LockBrowser>,
+    Promising<SourceStore> {
   /** It keeps access logs, lists its locks, and the admin pages can browse its attempts and logs. */
   readonly supports: HandlerCapabilities
   /** The dialect in use. */
@@ -220,6 +222,9 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     queryFailureLogs: call('queryFailureLogs') as DatabaseHandler['queryFailureLogs'],
     attemptStats: call('attemptStats') as DatabaseHandler['attemptStats'],
     listLocks: call('listLocks') as DatabaseHandler['listLocks'],
+    sourceLockedUntil: call('sourceLockedUntil') as DatabaseHandler['sourceLockedUntil'],
+    noteSourceFailure: call('noteSourceFailure') as DatabaseHandler['noteSourceFailure'],
+    resetSources: call('resetSources') as DatabaseHandler['resetSources'],
     async migrate() {
       return runMigrations(await getDriver())
     },

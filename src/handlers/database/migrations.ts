@@ -7,10 +7,11 @@
  *
  * - `axes_migration`, which migrations have run;
  * - `axes_reservation`, the attempts in flight (reserved before their credentials are verified),
- *   which Django ignores.
+ *   which Django ignores;
+ * - `axes_source` (migration 0003), spray detection's sources, which Django ignores too.
  */
 
-import { M0001_TABLES, M0002_SESSION_HASH } from './dialects/ddl.js'
+import { M0001_TABLES, M0002_SESSION_HASH, M0003_SOURCES } from './dialects/ddl.js'
 import type { MigrationStep, SqlDialectSpec } from './dialects/dialect.js'
 import { DIALECTS } from './dialects/index.js'
 import type { SqlDialect, SqlSession } from './sql.js'
@@ -25,7 +26,11 @@ export interface Migration {
 }
 
 /** Every migration, in order. Frozen: never edit one that has shipped; add a new one. */
-export const MIGRATIONS: readonly Migration[] = [M0001_TABLES, M0002_SESSION_HASH].map((name) => ({
+export const MIGRATIONS: readonly Migration[] = [
+  M0001_TABLES,
+  M0002_SESSION_HASH,
+  M0003_SOURCES,
+].map((name) => ({
   name,
   steps: (dialect) => DIALECTS[dialect].migrations[name] ?? [],
 }))

@@ -28,19 +28,22 @@ import type {
   QueryPage,
 } from '../../ground/contract-browsing.js'
 import type { ActiveLock, LockBrowser, LockQuery } from '../../ground/contract-locks.js'
+import type { SourceFailureInput, SourceState, SourceStore } from '../../ground/contract-sources.js'
 import { AxesError, describeError } from '../../ground/errors.js'
 import { matchesReset } from '../entries.js'
 import { DecisionBatches } from './batch.js'
 import type { RedisCommands } from './client.js'
 import { describeItem, fieldTagMisfit, type KeyLayout, leadingParameter } from './keys.js'
 import { RedisQueries } from './queries.js'
+import { redisSources } from './sources.js'
 
 /** The Redis handler, with its key layout. */
 export interface RedisHandler
   extends Promising<CountingStore>,
     Promising<AttemptListing>,
     Promising<AttemptBrowser>,
-    Promising<LockBrowser> {
+    Promising<LockBrowser>,
+    Promising<SourceStore> {
   /** No access logs; listing, the admin pages' attempts and the locks in force. */
   readonly supports: HandlerCapabilities
   /** The key prefix in use. */
@@ -100,6 +103,7 @@ export class RedisStore implements RedisHandler {
   readonly #keys: KeyLayout
   readonly #batches: DecisionBatches
   readonly #queries: RedisQueries
+  readonly #sources: SourceStore
   /** Reservation ids: unique across processes (a random part) and calls (a counter). */
   readonly #idPrefix = randomBytes(6).toString('base64url')
   #idSeq = 0
@@ -109,6 +113,7 @@ export class RedisStore implements RedisHandler {
     this.#keys = keys
     this.prefix = keys.prefix
     this.#batches = new DecisionBatches(commands, keys, retentionMs)
+    this.#sources = redisSources(commands, keys)
     this.#queries = new RedisQueries(commands, keys)
   }
 
@@ -162,6 +167,18 @@ export class RedisStore implements RedisHandler {
 
   recordFailure(input: CountInput): Promise<CountResult> {
     return this.#batches.decide(input, OP_RECORD, null, null, 'recordFailure', countResult)
+  }
+
+  sourceLockedUntil(source: string, now: number): Promise<number | null> {
+    return Promise.resolve(this.#sources.sourceLockedUntil(source, now))
+  }
+
+  noteSourceFailure(input: SourceFailureInput): Promise<SourceState> {
+    return Promise.resolve(this.#sources.noteSourceFailure(input))
+  }
+
+  resetSources(source: string | null): Promise<number> {
+    return Promise.resolve(this.#sources.resetSources(source))
   }
 
   async resetBuckets(buckets: readonly Bucket[]): Promise<number> {

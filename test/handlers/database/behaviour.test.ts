@@ -182,6 +182,7 @@ const WIPE = [
   'axes_accesslog',
   'axes_accessfailurelog',
   'axes_reservation',
+  'axes_source',
 ]
   .map((table) => `DELETE FROM ${table};`)
   .join(' ')

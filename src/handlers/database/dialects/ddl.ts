@@ -10,6 +10,8 @@ import type { MigrationStep } from './dialect.js'
 export const M0001_TABLES = '0001_django_axes_8_3_1_tables'
 /** The second: `axes_accesslog.session_hash`, which django-axes before 6.5 did not have. */
 export const M0002_SESSION_HASH = '0002_adopt_django_axes_before_6_5'
+/** The third: `axes_source`, spray detection's sources (node-axes' own table; Django ignores it). */
+export const M0003_SOURCES = '0003_spray_detection_sources'
 
 /** django-axes' indexes, the same names in every dialect: [name, table, column(s), unique]. */
 const DJANGO_INDEXES: readonly [string, string, string, boolean][] = [
@@ -98,6 +100,24 @@ export function sessionHashSteps(q: (name: string) => string): MigrationStep[] {
     {
       unlessColumnExists,
       sql: `ALTER TABLE ${q('axes_accesslog')} ALTER COLUMN ${q('session_hash')} DROP DEFAULT`,
+    },
+  ]
+}
+
+/**
+ * node-axes' `axes_source` (spray detection): one row per (source, username hash) the source failed
+ * on, with the time of its last failure; a locked source has one row whose username is `locked`
+ * and whose time is when the lock lifts. At most the limit plus one rows per source.
+ */
+export function sourceSteps(q: (name: string) => string): MigrationStep[] {
+  return [
+    {
+      unlessTableExists: 'axes_source',
+      sql: `CREATE TABLE ${q('axes_source')} (${q('source')} varchar(64) NOT NULL, ${q('username')} varchar(32) NOT NULL, ${q('failed_at')} bigint NOT NULL, PRIMARY KEY (${q('source')}, ${q('username')}))`,
+    },
+    {
+      sql: `CREATE INDEX ${q('axes_source_failed_at_nodeaxes')} ON ${q('axes_source')} (${q('failed_at')})`,
+      unlessIndexExists: 'axes_source_failed_at_nodeaxes',
     },
   ]
 }

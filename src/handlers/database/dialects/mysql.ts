@@ -12,8 +12,10 @@ import {
   djangoIndexSteps,
   M0001_TABLES,
   M0002_SESSION_HASH,
+  M0003_SOURCES,
   reservationSteps,
   sessionHashSteps,
+  sourceSteps,
 } from './ddl.js'
 import { type MigrationStep, type SqlDialectSpec, transactionOn } from './dialect.js'
 import { mysqlCollatedKeys } from './mysql-collation.js'
@@ -88,6 +90,7 @@ export const mysql: SqlDialectSpec = {
       ...reservationSteps(q, 'bigint AUTO_INCREMENT NOT NULL PRIMARY KEY'),
     ],
     [M0002_SESSION_HASH]: sessionHashSteps(q),
+    [M0003_SOURCES]: sourceSteps(q),
   },
   existsQuery: (kind, name) => [
     kind === 'table'

@@ -8,8 +8,10 @@ import {
   djangoIndexSteps,
   M0001_TABLES,
   M0002_SESSION_HASH,
+  M0003_SOURCES,
   reservationSteps,
   sessionHashSteps,
+  sourceSteps,
 } from './ddl.js'
 import type { MigrationStep } from './dialect.js'
 
@@ -104,4 +106,5 @@ export const POSTGRES_MIGRATIONS: Readonly<Record<string, readonly MigrationStep
     ...reservationSteps(q, 'bigserial PRIMARY KEY'),
   ],
   [M0002_SESSION_HASH]: sessionHashSteps(q),
+  [M0003_SOURCES]: sourceSteps(q),
 }

@@ -5,7 +5,14 @@
  */
 
 import { djangoDatetimeText } from '../datetime.js'
-import { djangoIndexSteps, M0001_TABLES, M0002_SESSION_HASH, reservationSteps } from './ddl.js'
+import {
+  djangoIndexSteps,
+  M0001_TABLES,
+  M0002_SESSION_HASH,
+  M0003_SOURCES,
+  reservationSteps,
+  sourceSteps,
+} from './ddl.js'
 import { type MigrationStep, type SqlDialectSpec, transactionOn } from './dialect.js'
 
 const q = (name: string) => `"${name}"`
@@ -58,6 +65,7 @@ export const sqlite: SqlDialectSpec = {
         sql: `ALTER TABLE "axes_accesslog" ADD COLUMN "session_hash" varchar(64) NOT NULL DEFAULT ''`,
       },
     ],
+    [M0003_SOURCES]: sourceSteps(q),
   },
   existsQuery: (kind, name) => [
     'SELECT name FROM sqlite_master WHERE type = ? AND name = ?',

@@ -1,0 +1,56 @@
+/**
+ * Defences as the engine applies them around the handler: objects made by factories in their own
+ * subpaths (`deviceCookies()` from `node-axes/device-cookies`, `sprayDetection()` from
+ * `node-axes/spray-detection`), so that an application that configures neither carries none of
+ * their code. The engine calls each step it has, in order: `screen` before counting, `failed`
+ * after a recorded failure, `succeeded` after a successful login.
+ */
+
+import type { AxesRequest } from '../ground/request.js'
+import type { InstanceContext } from './context.js'
+import type { Counted, Prepared } from './preparation.js'
+import type { LockoutDecision } from './types.js'
+
+/** A defence: what the engine calls around the handler. Store errors may be thrown. */
+export interface LoginDefence {
+  /** Called once per instance by `createAxes`: throws an `AxesConfigError` when it cannot work. */
+  check?(context: InstanceContext): void
+  /**
+   * Before the handler counts the attempt: a final decision (refused, nothing counted), or the
+   * attempt to count, changed or not.
+   */
+  screen(
+    context: InstanceContext,
+    request: AxesRequest,
+    counted: Counted,
+    rawIp: string | null,
+  ): Promise<Prepared>
+  /** After a failure of the attempt was recorded. */
+  failed?(context: InstanceContext, request: AxesRequest, counted: Counted): Promise<void>
+  /** After a successful login (the decision may be given what the response must carry). */
+  succeeded?(context: InstanceContext, decision: LockoutDecision): Promise<void>
+}
+
+/**
+ * Screens an attempt through each defence in turn, until one answers with a final decision; a
+ * defence's store error becomes the decision `storeFailure` makes of it.
+ */
+export async function screenAll(
+  defences: readonly LoginDefence[],
+  context: InstanceContext,
+  request: AxesRequest,
+  counted: Counted,
+  rawIp: string | null,
+  storeFailure: (error: unknown) => LockoutDecision,
+): Promise<Prepared> {
+  let prepared: Prepared = counted
+  try {
+    for (const defence of defences) {
+      if (prepared.kind === 'final') break
+      prepared = await defence.screen(context, request, prepared, rawIp)
+    }
+    return prepared
+  } catch (error) {
+    return { kind: 'final', decision: storeFailure(error) }
+  }
+}
