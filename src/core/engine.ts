@@ -1,10 +1,7 @@
 /**
  * The engine: an instance's per-request API (`isAllowed`, `reserve`, `loginFailed`, `protect`,
- * `loggedIn`, `loggedOut`, `lockoutResponse`) and the path of one login through it: identify the
- * client, apply the policy (disabled, allow and deny lists, admin-only), resolve the rule, ask the
- * handler, answer with a decision, log and emit. Rules, decisions, diagnostics and the operators'
- * resets and queries live in modules of their own; the composition root (`src/compose/`) chooses
- * the handler.
+ * `loggedIn`, `loggedOut`, `lockoutResponse`) and the path of one login through it: identify,
+ * apply the policy, resolve the rule, ask the handler, decide, log and emit.
  */
 
 import {
@@ -30,7 +27,7 @@ import { type AxesOptions, logRecord, type ResolvedOptions, resolveOptions } fro
 import { Policy } from './policy.js'
 import {
   type Counted,
-  countInput,
+  countedAt,
   Preparation,
   type Prepared,
   type RequestState,
@@ -395,17 +392,7 @@ export class AxesEngine {
     recordFailure: ({ request, credentials, counted, token }, held) => {
       const attempt = counted as Counted
       if (!held || token === null) return this.#recordFailure(request, credentials, attempt)
-      // Field by field: object spread on this path costs microseconds in V8.
-      const now: Counted = {
-        kind: attempt.kind,
-        client: attempt.client,
-        parameters: attempt.parameters,
-        buckets: attempt.buckets,
-        rule: attempt.rule,
-        input: countInput(attempt.input, this.options.clock()),
-        source: attempt.source,
-        device: attempt.device,
-      }
+      const now = countedAt(attempt, this.options.clock())
       return this.#recordFailure(request, credentials, now, token)
     },
     succeed: async ({ request, decision }, user) => {

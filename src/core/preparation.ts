@@ -235,3 +235,18 @@ function contentTypeOf(request: AxesRequest): string {
   const type = value?.split(';')[0]?.trim().slice(0, 100)
   return type ? type.replace(/[^\x21-\x7e]/g, '?') : 'none given'
 }
+
+/** A counted attempt again at `now` (a reservation settled as a failure), field by field. */
+export function countedAt(attempt: Counted, now: number): Counted {
+  // Object spread on this path costs microseconds in V8.
+  return {
+    kind: attempt.kind,
+    client: attempt.client,
+    parameters: attempt.parameters,
+    buckets: attempt.buckets,
+    rule: attempt.rule,
+    input: countInput(attempt.input, now),
+    source: attempt.source,
+    device: attempt.device,
+  }
+}

@@ -39,7 +39,7 @@ function isolatedPackage(): string {
 }
 
 describe('createAxes + memoryHandler from the built package', () => {
-  it('bundles (esbuild, minified) to at most 71 KB, without Kysely or a store driver', async () => {
+  it('bundles (esbuild, minified) to at most 73 KB, without Kysely or a store driver', async () => {
     const app = isolatedPackage()
     // Resolve node-axes from the isolated copy, and its dependencies from the project.
     const entry = join(app, 'entry.mjs')
@@ -73,7 +73,9 @@ describe('createAxes + memoryHandler from the built package', () => {
     // (checks W015 to W017) and issue 18's structured log records added about 1.4 KB, of which
     // shorter check texts won back 1 KB (docs/checks.md has the details). Next cuts: the memory
     // handler's attempt details (admin only) and the 'test' handler loaded like the database one.
-    expect(kb).toBeLessThanOrEqual(71)
+    // 72.5 KB with issue 15's device cookies and spray detection (their hooks in the engine and
+    // the options table; the defences themselves are subpaths): issue 13's 70 KB is to win back.
+    expect(kb).toBeLessThanOrEqual(73)
     // And the bundle runs.
     const out = execFileSync(process.execPath, [join(app, 'out.mjs')], { encoding: 'utf8' })
     expect(JSON.parse(out)).toEqual({ lockedOut: true, handler: 'memory' })
