@@ -7,10 +7,13 @@
 // with her password, and wrong passwords end in the lockout (429), after which her password is
 // refused too. Examples for Bun, Deno and Workers are left to test/examples/web-runtimes.test.ts;
 // a block that continues a page's example says so with an HTML comment before it
-// (`<!-- fragment: … -->`) and is not run alone.
+// (`<!-- fragment: … -->`) and is not run alone; one whose flow is not a form POST to /login, or
+// that needs a project's compiler settings, names the test that plays it
+// (`<!-- tested elsewhere: test/… -->`).
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -41,8 +44,14 @@ function completeExamples(): Example[] {
   const examples: Example[] = []
   for (const file of files.filter((f) => f.endsWith('.md')).sort()) {
     const text = readFileSync(join(ROOT, file), 'utf8')
-    for (const match of text.matchAll(/(<!-- fragment[^>]*-->\n\n)?```(ts|js)\n([\s\S]*?)```/g)) {
-      if (match[1]) continue
+    const blocks = /(<!-- (?:fragment|tested elsewhere)[^>]*-->\n\n)?```(ts|js)\n([\s\S]*?)```/g
+    for (const match of text.matchAll(blocks)) {
+      if (match[1]) {
+        // A block tested elsewhere names the test file that plays it; the file must exist.
+        const test = /tested elsewhere: (\S+)/.exec(match[1])?.[1]
+        if (test) expect(existsSync(join(ROOT, test)), `${test}, named by ${file}`).toBe(true)
+        continue
+      }
       const code = match[3] as string
       if (!/from 'node-axes/.test(code) || !SERVER.test(code) || OTHER_RUNTIME.test(code)) continue
       const line = text.slice(0, match.index + (match[1]?.length ?? 0)).split('\n').length + 1

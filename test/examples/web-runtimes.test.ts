@@ -297,7 +297,7 @@ describe.skipIf(next === null)('examples/web/next-route on Next.js (a route hand
     const from = (ip: string) => ({ headers: { 'x-real-ip': ip } })
     const wrong = { username: 'alice', password: 'nope' }
     const first = await login(base, wrong, from('203.0.113.5'))
-    expect(first.status).toBe(401)
+    expect(first.status, running.output()).toBe(401)
     expect(JSON.parse(first.body)).toEqual({
       error: 'Wrong username or password. 2 attempts left.',
     })
@@ -308,7 +308,7 @@ describe.skipIf(next === null)('examples/web/next-route on Next.js (a route hand
     expect(third.body).toContain('Too many failed sign-ins for alice.')
     expect((await login(base, RIGHT, from('203.0.113.5'))).status).toBe(429)
     const elsewhere = await login(base, RIGHT, from('203.0.113.6'))
-    expect(elsewhere.status).toBe(200)
+    expect(elsewhere.status, running.output()).toBe(200)
     expect(JSON.parse(elsewhere.body)).toEqual({ user: 'alice' })
     const none = await login(base, RIGHT)
     expect(none.status).toBe(500)

@@ -99,7 +99,13 @@ export function protectLogin<Args extends unknown[], User>(
     const result = await runLogin(axes, api.request, read.body, request, verify)
     if (result.ok) {
       const bodiless = request.method === 'GET' || request.method === 'HEAD'
-      const copy = new Request(request, { body: bodiless ? null : read.bytes })
+      // From its parts, not new Request(request): a framework's subclass (Next.js' NextRequest) may
+      // come from another copy of the Fetch classes, whose private state this one cannot read.
+      const copy = new Request(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: bodiless ? null : read.bytes,
+      })
       const login = { user: result.user, decision: result.decision, clientAddress: address }
       const response = await options.onSuccess(copy, login, ...args)
       return withCookie(response, result.decision.setCookie)

@@ -37,7 +37,7 @@ const ok = (user: string) => `Welcome, ${user}.`
 const warningsInto = (warnings: string[]) => ({
   info: () => {},
   warn: (line: unknown) => {
-    warnings.push(String(line))
+    warnings.push(logText(line))
   },
   error: () => {},
 })
@@ -208,3 +208,10 @@ describe('a parsed login body without the username field (axes.W016)', () => {
     }
   })
 })
+
+/** A log call's text: the record's message (node-axes logs records), or the line itself. */
+function logText(line: unknown): string {
+  return typeof line === 'object' && line !== null && 'msg' in line
+    ? String((line as { msg: unknown }).msg)
+    : String(line)
+}

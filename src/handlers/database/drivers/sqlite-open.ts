@@ -62,14 +62,23 @@ const LIBRARIES: Readonly<
   'bun:sqlite': {
     load: async () => {
       const specifier = 'bun:sqlite'
-      return ((await import(specifier)) as { Database: Opener }).Database
+      return (
+        (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ specifier)) as {
+          Database: Opener
+        }
+      ).Database
     },
     fix: 'bun:sqlite is built into Bun',
   },
   'better-sqlite3': {
+    // An optional peer: bundlers (webpack, Next.js' Turbopack) must not try to resolve it.
     load: async () => {
       const specifier = 'better-sqlite3'
-      return ((await import(specifier)) as { default: Opener }).default
+      return (
+        (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ specifier)) as {
+          default: Opener
+        }
+      ).default
     },
     fix: 'install it (npm install better-sqlite3; it compiles a native addon where no prebuilt one fits), or leave sqliteDriver unset for the built-in node:sqlite',
   },
