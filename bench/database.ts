@@ -20,7 +20,7 @@ import {
   startPostgres,
   type TestServer,
 } from '../test/support/servers.js'
-import { betterSqlite3 } from '../test/support/sqlite.js'
+import { betterSqlite3 } from '../test/support/runtimes.js'
 import { rate } from './rate.js'
 
 /** One figure. */
