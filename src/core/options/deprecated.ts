@@ -13,54 +13,54 @@ export const DEPRECATED_SETTINGS = {
   disableSuccessAccessLog: deprecatedOption<boolean>({
     check: v.bool,
     deprecated: true,
-    django: 'AXES_DISABLE_SUCCESS_ACCESS_LOG',
+    django: true,
   }),
   /** @deprecated django-axes' `AXES_PROXY_ORDER`; use `ipwareProxyOrder` (check axes.W004). */
   proxyOrder: deprecatedOption<'left-most' | 'right-most'>({
     check: v.proxyOrder,
     deprecated: true,
-    django: 'AXES_PROXY_ORDER',
+    django: true,
   }),
   /** @deprecated django-axes' `AXES_PROXY_COUNT`; use `ipwareProxyCount` (check axes.W004). */
   proxyCount: deprecatedOption<number | null>({
     check: v.proxyCount,
     deprecated: true,
-    django: 'AXES_PROXY_COUNT',
+    django: true,
   }),
   /** @deprecated django-axes' `AXES_PROXY_TRUSTED_IPS`; use `ipwareProxyTrustedIps` (axes.W004). */
   proxyTrustedIps: deprecatedOption<readonly string[] | null>({
     check: v.trustedProxies,
     deprecated: true,
-    django: 'AXES_PROXY_TRUSTED_IPS',
+    django: true,
   }),
   /** @deprecated django-axes' `AXES_META_PRECEDENCE_ORDER`; use `ipwareMetaPrecedenceOrder` (axes.W004). */
   metaPrecedenceOrder: deprecatedOption<readonly string[]>({
     check: v.strList,
     deprecated: true,
-    django: 'AXES_META_PRECEDENCE_ORDER',
+    django: true,
   }),
   /** @deprecated django-axes' `AXES_ONLY_USER_FAILURES`; use `lockoutParameters: ['username']`. */
   onlyUserFailures: deprecatedOption<boolean>({
     check: v.bool,
     deprecated: true,
-    django: 'AXES_ONLY_USER_FAILURES',
+    django: true,
   }),
   /** @deprecated django-axes' `AXES_LOCK_OUT_BY_USER_OR_IP`; use `['username', 'ip_address']`. */
   lockOutByUserOrIp: deprecatedOption<boolean>({
     check: v.bool,
     deprecated: true,
-    django: 'AXES_LOCK_OUT_BY_USER_OR_IP',
+    django: true,
   }),
   /** @deprecated `AXES_LOCK_OUT_BY_COMBINATION_USER_AND_IP`; use `[['username', 'ip_address']]`. */
   lockOutByCombinationUserAndIp: deprecatedOption<boolean>({
     check: v.bool,
     deprecated: true,
-    django: 'AXES_LOCK_OUT_BY_COMBINATION_USER_AND_IP',
+    django: true,
   }),
   /** @deprecated django-axes' `AXES_USE_USER_AGENT`; add `user_agent` to `lockoutParameters`. */
   useUserAgent: deprecatedOption<boolean>({
     check: v.bool,
     deprecated: true,
-    django: 'AXES_USE_USER_AGENT',
+    django: true,
   }),
 }

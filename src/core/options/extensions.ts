@@ -92,7 +92,7 @@ export const NODE_AXES_OPTIONS = {
   logger: option<AxesLogger | false | string, AxesLogger | false>({
     check: v.logger,
     resolve: (given) => (given === undefined || typeof given === 'string' ? defaultLogger : given),
-    django: 'AXES_LOGGER',
+    django: true,
     djangoKind: 'deprecatedLogger',
   }),
   /**

@@ -30,7 +30,7 @@ export const HANDLING_OPTIONS = {
   usernameFormField: option<string>({
     check: v.nonEmptyStr,
     fallback: 'username',
-    django: 'AXES_USERNAME_FORM_FIELD',
+    django: true,
   }),
   /**
    * The field holding the password; always masked (`AXES_PASSWORD_FORM_FIELD`).
@@ -39,7 +39,7 @@ export const HANDLING_OPTIONS = {
   passwordFormField: option<string>({
     check: v.nonEmptyStr,
     fallback: 'password',
-    django: 'AXES_PASSWORD_FORM_FIELD',
+    django: true,
   }),
   /**
    * A function returning the username; takes precedence over the field (`AXES_USERNAME_CALLABLE`).
@@ -47,7 +47,7 @@ export const HANDLING_OPTIONS = {
    */
   usernameCallable: option<
     ((request: AxesRequest, credentials: Credentials | null) => string | null | undefined) | null
-  >({ check: v.fnOrNull, fallback: null, django: 'AXES_USERNAME_CALLABLE', djangoKind: 'path' }),
+  >({ check: v.fnOrNull, fallback: null, django: true, djangoKind: 'path' }),
   /**
    * A function returning the client IP; takes precedence over the ipware options
    * (`AXES_CLIENT_IP_CALLABLE`).
@@ -56,7 +56,7 @@ export const HANDLING_OPTIONS = {
   clientIpCallable: option<((request: AxesRequest) => string | null | undefined) | null>({
     check: v.fnOrNull,
     fallback: null,
-    django: 'AXES_CLIENT_IP_CALLABLE',
+    django: true,
     djangoKind: 'path',
   }),
   /**
@@ -72,7 +72,7 @@ export const HANDLING_OPTIONS = {
         request: AxesRequest,
       ) => string)
     | null
-  >({ check: v.fnOrNull, fallback: null, django: 'AXES_CLIENT_STR_CALLABLE', djangoKind: 'path' }),
+  >({ check: v.fnOrNull, fallback: null, django: true, djangoKind: 'path' }),
   /**
    * Keys masked in stored request data and in logs, besides `password` and `passwordFormField`
    * (`AXES_SENSITIVE_PARAMETERS`).
@@ -81,7 +81,7 @@ export const HANDLING_OPTIONS = {
   sensitiveParameters: option<readonly string[]>({
     check: v.strList,
     fallback: ['username', 'ip_address'],
-    django: 'AXES_SENSITIVE_PARAMETERS',
+    django: true,
   }),
   /**
    * The status of lockout responses (`AXES_HTTP_RESPONSE_CODE`); a redirect is always 302.
@@ -90,7 +90,7 @@ export const HANDLING_OPTIONS = {
   httpResponseCode: option<number>({
     check: v.httpErrorStatus,
     fallback: 429,
-    django: 'AXES_HTTP_RESPONSE_CODE',
+    django: true,
   }),
   /**
    * Renders the lockout page as HTML from django-axes' lockout context (`AXES_LOCKOUT_TEMPLATE`).
@@ -100,7 +100,7 @@ export const HANDLING_OPTIONS = {
   lockoutTemplate: option<((context: LockoutContext, request: AxesRequest) => string) | null>({
     check: v.fnOrNull,
     fallback: null,
-    django: 'AXES_LOCKOUT_TEMPLATE',
+    django: true,
     djangoKind: 'template',
   }),
   /**
@@ -110,7 +110,7 @@ export const HANDLING_OPTIONS = {
   lockoutUrl: option<string | null>({
     check: v.urlOrNull,
     fallback: null,
-    django: 'AXES_LOCKOUT_URL',
+    django: true,
   }),
   /**
    * Builds the whole lockout response (`AXES_LOCKOUT_CALLABLE`).
@@ -122,7 +122,7 @@ export const HANDLING_OPTIONS = {
         details: LockoutCallableDetails,
       ) => AxesResponse | Promise<AxesResponse>)
     | null
-  >({ check: v.fnOrNull, fallback: null, django: 'AXES_LOCKOUT_CALLABLE', djangoKind: 'path' }),
+  >({ check: v.fnOrNull, fallback: null, django: true, djangoKind: 'path' }),
   /**
    * The message of a lockout with a cool-off (`AXES_COOLOFF_MESSAGE`).
    * @default 'Account locked: too many login attempts. Please try again later.'
@@ -130,7 +130,7 @@ export const HANDLING_OPTIONS = {
   cooloffMessage: option<string>({
     check: v.str,
     fallback: DEFAULT_COOLOFF_MESSAGE,
-    django: 'AXES_COOLOFF_MESSAGE',
+    django: true,
   }),
   /**
    * The message of a lockout until reset (`AXES_PERMALOCK_MESSAGE`).
@@ -139,7 +139,7 @@ export const HANDLING_OPTIONS = {
   permalockMessage: option<string>({
     check: v.str,
     fallback: DEFAULT_PERMALOCK_MESSAGE,
-    django: 'AXES_PERMALOCK_MESSAGE',
+    django: true,
   }),
   /**
    * `Access-Control-Allow-Origin` of the XHR lockout response (`AXES_ALLOWED_CORS_ORIGINS`): a
@@ -150,7 +150,7 @@ export const HANDLING_OPTIONS = {
   allowedCorsOrigins: option<string | readonly string[]>({
     check: v.corsOrigins,
     fallback: '*',
-    django: 'AXES_ALLOWED_CORS_ORIGINS',
+    django: true,
   }),
   /**
    * Send `Retry-After` (seconds) on lockout responses with a cool-off
@@ -160,7 +160,7 @@ export const HANDLING_OPTIONS = {
   enableRetryAfterHeader: option<boolean>({
     check: v.bool,
     fallback: false,
-    django: 'AXES_ENABLE_RETRY_AFTER_HEADER',
+    django: true,
   }),
   /**
    * Where attempts are kept (`AXES_HANDLER`): a handler object, or `'database'` (django-axes'
@@ -171,7 +171,7 @@ export const HANDLING_OPTIONS = {
   handler: option<AxesHandler | 'database' | 'memory' | 'dummy' | 'test'>({
     check: v.handler,
     fallback: 'database',
-    django: 'AXES_HANDLER',
+    django: true,
     djangoKind: 'handler',
   }),
   /**
@@ -187,7 +187,7 @@ export const HANDLING_OPTIONS = {
   disableAccessLog: option<boolean>({
     check: v.bool,
     fallback: false,
-    django: 'AXES_DISABLE_ACCESS_LOG',
+    django: true,
   }),
   /**
    * Write one access failure log row per failure (`AXES_ENABLE_ACCESS_FAILURE_LOG`).
@@ -196,7 +196,7 @@ export const HANDLING_OPTIONS = {
   enableAccessFailureLog: option<boolean>({
     check: v.bool,
     fallback: false,
-    django: 'AXES_ENABLE_ACCESS_FAILURE_LOG',
+    django: true,
   }),
   /**
    * Failure log rows kept per username (`AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT`).
@@ -205,7 +205,7 @@ export const HANDLING_OPTIONS = {
   accessFailureLogPerUserLimit: option<number>({
     check: v.rowCount,
     fallback: 1000,
-    django: 'AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT',
+    django: true,
   }),
   /**
    * Log the start-up line and full client details (`AXES_VERBOSE`).
@@ -214,13 +214,13 @@ export const HANDLING_OPTIONS = {
   verbose: option<boolean>({
     check: v.bool,
     resolve: (given, all) => given ?? (all.enabled as boolean | undefined) ?? true,
-    django: 'AXES_VERBOSE',
+    django: true,
   }),
   /**
    * Whether the admin pages may be mounted (`AXES_ENABLE_ADMIN`).
    * @default true
    */
-  enableAdmin: option<boolean>({ check: v.bool, fallback: true, django: 'AXES_ENABLE_ADMIN' }),
+  enableAdmin: option<boolean>({ check: v.bool, fallback: true, django: true }),
   /**
    * Which end of a forwarded-for list is the client (`AXES_IPWARE_PROXY_ORDER`).
    * @default 'left-most'
@@ -229,7 +229,7 @@ export const HANDLING_OPTIONS = {
     check: v.proxyOrder,
     resolve: (given, all) =>
       given ?? (all.proxyOrder as 'left-most' | 'right-most' | undefined) ?? 'left-most',
-    django: 'AXES_IPWARE_PROXY_ORDER',
+    django: true,
   }),
   /**
    * How many proxy addresses the forwarded-for header carries after the client's
@@ -244,7 +244,7 @@ export const HANDLING_OPTIONS = {
     check: v.proxyCount,
     resolve: (given, all) =>
       given !== undefined ? given : ((all.proxyCount as number | null | undefined) ?? null),
-    django: 'AXES_IPWARE_PROXY_COUNT',
+    django: true,
   }),
   /**
    * Trusted proxy IP prefixes (`AXES_IPWARE_PROXY_TRUSTED_IPS`); entries with `/` are CIDR ranges.
@@ -256,7 +256,7 @@ export const HANDLING_OPTIONS = {
       given !== undefined
         ? given
         : ((all.proxyTrustedIps as readonly string[] | null | undefined) ?? null),
-    django: 'AXES_IPWARE_PROXY_TRUSTED_IPS',
+    django: true,
   }),
   /**
    * Where the client IP is read, in order (`AXES_IPWARE_META_PRECEDENCE_ORDER`): `REMOTE_ADDR` is
@@ -267,6 +267,6 @@ export const HANDLING_OPTIONS = {
   ipwareMetaPrecedenceOrder: option<readonly string[]>({
     check: v.precedenceOrder,
     resolve: resolvePrecedenceOrder,
-    django: 'AXES_IPWARE_META_PRECEDENCE_ORDER',
+    django: true,
   }),
 }

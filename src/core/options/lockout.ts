@@ -27,7 +27,7 @@ export const LOCKOUT_OPTIONS = {
    * Master switch (`AXES_ENABLED`). When false, every request is allowed and nothing is recorded.
    * @default true
    */
-  enabled: option<boolean>({ check: v.bool, fallback: true, django: 'AXES_ENABLED' }),
+  enabled: option<boolean>({ check: v.bool, fallback: true, django: true }),
   /**
    * Failures at which a client is locked out (`AXES_FAILURE_LIMIT`): a number, or a function of the
    * request and credentials. Ignored when `lockoutTiers` is set (the lowest tier's count applies).
@@ -37,7 +37,7 @@ export const LOCKOUT_OPTIONS = {
   failureLimit: option<number | FailureLimitFunction>({
     check: v.failureLimit,
     fallback: 5,
-    django: 'AXES_FAILURE_LIMIT',
+    django: true,
     djangoKind: 'valueOrPath',
     djangoDefault: () => 3,
   }),
@@ -49,7 +49,7 @@ export const LOCKOUT_OPTIONS = {
   lockOutAtFailure: option<boolean>({
     check: v.bool,
     fallback: true,
-    django: 'AXES_LOCK_OUT_AT_FAILURE',
+    django: true,
   }),
   /**
    * What identifies a client (`AXES_LOCKOUT_PARAMETERS`): a list of `ip_address`, `username`,
@@ -66,7 +66,7 @@ export const LOCKOUT_OPTIONS = {
   lockoutParameters: option<readonly LockoutParameterItem[] | LockoutParametersFunction>({
     check: v.lockoutParameters,
     resolve: resolveLockoutParameters,
-    django: 'AXES_LOCKOUT_PARAMETERS',
+    django: true,
     djangoKind: 'valueOrPath',
     djangoDefault: (converted) =>
       lockoutParametersFromDeprecatedFlags(converted as DeprecatedFlags),
@@ -81,7 +81,7 @@ export const LOCKOUT_OPTIONS = {
   cooloffTime: option<DurationInput | CooloffFunction | null, number | CooloffFunction | null>({
     check: v.duration(true, true),
     resolve: resolveCooloff,
-    django: 'AXES_COOLOFF_TIME',
+    django: true,
     djangoKind: 'cooloff',
     djangoDefault: () => null,
   }),
@@ -92,7 +92,7 @@ export const LOCKOUT_OPTIONS = {
   useAttemptExpiration: option<boolean>({
     check: v.bool,
     fallback: false,
-    django: 'AXES_USE_ATTEMPT_EXPIRATION',
+    django: true,
   }),
   /**
    * Progressive lockouts (`AXES_LOCKOUT_TIERS`): the lock lasts longer as failures grow. Unlike
@@ -106,7 +106,7 @@ export const LOCKOUT_OPTIONS = {
   lockoutTiers: option<
     readonly LockoutTier[] | null,
     readonly { failures: number; cooloffMs: number }[]
-  >({ check: v.tiers, resolve: resolveTiers, django: 'AXES_LOCKOUT_TIERS', djangoKind: 'tiers' }),
+  >({ check: v.tiers, resolve: resolveTiers, django: true, djangoKind: 'tiers' }),
   /**
    * Delete the client's failures when it logs in successfully (`AXES_RESET_ON_SUCCESS`).
    * @default false
@@ -114,7 +114,7 @@ export const LOCKOUT_OPTIONS = {
   resetOnSuccess: option<boolean>({
     check: v.bool,
     fallback: false,
-    django: 'AXES_RESET_ON_SUCCESS',
+    django: true,
   }),
   /**
    * Record attempts refused during a lockout as failures, which restarts the cool-off
@@ -124,7 +124,7 @@ export const LOCKOUT_OPTIONS = {
   resetCoolOffOnFailureDuringLockout: option<boolean>({
     check: v.bool,
     fallback: true,
-    django: 'AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT',
+    django: true,
   }),
   /**
    * Protect only the admin site (`AXES_ONLY_ADMIN_SITE`): requests outside `adminPath` are allowed
@@ -134,7 +134,7 @@ export const LOCKOUT_OPTIONS = {
   onlyAdminSite: option<boolean>({
     check: v.bool,
     fallback: false,
-    django: 'AXES_ONLY_ADMIN_SITE',
+    django: true,
   }),
   /**
    * The admin site's path prefix, for `onlyAdminSite` (Django's `reverse('admin:index')`).
@@ -148,7 +148,7 @@ export const LOCKOUT_OPTIONS = {
   neverLockoutGet: option<boolean>({
     check: v.bool,
     fallback: false,
-    django: 'AXES_NEVER_LOCKOUT_GET',
+    django: true,
   }),
   /**
    * Never lock out IPs in `ipWhitelist` (`AXES_NEVER_LOCKOUT_WHITELIST`).
@@ -157,13 +157,13 @@ export const LOCKOUT_OPTIONS = {
   neverLockoutWhitelist: option<boolean>({
     check: v.bool,
     fallback: false,
-    django: 'AXES_NEVER_LOCKOUT_WHITELIST',
+    django: true,
   }),
   /**
    * Allow only IPs in `ipWhitelist`; every other IP is refused (`AXES_ONLY_WHITELIST`).
    * @default false
    */
-  onlyWhitelist: option<boolean>({ check: v.bool, fallback: false, django: 'AXES_ONLY_WHITELIST' }),
+  onlyWhitelist: option<boolean>({ check: v.bool, fallback: false, django: true }),
   /**
    * IPs that are never locked out (with `neverLockoutWhitelist`) or the only ones allowed (with
    * `onlyWhitelist`) (`AXES_IP_WHITELIST`). Exact IPs or CIDR ranges (`10.0.0.0/8`).
@@ -172,7 +172,7 @@ export const LOCKOUT_OPTIONS = {
   ipWhitelist: option<readonly string[] | null>({
     check: v.ipList,
     fallback: null,
-    django: 'AXES_IP_WHITELIST',
+    django: true,
   }),
   /**
    * IPs that are always refused (`AXES_IP_BLACKLIST`); takes precedence over the whitelist. Exact
@@ -182,7 +182,7 @@ export const LOCKOUT_OPTIONS = {
   ipBlacklist: option<readonly string[] | null>({
     check: v.ipList,
     fallback: null,
-    django: 'AXES_IP_BLACKLIST',
+    django: true,
   }),
   /**
    * A function deciding that an attempt is whitelisted: never locked, never recorded
@@ -191,5 +191,5 @@ export const LOCKOUT_OPTIONS = {
    */
   whitelistCallable: option<
     ((request: AxesRequest, credentials: Credentials | null) => boolean | Promise<boolean>) | null
-  >({ check: v.fnOrNull, fallback: null, django: 'AXES_WHITELIST_CALLABLE', djangoKind: 'path' }),
+  >({ check: v.fnOrNull, fallback: null, django: true, djangoKind: 'path' }),
 }

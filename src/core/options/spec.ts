@@ -39,8 +39,11 @@ export interface OptionSpec<In, Out = Exclude<In, undefined>> {
   readonly resolve?: (value: In | undefined, given: GivenOptions) => Out
   /** The `ResolvedOptions` field it fills, when not its own name. */
   readonly into?: string
-  /** The django-axes setting that carries it (`AXES_…`), if any. */
-  readonly django?: string
+  /**
+   * Whether a django-axes setting carries it: its name is always `AXES_` and the option's name in
+   * upper snake case (`failureLimit` is `AXES_FAILURE_LIMIT`; see `djangoName`).
+   */
+  readonly django?: true
   /** How the Django value converts; `value` when absent. */
   readonly djangoKind?: DjangoKind
   /**
@@ -56,6 +59,14 @@ export interface OptionSpec<In, Out = Exclude<In, undefined>> {
 /** A deprecated django-axes option: accepted, reported by check axes.W004, never resolved. */
 export interface DeprecatedSpec<In> extends OptionSpec<In, never> {
   readonly deprecated: true
+}
+
+/**
+ * The django-axes setting of an option whose row says `django: true`: `AXES_` and the name in upper
+ * snake case (`resetCoolOffOnFailureDuringLockout` is `AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT`).
+ */
+export function djangoName(option: string): string {
+  return `AXES_${option.replace(/[A-Z]/g, '_$&').toUpperCase()}`
 }
 
 /** A row of the options table, typed by what the option accepts (and resolves to). */
