@@ -7,23 +7,16 @@
 import { lockoutParameterProblems } from '../../ground/buckets.js'
 import { CAPABILITY_METHODS, HANDLER_METHODS } from '../../ground/contract.js'
 import { createIpMatcher, parseCidr } from '../../ground/ip.js'
-import { parseDuration } from '../durations.js'
+import { describe, parseDuration } from '../durations/parse.js'
 
 /** Checks one option's value: the problem, or null when the value is accepted. */
 export type Check = (value: unknown) => string | null
 
-/** A short, safe rendering of a value for error messages. */
-export function show(value: unknown): string {
-  if (typeof value === 'string') {
-    const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value
-    return JSON.stringify(cut)
-  }
-  if (typeof value === 'function') return 'a function'
-  if (Array.isArray(value)) return 'a list'
-  if (value === null) return 'null'
-  if (typeof value === 'object') return 'an object'
-  return String(value)
-}
+/**
+ * A short, safe rendering of a value for error messages: the durations' (a long string cut, a
+ * plain object's first fields, another object's class).
+ */
+export const show = (value: unknown): string => describe(value)
 
 const isFn = (value: unknown): value is (...args: unknown[]) => unknown =>
   typeof value === 'function'
