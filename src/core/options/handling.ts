@@ -8,7 +8,7 @@ import type { AxesHandler } from '../../ground/contract.js'
 import type { AxesRequest, Credentials } from '../../ground/request.js'
 import type { AxesResponse, LockoutContext } from '../types.js'
 import { resolvePrecedenceOrder } from './resolvers.js'
-import { option } from './spec.js'
+import { option, setting } from './spec.js'
 import type { LockoutCallableDetails } from './types.js'
 import * as v from './validators.js'
 
@@ -27,20 +27,12 @@ export const HANDLING_OPTIONS = {
    * The credentials or body field holding the username (`AXES_USERNAME_FORM_FIELD`).
    * @default 'username'
    */
-  usernameFormField: option<string>({
-    check: v.nonEmptyStr,
-    fallback: 'username',
-    django: true,
-  }),
+  usernameFormField: setting<string>(v.nonEmptyStr, 'username'),
   /**
    * The field holding the password; always masked (`AXES_PASSWORD_FORM_FIELD`).
    * @default 'password'
    */
-  passwordFormField: option<string>({
-    check: v.nonEmptyStr,
-    fallback: 'password',
-    django: true,
-  }),
+  passwordFormField: setting<string>(v.nonEmptyStr, 'password'),
   /**
    * A function returning the username; takes precedence over the field (`AXES_USERNAME_CALLABLE`).
    * @default null
@@ -78,20 +70,12 @@ export const HANDLING_OPTIONS = {
    * (`AXES_SENSITIVE_PARAMETERS`).
    * @default ['username', 'ip_address']
    */
-  sensitiveParameters: option<readonly string[]>({
-    check: v.strList,
-    fallback: ['username', 'ip_address'],
-    django: true,
-  }),
+  sensitiveParameters: setting<readonly string[]>(v.strList, ['username', 'ip_address']),
   /**
    * The status of lockout responses (`AXES_HTTP_RESPONSE_CODE`); a redirect is always 302.
    * @default 429
    */
-  httpResponseCode: option<number>({
-    check: v.httpErrorStatus,
-    fallback: 429,
-    django: true,
-  }),
+  httpResponseCode: setting<number>(v.httpErrorStatus, 429),
   /**
    * Renders the lockout page as HTML from django-axes' lockout context (`AXES_LOCKOUT_TEMPLATE`).
    * Escape what you interpolate: `context.username` comes from the client.
@@ -107,11 +91,7 @@ export const HANDLING_OPTIONS = {
    * Redirect locked-out clients here, with `?username=` (`AXES_LOCKOUT_URL`).
    * @default null
    */
-  lockoutUrl: option<string | null>({
-    check: v.urlOrNull,
-    fallback: null,
-    django: true,
-  }),
+  lockoutUrl: setting<string | null>(v.urlOrNull, null),
   /**
    * Builds the whole lockout response (`AXES_LOCKOUT_CALLABLE`).
    * @default null
@@ -127,41 +107,25 @@ export const HANDLING_OPTIONS = {
    * The message of a lockout with a cool-off (`AXES_COOLOFF_MESSAGE`).
    * @default 'Account locked: too many login attempts. Please try again later.'
    */
-  cooloffMessage: option<string>({
-    check: v.str,
-    fallback: DEFAULT_COOLOFF_MESSAGE,
-    django: true,
-  }),
+  cooloffMessage: setting<string>(v.str, DEFAULT_COOLOFF_MESSAGE),
   /**
    * The message of a lockout until reset (`AXES_PERMALOCK_MESSAGE`).
    * @default 'Account locked: too many login attempts. Contact an admin to unlock your account.'
    */
-  permalockMessage: option<string>({
-    check: v.str,
-    fallback: DEFAULT_PERMALOCK_MESSAGE,
-    django: true,
-  }),
+  permalockMessage: setting<string>(v.str, DEFAULT_PERMALOCK_MESSAGE),
   /**
    * `Access-Control-Allow-Origin` of the XHR lockout response (`AXES_ALLOWED_CORS_ORIGINS`): a
    * string is sent as it is, as django-axes sends it; a list of origins (`['https://app.example']`)
    * answers a listed `Origin` with itself, and `Vary: Origin`, and any other with no CORS header.
    * @default '*'
    */
-  allowedCorsOrigins: option<string | readonly string[]>({
-    check: v.corsOrigins,
-    fallback: '*',
-    django: true,
-  }),
+  allowedCorsOrigins: setting<string | readonly string[]>(v.corsOrigins, '*'),
   /**
    * Send `Retry-After` (seconds) on lockout responses with a cool-off
    * (`AXES_ENABLE_RETRY_AFTER_HEADER`).
    * @default false
    */
-  enableRetryAfterHeader: option<boolean>({
-    check: v.bool,
-    fallback: false,
-    django: true,
-  }),
+  enableRetryAfterHeader: setting<boolean>(v.bool, false),
   /**
    * Where attempts are kept (`AXES_HANDLER`): a handler object, or `'database'` (django-axes'
    * tables at `databaseUrl`, by default a SQLite file: persistence with no server), `'memory'`,
@@ -184,29 +148,17 @@ export const HANDLING_OPTIONS = {
    * Do not write access logs on login and logout (`AXES_DISABLE_ACCESS_LOG`).
    * @default false
    */
-  disableAccessLog: option<boolean>({
-    check: v.bool,
-    fallback: false,
-    django: true,
-  }),
+  disableAccessLog: setting<boolean>(v.bool, false),
   /**
    * Write one access failure log row per failure (`AXES_ENABLE_ACCESS_FAILURE_LOG`).
    * @default false
    */
-  enableAccessFailureLog: option<boolean>({
-    check: v.bool,
-    fallback: false,
-    django: true,
-  }),
+  enableAccessFailureLog: setting<boolean>(v.bool, false),
   /**
    * Failure log rows kept per username (`AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT`).
    * @default 1000
    */
-  accessFailureLogPerUserLimit: option<number>({
-    check: v.rowCount,
-    fallback: 1000,
-    django: true,
-  }),
+  accessFailureLogPerUserLimit: setting<number>(v.rowCount, 1000),
   /**
    * Log the start-up line and full client details (`AXES_VERBOSE`).
    * @default the value of `enabled`
@@ -220,7 +172,7 @@ export const HANDLING_OPTIONS = {
    * Whether the admin pages may be mounted (`AXES_ENABLE_ADMIN`).
    * @default true
    */
-  enableAdmin: option<boolean>({ check: v.bool, fallback: true, django: true }),
+  enableAdmin: setting<boolean>(v.bool, true),
   /**
    * Which end of a forwarded-for list is the client (`AXES_IPWARE_PROXY_ORDER`).
    * @default 'left-most'

@@ -14,7 +14,7 @@ import {
   resolveLockoutParameters,
   resolveTiers,
 } from './resolvers.js'
-import { option } from './spec.js'
+import { option, setting } from './spec.js'
 import type { CooloffFunction, FailureLimitFunction, LockoutTier } from './types.js'
 import * as v from './validators.js'
 
@@ -27,7 +27,7 @@ export const LOCKOUT_OPTIONS = {
    * Master switch (`AXES_ENABLED`). When false, every request is allowed and nothing is recorded.
    * @default true
    */
-  enabled: option<boolean>({ check: v.bool, fallback: true, django: true }),
+  enabled: setting<boolean>(v.bool, true),
   /**
    * Failures at which a client is locked out (`AXES_FAILURE_LIMIT`): a number, or a function of the
    * request and credentials. Ignored when `lockoutTiers` is set (the lowest tier's count applies).
@@ -46,11 +46,7 @@ export const LOCKOUT_OPTIONS = {
    * failures are still counted but nobody is locked.
    * @default true
    */
-  lockOutAtFailure: option<boolean>({
-    check: v.bool,
-    fallback: true,
-    django: true,
-  }),
+  lockOutAtFailure: setting<boolean>(v.bool, true),
   /**
    * What identifies a client (`AXES_LOCKOUT_PARAMETERS`): a list of `ip_address`, `username`,
    * `user_agent`; items are OR-ed, an inner list's names AND-ed. Or a function of the request and
@@ -89,11 +85,7 @@ export const LOCKOUT_OPTIONS = {
    * Store an expiry per attempt row (`AXES_USE_ATTEMPT_EXPIRATION`, database handler).
    * @default false
    */
-  useAttemptExpiration: option<boolean>({
-    check: v.bool,
-    fallback: false,
-    django: true,
-  }),
+  useAttemptExpiration: setting<boolean>(v.bool, false),
   /**
    * Progressive lockouts (`AXES_LOCKOUT_TIERS`): the lock lasts longer as failures grow. Unlike
    * django-axes, whose tiers only change the message, every node-axes handler honours them.
@@ -111,31 +103,19 @@ export const LOCKOUT_OPTIONS = {
    * Delete the client's failures when it logs in successfully (`AXES_RESET_ON_SUCCESS`).
    * @default false
    */
-  resetOnSuccess: option<boolean>({
-    check: v.bool,
-    fallback: false,
-    django: true,
-  }),
+  resetOnSuccess: setting<boolean>(v.bool, false),
   /**
    * Record attempts refused during a lockout as failures, which restarts the cool-off
    * (`AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT`).
    * @default true
    */
-  resetCoolOffOnFailureDuringLockout: option<boolean>({
-    check: v.bool,
-    fallback: true,
-    django: true,
-  }),
+  resetCoolOffOnFailureDuringLockout: setting<boolean>(v.bool, true),
   /**
    * Protect only the admin site (`AXES_ONLY_ADMIN_SITE`): requests outside `adminPath` are allowed
    * and not recorded.
    * @default false
    */
-  onlyAdminSite: option<boolean>({
-    check: v.bool,
-    fallback: false,
-    django: true,
-  }),
+  onlyAdminSite: setting<boolean>(v.bool, false),
   /**
    * The admin site's path prefix, for `onlyAdminSite` (Django's `reverse('admin:index')`).
    * @default '/admin/'
@@ -145,45 +125,29 @@ export const LOCKOUT_OPTIONS = {
    * Never lock out GET requests (`AXES_NEVER_LOCKOUT_GET`).
    * @default false
    */
-  neverLockoutGet: option<boolean>({
-    check: v.bool,
-    fallback: false,
-    django: true,
-  }),
+  neverLockoutGet: setting<boolean>(v.bool, false),
   /**
    * Never lock out IPs in `ipWhitelist` (`AXES_NEVER_LOCKOUT_WHITELIST`).
    * @default false
    */
-  neverLockoutWhitelist: option<boolean>({
-    check: v.bool,
-    fallback: false,
-    django: true,
-  }),
+  neverLockoutWhitelist: setting<boolean>(v.bool, false),
   /**
    * Allow only IPs in `ipWhitelist`; every other IP is refused (`AXES_ONLY_WHITELIST`).
    * @default false
    */
-  onlyWhitelist: option<boolean>({ check: v.bool, fallback: false, django: true }),
+  onlyWhitelist: setting<boolean>(v.bool, false),
   /**
    * IPs that are never locked out (with `neverLockoutWhitelist`) or the only ones allowed (with
    * `onlyWhitelist`) (`AXES_IP_WHITELIST`). Exact IPs or CIDR ranges (`10.0.0.0/8`).
    * @default null
    */
-  ipWhitelist: option<readonly string[] | null>({
-    check: v.ipList,
-    fallback: null,
-    django: true,
-  }),
+  ipWhitelist: setting<readonly string[] | null>(v.ipList, null),
   /**
    * IPs that are always refused (`AXES_IP_BLACKLIST`); takes precedence over the whitelist. Exact
    * IPs or CIDR ranges.
    * @default null
    */
-  ipBlacklist: option<readonly string[] | null>({
-    check: v.ipList,
-    fallback: null,
-    django: true,
-  }),
+  ipBlacklist: setting<readonly string[] | null>(v.ipList, null),
   /**
    * A function deciding that an attempt is whitelisted: never locked, never recorded
    * (`AXES_WHITELIST_CALLABLE`).

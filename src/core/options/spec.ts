@@ -74,8 +74,23 @@ export const option = <In, Out = Exclude<In, undefined>>(
   spec: OptionSpec<In, Out>,
 ): OptionSpec<In, Out> => spec
 
-/** A row for a deprecated django-axes option. */
-export const deprecatedOption = <In>(spec: DeprecatedSpec<In>): DeprecatedSpec<In> => spec
+/**
+ * The row of a django-axes setting whose Django value is taken as it is, in short: what it
+ * accepts (`check`) and its default (`fallback`). The same as
+ * `option({ check, fallback, django: true })`.
+ */
+export const setting = <In>(check: Check, fallback: Exclude<In, undefined>): OptionSpec<In> => ({
+  check,
+  fallback,
+  django: true,
+})
+
+/** The row of a deprecated django-axes setting: accepted (`check`), reported, never resolved. */
+export const deprecatedSetting = <In>(check: Check): DeprecatedSpec<In> => ({
+  check,
+  deprecated: true,
+  django: true,
+})
 
 /** What an option row accepts. */
 export type InputOf<S> = S extends OptionSpec<infer In, infer _Out> ? In : never
