@@ -8,7 +8,7 @@ import type { AxesHandler } from '../../ground/contract.js'
 import type { AxesRequest, Credentials } from '../../ground/request.js'
 import type { AxesResponse, LockoutContext } from '../types.js'
 import { resolvePrecedenceOrder } from './resolvers.js'
-import { option, setting } from './spec.js'
+import { option, pathSetting, setting } from './spec.js'
 import type { LockoutCallableDetails } from './types.js'
 import * as v from './validators.js'
 
@@ -37,34 +37,27 @@ export const HANDLING_OPTIONS = {
    * A function returning the username; takes precedence over the field (`AXES_USERNAME_CALLABLE`).
    * @default null
    */
-  usernameCallable: option<
-    ((request: AxesRequest, credentials: Credentials | null) => string | null | undefined) | null
-  >({ check: v.fnOrNull, fallback: null, django: true, djangoKind: 'path' }),
+  usernameCallable:
+    pathSetting<
+      (request: AxesRequest, credentials: Credentials | null) => string | null | undefined
+    >(),
   /**
    * A function returning the client IP; takes precedence over the ipware options
    * (`AXES_CLIENT_IP_CALLABLE`).
    * @default null
    */
-  clientIpCallable: option<((request: AxesRequest) => string | null | undefined) | null>({
-    check: v.fnOrNull,
-    fallback: null,
-    django: true,
-    djangoKind: 'path',
-  }),
+  clientIpCallable: pathSetting<(request: AxesRequest) => string | null | undefined>(),
   /**
    * A function building the client description used in logs (`AXES_CLIENT_STR_CALLABLE`).
    * @default null
    */
-  clientStrCallable: option<
-    | ((
-        username: string | null,
-        ipAddress: string | null,
-        userAgent: string,
-        pathInfo: string,
-        request: AxesRequest,
-      ) => string)
-    | null
-  >({ check: v.fnOrNull, fallback: null, django: true, djangoKind: 'path' }),
+  clientStrCallable: pathSetting<(
+    username: string | null,
+    ipAddress: string | null,
+    userAgent: string,
+    pathInfo: string,
+    request: AxesRequest,
+  ) => string>(),
   /**
    * Keys masked in stored request data and in logs, besides `password` and `passwordFormField`
    * (`AXES_SENSITIVE_PARAMETERS`).
@@ -96,13 +89,10 @@ export const HANDLING_OPTIONS = {
    * Builds the whole lockout response (`AXES_LOCKOUT_CALLABLE`).
    * @default null
    */
-  lockoutCallable: option<
-    | ((
-        request: AxesRequest,
-        details: LockoutCallableDetails,
-      ) => AxesResponse | Promise<AxesResponse>)
-    | null
-  >({ check: v.fnOrNull, fallback: null, django: true, djangoKind: 'path' }),
+  lockoutCallable: pathSetting<(
+    request: AxesRequest,
+    details: LockoutCallableDetails,
+  ) => AxesResponse | Promise<AxesResponse>>(),
   /**
    * The message of a lockout with a cool-off (`AXES_COOLOFF_MESSAGE`).
    * @default 'Account locked: too many login attempts. Please try again later.'

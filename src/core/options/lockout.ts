@@ -14,7 +14,7 @@ import {
   resolveLockoutParameters,
   resolveTiers,
 } from './resolvers.js'
-import { option, setting } from './spec.js'
+import { option, pathSetting, setting } from './spec.js'
 import type { CooloffFunction, FailureLimitFunction, LockoutTier } from './types.js'
 import * as v from './validators.js'
 
@@ -153,7 +153,8 @@ export const LOCKOUT_OPTIONS = {
    * (`AXES_WHITELIST_CALLABLE`).
    * @default null
    */
-  whitelistCallable: option<
-    ((request: AxesRequest, credentials: Credentials | null) => boolean | Promise<boolean>) | null
-  >({ check: v.fnOrNull, fallback: null, django: true, djangoKind: 'path' }),
+  whitelistCallable:
+    pathSetting<
+      (request: AxesRequest, credentials: Credentials | null) => boolean | Promise<boolean>
+    >(),
 }

@@ -4,7 +4,7 @@
  * `ResolvedOptions` are mapped from the rows (see ../options.ts).
  */
 
-import type { Check } from './validators.js'
+import { type Check, fnOrNull } from './validators.js'
 
 /**
  * How a Django setting's value becomes the option's value (`fromDjangoSettings` implements each):
@@ -83,6 +83,18 @@ export const setting = <In>(check: Check, fallback: Exclude<In, undefined>): Opt
   check,
   fallback,
   django: true,
+})
+
+/**
+ * The row of a django-axes setting that names a callable by its dotted path in Django: a function
+ * here (`Fn`), or null, the default. The same as
+ * `option({ check: fnOrNull, fallback: null, django: true, djangoKind: 'path' })`.
+ */
+export const pathSetting = <Fn>(): OptionSpec<Fn | null> => ({
+  check: fnOrNull,
+  fallback: null,
+  django: true,
+  djangoKind: 'path',
 })
 
 /** The row of a deprecated django-axes setting: accepted (`check`), reported, never resolved. */
