@@ -69,6 +69,14 @@ export function djangoName(option: string): string {
   return `AXES_${option.replace(/[A-Z]/g, '_$&').toUpperCase()}`
 }
 
+/** The option of a django-axes setting (`djangoName`'s inverse): `AXES_FAILURE_LIMIT` is `failureLimit`. */
+export function optionOfDjangoName(name: string): string {
+  return name
+    .slice(5)
+    .toLowerCase()
+    .replace(/_(.)/g, (_, letter: string) => letter.toUpperCase())
+}
+
 /** A row of the options table, typed by what the option accepts (and resolves to). */
 export const option = <In, Out = Exclude<In, undefined>>(
   spec: OptionSpec<In, Out>,
