@@ -8,7 +8,7 @@ import type { AxesHandler } from '../../ground/contract.js'
 import type { AxesRequest, Credentials } from '../../ground/request.js'
 import type { AxesResponse, LockoutContext } from '../types.js'
 import { resolvePrecedenceOrder } from './resolvers.js'
-import { option, pathSetting, setting } from './spec.js'
+import { nodeOption, option, pathSetting, setting } from './spec.js'
 import type { LockoutCallableDetails } from './types.js'
 import * as v from './validators.js'
 
@@ -51,13 +51,16 @@ export const HANDLING_OPTIONS = {
    * A function building the client description used in logs (`AXES_CLIENT_STR_CALLABLE`).
    * @default null
    */
-  clientStrCallable: pathSetting<(
-    username: string | null,
-    ipAddress: string | null,
-    userAgent: string,
-    pathInfo: string,
-    request: AxesRequest,
-  ) => string>(),
+  clientStrCallable:
+    pathSetting<
+      (
+        username: string | null,
+        ipAddress: string | null,
+        userAgent: string,
+        pathInfo: string,
+        request: AxesRequest,
+      ) => string
+    >(),
   /**
    * Keys masked in stored request data and in logs, besides `password` and `passwordFormField`
    * (`AXES_SENSITIVE_PARAMETERS`).
@@ -89,10 +92,13 @@ export const HANDLING_OPTIONS = {
    * Builds the whole lockout response (`AXES_LOCKOUT_CALLABLE`).
    * @default null
    */
-  lockoutCallable: pathSetting<(
-    request: AxesRequest,
-    details: LockoutCallableDetails,
-  ) => AxesResponse | Promise<AxesResponse>>(),
+  lockoutCallable:
+    pathSetting<
+      (
+        request: AxesRequest,
+        details: LockoutCallableDetails,
+      ) => AxesResponse | Promise<AxesResponse>
+    >(),
   /**
    * The message of a lockout with a cool-off (`AXES_COOLOFF_MESSAGE`).
    * @default 'Account locked: too many login attempts. Please try again later.'
@@ -133,7 +139,7 @@ export const HANDLING_OPTIONS = {
    * `sqlite:` file, or a `postgres:` or `mysql:` URL. The file is relative to the working directory.
    * @default 'sqlite:axes.sqlite3'
    */
-  databaseUrl: option<string>({ check: v.databaseUrl, fallback: DEFAULT_DATABASE_URL }),
+  databaseUrl: nodeOption<string>(v.databaseUrl, DEFAULT_DATABASE_URL),
   /**
    * Do not write access logs on login and logout (`AXES_DISABLE_ACCESS_LOG`).
    * @default false

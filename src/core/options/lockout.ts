@@ -14,7 +14,7 @@ import {
   resolveLockoutParameters,
   resolveTiers,
 } from './resolvers.js'
-import { option, pathSetting, setting } from './spec.js'
+import { nodeOption, option, pathSetting, setting } from './spec.js'
 import type { CooloffFunction, FailureLimitFunction, LockoutTier } from './types.js'
 import * as v from './validators.js'
 
@@ -120,7 +120,7 @@ export const LOCKOUT_OPTIONS = {
    * The admin site's path prefix, for `onlyAdminSite` (Django's `reverse('admin:index')`).
    * @default '/admin/'
    */
-  adminPath: option<string>({ check: v.path, fallback: '/admin/' }),
+  adminPath: nodeOption<string>(v.path, '/admin/'),
   /**
    * Never lock out GET requests (`AXES_NEVER_LOCKOUT_GET`).
    * @default false

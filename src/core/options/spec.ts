@@ -105,6 +105,15 @@ export const pathSetting = <Fn>(): OptionSpec<Fn | null> => ({
   djangoKind: 'path',
 })
 
+/**
+ * The row of a node-axes option that has no django-axes setting, in short: what it accepts
+ * (`check`) and its default (`fallback`). The same as `option({ check, fallback })`.
+ */
+export const nodeOption = <In>(check: Check, fallback: Exclude<In, undefined>): OptionSpec<In> => ({
+  check,
+  fallback,
+})
+
 /** The row of a deprecated django-axes setting: accepted (`check`), reported, never resolved. */
 export const deprecatedSetting = <In>(check: Check): DeprecatedSpec<In> => ({
   check,
