@@ -10,9 +10,15 @@
  */
 
 import { Redis } from 'ioredis'
-import type { AxesRequest } from '../src/index.js'
 import { ensureBuilt } from '../test/support/built-cli.js'
-import { countPgQueries, flood, redisCommands } from '../test/support/flood.js'
+import {
+  alice,
+  countPgQueries,
+  FLOOD_OPTIONS,
+  flood,
+  lockOut,
+  redisCommands,
+} from '../test/support/flood.js'
 import { createDatabase, startPostgres, startRedis } from '../test/support/servers.js'
 
 /** One store's figures. */
@@ -28,22 +34,6 @@ export interface FloodRow {
   requests: number
   /** Store operations over every round. */
   storeOps: number | null
-}
-
-const OPTIONS = {
-  failureLimit: 5,
-  cooloffTime: '15m',
-  lockoutParameters: [['username', 'ip_address']],
-  logger: false,
-  silencedChecks: ['axes.W002', 'axes.W003'],
-} as const
-
-const alice: AxesRequest = {
-  method: 'POST',
-  path: '/login',
-  headers: { 'user-agent': 'bench/1.0' },
-  socketAddress: '10.3.2.1',
-  body: { username: 'alice', password: 'wrong' },
 }
 
 async function builtPackage() {
@@ -90,17 +80,19 @@ export async function floodBench(quick: boolean): Promise<FloodRow[]> {
   const add = (name: string, axes: Instance, ops: Contender['ops']) =>
     contenders.push({ name, axes, ops, rates: [], requests: 0, storeOps: 0 })
   try {
-    add('memory', core.createAxes({ ...OPTIONS, handler: 'memory' }), null)
+    add('memory', core.createAxes({ ...FLOOD_OPTIONS, handler: 'memory' }), null)
     if (pgServer) {
       const url = await createDatabase(pgServer.url, 'postgres')
       const handler = database.databaseHandler({ url })
       await handler.migrate()
-      add('PostgreSQL', core.createAxes({ ...OPTIONS, handler }), async () => pgQueries.count())
+      add('PostgreSQL', core.createAxes({ ...FLOOD_OPTIONS, handler }), async () =>
+        pgQueries.count(),
+      )
       // The same store asked on every request, for comparison.
       const uncached = database.databaseHandler({ url, lockCache: false })
       add(
         'PostgreSQL, lockCache: false',
-        core.createAxes({ ...OPTIONS, handler: uncached }),
+        core.createAxes({ ...FLOOD_OPTIONS, handler: uncached }),
         async () => pgQueries.count(),
       )
     } else {
@@ -108,17 +100,16 @@ export async function floodBench(quick: boolean): Promise<FloodRow[]> {
     }
     if (client && counter) {
       const handler = redis.redisHandler({ client, prefix: 'bench-flood:' })
-      add('Redis', core.createAxes({ ...OPTIONS, handler }), () => redisCommands(counter))
+      add('Redis', core.createAxes({ ...FLOOD_OPTIONS, handler }), () => redisCommands(counter))
       const uncached = redis.redisHandler({ client, prefix: 'bench-flood-nc:', lockCache: false })
-      add('Redis, lockCache: false', core.createAxes({ ...OPTIONS, handler: uncached }), () =>
+      add('Redis, lockCache: false', core.createAxes({ ...FLOOD_OPTIONS, handler: uncached }), () =>
         redisCommands(counter),
       )
     } else {
       console.log('  Redis skipped: no redis-server (apt-get install redis-server)')
     }
     for (const c of contenders) {
-      for (let i = 0; i < OPTIONS.failureLimit; i++)
-        await c.axes.protect({ ...alice }, null, () => null)
+      await lockOut(c.axes)
       await flood(c.axes, alice, 300)
     }
     for (let round = 0; round < rounds; round++) {

@@ -7,6 +7,7 @@
 
 import type { ResolvedOptions } from '../core/options.js'
 import type { AxesHandler } from '../ground/contract.js'
+import { DATABASE_SUPPORTS } from '../handlers/database/supports.js'
 import { dummyHandler } from '../handlers/dummy.js'
 import { memoryHandler } from '../handlers/memory/index.js'
 import { testHandler } from '../handlers/test.js'
@@ -32,14 +33,7 @@ export function databaseHandlerFor(url: string): AxesHandler {
     name: 'database',
     kind: 'database',
     shared: true,
-    supports: {
-      logs: true,
-      list: true,
-      browse: true,
-      browseLogs: true,
-      locks: true,
-      buckets: false,
-    },
+    supports: DATABASE_SUPPORTS,
     also: ['migrate', 'probe'],
   } as const
   return lazyHandler(identity, async () => {

@@ -7,7 +7,7 @@
 
 import type { AxesHandler } from '../ground/contract.js'
 import { helpLink } from '../ground/help.js'
-import { DJANGO_SETTINGS } from './django-settings.js'
+import { optionOfDjangoName } from './options/spec.js'
 import { DEPRECATED_OPTIONS, type ResolvedOptions } from './options.js'
 
 /** One warning. */
@@ -138,11 +138,10 @@ export function multiProcessSigns(env: NodeJS.ProcessEnv = processEnv()): boolea
  * function (or, for `AXES_HANDLER`, a handler object; for `AXES_COOLOFF_TIME`, any cool-off).
  */
 function replacedInNode(djangoName: string, options: ResolvedOptions): boolean {
-  const conversion = DJANGO_SETTINGS[djangoName]
-  if (conversion === undefined || !('option' in conversion)) return false
-  const value: unknown = options[conversion.option as keyof ResolvedOptions]
-  if (conversion.option === 'handler') return typeof value === 'object' && value !== null
-  if (conversion.option === 'cooloffTime') return value !== null
+  const option = optionOfDjangoName(djangoName)
+  const value: unknown = (options as unknown as Record<string, unknown>)[option]
+  if (option === 'handler') return typeof value === 'object' && value !== null
+  if (option === 'cooloffTime') return value !== null
   return typeof value === 'function'
 }
 

@@ -6,7 +6,7 @@
 
 import { AxesConfigError, type OptionIssue } from '../ground/errors.js'
 import { UNRESOLVED_DJANGO_PATHS } from './django-marker.js'
-import type { DjangoKind, OptionSpec } from './options/spec.js'
+import { type DjangoKind, djangoName, type OptionSpec } from './options/spec.js'
 import { OPTION_TABLE } from './options/table.js'
 import { type AxesOptions, resolveOptions } from './options.js'
 
@@ -22,8 +22,8 @@ type Conversion = { option: keyof AxesOptions; kind: DjangoKind } | { kind: 'ign
  */
 export const DJANGO_SETTINGS: Readonly<Record<string, Conversion>> = Object.fromEntries([
   ...Object.entries(OPTION_TABLE as Readonly<Record<string, OptionSpec<unknown, unknown>>>)
-    .filter(([, row]) => row.django !== undefined)
-    .map(([option, row]) => [row.django, { option, kind: row.djangoKind ?? 'value' }]),
+    .filter(([, row]) => row.django)
+    .map(([option, row]) => [djangoName(option), { option, kind: row.djangoKind ?? 'value' }]),
   ['AXES_CACHE', { kind: 'ignored' }],
 ])
 

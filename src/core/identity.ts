@@ -232,14 +232,21 @@ export class IdentityResolver {
     }
     const value = loginValue(raw)
     if (value === null || value === MALFORMED) return null
-    let username = sanitizeText(value, MAX_LENGTHS.username * 4)
+    return this.#normalized(value)
+  }
+
+  /**
+   * A username as counted: sanitised, normalised (`usernameNormalization`), cut to 255
+   * characters; null when the normalisation gives no string.
+   */
+  #normalized(username: string): string | null {
+    let value = sanitizeText(username, MAX_LENGTHS.username * 4)
     try {
-      username = normalizeUsername(username, o.usernameNormalization)
+      value = normalizeUsername(value, this.#options.usernameNormalization)
     } catch (error) {
       throw new AxesCallableError('usernameNormalization', error)
     }
-    if (typeof username !== 'string') return null
-    return sanitizeText(username, MAX_LENGTHS.username)
+    return typeof value === 'string' ? sanitizeText(value, MAX_LENGTHS.username) : null
   }
 
   /**
@@ -271,13 +278,7 @@ export class IdentityResolver {
    * sanitised and normalised as request usernames are.
    */
   normalizeUsernameValue(username: string): string {
-    let value = sanitizeText(username, MAX_LENGTHS.username * 4)
-    try {
-      value = normalizeUsername(value, this.#options.usernameNormalization)
-    } catch (error) {
-      throw new AxesCallableError('usernameNormalization', error)
-    }
-    return sanitizeText(typeof value === 'string' ? value : username, MAX_LENGTHS.username)
+    return this.#normalized(username) ?? sanitizeText(username, MAX_LENGTHS.username)
   }
 
   /** The whole identity of a request. */

@@ -5,6 +5,7 @@
  */
 
 import type { AxesHandler } from '../ground/contract.js'
+import { storingNothing } from './dummy.js'
 
 /** One call the test handler received. */
 export interface TestHandlerCall {
@@ -36,28 +37,6 @@ export interface TestHandler extends AxesHandler {
  */
 export function testHandler(): TestHandler {
   const calls: TestHandlerCall[] = []
-  const zero = { failures: 0, lockedUntil: null }
-  const log =
-    <R>(method: string, result: R) =>
-    async (input?: unknown): Promise<R> => {
-      calls.push({ method, input })
-      return result
-    }
-  return {
-    name: 'test',
-    shared: true,
-    kind: 'test',
-    calls,
-    getFailures: log('getFailures', zero),
-    reserve: log('reserve', { ...zero, outcome: 'reserved', reservation: 'test', recorded: false }),
-    settle: log('settle', zero),
-    recordFailure: log('recordFailure', zero),
-    loggedIn: log('loggedIn', undefined),
-    loggedOut: log('loggedOut', undefined),
-    resetBuckets: log('resetBuckets', 0),
-    resetAttempts: log('resetAttempts', 0),
-    resetLogs: log('resetLogs', 0),
-    resetFailureLogs: log('resetFailureLogs', 0),
-    listAttempts: log('listAttempts', []),
-  }
+  const handler = storingNothing('test', true, (method, input) => calls.push({ method, input }))
+  return Object.assign(handler, { calls })
 }

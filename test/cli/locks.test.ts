@@ -99,35 +99,65 @@ async function lockAndUnlock(axes: Axes, cwd: string, source: string[]): Promise
   expect(bad.stderr).not.toMatch(/\n\s+at /)
 }
 
-describe('node-axes locked / unlock on SQLite', () => {
-  it('lists alice locked from two user agents as one lock, and one unlock lets her in', async () => {
-    const cwd = mkdtempSync(join(dir, 'ws-'))
-    const url = `sqlite:${join(cwd, 'axes.sqlite3')}`
-    const axes = createAxes({ ...DEMO, handler: databaseHandler({ url, lockCache: false }) })
+/** Where a test runs the command: a SQLite file, a PostgreSQL server or a Redis database's URL. */
+type Store = 'sqlite' | { postgres: string } | { redis: string }
+
+/**
+ * Runs `test` in a folder of its own with the test's instance on `store` with `options` (asking
+ * the store every time, as said above), and the command-line arguments that name the same store:
+ * a database's URL goes with `options` to node-axes.config.json in the folder, a Redis database
+ * (emptied first) is named with `--url`. Closes the instance (and the Redis client) after.
+ */
+async function onStore(
+  store: Store,
+  options: AxesOptions,
+  test: (axes: Axes, cwd: string, source: string[]) => Promise<void>,
+): Promise<void> {
+  const cwd = mkdtempSync(join(dir, 'ws-'))
+  if (typeof store === 'object' && 'redis' in store) {
+    const client = new Redis(store.redis)
+    const axes = createAxes({ ...options, handler: redisHandler({ client, lockCache: false }) })
     try {
-      writeFileSync(
-        join(cwd, 'node-axes.config.json'),
-        JSON.stringify({ ...DEMO, databaseUrl: url }),
-      )
-      await lockAndUnlock(axes, cwd, [])
+      await client.flushdb()
+      await test(axes, cwd, ['--url', store.redis])
     } finally {
       await axes.close()
+      client.disconnect()
     }
+    return
+  }
+  const url =
+    store === 'sqlite'
+      ? `sqlite:${join(cwd, 'axes.sqlite3')}`
+      : await createDatabase(store.postgres, 'postgres')
+  const axes = createAxes({
+    ...options,
+    handler: databaseHandler({ url, autoMigrate: true, lockCache: false }),
+  })
+  try {
+    writeFileSync(
+      join(cwd, 'node-axes.config.json'),
+      JSON.stringify({ ...options, databaseUrl: url }),
+    )
+    await test(axes, cwd, [])
+  } finally {
+    await axes.close()
+  }
+}
+
+/** The demo's settings, locking an IP on its own as well as a username with its IP. */
+const IP_TOO: AxesOptions = {
+  ...DEMO,
+  lockoutParameters: ['ip_address', ['username', 'ip_address']],
+}
+
+describe('node-axes locked / unlock on SQLite', () => {
+  it('lists alice locked from two user agents as one lock, and one unlock lets her in', async () => {
+    await onStore('sqlite', DEMO, lockAndUnlock)
   })
 
   it('says after reset-username which lock remains through the IP, and how to lift it', async () => {
-    const cwd = mkdtempSync(join(dir, 'ws-'))
-    const url = `sqlite:${join(cwd, 'axes.sqlite3')}`
-    const options = { ...DEMO, lockoutParameters: ['ip_address', ['username', 'ip_address']] }
-    const axes = createAxes({
-      ...options,
-      handler: databaseHandler({ url, lockCache: false }),
-    } as AxesOptions)
-    try {
-      writeFileSync(
-        join(cwd, 'node-axes.config.json'),
-        JSON.stringify({ ...options, databaseUrl: url }),
-      )
+    await onStore('sqlite', IP_TOO, async (axes, cwd) => {
       // eve's failures keep the IP locked once bob's row is gone.
       for (const user of ['bob', 'eve', 'eve', 'eve']) {
         await axes.loginFailed(login(user, '192.0.2.9', 'Firefox'))
@@ -144,63 +174,30 @@ describe('node-axes locked / unlock on SQLite', () => {
         'Unlocked the ip lock on IP 192.0.2.9: 1 attempt removed.\n',
       )
       expect((await axes.isAllowed(login('bob', '192.0.2.9', 'Firefox'))).allowed).toBe(true)
-    } finally {
-      await axes.close()
-    }
+    })
   })
 })
 
 const pg = pgServerUrl()
 describe.skipIf(pg === null)('node-axes locked / unlock on PostgreSQL', () => {
   it('lists alice locked from two user agents as one lock, and one unlock lets her in', async () => {
-    const cwd = mkdtempSync(join(dir, 'ws-'))
-    const url = await createDatabase(pg as string, 'postgres')
-    const axes = createAxes({
-      ...DEMO,
-      handler: databaseHandler({ url, autoMigrate: true, lockCache: false }),
-    })
-    try {
-      writeFileSync(
-        join(cwd, 'node-axes.config.json'),
-        JSON.stringify({ ...DEMO, databaseUrl: url }),
-      )
-      await lockAndUnlock(axes, cwd, [])
-    } finally {
-      await axes.close()
-    }
+    await onStore({ postgres: pg as string }, DEMO, lockAndUnlock)
   })
 })
 
 const redis = redisServerUrl()
 describe.skipIf(redis === null)('node-axes locked / unlock on Redis', () => {
+  // Database 8 of the shared server, with the default prefix the command uses.
+  const store = () => ({ redis: `${redis as string}/8` })
+
   it('lists alice locked from two user agents as one lock, and one unlock lets her in', async () => {
-    const cwd = mkdtempSync(join(dir, 'ws-'))
-    // Database 8 of the shared server, with the default prefix the command uses.
-    const url = `${redis as string}/8`
-    const client = new Redis(url)
-    const axes = createAxes({ ...DEMO, handler: redisHandler({ client, lockCache: false }) })
-    try {
-      await client.flushdb()
-      await lockAndUnlock(axes, cwd, ['--url', url])
-    } finally {
-      await axes.close()
-      client.disconnect()
-    }
+    await onStore(store(), DEMO, lockAndUnlock)
   })
 
   it('says after reset-username that the IP still locks bob, and unlock lifts it', async () => {
-    const cwd = mkdtempSync(join(dir, 'ws-'))
-    const url = `${redis as string}/8`
-    const client = new Redis(url)
-    const axes = createAxes({
-      ...DEMO,
-      lockoutParameters: ['ip_address', ['username', 'ip_address']],
-      handler: redisHandler({ client, lockCache: false }),
-    })
-    try {
-      await client.flushdb()
+    await onStore(store(), IP_TOO, async (axes, cwd, source) => {
       for (let i = 0; i < 3; i++) await axes.loginFailed(login('bob', '192.0.2.7', 'Firefox'))
-      const reset = await cli(['reset-username', 'bob', '--url', url], { cwd })
+      const reset = await cli(['reset-username', 'bob', ...source], { cwd })
       expect(reset.code).toBe(0)
       expect(reset.stdout).toContain(
         '1 attempts removed.\nStill locked out, through another lockout parameter:\n',
@@ -208,13 +205,10 @@ describe.skipIf(redis === null)('node-axes locked / unlock on Redis', () => {
       expect(reset.stdout).toContain('ip lock: IP 192.0.2.7')
       const id = /node-axes unlock '([^']+)'/.exec(reset.stdout)?.[1] as string
       expect((await axes.isAllowed(login('bob', '192.0.2.7', 'Firefox'))).allowed).toBe(false)
-      expect((await cli(['unlock', id, '--url', url], { cwd })).code).toBe(0)
+      expect((await cli(['unlock', id, ...source], { cwd })).code).toBe(0)
       expect((await axes.isAllowed(login('bob', '192.0.2.7', 'Firefox'))).allowed).toBe(true)
-      const json = await cli(['reset-ip', '192.0.2.7', '--url', url, '--json'], { cwd })
+      const json = await cli(['reset-ip', '192.0.2.7', ...source, '--json'], { cwd })
       expect(JSON.parse(json.stdout)).toEqual({ removed: 0, remaining: [] })
-    } finally {
-      await axes.close()
-      client.disconnect()
-    }
+    })
   })
 })

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it, vi } from 'vitest'
 import { DJANGO_SETTINGS } from '../../src/core/django-settings.js'
+import { djangoName, optionOfDjangoName } from '../../src/core/options/spec.js'
 import { AxesConfigError, type AxesOptions, fromDjangoSettings } from '../../src/index.js'
 import { createAxes } from '../support/axes.js'
 import { recordingLogger } from '../support/recording-logger.js'
@@ -102,6 +103,17 @@ describe('values carried over', () => {
       .map(([name]) => name)
     const covered = VALUES.map(([name]) => name)
     for (const name of plain) expect(covered).toContain(name)
+  })
+
+  it("names each setting after its option, and each option after its setting (the checks' way back)", () => {
+    for (const [name, conversion] of Object.entries(DJANGO_SETTINGS)) {
+      if (!('option' in conversion)) continue
+      expect(djangoName(conversion.option)).toBe(name)
+      expect(optionOfDjangoName(name)).toBe(conversion.option)
+    }
+    expect(optionOfDjangoName('AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT')).toBe(
+      'resetCoolOffOnFailureDuringLockout',
+    )
   })
 
   it('knows every setting django-axes 8.3.1 reads (and the two on its main branch)', () => {

@@ -1,6 +1,7 @@
-// A flood of one locked client, and the counters of what it costs the store: the statements this
-// process's pg clients send, and the commands a Redis server has run (INFO commandstats). Used by
-// the lock cache's tests and by `npm run bench -- --flood`.
+// A flood of one locked client (alice, locked out under FLOOD_OPTIONS by lockOut), and the
+// counters of what it costs the store: the statements this process's pg clients send, and the
+// commands a Redis server has run (INFO commandstats). Used by the lock cache's tests and by
+// `npm run bench -- --flood`.
 
 import pg from 'pg'
 import type { AxesRequest } from '../../src/index.js'
@@ -15,6 +16,24 @@ export interface FloodResult {
   verified: number
   /** How long it took, in milliseconds. */
   ms: number
+}
+
+/** The options of a flood's instances: a client is locked out by 3 failures, for 15 minutes. */
+export const FLOOD_OPTIONS = {
+  failureLimit: 3,
+  cooloffTime: '15m',
+  lockoutParameters: [['username', 'ip_address']],
+  logger: false,
+  silencedChecks: ['axes.W002', 'axes.W003'],
+} as const
+
+/** The client of a flood: alice, with a wrong password. */
+export const alice: AxesRequest = {
+  method: 'POST',
+  path: '/login',
+  headers: { 'user-agent': 'flood/1.0' },
+  socketAddress: '10.20.30.40',
+  body: { username: 'alice', password: 'wrong' },
 }
 
 /** The part of an instance a flood calls. */
@@ -53,6 +72,13 @@ export async function flood(
     now = performance.now()
   }
   return { requests, refused, verified, ms: now - start }
+}
+
+/** Locks alice out through `axes` (under FLOOD_OPTIONS): as many wrong passwords as it takes. */
+export async function lockOut(axes: Protecting): Promise<void> {
+  for (let i = 0; i < FLOOD_OPTIONS.failureLimit; i++) {
+    await axes.protect({ ...alice }, null, () => null)
+  }
 }
 
 /** Counts the queries every pg client of this process sends, from now until `restore`. */

@@ -7,7 +7,7 @@
  * declares its part.
  */
 
-import { option } from './spec.js'
+import { nodeOption } from './spec.js'
 import type { DefenceObject } from './types.js'
 import * as v from './validators.js'
 
@@ -25,10 +25,7 @@ export const DEFENCE_OPTIONS = {
    * createAxes({ deviceCookies: deviceCookies({ secrets: [process.env.AXES_DEVICE_SECRET] }) })
    * ```
    */
-  deviceCookies: option<DefenceObject | null>({
-    check: v.defence,
-    fallback: null,
-  }),
+  deviceCookies: nodeOption<DefenceObject | null>(v.defence, null),
   /**
    * Spray detection: a source (an IP, or an IPv6 /64 by default) that fails across more than a
    * number of distinct usernames within a window is locked as a source, whatever the lockout
@@ -43,8 +40,5 @@ export const DEFENCE_OPTIONS = {
    * createAxes({ sprayDetection: sprayDetection({ usernames: 20, window: '1h', cooloff: '1h' }) })
    * ```
    */
-  sprayDetection: option<DefenceObject | null>({
-    check: v.defence,
-    fallback: null,
-  }),
+  sprayDetection: nodeOption<DefenceObject | null>(v.defence, null),
 }

@@ -4,63 +4,27 @@
  * ./resolvers.ts). Listed in django-axes' W004 order.
  */
 
-import { deprecatedOption } from './spec.js'
+import { deprecatedSetting } from './spec.js'
 import * as v from './validators.js'
 
 /** django-axes' deprecated settings. */
 export const DEPRECATED_SETTINGS = {
   /** @deprecated django-axes' `AXES_DISABLE_SUCCESS_ACCESS_LOG`; a no-op (check axes.W004). */
-  disableSuccessAccessLog: deprecatedOption<boolean>({
-    check: v.bool,
-    deprecated: true,
-    django: 'AXES_DISABLE_SUCCESS_ACCESS_LOG',
-  }),
+  disableSuccessAccessLog: deprecatedSetting<boolean>(v.bool),
   /** @deprecated django-axes' `AXES_PROXY_ORDER`; use `ipwareProxyOrder` (check axes.W004). */
-  proxyOrder: deprecatedOption<'left-most' | 'right-most'>({
-    check: v.proxyOrder,
-    deprecated: true,
-    django: 'AXES_PROXY_ORDER',
-  }),
+  proxyOrder: deprecatedSetting<'left-most' | 'right-most'>(v.proxyOrder),
   /** @deprecated django-axes' `AXES_PROXY_COUNT`; use `ipwareProxyCount` (check axes.W004). */
-  proxyCount: deprecatedOption<number | null>({
-    check: v.proxyCount,
-    deprecated: true,
-    django: 'AXES_PROXY_COUNT',
-  }),
+  proxyCount: deprecatedSetting<number | null>(v.proxyCount),
   /** @deprecated django-axes' `AXES_PROXY_TRUSTED_IPS`; use `ipwareProxyTrustedIps` (axes.W004). */
-  proxyTrustedIps: deprecatedOption<readonly string[] | null>({
-    check: v.trustedProxies,
-    deprecated: true,
-    django: 'AXES_PROXY_TRUSTED_IPS',
-  }),
+  proxyTrustedIps: deprecatedSetting<readonly string[] | null>(v.trustedProxies),
   /** @deprecated django-axes' `AXES_META_PRECEDENCE_ORDER`; use `ipwareMetaPrecedenceOrder` (axes.W004). */
-  metaPrecedenceOrder: deprecatedOption<readonly string[]>({
-    check: v.strList,
-    deprecated: true,
-    django: 'AXES_META_PRECEDENCE_ORDER',
-  }),
+  metaPrecedenceOrder: deprecatedSetting<readonly string[]>(v.strList),
   /** @deprecated django-axes' `AXES_ONLY_USER_FAILURES`; use `lockoutParameters: ['username']`. */
-  onlyUserFailures: deprecatedOption<boolean>({
-    check: v.bool,
-    deprecated: true,
-    django: 'AXES_ONLY_USER_FAILURES',
-  }),
+  onlyUserFailures: deprecatedSetting<boolean>(v.bool),
   /** @deprecated django-axes' `AXES_LOCK_OUT_BY_USER_OR_IP`; use `['username', 'ip_address']`. */
-  lockOutByUserOrIp: deprecatedOption<boolean>({
-    check: v.bool,
-    deprecated: true,
-    django: 'AXES_LOCK_OUT_BY_USER_OR_IP',
-  }),
+  lockOutByUserOrIp: deprecatedSetting<boolean>(v.bool),
   /** @deprecated `AXES_LOCK_OUT_BY_COMBINATION_USER_AND_IP`; use `[['username', 'ip_address']]`. */
-  lockOutByCombinationUserAndIp: deprecatedOption<boolean>({
-    check: v.bool,
-    deprecated: true,
-    django: 'AXES_LOCK_OUT_BY_COMBINATION_USER_AND_IP',
-  }),
+  lockOutByCombinationUserAndIp: deprecatedSetting<boolean>(v.bool),
   /** @deprecated django-axes' `AXES_USE_USER_AGENT`; add `user_agent` to `lockoutParameters`. */
-  useUserAgent: deprecatedOption<boolean>({
-    check: v.bool,
-    deprecated: true,
-    django: 'AXES_USE_USER_AGENT',
-  }),
+  useUserAgent: deprecatedSetting<boolean>(v.bool),
 }

@@ -6,7 +6,7 @@
 import type { DurationInput } from '../durations.js'
 import { type AxesLogger, defaultLogger } from './logger.js'
 import { resolveReservation } from './resolvers.js'
-import { option } from './spec.js'
+import { nodeOption, option } from './spec.js'
 import type { UsernameNormalization } from './types.js'
 import * as v from './validators.js'
 
@@ -22,26 +22,20 @@ export const NODE_AXES_OPTIONS = {
    * createAxes({ ipv6Prefix: 64 })
    * ```
    */
-  ipv6Prefix: option<number | null>({ check: v.ipv6Prefix, fallback: null }),
+  ipv6Prefix: nodeOption<number | null>(v.ipv6Prefix, null),
   /**
    * Normalise usernames before counting: `'nfkc'` (Unicode compatibility form), `'casefold'`,
    * `'nfkc-casefold'` (both, so `Bob`, `BOB` and `ｂｏｂ` share a bucket), or a function.
    * django-axes does not normalise.
    * @default false
    */
-  usernameNormalization: option<UsernameNormalization>({
-    check: v.usernameNormalization,
-    fallback: false,
-  }),
+  usernameNormalization: nodeOption<UsernameNormalization>(v.usernameNormalization, false),
   /**
    * What to do when the store fails: `'failClosed'` refuses the login (HTTP 503) rather than let it
    * through unprotected; `'failOpen'` lets it through. Every occurrence is logged.
    * @default 'failClosed'
    */
-  onStoreError: option<'failClosed' | 'failOpen'>({
-    check: v.onStoreError,
-    fallback: 'failClosed',
-  }),
+  onStoreError: nodeOption<'failClosed' | 'failOpen'>(v.onStoreError, 'failClosed'),
   /**
    * Sends the IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers-11) with the
    * adapters' answers to a wrong password and to a lockout: `RateLimit-Policy: "axes";q=<failure
@@ -49,10 +43,7 @@ export const NODE_AXES_OPTIONS = {
    * reset or the lock lifts>`, beside `Retry-After`.
    * @default false
    */
-  rateLimitHeaders: option<boolean>({
-    check: v.bool,
-    fallback: false,
-  }),
+  rateLimitHeaders: nodeOption<boolean>(v.bool, false),
   /**
    * What to do with a login whose client IP cannot be determined (no peer address, as on
    * serverless and edge runtimes, or proxy options that do not match) while the lockout parameters
@@ -81,7 +72,7 @@ export const NODE_AXES_OPTIONS = {
    * Check codes not to report, e.g. `['axes.W006']`.
    * @default []
    */
-  silencedChecks: option<readonly string[]>({ check: v.strList, fallback: [] }),
+  silencedChecks: nodeOption<readonly string[]>(v.strList, []),
   /**
    * Where node-axes logs; `false` for nowhere. The default writes warnings and errors to the
    * console and drops `info` (each failure, login and logout) and `debug`; pass `console` or your
@@ -92,7 +83,7 @@ export const NODE_AXES_OPTIONS = {
   logger: option<AxesLogger | false | string, AxesLogger | false>({
     check: v.logger,
     resolve: (given) => (given === undefined || typeof given === 'string' ? defaultLogger : given),
-    django: 'AXES_LOGGER',
+    django: true,
     djangoKind: 'deprecatedLogger',
   }),
   /**

@@ -8,7 +8,7 @@ import type { AxesHandler } from '../../ground/contract.js'
 import type { AxesRequest, Credentials } from '../../ground/request.js'
 import type { AxesResponse, LockoutContext } from '../types.js'
 import { resolvePrecedenceOrder } from './resolvers.js'
-import { option } from './spec.js'
+import { nodeOption, option, pathSetting, setting } from './spec.js'
 import type { LockoutCallableDetails } from './types.js'
 import * as v from './validators.js'
 
@@ -27,71 +27,51 @@ export const HANDLING_OPTIONS = {
    * The credentials or body field holding the username (`AXES_USERNAME_FORM_FIELD`).
    * @default 'username'
    */
-  usernameFormField: option<string>({
-    check: v.nonEmptyStr,
-    fallback: 'username',
-    django: 'AXES_USERNAME_FORM_FIELD',
-  }),
+  usernameFormField: setting<string>(v.nonEmptyStr, 'username'),
   /**
    * The field holding the password; always masked (`AXES_PASSWORD_FORM_FIELD`).
    * @default 'password'
    */
-  passwordFormField: option<string>({
-    check: v.nonEmptyStr,
-    fallback: 'password',
-    django: 'AXES_PASSWORD_FORM_FIELD',
-  }),
+  passwordFormField: setting<string>(v.nonEmptyStr, 'password'),
   /**
    * A function returning the username; takes precedence over the field (`AXES_USERNAME_CALLABLE`).
    * @default null
    */
-  usernameCallable: option<
-    ((request: AxesRequest, credentials: Credentials | null) => string | null | undefined) | null
-  >({ check: v.fnOrNull, fallback: null, django: 'AXES_USERNAME_CALLABLE', djangoKind: 'path' }),
+  usernameCallable:
+    pathSetting<
+      (request: AxesRequest, credentials: Credentials | null) => string | null | undefined
+    >(),
   /**
    * A function returning the client IP; takes precedence over the ipware options
    * (`AXES_CLIENT_IP_CALLABLE`).
    * @default null
    */
-  clientIpCallable: option<((request: AxesRequest) => string | null | undefined) | null>({
-    check: v.fnOrNull,
-    fallback: null,
-    django: 'AXES_CLIENT_IP_CALLABLE',
-    djangoKind: 'path',
-  }),
+  clientIpCallable: pathSetting<(request: AxesRequest) => string | null | undefined>(),
   /**
    * A function building the client description used in logs (`AXES_CLIENT_STR_CALLABLE`).
    * @default null
    */
-  clientStrCallable: option<
-    | ((
+  clientStrCallable:
+    pathSetting<
+      (
         username: string | null,
         ipAddress: string | null,
         userAgent: string,
         pathInfo: string,
         request: AxesRequest,
-      ) => string)
-    | null
-  >({ check: v.fnOrNull, fallback: null, django: 'AXES_CLIENT_STR_CALLABLE', djangoKind: 'path' }),
+      ) => string
+    >(),
   /**
    * Keys masked in stored request data and in logs, besides `password` and `passwordFormField`
    * (`AXES_SENSITIVE_PARAMETERS`).
    * @default ['username', 'ip_address']
    */
-  sensitiveParameters: option<readonly string[]>({
-    check: v.strList,
-    fallback: ['username', 'ip_address'],
-    django: 'AXES_SENSITIVE_PARAMETERS',
-  }),
+  sensitiveParameters: setting<readonly string[]>(v.strList, ['username', 'ip_address']),
   /**
    * The status of lockout responses (`AXES_HTTP_RESPONSE_CODE`); a redirect is always 302.
    * @default 429
    */
-  httpResponseCode: option<number>({
-    check: v.httpErrorStatus,
-    fallback: 429,
-    django: 'AXES_HTTP_RESPONSE_CODE',
-  }),
+  httpResponseCode: setting<number>(v.httpErrorStatus, 429),
   /**
    * Renders the lockout page as HTML from django-axes' lockout context (`AXES_LOCKOUT_TEMPLATE`).
    * Escape what you interpolate: `context.username` comes from the client.
@@ -100,68 +80,48 @@ export const HANDLING_OPTIONS = {
   lockoutTemplate: option<((context: LockoutContext, request: AxesRequest) => string) | null>({
     check: v.fnOrNull,
     fallback: null,
-    django: 'AXES_LOCKOUT_TEMPLATE',
+    django: true,
     djangoKind: 'template',
   }),
   /**
    * Redirect locked-out clients here, with `?username=` (`AXES_LOCKOUT_URL`).
    * @default null
    */
-  lockoutUrl: option<string | null>({
-    check: v.urlOrNull,
-    fallback: null,
-    django: 'AXES_LOCKOUT_URL',
-  }),
+  lockoutUrl: setting<string | null>(v.urlOrNull, null),
   /**
    * Builds the whole lockout response (`AXES_LOCKOUT_CALLABLE`).
    * @default null
    */
-  lockoutCallable: option<
-    | ((
+  lockoutCallable:
+    pathSetting<
+      (
         request: AxesRequest,
         details: LockoutCallableDetails,
-      ) => AxesResponse | Promise<AxesResponse>)
-    | null
-  >({ check: v.fnOrNull, fallback: null, django: 'AXES_LOCKOUT_CALLABLE', djangoKind: 'path' }),
+      ) => AxesResponse | Promise<AxesResponse>
+    >(),
   /**
    * The message of a lockout with a cool-off (`AXES_COOLOFF_MESSAGE`).
    * @default 'Account locked: too many login attempts. Please try again later.'
    */
-  cooloffMessage: option<string>({
-    check: v.str,
-    fallback: DEFAULT_COOLOFF_MESSAGE,
-    django: 'AXES_COOLOFF_MESSAGE',
-  }),
+  cooloffMessage: setting<string>(v.str, DEFAULT_COOLOFF_MESSAGE),
   /**
    * The message of a lockout until reset (`AXES_PERMALOCK_MESSAGE`).
    * @default 'Account locked: too many login attempts. Contact an admin to unlock your account.'
    */
-  permalockMessage: option<string>({
-    check: v.str,
-    fallback: DEFAULT_PERMALOCK_MESSAGE,
-    django: 'AXES_PERMALOCK_MESSAGE',
-  }),
+  permalockMessage: setting<string>(v.str, DEFAULT_PERMALOCK_MESSAGE),
   /**
    * `Access-Control-Allow-Origin` of the XHR lockout response (`AXES_ALLOWED_CORS_ORIGINS`): a
    * string is sent as it is, as django-axes sends it; a list of origins (`['https://app.example']`)
    * answers a listed `Origin` with itself, and `Vary: Origin`, and any other with no CORS header.
    * @default '*'
    */
-  allowedCorsOrigins: option<string | readonly string[]>({
-    check: v.corsOrigins,
-    fallback: '*',
-    django: 'AXES_ALLOWED_CORS_ORIGINS',
-  }),
+  allowedCorsOrigins: setting<string | readonly string[]>(v.corsOrigins, '*'),
   /**
    * Send `Retry-After` (seconds) on lockout responses with a cool-off
    * (`AXES_ENABLE_RETRY_AFTER_HEADER`).
    * @default false
    */
-  enableRetryAfterHeader: option<boolean>({
-    check: v.bool,
-    fallback: false,
-    django: 'AXES_ENABLE_RETRY_AFTER_HEADER',
-  }),
+  enableRetryAfterHeader: setting<boolean>(v.bool, false),
   /**
    * Where attempts are kept (`AXES_HANDLER`): a handler object, or `'database'` (django-axes'
    * tables at `databaseUrl`, by default a SQLite file: persistence with no server), `'memory'`,
@@ -171,7 +131,7 @@ export const HANDLING_OPTIONS = {
   handler: option<AxesHandler | 'database' | 'memory' | 'dummy' | 'test'>({
     check: v.handler,
     fallback: 'database',
-    django: 'AXES_HANDLER',
+    django: true,
     djangoKind: 'handler',
   }),
   /**
@@ -179,34 +139,22 @@ export const HANDLING_OPTIONS = {
    * `sqlite:` file, or a `postgres:` or `mysql:` URL. The file is relative to the working directory.
    * @default 'sqlite:axes.sqlite3'
    */
-  databaseUrl: option<string>({ check: v.databaseUrl, fallback: DEFAULT_DATABASE_URL }),
+  databaseUrl: nodeOption<string>(v.databaseUrl, DEFAULT_DATABASE_URL),
   /**
    * Do not write access logs on login and logout (`AXES_DISABLE_ACCESS_LOG`).
    * @default false
    */
-  disableAccessLog: option<boolean>({
-    check: v.bool,
-    fallback: false,
-    django: 'AXES_DISABLE_ACCESS_LOG',
-  }),
+  disableAccessLog: setting<boolean>(v.bool, false),
   /**
    * Write one access failure log row per failure (`AXES_ENABLE_ACCESS_FAILURE_LOG`).
    * @default false
    */
-  enableAccessFailureLog: option<boolean>({
-    check: v.bool,
-    fallback: false,
-    django: 'AXES_ENABLE_ACCESS_FAILURE_LOG',
-  }),
+  enableAccessFailureLog: setting<boolean>(v.bool, false),
   /**
    * Failure log rows kept per username (`AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT`).
    * @default 1000
    */
-  accessFailureLogPerUserLimit: option<number>({
-    check: v.rowCount,
-    fallback: 1000,
-    django: 'AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT',
-  }),
+  accessFailureLogPerUserLimit: setting<number>(v.rowCount, 1000),
   /**
    * Log the start-up line and full client details (`AXES_VERBOSE`).
    * @default the value of `enabled`
@@ -214,13 +162,13 @@ export const HANDLING_OPTIONS = {
   verbose: option<boolean>({
     check: v.bool,
     resolve: (given, all) => given ?? (all.enabled as boolean | undefined) ?? true,
-    django: 'AXES_VERBOSE',
+    django: true,
   }),
   /**
    * Whether the admin pages may be mounted (`AXES_ENABLE_ADMIN`).
    * @default true
    */
-  enableAdmin: option<boolean>({ check: v.bool, fallback: true, django: 'AXES_ENABLE_ADMIN' }),
+  enableAdmin: setting<boolean>(v.bool, true),
   /**
    * Which end of a forwarded-for list is the client (`AXES_IPWARE_PROXY_ORDER`).
    * @default 'left-most'
@@ -229,7 +177,7 @@ export const HANDLING_OPTIONS = {
     check: v.proxyOrder,
     resolve: (given, all) =>
       given ?? (all.proxyOrder as 'left-most' | 'right-most' | undefined) ?? 'left-most',
-    django: 'AXES_IPWARE_PROXY_ORDER',
+    django: true,
   }),
   /**
    * How many proxy addresses the forwarded-for header carries after the client's
@@ -244,7 +192,7 @@ export const HANDLING_OPTIONS = {
     check: v.proxyCount,
     resolve: (given, all) =>
       given !== undefined ? given : ((all.proxyCount as number | null | undefined) ?? null),
-    django: 'AXES_IPWARE_PROXY_COUNT',
+    django: true,
   }),
   /**
    * Trusted proxy IP prefixes (`AXES_IPWARE_PROXY_TRUSTED_IPS`); entries with `/` are CIDR ranges.
@@ -256,7 +204,7 @@ export const HANDLING_OPTIONS = {
       given !== undefined
         ? given
         : ((all.proxyTrustedIps as readonly string[] | null | undefined) ?? null),
-    django: 'AXES_IPWARE_PROXY_TRUSTED_IPS',
+    django: true,
   }),
   /**
    * Where the client IP is read, in order (`AXES_IPWARE_META_PRECEDENCE_ORDER`): `REMOTE_ADDR` is
@@ -267,6 +215,6 @@ export const HANDLING_OPTIONS = {
   ipwareMetaPrecedenceOrder: option<readonly string[]>({
     check: v.precedenceOrder,
     resolve: resolvePrecedenceOrder,
-    django: 'AXES_IPWARE_META_PRECEDENCE_ORDER',
+    django: true,
   }),
 }

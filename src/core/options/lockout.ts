@@ -14,7 +14,7 @@ import {
   resolveLockoutParameters,
   resolveTiers,
 } from './resolvers.js'
-import { option } from './spec.js'
+import { nodeOption, option, pathSetting, setting } from './spec.js'
 import type { CooloffFunction, FailureLimitFunction, LockoutTier } from './types.js'
 import * as v from './validators.js'
 
@@ -27,7 +27,7 @@ export const LOCKOUT_OPTIONS = {
    * Master switch (`AXES_ENABLED`). When false, every request is allowed and nothing is recorded.
    * @default true
    */
-  enabled: option<boolean>({ check: v.bool, fallback: true, django: 'AXES_ENABLED' }),
+  enabled: setting<boolean>(v.bool, true),
   /**
    * Failures at which a client is locked out (`AXES_FAILURE_LIMIT`): a number, or a function of the
    * request and credentials. Ignored when `lockoutTiers` is set (the lowest tier's count applies).
@@ -37,7 +37,7 @@ export const LOCKOUT_OPTIONS = {
   failureLimit: option<number | FailureLimitFunction>({
     check: v.failureLimit,
     fallback: 5,
-    django: 'AXES_FAILURE_LIMIT',
+    django: true,
     djangoKind: 'valueOrPath',
     djangoDefault: () => 3,
   }),
@@ -46,11 +46,7 @@ export const LOCKOUT_OPTIONS = {
    * failures are still counted but nobody is locked.
    * @default true
    */
-  lockOutAtFailure: option<boolean>({
-    check: v.bool,
-    fallback: true,
-    django: 'AXES_LOCK_OUT_AT_FAILURE',
-  }),
+  lockOutAtFailure: setting<boolean>(v.bool, true),
   /**
    * What identifies a client (`AXES_LOCKOUT_PARAMETERS`): a list of `ip_address`, `username`,
    * `user_agent`; items are OR-ed, an inner list's names AND-ed. Or a function of the request and
@@ -66,7 +62,7 @@ export const LOCKOUT_OPTIONS = {
   lockoutParameters: option<readonly LockoutParameterItem[] | LockoutParametersFunction>({
     check: v.lockoutParameters,
     resolve: resolveLockoutParameters,
-    django: 'AXES_LOCKOUT_PARAMETERS',
+    django: true,
     djangoKind: 'valueOrPath',
     djangoDefault: (converted) =>
       lockoutParametersFromDeprecatedFlags(converted as DeprecatedFlags),
@@ -81,7 +77,7 @@ export const LOCKOUT_OPTIONS = {
   cooloffTime: option<DurationInput | CooloffFunction | null, number | CooloffFunction | null>({
     check: v.duration(true, true),
     resolve: resolveCooloff,
-    django: 'AXES_COOLOFF_TIME',
+    django: true,
     djangoKind: 'cooloff',
     djangoDefault: () => null,
   }),
@@ -89,11 +85,7 @@ export const LOCKOUT_OPTIONS = {
    * Store an expiry per attempt row (`AXES_USE_ATTEMPT_EXPIRATION`, database handler).
    * @default false
    */
-  useAttemptExpiration: option<boolean>({
-    check: v.bool,
-    fallback: false,
-    django: 'AXES_USE_ATTEMPT_EXPIRATION',
-  }),
+  useAttemptExpiration: setting<boolean>(v.bool, false),
   /**
    * Progressive lockouts (`AXES_LOCKOUT_TIERS`): the lock lasts longer as failures grow. Unlike
    * django-axes, whose tiers only change the message, every node-axes handler honours them.
@@ -106,90 +98,63 @@ export const LOCKOUT_OPTIONS = {
   lockoutTiers: option<
     readonly LockoutTier[] | null,
     readonly { failures: number; cooloffMs: number }[]
-  >({ check: v.tiers, resolve: resolveTiers, django: 'AXES_LOCKOUT_TIERS', djangoKind: 'tiers' }),
+  >({ check: v.tiers, resolve: resolveTiers, django: true, djangoKind: 'tiers' }),
   /**
    * Delete the client's failures when it logs in successfully (`AXES_RESET_ON_SUCCESS`).
    * @default false
    */
-  resetOnSuccess: option<boolean>({
-    check: v.bool,
-    fallback: false,
-    django: 'AXES_RESET_ON_SUCCESS',
-  }),
+  resetOnSuccess: setting<boolean>(v.bool, false),
   /**
    * Record attempts refused during a lockout as failures, which restarts the cool-off
    * (`AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT`).
    * @default true
    */
-  resetCoolOffOnFailureDuringLockout: option<boolean>({
-    check: v.bool,
-    fallback: true,
-    django: 'AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT',
-  }),
+  resetCoolOffOnFailureDuringLockout: setting<boolean>(v.bool, true),
   /**
    * Protect only the admin site (`AXES_ONLY_ADMIN_SITE`): requests outside `adminPath` are allowed
    * and not recorded.
    * @default false
    */
-  onlyAdminSite: option<boolean>({
-    check: v.bool,
-    fallback: false,
-    django: 'AXES_ONLY_ADMIN_SITE',
-  }),
+  onlyAdminSite: setting<boolean>(v.bool, false),
   /**
    * The admin site's path prefix, for `onlyAdminSite` (Django's `reverse('admin:index')`).
    * @default '/admin/'
    */
-  adminPath: option<string>({ check: v.path, fallback: '/admin/' }),
+  adminPath: nodeOption<string>(v.path, '/admin/'),
   /**
    * Never lock out GET requests (`AXES_NEVER_LOCKOUT_GET`).
    * @default false
    */
-  neverLockoutGet: option<boolean>({
-    check: v.bool,
-    fallback: false,
-    django: 'AXES_NEVER_LOCKOUT_GET',
-  }),
+  neverLockoutGet: setting<boolean>(v.bool, false),
   /**
    * Never lock out IPs in `ipWhitelist` (`AXES_NEVER_LOCKOUT_WHITELIST`).
    * @default false
    */
-  neverLockoutWhitelist: option<boolean>({
-    check: v.bool,
-    fallback: false,
-    django: 'AXES_NEVER_LOCKOUT_WHITELIST',
-  }),
+  neverLockoutWhitelist: setting<boolean>(v.bool, false),
   /**
    * Allow only IPs in `ipWhitelist`; every other IP is refused (`AXES_ONLY_WHITELIST`).
    * @default false
    */
-  onlyWhitelist: option<boolean>({ check: v.bool, fallback: false, django: 'AXES_ONLY_WHITELIST' }),
+  onlyWhitelist: setting<boolean>(v.bool, false),
   /**
    * IPs that are never locked out (with `neverLockoutWhitelist`) or the only ones allowed (with
    * `onlyWhitelist`) (`AXES_IP_WHITELIST`). Exact IPs or CIDR ranges (`10.0.0.0/8`).
    * @default null
    */
-  ipWhitelist: option<readonly string[] | null>({
-    check: v.ipList,
-    fallback: null,
-    django: 'AXES_IP_WHITELIST',
-  }),
+  ipWhitelist: setting<readonly string[] | null>(v.ipList, null),
   /**
    * IPs that are always refused (`AXES_IP_BLACKLIST`); takes precedence over the whitelist. Exact
    * IPs or CIDR ranges.
    * @default null
    */
-  ipBlacklist: option<readonly string[] | null>({
-    check: v.ipList,
-    fallback: null,
-    django: 'AXES_IP_BLACKLIST',
-  }),
+  ipBlacklist: setting<readonly string[] | null>(v.ipList, null),
   /**
    * A function deciding that an attempt is whitelisted: never locked, never recorded
    * (`AXES_WHITELIST_CALLABLE`).
    * @default null
    */
-  whitelistCallable: option<
-    ((request: AxesRequest, credentials: Credentials | null) => boolean | Promise<boolean>) | null
-  >({ check: v.fnOrNull, fallback: null, django: 'AXES_WHITELIST_CALLABLE', djangoKind: 'path' }),
+  whitelistCallable:
+    pathSetting<
+      (request: AxesRequest, credentials: Credentials | null) => boolean | Promise<boolean>
+    >(),
 }

@@ -4,7 +4,7 @@
  * `ResolvedOptions` are mapped from the rows (see ../options.ts).
  */
 
-import type { Check } from './validators.js'
+import { type Check, fnOrNull } from './validators.js'
 
 /**
  * How a Django setting's value becomes the option's value (`fromDjangoSettings` implements each):
@@ -39,8 +39,11 @@ export interface OptionSpec<In, Out = Exclude<In, undefined>> {
   readonly resolve?: (value: In | undefined, given: GivenOptions) => Out
   /** The `ResolvedOptions` field it fills, when not its own name. */
   readonly into?: string
-  /** The django-axes setting that carries it (`AXES_…`), if any. */
-  readonly django?: string
+  /**
+   * Whether a django-axes setting carries it: its name is always `AXES_` and the option's name in
+   * upper snake case (`failureLimit` is `AXES_FAILURE_LIMIT`; see `djangoName`).
+   */
+  readonly django?: true
   /** How the Django value converts; `value` when absent. */
   readonly djangoKind?: DjangoKind
   /**
@@ -58,13 +61,65 @@ export interface DeprecatedSpec<In> extends OptionSpec<In, never> {
   readonly deprecated: true
 }
 
+/**
+ * The django-axes setting of an option whose row says `django: true`: `AXES_` and the name in upper
+ * snake case (`resetCoolOffOnFailureDuringLockout` is `AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT`).
+ */
+export function djangoName(option: string): string {
+  return `AXES_${option.replace(/[A-Z]/g, '_$&').toUpperCase()}`
+}
+
+/** The option of a django-axes setting (`djangoName`'s inverse): `AXES_FAILURE_LIMIT` is `failureLimit`. */
+export function optionOfDjangoName(name: string): string {
+  return name
+    .slice(5)
+    .toLowerCase()
+    .replace(/_(.)/g, (_, letter: string) => letter.toUpperCase())
+}
+
 /** A row of the options table, typed by what the option accepts (and resolves to). */
 export const option = <In, Out = Exclude<In, undefined>>(
   spec: OptionSpec<In, Out>,
 ): OptionSpec<In, Out> => spec
 
-/** A row for a deprecated django-axes option. */
-export const deprecatedOption = <In>(spec: DeprecatedSpec<In>): DeprecatedSpec<In> => spec
+/**
+ * The row of a django-axes setting whose Django value is taken as it is, in short: what it
+ * accepts (`check`) and its default (`fallback`). The same as
+ * `option({ check, fallback, django: true })`.
+ */
+export const setting = <In>(check: Check, fallback: Exclude<In, undefined>): OptionSpec<In> => ({
+  check,
+  fallback,
+  django: true,
+})
+
+/**
+ * The row of a django-axes setting that names a callable by its dotted path in Django: a function
+ * here (`Fn`), or null, the default. The same as
+ * `option({ check: fnOrNull, fallback: null, django: true, djangoKind: 'path' })`.
+ */
+export const pathSetting = <Fn>(): OptionSpec<Fn | null> => ({
+  check: fnOrNull,
+  fallback: null,
+  django: true,
+  djangoKind: 'path',
+})
+
+/**
+ * The row of a node-axes option that has no django-axes setting, in short: what it accepts
+ * (`check`) and its default (`fallback`). The same as `option({ check, fallback })`.
+ */
+export const nodeOption = <In>(check: Check, fallback: Exclude<In, undefined>): OptionSpec<In> => ({
+  check,
+  fallback,
+})
+
+/** The row of a deprecated django-axes setting: accepted (`check`), reported, never resolved. */
+export const deprecatedSetting = <In>(check: Check): DeprecatedSpec<In> => ({
+  check,
+  deprecated: true,
+  django: true,
+})
 
 /** What an option row accepts. */
 export type InputOf<S> = S extends OptionSpec<infer In, infer _Out> ? In : never

@@ -7,23 +7,16 @@
 import { lockoutParameterProblems } from '../../ground/buckets.js'
 import { CAPABILITY_METHODS, HANDLER_METHODS } from '../../ground/contract.js'
 import { createIpMatcher, parseCidr } from '../../ground/ip.js'
-import { parseDuration } from '../durations.js'
+import { describe, parseDuration } from '../durations/parse.js'
 
 /** Checks one option's value: the problem, or null when the value is accepted. */
 export type Check = (value: unknown) => string | null
 
-/** A short, safe rendering of a value for error messages. */
-export function show(value: unknown): string {
-  if (typeof value === 'string') {
-    const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value
-    return JSON.stringify(cut)
-  }
-  if (typeof value === 'function') return 'a function'
-  if (Array.isArray(value)) return 'a list'
-  if (value === null) return 'null'
-  if (typeof value === 'object') return 'an object'
-  return String(value)
-}
+/**
+ * A short, safe rendering of a value for error messages: the durations' (a long string cut, a
+ * plain object's first fields, another object's class).
+ */
+export const show = (value: unknown): string => describe(value)
 
 const isFn = (value: unknown): value is (...args: unknown[]) => unknown =>
   typeof value === 'function'
@@ -31,58 +24,70 @@ const isFn = (value: unknown): value is (...args: unknown[]) => unknown =>
 const wholeNumber = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean =>
   typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max
 
+/**
+ * A check from a test and what the option accepts, in words: the problem is `expects <what>, got
+ * <the value>`.
+ */
+const expects =
+  (accepts: (v: unknown) => boolean, what: string): Check =>
+  (v) =>
+    accepts(v) ? null : `expects ${what}, got ${show(v)}`
+
+/** One of these strings: `expects 'a' or 'b', got …`. */
+const oneOf = (...values: string[]): Check =>
+  expects((v) => values.includes(v as string), values.map((v) => `'${v}'`).join(' or '))
+
 /** `true` or `false`. */
-export const bool: Check = (v) =>
-  typeof v === 'boolean' ? null : `expects true or false, got ${show(v)}`
+export const bool: Check = expects((v) => typeof v === 'boolean', 'true or false')
 
 /** Any string. */
-export const str: Check = (v) => (typeof v === 'string' ? null : `expects a string, got ${show(v)}`)
+export const str: Check = expects((v) => typeof v === 'string', 'a string')
 
 /** A string with at least one character. */
-export const nonEmptyStr: Check = (v) =>
-  typeof v === 'string' && v.length > 0 ? null : `expects a non-empty string, got ${show(v)}`
+export const nonEmptyStr: Check = expects(
+  (v) => typeof v === 'string' && v.length > 0,
+  'a non-empty string',
+)
 
 /** A function, or null for none. */
-export const fnOrNull: Check = (v) =>
-  v === null || isFn(v) ? null : `expects a function or null, got ${show(v)}`
+export const fnOrNull: Check = expects((v) => v === null || isFn(v), 'a function or null')
 
 /** A list of strings. */
-export const strList: Check = (v) =>
-  Array.isArray(v) && v.every((x) => typeof x === 'string')
-    ? null
-    : `expects a list of strings, got ${show(v)}`
+export const strList: Check = expects(
+  (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
+  'a list of strings',
+)
 
 /** Which end of a forwarded-for list is the client. */
-export const proxyOrder: Check = (v) =>
-  v === 'left-most' || v === 'right-most'
-    ? null
-    : `expects 'left-most' or 'right-most', got ${show(v)}`
+export const proxyOrder: Check = oneOf('left-most', 'right-most')
 
 /** How many proxies, or null. */
-export const proxyCount: Check = (v) =>
-  v === null || wholeNumber(v, 0)
-    ? null
-    : `expects a whole number of proxies (0 or more) or null, got ${show(v)}`
+export const proxyCount: Check = expects(
+  (v) => v === null || wholeNumber(v, 0),
+  'a whole number of proxies (0 or more) or null',
+)
 
 /** A failure count of at least 1, or a function of the request. */
-export const failureLimit: Check = (v) =>
-  isFn(v) || wholeNumber(v, 1)
-    ? null
-    : `expects a whole number of at least 1, or a function, got ${show(v)}`
+export const failureLimit: Check = expects(
+  (v) => isFn(v) || wholeNumber(v, 1),
+  'a whole number of at least 1, or a function',
+)
 
 /** Lockout parameters, or a function returning them. */
 export const lockoutParameters: Check = (v) =>
   isFn(v) ? null : lockoutParameterProblems(v).join('; ') || null
 
 /** A URL path prefix. */
-export const path: Check = (v) =>
-  typeof v === 'string' && v.startsWith('/')
-    ? null
-    : `expects a path starting with '/', got ${show(v)}`
+export const path: Check = expects(
+  (v) => typeof v === 'string' && v.startsWith('/'),
+  "a path starting with '/'",
+)
 
 /** An HTTP error status. */
-export const httpErrorStatus: Check = (v) =>
-  wholeNumber(v, 400, 599) ? null : `expects an HTTP error status from 400 to 599, got ${show(v)}`
+export const httpErrorStatus: Check = expects(
+  (v) => wholeNumber(v, 400, 599),
+  'an HTTP error status from 400 to 599',
+)
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/
@@ -97,8 +102,7 @@ export const urlOrNull: Check = (v) => {
 }
 
 /** A string fit for a response header. */
-export const headerValue: Check = (v) =>
-  typeof v !== 'string' ? `expects a string, got ${show(v)}` : noControlCharacters(v)
+export const headerValue: Check = (v) => str(v) ?? noControlCharacters(v as string)
 
 /** An origin as a browser's `Origin` header serializes it: scheme, host, optional port; no path. */
 const ORIGIN = /^[a-z][\w+.-]*:\/\/(\[[\da-f:.]+\]|[^\s/?#@,[\]:]+)(:\d{1,5})?$/i
@@ -116,46 +120,43 @@ export const corsOrigins: Check = (v) => {
 }
 
 /** A database URL node-axes can open. */
-export const databaseUrl: Check = (v) =>
-  typeof v === 'string' && /^(sqlite|file|postgres|postgresql|mysql|mariadb):/i.test(v)
-    ? null
-    : `expects a sqlite:, postgres: or mysql: URL, got ${show(v)}`
+export const databaseUrl: Check = expects(
+  (v) => typeof v === 'string' && /^(sqlite|file|postgres|postgresql|mysql|mariadb):/i.test(v),
+  'a sqlite:, postgres: or mysql: URL',
+)
 
 /** A number of log rows to keep. */
-export const rowCount: Check = (v) =>
-  wholeNumber(v, 0) ? null : `expects a whole number of rows (0 or more), got ${show(v)}`
+export const rowCount: Check = expects(
+  (v) => wholeNumber(v, 0),
+  'a whole number of rows (0 or more)',
+)
 
 /** Where the client IP is read, in order. */
-export const precedenceOrder: Check = (v) =>
-  Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x.length > 0)
-    ? null
-    : `expects a non-empty list such as ['REMOTE_ADDR'] or ['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR'], got ${show(v)}`
+export const precedenceOrder: Check = expects(
+  (v) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x.length > 0),
+  "a non-empty list such as ['REMOTE_ADDR'] or ['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR']",
+)
 
 /** An IPv6 prefix length, or null. */
-export const ipv6Prefix: Check = (v) =>
-  v === null || wholeNumber(v, 1, 128)
-    ? null
-    : `expects a prefix length from 1 to 128, or null, got ${show(v)}`
+export const ipv6Prefix: Check = expects(
+  (v) => v === null || wholeNumber(v, 1, 128),
+  'a prefix length from 1 to 128, or null',
+)
 
 /** A username normalisation. */
-export const usernameNormalization: Check = (v) =>
-  v === false || v === 'nfkc' || v === 'casefold' || v === 'nfkc-casefold' || isFn(v)
-    ? null
-    : `expects false, 'nfkc', 'casefold', 'nfkc-casefold' or a function, got ${show(v)}`
+export const usernameNormalization: Check = expects(
+  (v) => v === false || v === 'nfkc' || v === 'casefold' || v === 'nfkc-casefold' || isFn(v),
+  "false, 'nfkc', 'casefold', 'nfkc-casefold' or a function",
+)
 
 /** What to do when the store fails. */
-export const onStoreError: Check = (v) =>
-  v === 'failClosed' || v === 'failOpen'
-    ? null
-    : `expects 'failClosed' or 'failOpen', got ${show(v)}`
+export const onStoreError: Check = oneOf('failClosed', 'failOpen')
 
 /** What to do with a login whose client IP is unknown. */
-export const unknownClientIp: Check = (v) =>
-  v === 'refuse' || v === 'shareBucket' ? null : `expects 'refuse' or 'shareBucket', got ${show(v)}`
+export const unknownClientIp: Check = oneOf('refuse', 'shareBucket')
 
 /** A clock function. */
-export const clock: Check = (v) =>
-  isFn(v) ? null : `expects a function returning milliseconds, got ${show(v)}`
+export const clock: Check = expects(isFn, 'a function returning milliseconds')
 
 /** IP addresses or CIDR ranges, or null. */
 export function ipList(v: unknown): string | null {
@@ -229,12 +230,14 @@ export function logger(v: unknown): string | null {
   return `expects a logger object (console, pino, …) or false, got ${show(v)}`
 }
 
+/** The name of a built-in handler (a handler object is checked by `handler`). */
+const handlerName = expects(
+  (v) => v === 'database' || v === 'memory' || v === 'dummy' || v === 'test',
+  "a handler object or 'database', 'memory', 'dummy', 'test'",
+)
+
 /** A handler object or the name of a built-in handler. */
 export function handler(v: unknown): string | null {
-  if (v === 'database' || v === 'memory' || v === 'dummy' || v === 'test') return null
-  if (typeof v === 'string') {
-    return `expects a handler object or 'database', 'memory', 'dummy', 'test', got ${show(v)}`
-  }
   if (typeof v === 'object' && v !== null) {
     const h = v as Record<string, unknown>
     const missing: string[] = HANDLER_METHODS.filter((m) => typeof h[m] !== 'function')
@@ -248,7 +251,7 @@ export function handler(v: unknown): string | null {
       ? null
       : `is not a handler: it lacks ${missing.join(', ')} (see node-axes' AxesHandler)`
   }
-  return `expects a handler object or 'database', 'memory', 'dummy', 'test', got ${show(v)}`
+  return handlerName(v)
 }
 
 /** A defence made by a factory from its own subpath (see the option's doc), or null. */

@@ -36,6 +36,7 @@ import { tableExists } from './migrations.js'
 import type { DatabaseHandlerOptions } from './options.js'
 import { notReady } from './ready.js'
 import type { SqlDialect } from './sql.js'
+import { DATABASE_SUPPORTS } from './supports.js'
 
 export { dialectOfUrl, sqlitePath } from './drivers/connect.js'
 export { defaultSqliteDriver } from './drivers/sqlite-open.js'
@@ -191,14 +192,7 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     name: 'database',
     shared: true,
     kind: 'database',
-    supports: {
-      logs: true,
-      list: true,
-      browse: true,
-      browseLogs: true,
-      locks: true,
-      buckets: false,
-    },
+    supports: DATABASE_SUPPORTS,
     dialect,
     attach(next) {
       settings = next

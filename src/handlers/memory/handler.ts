@@ -128,81 +128,72 @@ class InMemoryHandler implements MemoryHandler {
 
   // ----- the contract -----
 
-  getFailures(input: CountInput): Promise<CountResult> {
-    return Promise.resolve(stateOf(this.#store, this.#store.lookup(input.buckets), input))
+  // Every method answers with a promise (async: a throw is a rejection), as the contract's
+  // handlers that talk to a server do, though the answer is there at once.
+
+  async getFailures(input: CountInput): Promise<CountResult> {
+    return stateOf(this.#store, this.#store.lookup(input.buckets), input)
   }
 
-  reserve(input: CountInput): Promise<ReserveResult> {
-    try {
-      const result = reserve(this.#store, this.#ring, input)
-      this.#store.paySweep(input.now)
-      return Promise.resolve(result)
-    } catch (error) {
-      return Promise.reject(error)
-    }
+  async reserve(input: CountInput): Promise<ReserveResult> {
+    const result = reserve(this.#store, this.#ring, input)
+    this.#store.paySweep(input.now)
+    return result
   }
 
-  settle(input: SettleInput): Promise<CountResult> {
-    try {
-      const result = settle(this.#store, this.#ring, input)
-      this.#store.paySweep(input.now)
-      return Promise.resolve(result)
-    } catch (error) {
-      return Promise.reject(error)
-    }
+  async settle(input: SettleInput): Promise<CountResult> {
+    const result = settle(this.#store, this.#ring, input)
+    this.#store.paySweep(input.now)
+    return result
   }
 
-  recordFailure(input: CountInput): Promise<CountResult> {
-    try {
-      const state = recordFailure(this.#store, input)
-      this.#store.paySweep(input.now)
-      return Promise.resolve(state)
-    } catch (error) {
-      return Promise.reject(error)
-    }
+  async recordFailure(input: CountInput): Promise<CountResult> {
+    const state = recordFailure(this.#store, input)
+    this.#store.paySweep(input.now)
+    return state
   }
 
-  resetBuckets(buckets: readonly Bucket[]): Promise<number> {
-    let removed = 0
-    for (const bucket of buckets) if (this.#store.delete(bucket.key)) removed++
-    return Promise.resolve(removed)
+  async resetBuckets(buckets: readonly Bucket[]): Promise<number> {
+    return deleteKeys(
+      this.#store,
+      buckets.map((bucket) => bucket.key),
+    )
   }
 
-  resetAttempts(filter: ResetFilter): Promise<number> {
+  async resetAttempts(filter: ResetFilter): Promise<number> {
     // Reservations in flight stay valid when every bucket goes (their failures still count).
-    return Promise.resolve(resetMatching(this.#store, filter))
+    return resetMatching(this.#store, filter)
   }
 
-  listAttempts(options: { limit?: number; now: number }): Promise<AttemptSnapshot[]> {
+  async listAttempts(options: { limit?: number; now: number }): Promise<AttemptSnapshot[]> {
     const out: AttemptSnapshot[] = detailsOf(this.#store, options.now).map(snapshotOf)
     out.sort((a, b) => b.attemptTime.getTime() - a.attemptTime.getTime())
-    return Promise.resolve(options.limit === undefined ? out : out.slice(0, options.limit))
+    return options.limit === undefined ? out : out.slice(0, options.limit)
   }
 
   // ----- the admin pages' browsing: one entry per bucket (a bucket keeps no path nor request data);
   // the pages page, sort, search and count over the snapshot (node-axes/admin), so that
   // application bundles do not carry that.
 
-  snapshotBuckets(now: number): Promise<AttemptDetail[]> {
-    return Promise.resolve(detailsOf(this.#store, now))
+  async snapshotBuckets(now: number): Promise<AttemptDetail[]> {
+    return detailsOf(this.#store, now)
   }
 
-  getAttempt(id: string, options: { now: number }): Promise<AttemptDetail | null> {
+  async getAttempt(id: string, options: { now: number }): Promise<AttemptDetail | null> {
     const slot = this.#store.index.get(id)
-    return Promise.resolve(slot === undefined ? null : detailOf(this.#store, id, slot, options.now))
+    return slot === undefined ? null : detailOf(this.#store, id, slot, options.now)
   }
 
-  deleteAttempts(ids: readonly string[]): Promise<number> {
-    return Promise.resolve(deleteKeys(this.#store, ids))
+  async deleteAttempts(ids: readonly string[]): Promise<number> {
+    return deleteKeys(this.#store, ids)
   }
 
-  cleanExpiredAttempts(options: { now: number }): Promise<number> {
-    return Promise.resolve(deleteExpired(this.#store, options.now))
+  async cleanExpiredAttempts(options: { now: number }): Promise<number> {
+    return deleteExpired(this.#store, options.now)
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.#store.clear()
     this.#ring.clear()
-    return Promise.resolve()
   }
 }

@@ -39,11 +39,10 @@ export function detailOf(
   }
 }
 
-/** Every bucket with failures that still count (only the locked ones with `lockedOnly`). */
-export function detailsOf(store: BucketStore, now: number, lockedOnly = false): AttemptDetail[] {
+/** Every bucket with failures that still count. */
+export function detailsOf(store: BucketStore, now: number): AttemptDetail[] {
   const out: AttemptDetail[] = []
   for (const [key, slot] of store.index) {
-    if (lockedOnly && !((store.lockLift(slot) ?? 0) > now)) continue
     const detail = detailOf(store, key, slot, now)
     if (detail !== null) out.push(detail)
   }

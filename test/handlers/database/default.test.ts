@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createAxes, fromDjangoSettings } from 'node-axes'
+import { databaseHandler } from 'node-axes/database'
 import { afterAll, describe, expect, it } from 'vitest'
 
 const dir = mkdtempSync(join(tmpdir(), 'node-axes-default-'))
@@ -37,6 +38,16 @@ describe('the embedded default: django-axes tables in a SQLite file', () => {
     expect(await second.reset({ ip: '192.0.2.44' })).toBe(1)
     expect((await second.isAllowed(request())).allowed).toBe(true)
     await second.close()
+  })
+
+  it('says before it loads what it can do once loaded (one declaration of its capabilities)', async () => {
+    const axes = createAxes({ ...quiet, databaseUrl: `sqlite:${join(dir, 'supports.sqlite3')}` })
+    const loaded = databaseHandler({ url: `sqlite:${join(dir, 'supports.sqlite3')}` })
+    expect(axes.handler.supports).toEqual(loaded.supports)
+    expect(Object.isFrozen(loaded.supports)).toBe(true)
+    expect(axes.capabilities).toEqual({ ...loaded.supports })
+    await axes.close()
+    await loaded.close()
   })
 
   it('is what a Django project configured with the database handler gets', () => {

@@ -5,9 +5,16 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { databaseHandler } from '../../../src/handlers/database/index.js'
 import { redisHandler } from '../../../src/handlers/redis/index.js'
-import { type AxesRequest, createAxes } from '../../../src/index.js'
+import { createAxes } from '../../../src/index.js'
 import { cli, ensureBuilt } from '../../support/built-cli.js'
-import { countPgQueries, flood, redisCommands } from '../../support/flood.js'
+import {
+  alice,
+  countPgQueries,
+  FLOOD_OPTIONS,
+  flood,
+  lockOut as lockAlice,
+  redisCommands,
+} from '../../support/flood.js'
 import { pgServerUrl } from '../../support/inject-servers.js'
 import { createDatabase, type RedisTestServer, startRedis } from '../../support/servers.js'
 
@@ -17,28 +24,11 @@ import { createDatabase, type RedisTestServer, startRedis } from '../../support/
 // commandstats on a server of its own); a reset made by another process (the command line) or
 // another instance is honoured within a second; a lock made elsewhere is never let through.
 
-const OPTIONS = {
-  failureLimit: 3,
-  cooloffTime: '15m',
-  lockoutParameters: [['username', 'ip_address']],
-  logger: false,
-  silencedChecks: ['axes.W002', 'axes.W003'],
-} as const
-
-const alice: AxesRequest = {
-  method: 'POST',
-  path: '/login',
-  headers: { 'user-agent': 'flood/1.0' },
-  socketAddress: '10.20.30.40',
-  body: { username: 'alice', password: 'wrong' },
-}
-
 type Instance = ReturnType<typeof createAxes>
 
+/** Locks alice out, and checks the store says so. */
 async function lockOut(axes: Instance): Promise<void> {
-  for (let i = 0; i < OPTIONS.failureLimit; i++) {
-    await axes.protect({ ...alice }, null, () => null)
-  }
+  await lockAlice(axes)
   expect((await axes.isAllowed({ ...alice })).allowed).toBe(false)
 }
 
@@ -89,8 +79,8 @@ describe.skipIf(pgUrl === null)('lock cache on PostgreSQL', () => {
     ensureBuilt()
     url = await createDatabase(pgUrl as string, 'postgres')
     await databaseHandler({ url }).migrate()
-    axes = createAxes({ ...OPTIONS, handler: databaseHandler({ url }) })
-    other = createAxes({ ...OPTIONS, handler: databaseHandler({ url }) })
+    axes = createAxes({ ...FLOOD_OPTIONS, handler: databaseHandler({ url }) })
+    other = createAxes({ ...FLOOD_OPTIONS, handler: databaseHandler({ url }) })
   }, 120_000)
   afterAll(async () => {
     await axes?.close()
@@ -153,8 +143,8 @@ describe('lock cache on Redis (a server of its own, so that its counters are the
     if (server === null) return
     client = new Redis(server.url)
     second = new Redis(server.url)
-    axes = createAxes({ ...OPTIONS, handler: redisHandler({ client }) })
-    other = createAxes({ ...OPTIONS, handler: redisHandler({ client: second }) })
+    axes = createAxes({ ...FLOOD_OPTIONS, handler: redisHandler({ client }) })
+    other = createAxes({ ...FLOOD_OPTIONS, handler: redisHandler({ client: second }) })
   }, 120_000)
   afterAll(async () => {
     await axes?.close()
