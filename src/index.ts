@@ -126,6 +126,11 @@ export type {
   LoginRecord,
   LogoutRecord,
 } from './ground/contract-logs.js'
+export type {
+  WrongPasswordEntry,
+  WrongPasswordInput,
+  WrongPasswordStore,
+} from './ground/contract-passwords.js'
 export {
   SOURCE_METHODS,
   type SourceFailureInput,

@@ -2,11 +2,12 @@
  * Defences as the engine applies them around the handler: objects made by factories in their own
  * subpaths (`deviceCookies()` from `node-axes/device-cookies`, `sprayDetection()` from
  * `node-axes/spray-detection`), so that an application that configures neither carries none of
- * their code. The engine calls each step it has, in order: `screen` before counting, `failed`
- * after a recorded failure, `succeeded` after a successful login.
+ * their code; `repeatPasswords()` from `node-axes/repeat-passwords` likewise. The engine calls
+ * each step it has, in order: `screen` before counting, `repeated` before a failure is recorded,
+ * `failed` after a recorded failure, `succeeded` after a successful login.
  */
 
-import type { AxesRequest } from '../ground/request.js'
+import type { AxesRequest, Credentials } from '../ground/request.js'
 import type { InstanceContext } from './context.js'
 import type { Counted, Prepared } from './preparation.js'
 import type { LockoutDecision } from './types.js'
@@ -19,12 +20,22 @@ export interface LoginDefence {
    * Before the handler counts the attempt: a final decision (refused, nothing counted), or the
    * attempt to count, changed or not.
    */
-  screen(
+  screen?(
     context: InstanceContext,
     request: AxesRequest,
     counted: Counted,
     rawIp: string | null,
   ): Promise<Prepared>
+  /**
+   * Before the failure of a counted attempt is recorded: true when it is not to be counted (the
+   * same wrong password again); the attempt still fails.
+   */
+  repeated?(
+    context: InstanceContext,
+    request: AxesRequest,
+    credentials: Credentials | null,
+    counted: Counted,
+  ): Promise<boolean>
   /** After a failure of the attempt was recorded. */
   failed?(context: InstanceContext, request: AxesRequest, counted: Counted): Promise<void>
   /** After a successful login (the decision may be given what the response must carry). */
@@ -47,10 +58,29 @@ export async function screenAll(
   try {
     for (const defence of defences) {
       if (prepared.kind === 'final') break
-      prepared = await defence.screen(context, request, prepared, rawIp)
+      prepared = (await defence.screen?.(context, request, prepared, rawIp)) ?? prepared
     }
     return prepared
   } catch (error) {
     return { kind: 'final', decision: storeFailure(error) }
   }
+}
+
+/**
+ * Whether a defence finds a failed attempt not to be counted (the same wrong password again); a
+ * defence's store error is reported and the failure counted.
+ */
+export async function isRepeat(
+  defences: readonly LoginDefence[],
+  context: InstanceContext,
+  request: AxesRequest,
+  credentials: Credentials | null,
+  counted: Counted,
+  onError: (error: unknown) => unknown,
+): Promise<boolean> {
+  for (const defence of defences) {
+    const repeated = defence.repeated?.(context, request, credentials, counted)
+    if (repeated && (await repeated.catch(onError)) === true) return true
+  }
+  return false
 }

@@ -17,7 +17,7 @@ import type { LockoutRule } from '../ground/rule.js'
 import { VERSION } from '../ground/version.js'
 import type { InstanceContext } from './context.js'
 import { countDecision, type DecisionFacts, decide, uncountedDecision } from './decisions.js'
-import { type LoginDefence, screenAll } from './defence.js'
+import { isRepeat, type LoginDefence, screenAll } from './defence.js'
 import { Diagnostics, describeMode } from './diagnostics.js'
 import { UNRESOLVED_DJANGO_PATHS } from './django-marker.js'
 import { AxesEmitter } from './events.js'
@@ -43,7 +43,7 @@ import {
 } from './reservation.js'
 import { RuleBook } from './rules.js'
 import { Sessions } from './sessions.js'
-import type { AxesResponse, DecisionReason, LockoutDecision } from './types.js'
+import type { AxesResponse, LockoutDecision } from './types.js'
 
 export type { ProtectResult, Reservation } from './reservation.js'
 
@@ -86,6 +86,8 @@ export class AxesEngine {
   readonly #sessions: Sessions
   readonly #prep: Preparation
   readonly #defences: readonly LoginDefence[]
+  readonly #screens: readonly LoginDefence[]
+  readonly #repeats: readonly LoginDefence[]
   readonly #sensitive: ReadonlySet<string>
 
   /** Validates `options` (throwing one `AxesConfigError` for every bad key) and attaches the handler. */
@@ -124,7 +126,10 @@ export class AxesEngine {
     const logs = this.capabilities.logs ? (this.handler as AccessLogStore) : null
     this.#sessions = new Sessions(this.context, logs, this.#report)
     this.#prep = new Preparation(this.context, new Policy(o), this.#report)
-    this.#defences = [o.sprayDetection, o.deviceCookies].filter((d) => d !== null) as LoginDefence[]
+    const defences = [o.sprayDetection, o.deviceCookies, o.repeatPasswords]
+    this.#defences = defences.filter((d) => d !== null) as LoginDefence[]
+    this.#screens = this.#defences.filter((d) => d.screen)
+    this.#repeats = this.#defences.filter((d) => d.repeated)
     for (const defence of this.#defences) defence.check?.(this.context)
     if (o.verbose) {
       this.diagnostics.log('info', () =>
@@ -203,7 +208,7 @@ export class AxesEngine {
       return this.#reservation(request, creds, decision, prepared, result.reservation)
     }
     if (result.outcome === 'busy') {
-      const decision = this.#decide({
+      const facts: DecisionFacts = {
         reason: 'tooManyInFlight',
         allowed: false,
         client: prepared.client,
@@ -211,7 +216,8 @@ export class AxesEngine {
         failures: result.failures,
         lockedUntil: null,
         recorded: false,
-      })
+      }
+      const decision = decide(facts, this.options.clock())
       return this.#reservation(request, creds, decision, null, null)
     }
     const decision = this.#counted(prepared, result, result.recorded)
@@ -318,7 +324,7 @@ export class AxesEngine {
   /** Prepares a request and, with defences, screens it (synchronous when neither awaits). */
   #prepare(request: AxesRequest, credentials: Credentials | null): Prepared | Promise<Prepared> {
     const pending = this.#prep.prepare(request, credentials)
-    return this.#defences.length > 0 ? this.#screen(request, pending) : pending
+    return this.#screens.length > 0 ? this.#screen(request, pending) : pending
   }
 
   async #screen(request: AxesRequest, pending: Prepared | Promise<Prepared>): Promise<Prepared> {
@@ -326,7 +332,7 @@ export class AxesEngine {
     if (prepared.kind === 'final') return prepared
     const fail = (error: unknown) =>
       this.#storeFailure(prepared.client, prepared.rule, error, 'screen')
-    return screenAll(this.#defences, this.context, request, prepared, this.rawIpOf(request), fail)
+    return screenAll(this.#screens, this.context, request, prepared, this.rawIpOf(request), fail)
   }
 
   #noteMiddleware(state: RequestState): void {
@@ -341,28 +347,35 @@ export class AxesEngine {
   ): Promise<LockoutDecision> {
     const { input, rule } = prepared
     let result: CountResult
+    let repeat = false
     try {
-      if (reservation !== null) {
-        result = await this.handler.settle(settleInput(input, input.now, reservation, 'failure'))
-      } else {
-        if (!rule.recordLockedAttempts) {
-          const before = await this.handler.getFailures(input)
-          if (before.lockedUntil !== null) {
-            const decision = this.#counted(prepared, before, false)
-            this.#report.lockedOut(request, prepared, decision)
-            return decision
-          }
+      if (reservation === null && !rule.recordLockedAttempts) {
+        const before = await this.handler.getFailures(input)
+        if (before.lockedUntil !== null) {
+          const decision = this.#counted(prepared, before, false)
+          this.#report.lockedOut(request, prepared, decision)
+          return decision
         }
-        result = await this.handler.recordFailure(input)
       }
+      const [c, h] = [this.context, this.handler]
+      if (this.#repeats.length > 0)
+        repeat = await isRepeat(this.#repeats, c, request, credentials, prepared, this.#onDefError)
+      // The same wrong password again is not counted (a held place is released).
+      if (reservation !== null) {
+        result = await h.settle(
+          settleInput(input, input.now, reservation, repeat ? 'cancel' : 'failure'),
+        )
+      } else result = await (repeat ? h.getFailures(input) : h.recordFailure(input))
     } catch (error) {
       return this.#storeFailure(prepared.client, rule, error, 'recordFailure')
     }
-    const decision = this.#counted(prepared, result, true)
+    const decision = this.#counted(prepared, result, !repeat)
+    if (repeat) decision.repeatedPassword = true
     this.#report.failure(request, credentials, prepared, decision)
+    if (repeat) return decision
     if (decision.lockedOut) this.#report.lockedOut(request, prepared, decision)
     for (const d of this.#defences)
-      await d.failed?.(this.context, request, prepared).catch(this.#onDefenceError)
+      await d.failed?.(this.context, request, prepared).catch(this.#onDefError)
     return decision
   }
 
@@ -376,7 +389,7 @@ export class AxesEngine {
     return reservationOf({ request, credentials, decision, counted, token }, this.#steps)
   }
 
-  readonly #onDefenceError = (error: unknown) => this.#report.storeError(error, 'defence')
+  readonly #onDefError = (error: unknown) => this.#report.storeError(error, 'defence')
 
   /** What every reservation of this instance does at each step. */
   readonly #steps: ReservationSteps<Attempt> = {
@@ -414,19 +427,6 @@ export class AxesEngine {
     return countDecision(prepared, result, recorded, this.options.clock())
   }
 
-  #uncounted(
-    reason: DecisionReason,
-    allowed: boolean,
-    client: ClientIdentity,
-    rule: LockoutRule,
-  ): LockoutDecision {
-    return uncountedDecision(reason, allowed, client, rule, this.options.clock())
-  }
-
-  #decide(facts: DecisionFacts): LockoutDecision {
-    return decide(facts, this.options.clock())
-  }
-
   /**
    * A store error decided by `onStoreError`. A configuration mistake that the handler could only
    * see now (`AXES_INVALID_OPTIONS`, such as lockout parameters given as a function that do not
@@ -442,7 +442,7 @@ export class AxesEngine {
     if ((error as AxesError | null)?.code === 'AXES_INVALID_OPTIONS') throw error
     const storeError = this.#report.storeError(error, operation)
     const failOpen = this.options.onStoreError === 'failOpen'
-    const decision = this.#uncounted('storeError', failOpen, client, rule)
+    const decision = uncountedDecision('storeError', failOpen, client, rule, this.options.clock())
     decision.error = storeError
     return decision
   }

@@ -81,6 +81,11 @@ export interface LockoutDecision {
    */
   trustedDevice?: boolean
   /**
+   * True when the attempt failed with the same wrong password as one already counted for the
+   * client within the window (`repeatPasswords`): it was not counted again (`recorded` false).
+   */
+  repeatedPassword?: boolean
+  /**
    * After a successful login with `deviceCookies` configured: the `Set-Cookie` header value of the
    * device's new cookie, which the response must carry (the adapters send it). Set when
    * `succeeded()` (or `protect`) has resolved.

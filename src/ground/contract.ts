@@ -26,6 +26,7 @@ import type {
 } from './contract-browsing.js'
 import type { LockBrowser } from './contract-locks.js'
 import type { AccessLogStore } from './contract-logs.js'
+import type { WrongPasswordStore } from './contract-passwords.js'
 import type { SourceStore } from './contract-sources.js'
 import type { ClientIdentity } from './request.js'
 import type { LockoutRule } from './rule.js'
@@ -239,7 +240,8 @@ export interface HandlerCapabilities {
 /**
  * A handler: a counting store, with the capabilities it declares in `supports` (access logs,
  * listing, the admin pages' browsing) and their methods, and, for spray detection, the source
- * store's methods (contract-sources.ts).
+ * store's methods (contract-sources.ts), and for repeated wrong passwords, the wrong-password
+ * store's (contract-passwords.ts).
  */
 export interface AxesHandler
   extends CountingStore,
@@ -249,7 +251,8 @@ export interface AxesHandler
     Partial<LogBrowser>,
     Partial<LockBrowser>,
     Partial<BucketBrowser>,
-    Partial<SourceStore> {
+    Partial<SourceStore>,
+    Partial<WrongPasswordStore> {
   /** What the handler can do beyond counting; see `HandlerCapabilities`. */
   readonly supports?: Partial<HandlerCapabilities>
 }

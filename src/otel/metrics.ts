@@ -41,7 +41,7 @@ export interface AxesMetricsOptions {
  *
  * - `axes.attempts` (counter): each login checked by `reserve` (so `protect` and the adapters) or
  *   reported by `loginFailed`; attributes `axes.operation`, `axes.reason`, `axes.allowed`.
- * - `axes.failures` (counter): each failure recorded.
+ * - `axes.failures` (counter): each failure recorded (not a repeated wrong password's).
  * - `axes.lockouts` (counter): each lock, counted once, on the failure that reaches the limit.
  * - `axes.blocked_requests` (counter): each attempt refused (locked out, blacklisted, too many in
  *   flight, store down under `failClosed`, malformed); attribute `axes.reason`.
@@ -92,7 +92,10 @@ export function axesMetrics(axes: Axes, options: AxesMetricsOptions): () => void
       attempts.add(1, { ...reason, 'axes.allowed': decision.allowed })
       if (!decision.allowed) blocked.add(1, { ...base, 'axes.reason': decision.reason })
     }),
-    axes.on('loginFailed', () => failures.add(1, base)),
+    // A repeated wrong password (repeatPasswords) fails without being recorded: not counted here.
+    axes.on('loginFailed', ({ decision }) => {
+      if (decision.recorded) failures.add(1, base)
+    }),
     axes.on('lockedOut', ({ decision }) => {
       // lockedOut is emitted again on every attempt refused during the lock: count the lock once.
       if (decision.recorded && decision.failures === decision.failureLimit) lockouts.add(1, base)

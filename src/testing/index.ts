@@ -12,7 +12,7 @@
  * It needs Vitest (`describe`, `it`, `expect`) and holds a handler to `AxesHandler`'s contract:
  * counting per bucket, expiry by the rule's windows and tiers, exact limits under concurrency,
  * reservations that expire, resets, keys that cannot collide, the locks it lists, spray
- * detection's sources, and the lock cache over it (a flood of a locked client answered from
+ * detection's sources, repeated wrong passwords' hashes, and the lock cache over it (a flood of a locked client answered from
  * memory, exactly: see `withLockCache`).
  *
  * @packageDocumentation
@@ -25,6 +25,7 @@ import { countingCases } from './counting.js'
 import type { ConformanceOptions, ConformanceSuite } from './fixtures.js'
 import { lockCacheCases } from './lock-cache.js'
 import { lockCases } from './locks.js'
+import { wrongPasswordCases } from './passwords.js'
 import { queryCases } from './queries.js'
 import { reservationCases } from './reservations.js'
 import { resetCases } from './resets.js'
@@ -36,6 +37,7 @@ export {
   type ConformanceOptions,
   conformanceInput,
 } from './fixtures.js'
+export { wrongPasswordStoreOf } from './passwords.js'
 export { sourceStoreOf } from './sources.js'
 
 /** The settings the suite attaches its handlers with. */
@@ -92,5 +94,6 @@ export function describeHandlerConformance(options: ConformanceOptions): void {
     lockCases(suite)
     lockCacheCases(suite)
     sourceCases(suite)
+    wrongPasswordCases(suite)
   })
 }

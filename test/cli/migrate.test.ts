@@ -40,6 +40,7 @@ describe('node-axes migrate', () => {
       'axes_migration',
       'axes_reservation',
       'axes_source',
+      'axes_wrongpassword',
     ])
     expect(await cli(['migrate', '--url', url])).toMatchObject({
       code: 0,

@@ -8,6 +8,7 @@
 import diagnostics from 'node:diagnostics_channel'
 import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics'
 import { afterEach, describe, expect, it } from 'vitest'
+import { repeatPasswords } from '../../src/core/repeat-passwords/index.js'
 import {
   type AxesHandler,
   type AxesRequest,
@@ -88,6 +89,19 @@ describe('axesMetrics', () => {
       expect((point.value as { sum: number }).sum).toBeGreaterThan(0)
       expect((point.value as { sum: number }).sum).toBeLessThan(5)
     }
+  })
+
+  it('counts a repeated wrong password (repeatPasswords) as no failure recorded', async () => {
+    const reader = new TestReader()
+    const provider = new MeterProvider({ readers: [reader] })
+    const axes = createAxes({
+      logger: false,
+      repeatPasswords: repeatPasswords({ secret: 'a-repeat-password-secret-of-32-chars' }),
+    })
+    axesMetrics(axes, { meter: provider.getMeter('node-axes') })
+    for (let i = 0; i < 3; i++)
+      await axes.protect(login(), { username: 'alice', password: 'x' }, wrong)
+    expect(sum((await collect(reader)).get(METRIC_NAMES.failures))).toBe(1)
   })
 
   it('times isAllowed without counting it as an attempt', async () => {

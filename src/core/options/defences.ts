@@ -1,8 +1,8 @@
 /**
  * The options table, defences part: what takes the lock away from the attacker (issue 15). Device
  * cookies, so that a known device is not locked out by someone else's guesses, and spray
- * detection, so that one source failing across many usernames is locked as a source. Both are off
- * unless configured, and each takes an object made by a factory from its own subpath, so that an
+ * detection, so that one source failing across many usernames is locked as a source, and the same
+ * wrong password counted once. Each is off unless configured, and each takes an object made by a factory from its own subpath, so that an
  * application that configures neither carries none of their code. Declared as ./lockout.ts
  * declares its part.
  */
@@ -41,4 +41,18 @@ export const DEFENCE_OPTIONS = {
    * ```
    */
   sprayDetection: nodeOption<DefenceObject | null>(v.defence, null),
+  /**
+   * The same wrong password counts once (as Entra ID's smart lockout): a failed attempt whose
+   * password was already counted for the client within the window is not counted again. node-axes
+   * keeps only keyed hashes (HMAC-SHA-256 with the secret) of each bucket's last few wrong
+   * passwords. Make the object with `repeatPasswords({ secret })` from
+   * `node-axes/repeat-passwords` (docs/repeat-passwords.md). Null turns it off.
+   * @default null
+   * @example
+   * ```ts
+   * import { repeatPasswords } from 'node-axes/repeat-passwords'
+   * createAxes({ repeatPasswords: repeatPasswords({ secret: process.env.AXES_PASSWORD_SECRET }) })
+   * ```
+   */
+  repeatPasswords: nodeOption<DefenceObject | null>(v.defence, null),
 }

@@ -43,10 +43,11 @@ export type UsernameNormalization =
   | ((username: string) => string)
 
 /**
- * What the defence options (`deviceCookies`, `sprayDetection`) take, as the options table sees it:
- * an object made by a factory from the defence's own subpath (its full type is `LoginDefence`,
- * src/core/defence.ts, which the options do not import).
+ * What the defence options (`deviceCookies`, `sprayDetection`, `repeatPasswords`) take, as the
+ * options table sees it: an object made by a factory from the defence's own subpath (its full type
+ * is `LoginDefence`, src/core/defence.ts, which the options do not import).
  */
 export interface DefenceObject {
-  readonly screen: (...args: never[]) => Promise<unknown>
+  readonly screen?: (...args: never[]) => Promise<unknown>
+  readonly repeated?: (...args: never[]) => Promise<boolean>
 }

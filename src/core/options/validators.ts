@@ -256,6 +256,8 @@ export function handler(v: unknown): string | null {
 
 /** A defence made by a factory from its own subpath (see the option's doc), or null. */
 export const defence: Check = (v) =>
-  v === null || (typeof v === 'object' && isFn((v as Record<string, unknown>).screen))
+  v === null ||
+  (typeof v === 'object' &&
+    (isFn((v as Record<string, unknown>).screen) || isFn((v as Record<string, unknown>).repeated)))
     ? null
     : 'expects the object its factory makes, or null'

@@ -19,6 +19,7 @@ import type { SqlDriver } from './drivers/driver.js'
 import { locksOf } from './locks.js'
 import { logsOf } from './logs.js'
 import { sourcesOf } from './sources.js'
+import { wrongPasswordsOf } from './wrong-passwords.js'
 
 /**
  * Builds the handler on a connected (and, where asked, migrated) driver; `retentionMs` is how long
@@ -38,6 +39,7 @@ export function sqlHandler(driver: SqlDriver, retentionMs = 30 * 24 * 3_600_000)
     ...adminQueriesOf(ctx),
     ...locksOf(ctx),
     ...sourcesOf(ctx),
+    ...wrongPasswordsOf(ctx),
     close: () => driver.close(),
   }
 }

@@ -22,6 +22,7 @@ import type { AxesHandler, CountingStore, HandlerCapabilities } from '../../grou
 import type { AttemptBrowser, AttemptListing, LogBrowser } from '../../ground/contract-browsing.js'
 import type { LockBrowser } from '../../ground/contract-locks.js'
 import type { AccessLogStore } from '../../ground/contract-logs.js'
+import type { WrongPasswordStore } from '../../ground/contract-passwords.js'
 import type { SourceStore } from '../../ground/contract-sources.js'
 import { AxesError } from '../../ground/errors.js'
 import { lockCacheFor } from '../lock-cache/index.js'
@@ -52,7 +53,8 @@ export interface DatabaseHandler
     Promising<AttemptBrowser>,
     Promising<LogBrowser>,
     Promising<LockBrowser>,
-    Promising<SourceStore> {
+    Promising<SourceStore>,
+    Promising<WrongPasswordStore> {
   /** It keeps access logs, lists its locks, and the admin pages can browse its attempts and logs. */
   readonly supports: HandlerCapabilities
   /** The dialect in use. */
@@ -219,6 +221,8 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     sourceLockedUntil: call('sourceLockedUntil') as DatabaseHandler['sourceLockedUntil'],
     noteSourceFailure: call('noteSourceFailure') as DatabaseHandler['noteSourceFailure'],
     resetSources: call('resetSources') as DatabaseHandler['resetSources'],
+    noteWrongPassword: call('noteWrongPassword') as DatabaseHandler['noteWrongPassword'],
+    resetWrongPasswords: call('resetWrongPasswords') as DatabaseHandler['resetWrongPasswords'],
     async migrate() {
       return runMigrations(await getDriver())
     },

@@ -8,10 +8,16 @@
  * - `axes_migration`, which migrations have run;
  * - `axes_reservation`, the attempts in flight (reserved before their credentials are verified),
  *   which Django ignores;
- * - `axes_source` (migration 0003), spray detection's sources, which Django ignores too.
+ * - `axes_source` (migration 0003), spray detection's sources, which Django ignores too;
+ * - `axes_wrongpassword` (migration 0004), repeated wrong passwords' keyed hashes, likewise.
  */
 
-import { M0001_TABLES, M0002_SESSION_HASH, M0003_SOURCES } from './dialects/ddl.js'
+import {
+  M0001_TABLES,
+  M0002_SESSION_HASH,
+  M0003_SOURCES,
+  M0004_WRONG_PASSWORDS,
+} from './dialects/ddl.js'
 import type { MigrationStep, SqlDialectSpec } from './dialects/dialect.js'
 import { DIALECTS } from './dialects/index.js'
 import type { SqlDialect, SqlSession } from './sql.js'
@@ -30,6 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
   M0001_TABLES,
   M0002_SESSION_HASH,
   M0003_SOURCES,
+  M0004_WRONG_PASSWORDS,
 ].map((name) => ({
   name,
   steps: (dialect) => DIALECTS[dialect].migrations[name] ?? [],

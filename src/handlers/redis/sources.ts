@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto'
 import type { SourceStore } from '../../ground/contract-sources.js'
 import type { RedisCommands } from './client.js'
 import type { KeyLayout } from './keys.js'
+import { unlinkMatching } from './scan.js'
 
 /**
  * KEYS: the set, the lock. ARGV: username, now, since, limit, cool-off (ms), window (ms).
@@ -81,20 +82,8 @@ export function redisSources(commands: RedisCommands, keys: KeyLayout): SourceSt
       }
       const pattern = `${keys.scanPattern()}}#[sl]:*`
       const sources = new Set<string>()
-      for (const master of commands.masters()) {
-        let cursor = '0'
-        do {
-          const [next, found] = (await commands.send(
-            ['SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000'],
-            'resetSources',
-            master,
-          )) as [string, string[]]
-          cursor = String(next)
-          for (const key of found) {
-            sources.add(key.slice(key.indexOf('}#') + 4))
-            await commands.send(['UNLINK', key], 'resetSources', master)
-          }
-        } while (cursor !== '0')
+      for (const key of await unlinkMatching(commands, pattern, 'resetSources')) {
+        sources.add(key.slice(key.indexOf('}#') + 4))
       }
       return sources.size
     },

@@ -28,6 +28,7 @@ import type {
   QueryPage,
 } from '../../ground/contract-browsing.js'
 import type { ActiveLock, LockBrowser, LockQuery } from '../../ground/contract-locks.js'
+import type { WrongPasswordInput, WrongPasswordStore } from '../../ground/contract-passwords.js'
 import type { SourceFailureInput, SourceState, SourceStore } from '../../ground/contract-sources.js'
 import { AxesError, describeError } from '../../ground/errors.js'
 import { matchesReset } from '../entries.js'
@@ -36,6 +37,7 @@ import type { RedisCommands } from './client.js'
 import { describeItem, fieldTagMisfit, type KeyLayout, leadingParameter } from './keys.js'
 import { RedisQueries } from './queries.js'
 import { redisSources } from './sources.js'
+import { redisWrongPasswords } from './wrong-passwords.js'
 
 /** The Redis handler, with its key layout. */
 export interface RedisHandler
@@ -43,7 +45,8 @@ export interface RedisHandler
     Promising<AttemptListing>,
     Promising<AttemptBrowser>,
     Promising<LockBrowser>,
-    Promising<SourceStore> {
+    Promising<SourceStore>,
+    Promising<WrongPasswordStore> {
   /** No access logs; listing, the admin pages' attempts and the locks in force. */
   readonly supports: HandlerCapabilities
   /** The key prefix in use. */
@@ -104,6 +107,7 @@ export class RedisStore implements RedisHandler {
   readonly #batches: DecisionBatches
   readonly #queries: RedisQueries
   readonly #sources: SourceStore
+  readonly #passwords: WrongPasswordStore
   /** Reservation ids: unique across processes (a random part) and calls (a counter). */
   readonly #idPrefix = randomBytes(6).toString('base64url')
   #idSeq = 0
@@ -114,6 +118,7 @@ export class RedisStore implements RedisHandler {
     this.prefix = keys.prefix
     this.#batches = new DecisionBatches(commands, keys, retentionMs)
     this.#sources = redisSources(commands, keys)
+    this.#passwords = redisWrongPasswords(commands, keys)
     this.#queries = new RedisQueries(commands, keys)
   }
 
@@ -179,6 +184,14 @@ export class RedisStore implements RedisHandler {
 
   resetSources(source: string | null): Promise<number> {
     return Promise.resolve(this.#sources.resetSources(source))
+  }
+
+  noteWrongPassword(input: WrongPasswordInput): Promise<boolean> {
+    return Promise.resolve(this.#passwords.noteWrongPassword(input))
+  }
+
+  resetWrongPasswords(bucket: string | null): Promise<number> {
+    return Promise.resolve(this.#passwords.resetWrongPasswords(bucket))
   }
 
   async resetBuckets(buckets: readonly Bucket[]): Promise<number> {

@@ -183,6 +183,7 @@ const WIPE = [
   'axes_accessfailurelog',
   'axes_reservation',
   'axes_source',
+  'axes_wrongpassword',
 ]
   .map((table) => `DELETE FROM ${table};`)
   .join(' ')

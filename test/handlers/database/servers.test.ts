@@ -81,7 +81,7 @@ for (const [title, kind, server] of servers) {
         databaseHandler({ url }).migrate(),
         databaseHandler({ url }).migrate(),
       ])
-      expect(results.map((r) => r.applied.length).sort()).toEqual([0, 3])
+      expect(results.map((r) => r.applied.length).sort()).toEqual([0, 4])
     })
   })
 }

@@ -12,6 +12,8 @@ export const M0001_TABLES = '0001_django_axes_8_3_1_tables'
 export const M0002_SESSION_HASH = '0002_adopt_django_axes_before_6_5'
 /** The third: `axes_source`, spray detection's sources (node-axes' own table; Django ignores it). */
 export const M0003_SOURCES = '0003_spray_detection_sources'
+/** The fourth: `axes_wrongpassword`, repeated wrong passwords' keyed hashes (Django ignores it). */
+export const M0004_WRONG_PASSWORDS = '0004_repeat_passwords'
 
 /** django-axes' indexes, the same names in every dialect: [name, table, column(s), unique]. */
 const DJANGO_INDEXES: readonly [string, string, string, boolean][] = [
@@ -118,6 +120,24 @@ export function sourceSteps(q: (name: string) => string): MigrationStep[] {
     {
       sql: `CREATE INDEX ${q('axes_source_failed_at_nodeaxes')} ON ${q('axes_source')} (${q('failed_at')})`,
       unlessIndexExists: 'axes_source_failed_at_nodeaxes',
+    },
+  ]
+}
+
+/**
+ * node-axes' `axes_wrongpassword` (repeat passwords): one row per (bucket, keyed hash of a wrong
+ * password), the bucket as the SHA-256 of its key, with when the hash was added and when the
+ * bucket's hashes expire. At most `keep` rows per bucket.
+ */
+export function wrongPasswordSteps(q: (name: string) => string): MigrationStep[] {
+  return [
+    {
+      unlessTableExists: 'axes_wrongpassword',
+      sql: `CREATE TABLE ${q('axes_wrongpassword')} (${q('bucket')} char(64) NOT NULL, ${q('hash')} char(32) NOT NULL, ${q('added_at')} bigint NOT NULL, ${q('expires_at')} bigint NOT NULL, PRIMARY KEY (${q('bucket')}, ${q('hash')}))`,
+    },
+    {
+      sql: `CREATE INDEX ${q('axes_wrongpassword_expires_at_nodeaxes')} ON ${q('axes_wrongpassword')} (${q('expires_at')})`,
+      unlessIndexExists: 'axes_wrongpassword_expires_at_nodeaxes',
     },
   ]
 }

@@ -13,9 +13,11 @@ import {
   M0001_TABLES,
   M0002_SESSION_HASH,
   M0003_SOURCES,
+  M0004_WRONG_PASSWORDS,
   reservationSteps,
   sessionHashSteps,
   sourceSteps,
+  wrongPasswordSteps,
 } from './ddl.js'
 import { type MigrationStep, type SqlDialectSpec, transactionOn } from './dialect.js'
 import { mysqlCollatedKeys } from './mysql-collation.js'
@@ -91,6 +93,7 @@ export const mysql: SqlDialectSpec = {
     ],
     [M0002_SESSION_HASH]: sessionHashSteps(q),
     [M0003_SOURCES]: sourceSteps(q),
+    [M0004_WRONG_PASSWORDS]: wrongPasswordSteps(q),
   },
   existsQuery: (kind, name) => [
     kind === 'table'

@@ -9,9 +9,11 @@ import {
   M0001_TABLES,
   M0002_SESSION_HASH,
   M0003_SOURCES,
+  M0004_WRONG_PASSWORDS,
   reservationSteps,
   sessionHashSteps,
   sourceSteps,
+  wrongPasswordSteps,
 } from './ddl.js'
 import type { MigrationStep } from './dialect.js'
 
@@ -107,4 +109,5 @@ export const POSTGRES_MIGRATIONS: Readonly<Record<string, readonly MigrationStep
   ],
   [M0002_SESSION_HASH]: sessionHashSteps(q),
   [M0003_SOURCES]: sourceSteps(q),
+  [M0004_WRONG_PASSWORDS]: wrongPasswordSteps(q),
 }

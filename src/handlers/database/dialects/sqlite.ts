@@ -10,8 +10,10 @@ import {
   M0001_TABLES,
   M0002_SESSION_HASH,
   M0003_SOURCES,
+  M0004_WRONG_PASSWORDS,
   reservationSteps,
   sourceSteps,
+  wrongPasswordSteps,
 } from './ddl.js'
 import { type MigrationStep, type SqlDialectSpec, transactionOn } from './dialect.js'
 
@@ -66,6 +68,7 @@ export const sqlite: SqlDialectSpec = {
       },
     ],
     [M0003_SOURCES]: sourceSteps(q),
+    [M0004_WRONG_PASSWORDS]: wrongPasswordSteps(q),
   },
   existsQuery: (kind, name) => [
     'SELECT name FROM sqlite_master WHERE type = ? AND name = ?',
