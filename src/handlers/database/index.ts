@@ -225,6 +225,7 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     sourceLockedUntil: call('sourceLockedUntil') as DatabaseHandler['sourceLockedUntil'],
     noteSourceFailure: call('noteSourceFailure') as DatabaseHandler['noteSourceFailure'],
     resetSources: call('resetSources') as DatabaseHandler['resetSources'],
+    listSourceLocks: call('listSourceLocks') as DatabaseHandler['listSourceLocks'],
     async migrate() {
       return runMigrations(await getDriver())
     },
