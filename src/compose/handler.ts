@@ -7,6 +7,7 @@
 
 import type { ResolvedOptions } from '../core/options.js'
 import type { AxesHandler } from '../ground/contract.js'
+import { SOURCE_METHODS } from '../ground/contract-sources.js'
 import { dummyHandler } from '../handlers/dummy.js'
 import { memoryHandler } from '../handlers/memory/index.js'
 import { testHandler } from '../handlers/test.js'
@@ -40,7 +41,8 @@ export function databaseHandlerFor(url: string): AxesHandler {
       locks: true,
       buckets: false,
     },
-    also: ['migrate', 'probe'],
+    // Spray detection's sources (SourceStore), kept in the database's axes_source table.
+    also: ['migrate', 'probe', ...SOURCE_METHODS],
   } as const
   return lazyHandler(identity, async () => {
     const { databaseHandler } = await loadDatabaseEntry()
