@@ -70,7 +70,7 @@ export async function locksPage(ctx: PageContext, axes: Axes, url: URL): Promise
   const locks = await lockedOut(axes)
   const rows = locks.map(
     (lock) =>
-      html`<tr><td>${lock.kind}</td><td>${lockedValues(lock)}</td><td class="nowrap">${formatTime(lock.since)}</td><td class="nowrap">${formatTime(lock.until)}</td><td class="num">${lock.kind === 'source' ? `${lock.usernames ?? 0} usernames` : lock.failures}</td><td>${sourceList(lock)}</td><td><form method="post" action="${href(ctx, '/locks/unlock')}">${csrfField(ctx)}<input type="hidden" name="id" value="${encodeId(lock.id)}"><button type="submit" class="danger" aria-label="Unlock ${lockedValues(lock)}">Unlock</button></form></td></tr>`,
+      html`<tr><td class="nowrap">${lock.kind}</td><td>${lockedValues(lock)}</td><td class="nowrap">${formatTime(lock.since)}</td><td class="nowrap">${formatTime(lock.until)}</td><td class="num nowrap">${lock.kind === 'source' ? `${lock.usernames ?? 0} usernames` : lock.failures}</td><td>${sourceList(lock)}</td><td class="nowrap"><form method="post" action="${href(ctx, '/locks/unlock')}">${csrfField(ctx)}<input type="hidden" name="id" value="${encodeId(lock.id)}"><button type="submit" class="danger" aria-label="Unlock ${lockedValues(lock)}">Unlock</button></form></td></tr>`,
   )
   const body = html`${notices(doneNotice(url))}
 <p class="muted">Every lock in force now. Unlock removes exactly what keeps that lock in place: every stored attempt that counts toward it, from every user agent; for a source locked by spray detection, what it counts; for a trusted device, its own failures.</p>
