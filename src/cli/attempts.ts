@@ -121,7 +121,7 @@ export const ATTEMPT_COMMANDS: readonly Command[] = [
     arity: [0, 0],
     needs: ['store'],
     destructive: () => 'Remove every attempt',
-    run: async (context) => reportRemoved(context, await context.axes.reset(), attemptsRemoved),
+    run: (context) => resetReporting(context, null),
   },
   resetEach('ip', 'reset-ip', 'reset-ip IP…', 'remove the attempts from these IP addresses'),
   resetEach(

@@ -7,22 +7,18 @@
 
 import { lockedOut, resetAndReport, unlock } from '../core/locks.js'
 import type { ActiveLock, LockSource } from '../ground/contract-locks.js'
+import { readableUsername } from '../ground/devices.js'
+import { lockedValues as inWords } from '../ground/lock-words.js'
 import type { Command, CommandContext } from './command.js'
 
 const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : null)
-const LABEL: Record<string, string> = {
-  ip_address: 'IP',
-  username: 'username',
-  user_agent: 'user agent',
-}
 
-/** What a lock locks, in words: `username alice, IP 10.0.0.1`. */
+/**
+ * What a lock locks, in words: `username alice, IP 10.0.0.1`, `source 203.0.113.9 (4 usernames)`,
+ * `device 3f2a9c1b… of username alice`.
+ */
 export function lockedValues(lock: ActiveLock): string {
-  return Object.entries(lock.fields)
-    .map(
-      ([name, value]) => `${LABEL[name] ?? name} ${value === null ? '(none)' : printable(value)}`,
-    )
-    .join(', ')
+  return inWords(lock, printable)
 }
 
 /** A value on one line: control characters shown escaped, so that a username cannot forge a line. */
@@ -41,6 +37,7 @@ export function lockJson(lock: ActiveLock) {
     id: lock.id,
     kind: lock.kind,
     fields: lock.fields,
+    ...(lock.usernames === undefined ? {} : { usernames: lock.usernames }),
     since: lock.since.toISOString(),
     until: iso(lock.until),
     failures: lock.failures,
@@ -54,11 +51,15 @@ export function lockJson(lock: ActiveLock) {
 /** A lock in lines: what, since, until, how to lift it, and its sources. */
 function lockText(lock: ActiveLock): string {
   let text = `${lock.kind} lock: ${lockedValues(lock)}\n`
-  text += `  since ${lock.since.toISOString()}, until ${iso(lock.until) ?? 'reset'}, ${lock.failures} failure${lock.failures === 1 ? '' : 's'}\n`
+  const counted =
+    lock.kind === 'source'
+      ? 'spray detection'
+      : `${lock.failures} failure${lock.failures === 1 ? '' : 's'}`
+  text += `  since ${lock.since.toISOString()}, until ${iso(lock.until) ?? 'reset'}, ${counted}\n`
   for (const s of lock.sources) {
     const from = [
       s.ipAddress === null ? null : `IP ${printable(s.ipAddress)}`,
-      s.username === null ? null : `username ${printable(s.username)}`,
+      s.username === null ? null : `username ${printable(readableUsername(s.username))}`,
       s.userAgent === null ? null : `user agent ${printable(s.userAgent)}`,
       s.pathInfo === null ? null : `path ${printable(s.pathInfo)}`,
     ].filter((part) => part !== null)
@@ -112,27 +113,33 @@ export const LOCK_COMMANDS: readonly Command[] = [
 ]
 
 /**
- * `reset-ip` and `reset-username`: resets each value, prints the count in django-axes' words, then
- * the locks that still keep those clients out and how to lift each.
+ * `reset-ip`, `reset-username` and `reset` (`field` null: everything): resets each value, prints
+ * the count in django-axes' words, the source locks (spray detection) the reset lifted, then the
+ * locks that still keep those clients out and how to lift each.
  */
 export async function resetReporting(
   context: CommandContext,
-  field: 'ip' | 'username',
+  field: 'ip' | 'username' | null,
 ): Promise<number> {
   const { axes, io } = context
   let removed = 0
   const remaining = new Map<string, ActiveLock>()
-  for (const value of context.args) {
-    const report = await resetAndReport(axes, { [field]: value })
+  const sources: ActiveLock[] = []
+  const filters = field === null ? [{}] : context.args.map((value) => ({ [field]: value }))
+  for (const filter of filters) {
+    const report = await resetAndReport(axes, filter)
     removed += report.removed
+    sources.push(...report.sources)
     for (const lock of report.remaining) remaining.set(lock.id, lock)
   }
   const locks = [...remaining.values()]
   if (context.json) {
-    io.out(`${JSON.stringify({ removed, remaining: locks.map(lockJson) })}\n`)
+    const json = { removed, sources: sources.map(lockJson), remaining: locks.map(lockJson) }
+    io.out(`${JSON.stringify(json)}\n`)
     return 0
   }
   io.out(removed > 0 ? `${removed} attempts removed.\n` : 'No attempts found.\n')
+  for (const lock of sources) io.out(`Lifted the source lock on ${lockedValues(lock)}.\n`)
   if (locks.length > 0) {
     io.out(
       `Still locked out, through another lockout parameter:\n\n${locks.map(lockText).join('\n')}`,

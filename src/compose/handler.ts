@@ -7,6 +7,8 @@
 
 import type { ResolvedOptions } from '../core/options.js'
 import type { AxesHandler } from '../ground/contract.js'
+import { WRONG_PASSWORD_METHODS } from '../ground/contract-passwords.js'
+import { SOURCE_METHODS } from '../ground/contract-sources.js'
 import { DATABASE_SUPPORTS } from '../handlers/database/supports.js'
 import { dummyHandler } from '../handlers/dummy.js'
 import { memoryHandler } from '../handlers/memory/index.js'
@@ -34,7 +36,9 @@ export function databaseHandlerFor(url: string): AxesHandler {
     kind: 'database',
     shared: true,
     supports: DATABASE_SUPPORTS,
-    also: ['migrate', 'probe'],
+    // Spray detection's sources (SourceStore, table axes_source) and the repeated wrong
+    // passwords' hashes (WrongPasswordStore, table axes_wrongpassword).
+    also: ['migrate', 'probe', ...SOURCE_METHODS, ...WRONG_PASSWORD_METHODS],
   } as const
   return lazyHandler(identity, async () => {
     const { databaseHandler } = await loadDatabaseEntry()

@@ -73,7 +73,10 @@ export interface DecidedEvent {
 export interface DeviceTrustedEvent {
   request: AxesRequest
   client: ClientIdentity
-  /** The device's nonce (what its bucket is keyed on; not a secret). */
+  /**
+   * The device's id (a hash of its cookie's nonce: what its bucket is keyed on, and what the admin
+   * and `node-axes locked` show the first 8 digits of).
+   */
   device: string
 }
 

@@ -17,8 +17,39 @@ import {
   sortLocks,
   type UnlockResult,
 } from '../ground/contract-locks.js'
+import { type SourceLock, type SourceStore, sourcesOfReset } from '../ground/contract-sources.js'
 import { AxesError } from '../ground/errors.js'
+import { parseIp } from '../ground/ip.js'
 import type { AxesInstance, ResetRequestFilter } from './instance.js'
+import type { SprayDetection } from './spray-detection/index.js'
+
+/** What a source lock's id starts with (a bucket key never does: its fields' tags are i, u, a). */
+const SOURCE_ID = 'source:'
+
+/** Spray detection as configured, when it is. */
+function sprayOf(axes: AxesInstance): SprayDetection | null {
+  const spray = axes.options.sprayDetection as Partial<SprayDetection> | null
+  return typeof spray?.sourcesOf === 'function' ? (spray as SprayDetection) : null
+}
+
+/** The sources spray detection keeps for this instance's handler; null without spray detection. */
+function sourceStoreOf(axes: AxesInstance): SourceStore | null {
+  return sprayOf(axes)?.sourcesOf(axes.handler) ?? null
+}
+
+/** A locked source as a lock: kind `source`, locking its IP or network. */
+function lockOfSource(lock: SourceLock): ActiveLock {
+  return {
+    id: SOURCE_ID + lock.source,
+    kind: 'source',
+    fields: { ip_address: lock.source },
+    since: new Date(lock.since),
+    until: lock.until,
+    failures: 0,
+    sources: [],
+    usernames: lock.usernames,
+  }
+}
 
 /**
  * The locks in force of a handler: its `listLocks` (capability `locks`), or, for a bucket store
@@ -59,11 +90,15 @@ export async function listLocksOf(handler: AxesHandler, query: LockQuery): Promi
  */
 export async function lockedOut(axes: AxesInstance): Promise<ActiveLock[]> {
   const parameters = axes.options.lockoutParameters
-  return listLocksOf(axes.handler, {
-    now: axes.options.clock(),
+  const now = axes.options.clock()
+  const locks = await listLocksOf(axes.handler, {
+    now,
     rule: axes.listingRule(),
     parameters: typeof parameters === 'function' ? null : parameters,
   })
+  const sources = sourceStoreOf(axes)
+  if (sources === null) return locks
+  return sortLocks([...locks, ...(await sources.listSourceLocks(now)).map(lockOfSource)])
 }
 
 /**
@@ -73,6 +108,7 @@ export async function lockedOut(axes: AxesInstance): Promise<ActiveLock[]> {
  * `AXES_INVALID_ARGUMENT` for an id that is not a lock's.
  */
 export async function unlock(axes: AxesInstance, id: string): Promise<UnlockResult> {
+  if (typeof id === 'string' && id.startsWith(SOURCE_ID)) return unlockSource(axes, id)
   const fields = typeof id === 'string' ? decodeBucketKey(id) : null
   if (!fields || id === '' || encodeBucketKey(fields) !== id) {
     throw new AxesError('AXES_INVALID_ARGUMENT', `unlock: ${JSON.stringify(id)} is not a lock id`)
@@ -80,6 +116,20 @@ export async function unlock(axes: AxesInstance, id: string): Promise<UnlockResu
   const before = await lockedOut(axes).catch(() => [])
   const lock = before.find((l) => l.id === id) ?? null
   return { id, lock, removed: await axes.handler.resetBuckets([{ key: id, fields }]) }
+}
+
+/** Lifts a source lock (`source:<IP or network>`): forgets that source's usernames and lock. */
+async function unlockSource(axes: AxesInstance, id: string): Promise<UnlockResult> {
+  const sources = sourceStoreOf(axes)
+  if (sources === null || id === SOURCE_ID) {
+    throw new AxesError(
+      'AXES_INVALID_ARGUMENT',
+      `unlock: ${JSON.stringify(id)} is a source lock's id, and spray detection is not configured`,
+    )
+  }
+  const before = await lockedOut(axes).catch(() => [])
+  const lock = before.find((l) => l.id === id) ?? null
+  return { id, lock, removed: await sources.resetSources(id.slice(SOURCE_ID.length)) }
 }
 
 /**
@@ -99,8 +149,45 @@ export async function resetAndReport(
   filter: ResetRequestFilter,
 ): Promise<ResetReport> {
   const locks = () => lockedOut(axes).catch((): ActiveLock[] => [])
-  const { ipAddress = null, username = null } = axes.resetFilterOf(filter)
+  const { ipAddress = null, username = null, ipOrUsername } = axes.resetFilterOf(filter)
   const before = await locks()
   const removed = await axes.reset(filter)
-  return { removed, remaining: locksStillHolding(before, await locks(), ipAddress, username) }
+  const sources = await resetSourcesOf(axes, before, {
+    ipAddress: filter.ip ? (parseIp(filter.ip)?.text ?? filter.ip) : null,
+    username,
+    ipOrUsername,
+  })
+  return {
+    removed,
+    sources,
+    remaining: locksStillHolding(before, await locks(), ipAddress, username),
+  }
+}
+
+/**
+ * Forgets the sources a reset covers (`sourcesOfReset`; the database and Redis handlers' own
+ * `resetAttempts` did already, the memory handler's sources are spray detection's) and answers the
+ * source locks among `before` that it lifted.
+ */
+async function resetSourcesOf(
+  axes: AxesInstance,
+  before: readonly ActiveLock[],
+  filter: { ipAddress: string | null; username: string | null; ipOrUsername: boolean | undefined },
+): Promise<ActiveLock[]> {
+  const spray = sprayOf(axes)
+  if (spray === null) return []
+  const store = spray.sourcesOf(axes.handler)
+  const covered = sourcesOfReset(filter)
+  const lifted = before.filter(
+    (lock) =>
+      lock.kind === 'source' &&
+      (covered === null || covered.includes(lock.fields.ip_address as string)),
+  )
+  if (covered === null) await store.resetSources(null)
+  // The IP's own source (its network for IPv6), locked or counting usernames, and those lifted.
+  const own = covered?.filter((s, i) => i === 0 || s.endsWith(`/${spray.settings.ipv6Prefix}`))
+  for (const source of new Set([...(own ?? []), ...lifted.map((l) => l.fields.ip_address)])) {
+    await store.resetSources(source as string)
+  }
+  return lifted
 }

@@ -32,7 +32,7 @@ export interface Counted extends CountedClient {
   readonly input: CountInput
   /** Spray detection's source of the attempt (set by its screen), if any. */
   readonly source?: string | null
-  /** The nonce of the trusted device the attempt is counted for (set by device cookies), if any. */
+  /** The id of the trusted device the attempt is counted for (set by device cookies), if any. */
   readonly device?: string | null
 }
 

@@ -13,6 +13,7 @@ import {
   type LockoutParameterItem,
 } from './buckets.js'
 import type { AttemptDetail } from './contract-browsing.js'
+import { parseDeviceUsername } from './devices.js'
 import type { LockoutRule } from './rule.js'
 
 /**
@@ -58,6 +59,11 @@ export interface ActiveLock {
   readonly failures: number
   /** The rows or buckets those failures are in, most recent first. */
   readonly sources: readonly LockSource[]
+  /**
+   * A `source` lock's distinct usernames: how many the source had failed on when it was locked
+   * (its `failures` are 0: spray detection counts usernames, and keeps no rows).
+   */
+  readonly usernames?: number
 }
 
 /** The input of `listLocks`. */
@@ -91,9 +97,13 @@ const KIND_OF: Record<LockoutParameter, string> = {
   user_agent: 'user-agent',
 }
 
-/** The kind of a lock on a bucket with these fields. */
+/**
+ * The kind of a lock on a bucket with these fields: `device` for a trusted device's own bucket
+ * (device cookies), else what its parameters lock.
+ */
 export function lockKindOf(fields: Bucket['fields']): LockKind {
   const names = Object.keys(fields) as LockoutParameter[]
+  if (names.length === 1 && parseDeviceUsername(fields.username) !== null) return 'device'
   if (names.length === 2 && 'ip_address' in fields && 'username' in fields) return 'pair'
   return names.map((name) => KIND_OF[name]).join('+')
 }
@@ -165,6 +175,11 @@ export interface ResetReport {
   /** How many attempts went, as `reset` counts them. */
   readonly removed: number
   /**
+   * The `source` locks (spray detection) the reset lifted: a reset by IP forgets that IP's
+   * sources, a reset of everything every source. Empty without spray detection.
+   */
+  readonly sources: readonly ActiveLock[]
+  /**
    * The locks still in force that kept out the IP or username before the reset (through another
    * lockout parameter: the IP alone after a username reset, say); `unlock(axes, lock.id)` lifts one.
    * Empty when the handler cannot list locks.
@@ -188,6 +203,7 @@ export function locksStillHolding(
   const touches = (lock: ActiveLock) =>
     (ip !== null && lock.fields.ip_address === ip) ||
     (username !== null && lock.fields.username === username) ||
+    (username !== null && parseDeviceUsername(lock.fields.username)?.username === username) ||
     lock.sources.some(of)
   const known: Record<string, Set<string | null | undefined>> = {
     ip_address: new Set([ip]),

@@ -7,6 +7,7 @@
  */
 
 import type { Awaitable } from './awaitable.js'
+import { maskIp, parseIp } from './ip.js'
 
 /** One failure of a source, as `noteSourceFailure` takes it. */
 export interface SourceFailureInput {
@@ -58,6 +59,66 @@ export interface SourceStore {
    * how many sources held state.
    */
   resetSources(source: string | null): Awaitable<number>
+
+  /**
+   * The sources locked at `now`, the latest lift first, at most `MAX_SOURCE_LOCKS` (the admin's
+   * Locked out now page, `node-axes locked`). Reads only.
+   */
+  listSourceLocks(now: number): Awaitable<SourceLock[]>
+}
+
+/** A source locked now, as `listSourceLocks` lists it. */
+export interface SourceLock {
+  /** The source: an IP, or an IPv6 network as `<address>/<prefix>`. */
+  readonly source: string
+  /** The distinct usernames it had failed on when it was locked. */
+  readonly usernames: number
+  /** When it was locked (ms since the epoch). */
+  readonly since: number
+  /** When its lock lifts (ms since the epoch). */
+  readonly until: number
+}
+
+/** The most source locks a listing returns. */
+export const MAX_SOURCE_LOCKS = 500
+
+/** The source locks latest lift first, capped at `MAX_SOURCE_LOCKS`. */
+export function sortSourceLocks(locks: SourceLock[]): SourceLock[] {
+  locks.sort((a, b) => b.until - a.until || (a.source < b.source ? -1 : 1))
+  return locks.slice(0, MAX_SOURCE_LOCKS)
+}
+
+/**
+ * The sources an IP belongs to, whatever prefix spray detection groups IPv6 by: the IP itself,
+ * and for IPv6 each `<network>/<prefix>` holding it (a reset by IP forgets them all). Empty for
+ * text that is not an IP (a `<network>/<prefix>` given as is is its own single source).
+ */
+export function sourcesOfIp(ip: string): string[] {
+  const slash = ip.indexOf('/')
+  const parsed = parseIp(slash < 0 ? ip : ip.slice(0, slash))
+  if (parsed === null) return []
+  if (slash >= 0) return [ip]
+  if (parsed.version === 4) return [parsed.text]
+  const sources = [parsed.text]
+  for (let prefix = 1; prefix <= 128; prefix++) {
+    sources.push(`${maskIp(parsed, prefix).text}/${prefix}`)
+  }
+  return sources
+}
+
+/**
+ * The sources a reset of attempts (`resetAttempts(filter)`) forgets as well: every source (null)
+ * for a reset of everything, those of the IP (`sourcesOfIp`) for a reset by IP alone or by IP or
+ * username, none for a reset by username or by IP and username together.
+ */
+export function sourcesOfReset(filter: {
+  readonly ipAddress?: string | null
+  readonly username?: string | null
+  readonly ipOrUsername?: boolean | undefined
+}): string[] | null {
+  const ip = filter.ipAddress ?? null
+  if (ip === null) return filter.username ? [] : null
+  return filter.username && !filter.ipOrUsername ? [] : sourcesOfIp(ip)
 }
 
 /** The methods of `SourceStore`, for the check that a handler has them. */
@@ -65,4 +126,5 @@ export const SOURCE_METHODS = [
   'sourceLockedUntil',
   'noteSourceFailure',
   'resetSources',
+  'listSourceLocks',
 ] as const satisfies readonly (keyof SourceStore)[]

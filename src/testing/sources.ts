@@ -128,5 +128,48 @@ export function sourceCases(suite: ConformanceSuite): void {
       expect(await s.resetSources(null)).toBeGreaterThanOrEqual(1)
       expect((await note(s, two, 'e3', t0)).usernames).toBe(1)
     })
+
+    it('lists the locked sources: usernames seen, since and until', async () => {
+      const s = store()
+      const [one, two] = [fresh(), fresh()]
+      const network = `2001:db8:${sequence}::/64`
+      for (const name of ['f1', 'f2', 'f3', 'f4']) await note(s, one, name, t0 + 4)
+      for (const name of ['f1', 'f2', 'f3', 'f4', 'f5'])
+        await note(s, network, name, t0, { usernames: 4 })
+      await note(s, two, 'f1', t0)
+      const mine = async (now: number) =>
+        (await s.listSourceLocks(now)).filter((l) => [one, two, network].includes(l.source))
+      const until = t0 + 4 + 60 * MINUTE
+      expect(await mine(t0 + 5)).toEqual([
+        { source: one, usernames: 4, since: t0 + 4, until },
+        { source: network, usernames: 5, since: t0, until: t0 + 60 * MINUTE },
+      ])
+      expect(await mine(until - 1)).toHaveLength(1)
+      expect(await mine(until)).toEqual([])
+    })
+
+    it('forgets the sources of an IP when the handler resets its attempts', async (context) => {
+      if (sourceStoreOf(suite.handler) !== (suite.handler as unknown)) {
+        context.skip('sources kept by spray detection, not the handler: resetAndReport clears them')
+      }
+      const s = store()
+      const [ip, other] = [fresh(), fresh()]
+      const network = `2001:db8:${sequence}::/64`
+      for (const source of [ip, other, network]) {
+        for (const name of ['g1', 'g2', 'g3', 'g4']) await note(s, source, name, t0)
+      }
+      await suite.handler.resetAttempts({ username: 'nobody' })
+      await suite.handler.resetAttempts({ ipAddress: ip, username: 'nobody' })
+      expect(await s.sourceLockedUntil(ip, t0)).not.toBeNull()
+      await suite.handler.resetAttempts({ ipAddress: ip })
+      await suite.handler.resetAttempts({
+        ipAddress: `2001:db8:${sequence}::7`,
+        username: 'x',
+        ipOrUsername: true,
+      })
+      expect(await s.sourceLockedUntil(ip, t0)).toBeNull()
+      expect(await s.sourceLockedUntil(network, t0)).toBeNull()
+      expect(await s.sourceLockedUntil(other, t0)).not.toBeNull()
+    })
   })
 }

@@ -149,7 +149,7 @@ describe('node-axes reset, reset-ip, reset-username, reset-ip-username, list-att
     await seedAttempts(url)
     expect(await run('reset', '--json', '--yes')).toEqual({
       code: 0,
-      stdout: '{"removed":4}\n',
+      stdout: '{"removed":4,"sources":[],"remaining":[]}\n',
       stderr: '',
     })
     expect((await run('reset', '-y')).stdout).toBe('No attempts found.\n')

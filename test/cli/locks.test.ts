@@ -208,7 +208,7 @@ describe.skipIf(redis === null)('node-axes locked / unlock on Redis', () => {
       expect((await cli(['unlock', id, ...source], { cwd })).code).toBe(0)
       expect((await axes.isAllowed(login('bob', '192.0.2.7', 'Firefox'))).allowed).toBe(true)
       const json = await cli(['reset-ip', '192.0.2.7', ...source, '--json'], { cwd })
-      expect(JSON.parse(json.stdout)).toEqual({ removed: 0, remaining: [] })
+      expect(JSON.parse(json.stdout)).toEqual({ removed: 0, sources: [], remaining: [] })
     })
   })
 })

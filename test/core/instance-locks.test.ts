@@ -48,7 +48,11 @@ describe('the locks of an instance', () => {
     expect(report.remaining.map((l) => [l.kind, l.fields])).toEqual([
       ['ip', { ip_address: '192.0.2.7' }],
     ])
-    expect(await resetAndReport(axes, { ip: '192.0.2.7' })).toEqual({ removed: 1, remaining: [] })
+    expect(await resetAndReport(axes, { ip: '192.0.2.7' })).toEqual({
+      removed: 1,
+      sources: [],
+      remaining: [],
+    })
     expect((await axes.isAllowed(login('bob', '192.0.2.7'))).allowed).toBe(true)
   })
 })

@@ -9,6 +9,9 @@
  */
 
 import { createHash } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   PasswordBook,
@@ -233,5 +236,35 @@ describe('the same wrong password counts once', () => {
     expect(book.size).toBe(2)
     expect(note('a')).toBe(false)
     expect(note('c')).toBe(true)
+  })
+
+  it('works on the default database handler named by databaseUrl (loaded on first use)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'axes-repeat-'))
+    const axes = createAxes({
+      handler: 'database',
+      databaseUrl: `sqlite:${join(dir, 'axes.sqlite3')}`,
+      lockoutParameters: ['username'],
+      failureLimit: 3,
+      logger: false,
+      repeatPasswords: repeatPasswords({ secret: SECRET }),
+    })
+    try {
+      await axes.ready()
+      const req = request('alice', 'old-password')
+      for (let i = 0; i < 5; i++) {
+        await axes.protect(req, req.body as Record<string, string>, () => null)
+      }
+      // Five tries of one wrong password are one failure of three: still allowed.
+      expect((await axes.isAllowed(req)).allowed).toBe(true)
+      // Two new wrong passwords make three: locked.
+      for (const password of ['second-guess', 'third-guess']) {
+        const other = request('alice', password)
+        await axes.protect(other, other.body as Record<string, string>, () => null)
+      }
+      expect((await axes.isAllowed(req)).allowed).toBe(false)
+    } finally {
+      await axes.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -6,7 +6,7 @@
 import type { Axes } from '../../compose/axes.js'
 import type { AccessLogEntry } from '../../ground/contract-logs.js'
 import { html, type SafeHtml } from '../html.js'
-import { cell, formatTime } from './components.js'
+import { cell, formatTime, userCell } from './components.js'
 import type { PageContext } from './layout.js'
 import { type LogPage, logListPage } from './logs.js'
 
@@ -14,7 +14,7 @@ import { type LogPage, logListPage } from './logs.js'
 function accessLogRows(rows: readonly AccessLogEntry[]): SafeHtml {
   return html`${rows.map(
     (r) =>
-      html`<tr><td class="nowrap">${formatTime(r.attemptTime)}</td><td class="nowrap">${r.logoutTime ? formatTime(r.logoutTime) : html`<span class="muted">—</span>`}</td><td class="nowrap">${cell(r.ipAddress)}</td><td>${cell(r.username)}</td><td>${r.userAgent}</td><td class="path">${r.pathInfo}</td></tr>`,
+      html`<tr><td class="nowrap">${formatTime(r.attemptTime)}</td><td class="nowrap">${r.logoutTime ? formatTime(r.logoutTime) : html`<span class="muted">—</span>`}</td><td class="nowrap">${cell(r.ipAddress)}</td><td>${userCell(r.username)}</td><td>${r.userAgent}</td><td class="path">${r.pathInfo}</td></tr>`,
   )}`
 }
 

@@ -9,7 +9,7 @@ import { html } from '../html.js'
 import { decodeId, encodeId } from '../http/ids.js'
 import { HttpProblem, page, redirect } from '../http/responses.js'
 import { canBrowse } from './attempt-source.js'
-import { cell, csrfField, formatTime, notices } from './components.js'
+import { cell, csrfField, formatTime, notices, userCell } from './components.js'
 import { href, type PageContext } from './layout.js'
 
 /** "Clean up expired attempts": how many were removed. */
@@ -56,7 +56,7 @@ export async function deleteSelected(
   const body = html`<p>Delete these ${found.length} attempt${found.length === 1 ? '' : 's'}? Their failures are reset: a locked-out client may log in again.</p>
 <table><thead><tr><th scope="col">Attempt time</th><th scope="col">IP address</th><th scope="col">Username</th><th scope="col">User agent</th><th scope="col">Failures</th></tr></thead><tbody>${found.map(
     (a) =>
-      html`<tr><td>${formatTime(a.attemptTime)}</td><td>${cell(a.ipAddress)}</td><td>${cell(a.username)}</td><td>${cell(a.userAgent)}</td><td class="num">${a.failures}</td></tr>`,
+      html`<tr><td>${formatTime(a.attemptTime)}</td><td>${cell(a.ipAddress)}</td><td>${userCell(a.username)}</td><td>${cell(a.userAgent)}</td><td class="num">${a.failures}</td></tr>`,
   )}</tbody></table>
 <form method="post" action="${href(ctx, '/attempts/delete')}">${csrfField(ctx)}<input type="hidden" name="confirm" value="yes">${found.map(
     (a) => html`<input type="hidden" name="id" value="${encodeId(a.id)}">`,

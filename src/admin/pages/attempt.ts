@@ -8,7 +8,7 @@ import { html } from '../html.js'
 import { encodeId } from '../http/ids.js'
 import { page } from '../http/responses.js'
 import { canBrowse } from './attempt-source.js'
-import { attemptStatus, cell, csrfField, formatTime, notices } from './components.js'
+import { attemptStatus, cell, csrfField, formatTime, notices, userCell } from './components.js'
 import { href, type PageContext } from './layout.js'
 import { locksInForce } from './locks.js'
 
@@ -42,7 +42,7 @@ export async function attemptPage(ctx: PageContext, axes: Axes, id: string): Pro
       ? html`<span class="muted">not kept by the ${axes.handler.name} handler</span>`
       : html`<pre>${value}</pre>`
   const body = html`<dl>
-<dt>Username</dt><dd>${cell(a.username)}</dd>
+<dt>Username</dt><dd>${userCell(a.username)}</dd>
 <dt>Path</dt><dd>${cell(a.pathInfo)}</dd>
 <dt>Failures</dt><dd>${a.failures}</dd>
 <dt>Status</dt><dd>${attemptStatus(a, rule, ctx.now, locks)}</dd>

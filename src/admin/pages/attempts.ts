@@ -21,6 +21,7 @@ import {
   pagination,
   searchForm,
   tableHead,
+  userCell,
 } from './components.js'
 import { href, type PageContext } from './layout.js'
 import { listState, TIME_FILTERS } from './list-state.js'
@@ -129,7 +130,7 @@ export async function attemptsPage(
       selectable
         ? html`<td><input type="checkbox" name="id" value="${encodeId(a.id)}" aria-label="Select attempt ${encodeId(a.id)}"></td>`
         : ''
-    }<td class="nowrap">${source === 'query' ? html`<a href="${detailUrl}">${formatTime(a.attemptTime)}</a>` : formatTime(a.attemptTime)}</td><td class="nowrap">${cell(a.ipAddress)}</td><td>${cell(a.userAgent)}</td><td>${cell(a.username)}</td><td class="path">${cell(a.pathInfo)}</td><td class="num">${a.failures}</td><td>${attemptStatus(a, rule, ctx.now, locks)}</td>${
+    }<td class="nowrap">${source === 'query' ? html`<a href="${detailUrl}">${formatTime(a.attemptTime)}</a>` : formatTime(a.attemptTime)}</td><td class="nowrap">${cell(a.ipAddress)}</td><td>${cell(a.userAgent)}</td><td>${userCell(a.username)}</td><td class="path">${cell(a.pathInfo)}</td><td class="num">${a.failures}</td><td>${attemptStatus(a, rule, ctx.now, locks)}</td>${
       withExpiration ? html`<td>${formatTime(a.expiresAt)}</td>` : ''
     }</tr>`
   })

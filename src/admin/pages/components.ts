@@ -6,6 +6,7 @@
 
 import type { AttemptDetail } from '../../ground/contract-browsing.js'
 import { type ActiveLock, lockAppliesTo } from '../../ground/contract-locks.js'
+import { readableUsername } from '../../ground/devices.js'
 import type { LockoutRule } from '../../ground/rule.js'
 import { currentFailures } from '../../ground/rule.js'
 import { html, raw, type SafeHtml } from '../html.js'
@@ -133,4 +134,12 @@ export function attemptStatus(
 /** A value, or a muted dash for null. */
 export function cell(value: string | null): SafeHtml {
   return value === null ? html`<span class="muted">—</span>` : html`${value}`
+}
+
+/**
+ * A username cell: a trusted device's bucket (device cookies) as `alice (device 3f2a9c1b…)`
+ * rather than its stored `axes-device:<id>:alice`.
+ */
+export function userCell(value: string | null): SafeHtml {
+  return cell(value === null ? null : readableUsername(value))
 }

@@ -8,23 +8,19 @@
 import type { Axes } from '../../compose/axes.js'
 import { lockedOut, unlock } from '../../core/locks.js'
 import type { ActiveLock, LockSource, UnlockResult } from '../../ground/contract-locks.js'
+import { lockedValues as inWords } from '../../ground/lock-words.js'
 import { html, type SafeHtml } from '../html.js'
 import { decodeId, encodeId } from '../http/ids.js'
 import { HttpProblem, page, redirect } from '../http/responses.js'
-import { cell, csrfField, formatTime, notices } from './components.js'
+import { cell, csrfField, formatTime, notices, userCell } from './components.js'
 import { href, type PageContext } from './layout.js'
 
-const LABEL: Record<string, string> = {
-  ip_address: 'IP',
-  username: 'username',
-  user_agent: 'user agent',
-}
-
-/** What a lock locks, in words: `IP 10.0.0.1, username alice`. */
-export function lockedValues(lock: Pick<ActiveLock, 'fields'>): string {
-  return Object.entries(lock.fields)
-    .map(([name, value]) => `${LABEL[name] ?? name} ${value ?? '(none)'}`)
-    .join(', ')
+/**
+ * What a lock locks, in words: `IP 10.0.0.1, username alice`, `source 203.0.113.9 (4 usernames)`,
+ * `device 3f2a9c1b… of username alice` (escaped where it is shown).
+ */
+export function lockedValues(lock: Pick<ActiveLock, 'kind' | 'fields' | 'usernames'>): string {
+  return inWords(lock)
 }
 
 /** The locks in force, or null when the handler cannot list them (or not with these options). */
@@ -53,10 +49,13 @@ function doneNotice(url: URL): { kind: 'notice'; text: string }[] {
   ]
 }
 
-function sourceList(sources: readonly LockSource[]): SafeHtml {
-  return html`<ul class="sources">${sources.map(
-    (s) =>
-      html`<li><span class="num">${s.failures}</span> from ${cell(s.ipAddress)} · ${cell(s.username)} · ${cell(s.userAgent)}${
+function sourceList(lock: ActiveLock): SafeHtml {
+  if (lock.kind === 'source') {
+    return html`<span class="muted">Spray detection: failed on ${lock.usernames ?? 0} distinct usernames within its window.</span>`
+  }
+  return html`<ul class="sources">${lock.sources.map(
+    (s: LockSource) =>
+      html`<li><span class="num">${s.failures}</span> from ${cell(s.ipAddress)} · ${userCell(s.username)} · ${cell(s.userAgent)}${
         s.pathInfo === null ? '' : html` · ${s.pathInfo}`
       } <span class="muted">(last ${formatTime(s.attemptTime)})</span></li>`,
   )}</ul>`
@@ -71,10 +70,10 @@ export async function locksPage(ctx: PageContext, axes: Axes, url: URL): Promise
   const locks = await lockedOut(axes)
   const rows = locks.map(
     (lock) =>
-      html`<tr><td>${lock.kind}</td><td>${lockedValues(lock)}</td><td class="nowrap">${formatTime(lock.since)}</td><td class="nowrap">${formatTime(lock.until)}</td><td class="num">${lock.failures}</td><td>${sourceList(lock.sources)}</td><td><form method="post" action="${href(ctx, '/locks/unlock')}">${csrfField(ctx)}<input type="hidden" name="id" value="${encodeId(lock.id)}"><button type="submit" class="danger" aria-label="Unlock ${lockedValues(lock)}">Unlock</button></form></td></tr>`,
+      html`<tr><td class="nowrap">${lock.kind}</td><td>${lockedValues(lock)}</td><td class="nowrap">${formatTime(lock.since)}</td><td class="nowrap">${formatTime(lock.until)}</td><td class="num nowrap">${lock.kind === 'source' ? `${lock.usernames ?? 0} usernames` : lock.failures}</td><td>${sourceList(lock)}</td><td class="nowrap"><form method="post" action="${href(ctx, '/locks/unlock')}">${csrfField(ctx)}<input type="hidden" name="id" value="${encodeId(lock.id)}"><button type="submit" class="danger" aria-label="Unlock ${lockedValues(lock)}">Unlock</button></form></td></tr>`,
   )
   const body = html`${notices(doneNotice(url))}
-<p class="muted">Every lock in force now. Unlock removes exactly what keeps that lock in place: every stored attempt that counts toward it, from every user agent.</p>
+<p class="muted">Every lock in force now. Unlock removes exactly what keeps that lock in place: every stored attempt that counts toward it, from every user agent; for a source locked by spray detection, what it counts; for a trusted device, its own failures.</p>
 <table><thead><tr><th scope="col">Kind</th><th scope="col">Locks</th><th scope="col">Since</th><th scope="col">Until</th><th scope="col">Failures</th><th scope="col">Where they came from</th><th scope="col"><span class="muted">Unlock</span></th></tr></thead><tbody>${
     rows.length === 0
       ? html`<tr><td colspan="7" class="muted">No one is locked out.</td></tr>`

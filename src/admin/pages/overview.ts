@@ -5,6 +5,7 @@
 
 import type { Axes } from '../../compose/axes.js'
 import type { AttemptDetail, AttemptStats } from '../../ground/contract-browsing.js'
+import { readableUsername } from '../../ground/devices.js'
 import { detailsOfSnapshots, statsOfAttempts } from '../../handlers/query.js'
 import { html } from '../html.js'
 import { encodeId } from '../http/ids.js'
@@ -17,7 +18,7 @@ import {
   queryAttemptsOf,
 } from './attempt-source.js'
 import { chart } from './chart.js'
-import { cell, formatTime, notices } from './components.js'
+import { cell, formatTime, notices, userCell } from './components.js'
 import { href, type PageContext } from './layout.js'
 
 const RANGES: Record<string, { label: string; steps: number; stepMs: number }> = {
@@ -90,7 +91,7 @@ export async function overview(ctx: PageContext, axes: Axes, url: URL): Promise<
         ? html`<tr><td colspan="2" class="muted">None.</td></tr>`
         : rows.map(
             (r) =>
-              html`<tr><td>${r.value === null ? html`<span class="muted">—</span>` : html`<a href="${href(ctx, '/attempts', { q: r.value })}">${r.value}</a>`}</td><td class="num">${r.failures}</td></tr>`,
+              html`<tr><td>${r.value === null ? html`<span class="muted">—</span>` : html`<a href="${href(ctx, '/attempts', { q: r.value })}">${readableUsername(r.value)}</a>`}</td><td class="num">${r.failures}</td></tr>`,
           )
     }</tbody></table></section>`
   const rangeLinks = html`<p>${Object.entries(RANGES).map(([key, r], i) =>
@@ -119,7 +120,7 @@ ${chart(stats, since, range.stepMs, stepLabel)}
             ? html`<tr><td colspan="4" class="muted">Nobody is locked out.</td></tr>`
             : lockouts.map(
                 (a) =>
-                  html`<tr><td class="nowrap">${cell(a.ipAddress)}</td><td>${cell(a.username)}</td><td class="num"><a href="${href(ctx, `/attempts/${encodeId(a.id)}`)}">${a.failures}</a></td><td>${formatTime(a.lockedUntil)}</td></tr>`,
+                  html`<tr><td class="nowrap">${cell(a.ipAddress)}</td><td>${userCell(a.username)}</td><td class="num"><a href="${href(ctx, `/attempts/${encodeId(a.id)}`)}">${a.failures}</a></td><td>${formatTime(a.lockedUntil)}</td></tr>`,
               )
         }</tbody></table><p><a href="${href(ctx, '/attempts', { locked: 'yes' })}">All lockouts</a></p>`
       : html`<p class="muted">See Access attempts.</p>`

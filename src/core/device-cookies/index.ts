@@ -12,7 +12,7 @@ import { type DurationInput, parseDuration } from '../durations.js'
 import { screenDevice } from './trust.js'
 import type { DeviceCookies, IssuedDeviceCookie } from './types.js'
 
-export { DEVICE_PREFIX, deviceBucket, trustedBuckets } from './trust.js'
+export { DEVICE_PREFIX, deviceBucket, deviceIdOf, trustedBuckets } from './trust.js'
 export type { DeviceCookies, IssuedDeviceCookie } from './types.js'
 
 /** Options of `deviceCookies`. */

@@ -7,11 +7,12 @@
  * (the contract's `SourceStore`: ground/contract-sources.ts).
  */
 
+import type { AxesHandler } from '../../ground/contract.js'
 import type { SourceStore } from '../../ground/contract-sources.js'
 import { SOURCE_METHODS } from '../../ground/contract-sources.js'
+import { sha256Hex128 } from '../../ground/digest.js'
 import { AxesConfigError } from '../../ground/errors.js'
 import { maskIp, parseIp } from '../../ground/ip.js'
-import type { InstanceContext } from '../context.js'
 import { decide } from '../decisions.js'
 import type { LoginDefence } from '../defence.js'
 import { type DurationInput, parseDuration } from '../durations.js'
@@ -52,6 +53,12 @@ export interface SprayDetection extends LoginDefence {
     readonly ipv6Prefix: number
     readonly maxSources: number
   }
+  /**
+   * The sources kept for `handler`: the handler itself when it keeps them (database, Redis),
+   * else the ones this spray detection keeps in the process for it (memory). What the lock
+   * listing (`lockedOut`, `unlock`, `resetAndReport`) reads and resets.
+   */
+  sourcesOf(handler: AxesHandler): SourceStore
 }
 
 const HOUR = 3_600_000
@@ -66,16 +73,8 @@ export function sourceOf(rawIp: string | null, ipv6Prefix: number): string | nul
 }
 
 /** A username's hash as sources keep it: SHA-256 (Web Crypto), the first 16 bytes in hex. */
-export async function usernameHash(username: string): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest(
-    'SHA-256',
-    new TextEncoder().encode(username),
-  )
-  let hex = ''
-  for (const byte of new Uint8Array(digest).subarray(0, 16)) {
-    hex += byte.toString(16).padStart(2, '0')
-  }
-  return hex
+export function usernameHash(username: string): Promise<string> {
+  return sha256Hex128(username)
 }
 
 function durationMs(key: string, value: DurationInput | undefined, problems: string[]): number {
@@ -141,8 +140,7 @@ export function sprayDetection(options: SprayDetectionOptions): SprayDetection {
   const settings = settingsOf(options)
   // The sources of each handler that is not shared and keeps none itself, kept in this process.
   const books = new WeakMap<object, SourceBook>()
-  const sourcesOf = (context: InstanceContext): SourceStore => {
-    const handler = context.handler
+  const sourcesOf = (handler: AxesHandler): SourceStore => {
     if (keepsSources(handler)) return handler as unknown as SourceStore
     let book = books.get(handler)
     if (book === undefined) {
@@ -153,6 +151,7 @@ export function sprayDetection(options: SprayDetectionOptions): SprayDetection {
   }
   return {
     settings,
+    sourcesOf,
     check(context) {
       const handler = context.handler
       if (!handler.shared || keepsSources(handler)) return
@@ -168,7 +167,7 @@ export function sprayDetection(options: SprayDetectionOptions): SprayDetection {
       const source = sourceOf(rawIp, settings.ipv6Prefix)
       if (source === null) return counted
       const now = counted.input.now
-      const until = await sourcesOf(context).sourceLockedUntil(source, now)
+      const until = await sourcesOf(context.handler).sourceLockedUntil(source, now)
       if (until === null) return { ...counted, source }
       const decision = decide(
         {
@@ -190,7 +189,7 @@ export function sprayDetection(options: SprayDetectionOptions): SprayDetection {
       const username = counted.client.username
       if (!counted.source || username === null) return
       const now = context.options.clock()
-      const state = await sourcesOf(context).noteSourceFailure({
+      const state = await sourcesOf(context.handler).noteSourceFailure({
         source: counted.source,
         username: await usernameHash(username),
         usernames: settings.usernames,

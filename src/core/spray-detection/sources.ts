@@ -6,13 +6,22 @@
  * recently touched unlocked one first.
  */
 
-import type { SourceFailureInput, SourceState, SourceStore } from '../../ground/contract-sources.js'
+import {
+  type SourceFailureInput,
+  type SourceLock,
+  type SourceState,
+  type SourceStore,
+  sortSourceLocks,
+} from '../../ground/contract-sources.js'
 
 interface Source {
   /** Username hash → time of the source's last failure on it. */
   readonly usernames: Map<string, number>
   /** When the lock lifts, or 0 when not locked. */
   lockedUntil: number
+  /** When it was locked, and the distinct usernames it had failed on then. */
+  lockedAt: number
+  seen: number
 }
 
 /** Sources kept in the process (synchronous; the contract allows values for promises). */
@@ -42,7 +51,7 @@ export class SourceBook implements SourceStore {
       return { usernames: 0, lockedUntil: state.lockedUntil, lockedNow: false }
     }
     if (state === undefined) {
-      state = { usernames: new Map(), lockedUntil: 0 }
+      state = { usernames: new Map(), lockedUntil: 0, lockedAt: 0, seen: 0 }
       this.#makeRoom()
     } else {
       this.#sources.delete(source)
@@ -55,6 +64,8 @@ export class SourceBook implements SourceStore {
     state.usernames.delete(username)
     state.usernames.set(username, now)
     if (state.usernames.size > input.usernames) {
+      state.seen = state.usernames.size
+      state.lockedAt = now
       state.usernames.clear()
       state.lockedUntil = now + input.cooloffMs
       return { usernames: 0, lockedUntil: state.lockedUntil, lockedNow: true }
@@ -67,6 +78,21 @@ export class SourceBook implements SourceStore {
     const count = this.#sources.size
     this.#sources.clear()
     return count
+  }
+
+  listSourceLocks(now: number): SourceLock[] {
+    const locks: SourceLock[] = []
+    for (const [source, state] of this.#sources) {
+      if (state.lockedUntil > now) {
+        locks.push({
+          source,
+          usernames: state.seen,
+          since: state.lockedAt,
+          until: state.lockedUntil,
+        })
+      }
+    }
+    return sortSourceLocks(locks)
   }
 
   /** Drops the least recently touched unlocked source (else the oldest) when the book is full. */

@@ -27,6 +27,8 @@ import { wrongPasswordsOf } from './wrong-passwords.js'
  */
 export function sqlHandler(driver: SqlDriver, retentionMs = 30 * 24 * 3_600_000): AxesHandler {
   const ctx = sqlContext(driver, retentionMs)
+  const counting = countingOf(ctx)
+  const { resetSourcesOf, ...sources } = sourcesOf(ctx)
   return {
     name: 'database',
     shared: true,
@@ -34,11 +36,17 @@ export function sqlHandler(driver: SqlDriver, retentionMs = 30 * 24 * 3_600_000)
     attach(next: HandlerSettings) {
       ctx.settings = next
     },
-    ...countingOf(ctx),
+    ...counting,
+    // A reset of attempts by IP (or of everything) forgets that IP's sources too (spray detection).
+    async resetAttempts(filter) {
+      const removed = await counting.resetAttempts(filter)
+      await resetSourcesOf(filter)
+      return removed
+    },
     ...logsOf(ctx),
     ...adminQueriesOf(ctx),
     ...locksOf(ctx),
-    ...sourcesOf(ctx),
+    ...sources,
     ...wrongPasswordsOf(ctx),
     close: () => driver.close(),
   }

@@ -223,6 +223,7 @@ export function databaseHandler(options: DatabaseHandlerOptions): DatabaseHandle
     resetSources: call('resetSources') as DatabaseHandler['resetSources'],
     noteWrongPassword: call('noteWrongPassword') as DatabaseHandler['noteWrongPassword'],
     resetWrongPasswords: call('resetWrongPasswords') as DatabaseHandler['resetWrongPasswords'],
+    listSourceLocks: call('listSourceLocks') as DatabaseHandler['listSourceLocks'],
     async migrate() {
       return runMigrations(await getDriver())
     },

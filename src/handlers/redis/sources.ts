@@ -1,17 +1,24 @@
 /**
  * Spray detection's sources on Redis (the contract: ground/contract-sources.ts): per source a
  * sorted set of the username hashes it failed on (scored by the time of the last failure, expiring
- * with the window) and a lock key holding when the lock lifts (expiring with the cool-off), both
+ * with the window) and a lock key holding `<lifts at>:<usernames>:<locked at>` (when the lock lifts,
+ * the distinct usernames the source had failed on, when it was locked; expiring with the
+ * cool-off), both
  * under one hash tag so that one script changes them atomically, on Redis Cluster too. Their names
  * (`<prefix>{…}#s:<source>`, `#l:`) are never a bucket's, so listings and resets of attempts skip
  * them.
  */
 
 import { createHash } from 'node:crypto'
-import type { SourceStore } from '../../ground/contract-sources.js'
-import type { RedisCommands } from './client.js'
+import type { ResetFilter } from '../../ground/contract.js'
+import {
+  type SourceLock,
+  type SourceStore,
+  sortSourceLocks,
+  sourcesOfReset,
+} from '../../ground/contract-sources.js'
+import type { Connection, RedisCommands } from './client.js'
 import type { KeyLayout } from './keys.js'
-import { unlinkMatching } from './scan.js'
 
 /**
  * KEYS: the set, the lock. ARGV: username, now, since, limit, cool-off (ms), window (ms).
@@ -19,7 +26,8 @@ import { unlinkMatching } from './scan.js'
  * with the distinct usernames otherwise.
  */
 const NOTE = `
-local locked = tonumber(redis.call('GET', KEYS[2]))
+local held = redis.call('GET', KEYS[2])
+local locked = held and tonumber(string.match(held, '^%d+'))
 local now = tonumber(ARGV[2])
 if locked and locked > now then return {0, locked} end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
@@ -28,25 +36,75 @@ local n = redis.call('ZCARD', KEYS[1])
 if n > tonumber(ARGV[4]) then
   redis.call('DEL', KEYS[1])
   local untilMs = now + tonumber(ARGV[5])
-  redis.call('SET', KEYS[2], untilMs, 'PX', ARGV[5])
+  redis.call('SET', KEYS[2], string.format('%d:%d:%d', untilMs, n, now), 'PX', ARGV[5])
   return {1, untilMs}
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
 return {2, n}
 `
 
+/** A lock key's value read back (`<lifts at>:<usernames>:<locked at>`); null when not one. */
+function lockOfValue(source: string, value: unknown): SourceLock | null {
+  const [until, usernames, since] = String(value).split(':').map(Number)
+  if (!Number.isFinite(until)) return null
+  return { source, usernames: usernames || 0, since: since || 0, until: until as number }
+}
+
+/** The source store of a Redis handler, and the sources its `resetAttempts(filter)` forgets. */
+export interface RedisSources extends SourceStore {
+  /** Forgets the sources a reset of attempts covers (`sourcesOfReset`); answers how many held state. */
+  resetSourcesOf(filter: ResetFilter): Promise<number>
+}
+
 /** The source store of a Redis handler. */
-export function redisSources(commands: RedisCommands, keys: KeyLayout): SourceStore {
+export function redisSources(commands: RedisCommands, keys: KeyLayout): RedisSources {
   const tag = (source: string) =>
     keys.single ? `${keys.prefix}{all}` : `${keys.prefix}{s:${source}}`
   const setKey = (source: string) => `${tag(source)}#s:${source}`
   const lockKey = (source: string) => `${tag(source)}#l:${source}`
   const sha = createHash('sha1').update(NOTE).digest('hex')
 
+  /** Calls `each` with every source key of a kind (`s` sets, `l` locks) on every master. */
+  async function scan(
+    kind: string,
+    operation: string,
+    each: (source: string, key: string, master: Connection) => Promise<void>,
+  ): Promise<void> {
+    const pattern = `${keys.scanPattern()}}#${kind}:*`
+    for (const master of commands.masters()) {
+      let cursor = '0'
+      do {
+        const [next, found] = (await commands.send(
+          ['SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000'],
+          operation,
+          master,
+        )) as [string, string[]]
+        cursor = String(next)
+        for (const key of found) await each(key.slice(key.indexOf('}#') + 4), key, master)
+      } while (cursor !== '0')
+    }
+  }
+
+  async function resetSources(source: string | null): Promise<number> {
+    if (source !== null) {
+      const gone = Number(
+        await commands.send(['UNLINK', setKey(source), lockKey(source)], 'resetSources'),
+      )
+      return gone > 0 ? 1 : 0
+    }
+    const sources = new Set<string>()
+    await scan('[sl]', 'resetSources', async (found, key, master) => {
+      sources.add(found)
+      await commands.send(['UNLINK', key], 'resetSources', master)
+    })
+    return sources.size
+  }
+
   return {
     async sourceLockedUntil(source, now) {
-      const value = Number(await commands.send(['GET', lockKey(source)], 'sourceLockedUntil'))
-      return Number.isFinite(value) && value > now ? value : null
+      const value = await commands.send(['GET', lockKey(source)], 'sourceLockedUntil')
+      const until = lockOfValue(source, value)?.until ?? 0
+      return until > now ? until : null
     },
 
     async noteSourceFailure(input) {
@@ -73,19 +131,25 @@ export function redisSources(commands: RedisCommands, keys: KeyLayout): SourceSt
       return { usernames: 0, lockedUntil: value, lockedNow: code === 1 }
     },
 
-    async resetSources(source) {
-      if (source !== null) {
-        const gone = Number(
-          await commands.send(['UNLINK', setKey(source), lockKey(source)], 'resetSources'),
+    resetSources,
+
+    async listSourceLocks(now) {
+      const locks: SourceLock[] = []
+      await scan('l', 'listSourceLocks', async (source, key, master) => {
+        const lock = lockOfValue(
+          source,
+          await commands.send(['GET', key], 'listSourceLocks', master),
         )
-        return gone > 0 ? 1 : 0
-      }
-      const pattern = `${keys.scanPattern()}}#[sl]:*`
-      const sources = new Set<string>()
-      for (const key of await unlinkMatching(commands, pattern, 'resetSources')) {
-        sources.add(key.slice(key.indexOf('}#') + 4))
-      }
-      return sources.size
+        if (lock !== null && lock.until > now) locks.push(lock)
+      })
+      return sortSourceLocks(locks)
+    },
+
+    async resetSourcesOf(filter) {
+      const sources = sourcesOfReset(filter)
+      if (sources === null) return resetSources(null)
+      const gone = await Promise.all(sources.map(resetSources))
+      return gone.reduce((sum, n) => sum + n, 0)
     },
   }
 }

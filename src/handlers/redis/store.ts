@@ -29,14 +29,19 @@ import type {
 } from '../../ground/contract-browsing.js'
 import type { ActiveLock, LockBrowser, LockQuery } from '../../ground/contract-locks.js'
 import type { WrongPasswordInput, WrongPasswordStore } from '../../ground/contract-passwords.js'
-import type { SourceFailureInput, SourceState, SourceStore } from '../../ground/contract-sources.js'
+import type {
+  SourceFailureInput,
+  SourceLock,
+  SourceState,
+  SourceStore,
+} from '../../ground/contract-sources.js'
 import { AxesError, describeError } from '../../ground/errors.js'
 import { matchesReset } from '../entries.js'
 import { DecisionBatches } from './batch.js'
 import type { RedisCommands } from './client.js'
 import { describeItem, fieldTagMisfit, type KeyLayout, leadingParameter } from './keys.js'
 import { RedisQueries } from './queries.js'
-import { redisSources } from './sources.js'
+import { type RedisSources, redisSources } from './sources.js'
 import { redisWrongPasswords } from './wrong-passwords.js'
 
 /** The Redis handler, with its key layout. */
@@ -106,7 +111,7 @@ export class RedisStore implements RedisHandler {
   readonly #keys: KeyLayout
   readonly #batches: DecisionBatches
   readonly #queries: RedisQueries
-  readonly #sources: SourceStore
+  readonly #sources: RedisSources
   readonly #passwords: WrongPasswordStore
   /** Reservation ids: unique across processes (a random part) and calls (a counter). */
   readonly #idPrefix = randomBytes(6).toString('base64url')
@@ -186,6 +191,10 @@ export class RedisStore implements RedisHandler {
     return Promise.resolve(this.#sources.resetSources(source))
   }
 
+  listSourceLocks(now: number): Promise<SourceLock[]> {
+    return Promise.resolve(this.#sources.listSourceLocks(now))
+  }
+
   noteWrongPassword(input: WrongPasswordInput): Promise<boolean> {
     return Promise.resolve(this.#passwords.noteWrongPassword(input))
   }
@@ -210,6 +219,8 @@ export class RedisStore implements RedisHandler {
       )
       for (const n of counts) removed += Number(n)
     })
+    // A reset by IP (or of everything) forgets that IP's sources too (spray detection).
+    await this.#sources.resetSourcesOf(filter)
     return removed
   }
 
