@@ -225,13 +225,16 @@ describe('memory handler: reservations', () => {
     const handler = memoryHandler()
     const rule = { reservationTtlMs: 1000, failureLimit: 1 }
     const at = (now: number) => conformanceInput({}, { rule, now })
-    const late = await handler.reserve(at(t0))
-    // Its time passes: its place is given back, and the one attempt left goes to a newer login.
-    expect((await handler.reserve(at(t0 + 2000))).outcome).toBe('reserved')
-    for (const outcome of ['success', 'cancel'] as const) {
-      await handler.settle({ ...at(t0 + 2001), reservation: late.reservation as string, outcome })
-      // The newer login still holds the one place: a third is refused.
-      expect((await handler.reserve(at(t0 + 2002))).outcome).toBe('busy')
+    for (const deadline of [t0 + 1000, t0 + 5000]) {
+      const late = await handler.reserve(at(deadline - 1000))
+      // Its time passes: its place is given back, and the one attempt left goes to a newer login.
+      expect((await handler.reserve(at(deadline))).outcome).toBe('reserved')
+      for (const outcome of ['success', 'cancel'] as const) {
+        await handler.settle({ ...at(deadline), reservation: late.reservation as string, outcome })
+        // The newer login still holds the one place: a third is refused.
+        expect((await handler.reserve(at(deadline))).outcome).toBe('busy')
+      }
+      await handler.resetAttempts({})
     }
   })
 
@@ -279,7 +282,13 @@ describe('memory handler: reservations', () => {
       await settle((await handler.reserve(input)).reservation as string)
     const newest = await handler.reserve(input)
     expect(newest.outcome).toBe('reserved')
-    for (const token of [first.reservation as string, '1', '10', `${1025 + 1024}@${t0 + 30_000}`]) {
+    const seq = (newest.reservation as string).split('@')[0]
+    for (const token of [
+      first.reservation as string,
+      '1',
+      `${seq}0`,
+      `${1025 + 1024}@${t0 + 30_000}`,
+    ]) {
       await settle(token)
       expect((await handler.reserve(input)).outcome, token).toBe('busy')
     }
@@ -312,5 +321,18 @@ describe('memory handler: reservations', () => {
     // No place is held now; one login takes the one attempt left, and the next waits.
     expect((await handler.reserve(input)).outcome).toBe('reserved')
     expect((await handler.reserve(input)).outcome).toBe('busy')
+  })
+
+  it('a failure settled twice counts once, even once the ring has grown past it', async () => {
+    const handler = memoryHandler()
+    const rule = { failureLimit: 5000 }
+    const input = conformanceInput({}, { rule, now: t0 })
+    const { reservation } = await handler.reserve(input)
+    const settle = () =>
+      handler.settle({ ...input, reservation: reservation as string, outcome: 'failure' })
+    expect((await settle()).failures).toBe(1)
+    // 1,100 logins in flight: the ring grows, and forgets the settled reservation.
+    for (let i = 0; i < 1100; i++) await handler.reserve(input)
+    expect((await settle()).failures).toBe(1)
   })
 })
