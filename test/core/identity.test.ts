@@ -668,3 +668,105 @@ describe('request data (get_query_str → get_data / post_data)', () => {
     expect(input?.attempt.postData).toBe(`username=alice\npassword=${MASK}\notp=${MASK}`)
   })
 })
+
+describe('what a request may hold that is not what it should be', () => {
+  it('headers that are no record, or a header whose first value is no text, are absent', async () => {
+    for (const headers of [null, 'user-agent: x', undefined]) {
+      const client = await clientOf({}, request({ headers: headers as never }))
+      expect(client.userAgent).toBe('<unknown>')
+    }
+    const odd = await clientOf({}, request({ headers: { 'user-agent': [5, 'b'] as never } }))
+    expect(odd.userAgent).toBe('<unknown>')
+  })
+
+  it('a username given as true, a bigint or null is its text, or none; null is not malformed', async () => {
+    expect((await clientOf({}, request({ body: { username: true } }))).username).toBe('true')
+    expect((await clientOf({}, request({ body: { username: 10n } }))).username).toBe('10')
+    const axes = createAxes({ logger: false, unknownClientIp: 'shareBucket' })
+    const decision = await axes.isAllowed(request({ body: { username: null, password: 'x' } }))
+    expect(decision.reason).not.toBe('malformedCredentials')
+    expect(decision.client.username).toBeNull()
+  })
+
+  it('a body of null, or of text, has no fields (and never throws)', async () => {
+    expect((await clientOf({}, request({ body: null }))).username).toBeNull()
+    expect((await clientOf({}, request({ body: 'username=bob' }))).username).toBeNull()
+    const none = sensitiveKeys(resolveOptions({ logger: false, sensitiveParameters: [] }))
+    expect(requestDataString('username=bob', none)).toBe('')
+    // Only the body's own fields: nothing inherited is read or stored.
+    const inherited = Object.create({ username: 'evil' }) as Record<string, unknown>
+    inherited.password = 'x'
+    expect(requestDataString(inherited, none)).toBe('password=********************')
+    expect((await clientOf({}, request({ body: inherited }))).username).toBeNull()
+  })
+
+  it('nfkc-casefold gives the composed form (NFKC) after folding', () => {
+    // ΐ folds through its capital to three code points; NFKC composes them again.
+    const r = resolver({ usernameNormalization: 'nfkc-casefold' })
+    expect(r.username(request({ body: { username: '\u0390' } }), null)).toBe('\u0390')
+  })
+
+  it('a normaliser that returns no text gives no username; the errors name each option', () => {
+    expect(
+      resolver({ usernameNormalization: () => 5 as never }).username(
+        request({ body: { username: 'bob' } }),
+        null,
+      ),
+    ).toBeNull()
+    const thrower = () => {
+      throw new Error('no')
+    }
+    const optionOf = (run: () => unknown) => {
+      try {
+        run()
+      } catch (error) {
+        return (error as AxesCallableError).option
+      }
+      return undefined
+    }
+    const req = request({ body: { username: 'bob' } })
+    expect(optionOf(() => resolver({ clientIpCallable: thrower }).rawIp(req))).toBe(
+      'clientIpCallable',
+    )
+    expect(optionOf(() => resolver({ usernameNormalization: thrower }).username(req, null))).toBe(
+      'usernameNormalization',
+    )
+    const client = resolver().identify(req, null)
+    expect(
+      optionOf(() => resolver({ clientStrCallable: thrower }).clientString(client, req, [])),
+    ).toBe('clientStrCallable')
+  })
+
+  it('the credentials a loginFailed listener sees are masked with twenty asterisks', async () => {
+    const axes = createAxes({ logger: false, failureLimit: 10 })
+    const seen: unknown[] = []
+    axes.on('loginFailed', (event) => seen.push(event.credentials))
+    await axes.loginFailed(request({ socketAddress: '10.0.0.5' }), {
+      username: 'bob',
+      password: 'hunter2',
+      otp: '123',
+    })
+    expect(seen).toEqual([
+      { username: '********************', password: '********************', otp: '123' },
+    ])
+  })
+
+  it('with forwarding headers in the precedence, each request is resolved on its own', () => {
+    const r = resolver({ ipwareMetaPrecedenceOrder: ['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR'] })
+    const from = (forwarded: string) =>
+      request({ socketAddress: '10.0.0.1', headers: { 'x-forwarded-for': forwarded } })
+    expect(r.rawIp(from('203.0.113.1'))).toBe('203.0.113.1')
+    expect(r.rawIp(from('203.0.113.2'))).toBe('203.0.113.2')
+    expect(r.rawIp(request({ socketAddress: '10.0.0.1' }))).toBe('10.0.0.1')
+  })
+
+  it('a short ipv6Prefix never groups IPv4 addresses', () => {
+    expect(resolver({ ipv6Prefix: 16 }).countedIp('10.1.2.3')).toBe('10.1.2.3')
+    expect(resolver({ ipv6Prefix: 16 }).countedIp('2001:db8::1')).toBe('2001::')
+  })
+
+  it('without ipv6Prefix an IPv6 address is counted whole', () => {
+    const r = resolver({ ipv6Prefix: null })
+    expect(r.countedIp('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2:aaaa:bbbb:cccc:dddd')
+  })
+})
