@@ -116,6 +116,7 @@ export function requestDataString(source: unknown, sensitive: ReadonlySet<string
     let count = 0
     for (const key in source) {
       if (!Object.hasOwn(source, key)) continue
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,UpdateOperator: bounds the work only; 1,000 lines pass twice the cap, where the output is cut below
       if (++count > 1000) break
       pairs.push([key, (source as Record<string, unknown>)[key]])
     }
@@ -129,9 +130,11 @@ export function requestDataString(source: unknown, sensitive: ReadonlySet<string
       value = typeof form === 'string' ? form : safeJson(raw)
     }
     out += `${out ? '\n' : ''}${key}=${value}`
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: bounds the work only; the text is cut to the cap below
     if (out.length > MAX_LENGTHS.requestData * 2) break
   }
   const cap = MAX_LENGTHS.requestData
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,MethodExpression: bounds the work only; cutCodePoints cuts to the cap
   const text = (out.length > cap * 2 ? out.slice(0, cap * 2) : out).toWellFormed()
   return cutCodePoints(text.replaceAll('\0', '0x00'), cap)
 }
@@ -163,6 +166,7 @@ export class IdentityResolver {
       trustedProxies: options.ipwareProxyTrustedIps,
       proxyOrder: options.ipwareProxyOrder,
     })
+    // Stryker disable next-line ArrowFunction,StringLiteral: these only turn the cache below off
     const socketOnly = options.ipwareMetaPrecedenceOrder.every((key) => key === 'REMOTE_ADDR')
     if (!socketOnly) {
       this.#resolveIp = (request) => resolver(request)
@@ -173,10 +177,15 @@ export class IdentityResolver {
     const memo = new Map<string, string | null>()
     this.#resolveIp = (request) => {
       const address = request.socketAddress
+      // A cache: the mutants of the next four lines change what is computed again, never the
+      // answer (and its bound on memory is not observable from outside).
+      // Stryker disable next-line all: a cache (see above)
       if (typeof address !== 'string') return resolver(request)
       const known = memo.get(address)
+      // Stryker disable next-line all: a cache (see above)
       if (known !== undefined) return known
       const ip = resolver(request)
+      // Stryker disable next-line all: a cache (see above)
       if (memo.size >= 4096) memo.clear()
       memo.set(address, ip)
       return ip
@@ -196,6 +205,7 @@ export class IdentityResolver {
       } catch (error) {
         throw new AxesCallableError('clientIpCallable', error)
       }
+      // Stryker disable next-line ConditionalExpression: parseIp answers null for anything but text, too
       if (typeof value !== 'string') return null
       return parseIp(value)?.text ?? null
     }
@@ -209,6 +219,7 @@ export class IdentityResolver {
     const prefix = this.#options.ipv6Prefix
     if (rawIp === null || prefix === null) return rawIp
     const parsed = parseIp(rawIp)
+    // Stryker disable next-line OptionalChaining: a raw IP is always valid text
     if (parsed?.version !== 6) return rawIp
     return maskIp(parsed, prefix).text
   }

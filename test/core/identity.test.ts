@@ -325,6 +325,40 @@ describe('IP address (get_client_ip_address, reference §6)', () => {
     ).toBe('2001:db8::1')
   })
 
+  it("counts the IP an adapter's framework resolved (frameworkIp) as it is, in canonical text", () => {
+    const r = resolver({ ipwareMetaPrecedenceOrder: ['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR'] })
+    const from = (frameworkIp: string | null) =>
+      request({ frameworkIp, socketAddress: '10.0.0.1', headers: { 'x-forwarded-for': '1.2.3.4' } })
+    expect(r.rawIp(from('2001:DB8::7'))).toBe('2001:db8::7')
+    expect(r.rawIp(from('::ffff:203.0.113.9'))).toBe('203.0.113.9')
+    // No address, or one the framework got wrong: no IP, never the headers' or the socket's.
+    expect(r.rawIp(from(''))).toBeNull()
+    expect(r.rawIp(from(null))).toBeNull()
+    expect(r.rawIp(from('203.0.113.9:443'))).toBeNull()
+    // Without frameworkIp the headers are read.
+    expect(
+      r.rawIp(request({ socketAddress: '10.0.0.1', headers: { 'x-forwarded-for': '1.2.3.4' } })),
+    ).toBe('1.2.3.4')
+    // clientIpCallable still comes first.
+    expect(resolver({ clientIpCallable: () => '198.51.100.1' }).rawIp(from('2001:db8::7'))).toBe(
+      '198.51.100.1',
+    )
+  })
+
+  it('remembers the socket addresses it resolved without mixing them up', () => {
+    const r = resolver()
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 5000; i++) {
+        const address = `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`
+        expect(r.rawIp(request({ socketAddress: address }))).toBe(address)
+      }
+    }
+    expect(r.rawIp(request({ socketAddress: '::ffff:10.0.0.1' }))).toBe('10.0.0.1')
+    expect(r.rawIp(request({ socketAddress: 'garbage' }))).toBeNull()
+    expect(r.rawIp(request({ socketAddress: 'garbage' }))).toBeNull()
+    expect(r.rawIp(request({ socketAddress: undefined }))).toBeNull()
+  })
+
   it('groups IPv6 by ipv6Prefix; IPv4 is untouched', () => {
     const r = resolver({ ipv6Prefix: 64 })
     expect(r.countedIp('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2::')
@@ -358,6 +392,84 @@ describe('IP address (get_client_ip_address, reference §6)', () => {
     const plain = await run(null)
     expect(plain.decisions.map((d) => d.failures)).toEqual([1, 1, 1])
     expect(plain.sameNet.allowed).toBe(true)
+  })
+})
+
+describe('who logged in (loggedIn, loggedOut)', () => {
+  async function logged(user: unknown, options: AxesOptions = {}, req = request()) {
+    const handler = testHandler()
+    const axes = createAxes({ logger: false, handler, ...options })
+    await axes.loggedIn(req, user)
+    await axes.loggedOut(req, user)
+    const input = (method: string) =>
+      handler.calls.find((c) => c.method === method)?.input as
+        | { username: string | null; sessionHash: string }
+        | undefined
+    return { loggedIn: input('loggedIn'), loggedOut: input('loggedOut') }
+  }
+  const body = { username: 'from-body', password: 'x' }
+
+  it('is the user given: a string, its usernameFormField, else its username property', async () => {
+    expect((await logged('carol', {}, request({ body }))).loggedIn?.username).toBe('carol')
+    const byField = await logged({ email: 'e@x', username: 'u' }, { usernameFormField: 'email' })
+    expect(byField.loggedIn?.username).toBe('e@x')
+    expect(byField.loggedOut?.username).toBe('e@x')
+    const fallback = await logged({ username: 'dave' }, { usernameFormField: 'email' })
+    expect(fallback.loggedIn?.username).toBe('dave')
+  })
+
+  it("is the request's username when the user names nobody", async () => {
+    for (const user of [undefined, null, 42, { username: 7 }, { id: 1 }]) {
+      const { loggedIn, loggedOut } = await logged(user, {}, request({ body }))
+      expect(loggedIn?.username, String(user)).toBe('from-body')
+      expect(loggedOut?.username, String(user)).toBe('from-body')
+    }
+  })
+
+  it("stores the SHA-256 of the session id (django-axes' session_hash), '' without one", async () => {
+    const hashed = await logged('carol', {}, request({ sessionId: 'session-1' }))
+    // sha256sum of "session-1"
+    expect(hashed.loggedIn?.sessionHash).toBe(
+      '84097828fc31a8c8d29210df48901a85de7fd013f686b17be77d1be29cb7a98b',
+    )
+    expect(hashed.loggedOut?.sessionHash).toBe(hashed.loggedIn?.sessionHash)
+    for (const sessionId of [undefined, null, '']) {
+      expect((await logged('carol', {}, request({ sessionId }))).loggedIn?.sessionHash).toBe('')
+    }
+  })
+})
+
+describe('a username given to a reset', () => {
+  it('is normalised as request usernames are, so that reset(BOB) finds bob', async () => {
+    const handler = testHandler()
+    const axes = createAxes({ logger: false, handler, usernameNormalization: 'nfkc-casefold' })
+    await axes.reset({ username: 'ＢＯＢ' })
+    expect(handler.calls.at(-1)?.input).toMatchObject({ username: 'bob' })
+  })
+
+  it('is sanitised and cut to 255 characters as request usernames are', async () => {
+    const handler = testHandler()
+    const axes = createAxes({ logger: false, handler })
+    await axes.reset({ username: `a\0b${'c'.repeat(400)}` })
+    const username = (handler.calls.at(-1)?.input as { username: string } | undefined)?.username
+    expect(username).toHaveLength(255)
+    const request_ = request({ body: { username: `a\0b${'c'.repeat(400)}` } })
+    expect((await clientOf({}, request_)).username).toBe(username)
+  })
+
+  it('a normaliser that throws is an AxesCallableError; one that returns no text leaves it as given', async () => {
+    const throwing = createAxes({
+      logger: false,
+      handler: testHandler(),
+      usernameNormalization: () => {
+        throw new Error('no')
+      },
+    })
+    await expect(throwing.reset({ username: 'bob' })).rejects.toThrow(AxesCallableError)
+    const handler = testHandler()
+    const odd = createAxes({ logger: false, handler, usernameNormalization: () => 5 as never })
+    await odd.reset({ username: 'Bob' })
+    expect(handler.calls.at(-1)?.input).toMatchObject({ username: 'Bob' })
   })
 })
 
@@ -554,5 +666,107 @@ describe('request data (get_query_str → get_data / post_data)', () => {
     const input = call?.input as { attempt: { getData: string; postData: string } } | undefined
     expect(input?.attempt.getData).toBe(`next=/home\notp=${MASK}`)
     expect(input?.attempt.postData).toBe(`username=alice\npassword=${MASK}\notp=${MASK}`)
+  })
+})
+
+describe('what a request may hold that is not what it should be', () => {
+  it('headers that are no record, or a header whose first value is no text, are absent', async () => {
+    for (const headers of [null, 'user-agent: x', undefined]) {
+      const client = await clientOf({}, request({ headers: headers as never }))
+      expect(client.userAgent).toBe('<unknown>')
+    }
+    const odd = await clientOf({}, request({ headers: { 'user-agent': [5, 'b'] as never } }))
+    expect(odd.userAgent).toBe('<unknown>')
+  })
+
+  it('a username given as true, a bigint or null is its text, or none; null is not malformed', async () => {
+    expect((await clientOf({}, request({ body: { username: true } }))).username).toBe('true')
+    expect((await clientOf({}, request({ body: { username: 10n } }))).username).toBe('10')
+    const axes = createAxes({ logger: false, unknownClientIp: 'shareBucket' })
+    const decision = await axes.isAllowed(request({ body: { username: null, password: 'x' } }))
+    expect(decision.reason).not.toBe('malformedCredentials')
+    expect(decision.client.username).toBeNull()
+  })
+
+  it('a body of null, or of text, has no fields (and never throws)', async () => {
+    expect((await clientOf({}, request({ body: null }))).username).toBeNull()
+    expect((await clientOf({}, request({ body: 'username=bob' }))).username).toBeNull()
+    const none = sensitiveKeys(resolveOptions({ logger: false, sensitiveParameters: [] }))
+    expect(requestDataString('username=bob', none)).toBe('')
+    // Only the body's own fields: nothing inherited is read or stored.
+    const inherited = Object.create({ username: 'evil' }) as Record<string, unknown>
+    inherited.password = 'x'
+    expect(requestDataString(inherited, none)).toBe('password=********************')
+    expect((await clientOf({}, request({ body: inherited }))).username).toBeNull()
+  })
+
+  it('nfkc-casefold gives the composed form (NFKC) after folding', () => {
+    // ΐ folds through its capital to three code points; NFKC composes them again.
+    const r = resolver({ usernameNormalization: 'nfkc-casefold' })
+    expect(r.username(request({ body: { username: '\u0390' } }), null)).toBe('\u0390')
+  })
+
+  it('a normaliser that returns no text gives no username; the errors name each option', () => {
+    expect(
+      resolver({ usernameNormalization: () => 5 as never }).username(
+        request({ body: { username: 'bob' } }),
+        null,
+      ),
+    ).toBeNull()
+    const thrower = () => {
+      throw new Error('no')
+    }
+    const optionOf = (run: () => unknown) => {
+      try {
+        run()
+      } catch (error) {
+        return (error as AxesCallableError).option
+      }
+      return undefined
+    }
+    const req = request({ body: { username: 'bob' } })
+    expect(optionOf(() => resolver({ clientIpCallable: thrower }).rawIp(req))).toBe(
+      'clientIpCallable',
+    )
+    expect(optionOf(() => resolver({ usernameNormalization: thrower }).username(req, null))).toBe(
+      'usernameNormalization',
+    )
+    const client = resolver().identify(req, null)
+    expect(
+      optionOf(() => resolver({ clientStrCallable: thrower }).clientString(client, req, [])),
+    ).toBe('clientStrCallable')
+  })
+
+  it('the credentials a loginFailed listener sees are masked with twenty asterisks', async () => {
+    const axes = createAxes({ logger: false, failureLimit: 10 })
+    const seen: unknown[] = []
+    axes.on('loginFailed', (event) => seen.push(event.credentials))
+    await axes.loginFailed(request({ socketAddress: '10.0.0.5' }), {
+      username: 'bob',
+      password: 'hunter2',
+      otp: '123',
+    })
+    expect(seen).toEqual([
+      { username: '********************', password: '********************', otp: '123' },
+    ])
+  })
+
+  it('with forwarding headers in the precedence, each request is resolved on its own', () => {
+    const r = resolver({ ipwareMetaPrecedenceOrder: ['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR'] })
+    const from = (forwarded: string) =>
+      request({ socketAddress: '10.0.0.1', headers: { 'x-forwarded-for': forwarded } })
+    expect(r.rawIp(from('203.0.113.1'))).toBe('203.0.113.1')
+    expect(r.rawIp(from('203.0.113.2'))).toBe('203.0.113.2')
+    expect(r.rawIp(request({ socketAddress: '10.0.0.1' }))).toBe('10.0.0.1')
+  })
+
+  it('a short ipv6Prefix never groups IPv4 addresses', () => {
+    expect(resolver({ ipv6Prefix: 16 }).countedIp('10.1.2.3')).toBe('10.1.2.3')
+    expect(resolver({ ipv6Prefix: 16 }).countedIp('2001:db8::1')).toBe('2001::')
+  })
+
+  it('without ipv6Prefix an IPv6 address is counted whole', () => {
+    const r = resolver({ ipv6Prefix: null })
+    expect(r.countedIp('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2:aaaa:bbbb:cccc:dddd')
   })
 })

@@ -13,6 +13,7 @@ import {
   quotePlus as quotePlusModule,
   retryAfterSeconds,
   STORE_ERROR_MESSAGE,
+  UNREAD_BODY_MESSAGE,
   wantsJson,
 } from '../../src/core/lockout-response.js'
 import {
@@ -307,6 +308,23 @@ describe('lockoutTemplate', () => {
       expect((error as AxesCallableError).option).toBe('lockoutTemplate')
     }
   })
+
+  it('the errors say what went wrong: the thrown message, or that it must return a string', async () => {
+    const thrown = await lockedResponse({
+      lockoutTemplate: () => {
+        throw new Error('no template')
+      },
+    }).catch((e: unknown) => e)
+    expect((thrown as Error).message).toBe(
+      '[node-axes] the function given as lockoutTemplate failed: no template',
+    )
+    const wrong = await lockedResponse({ lockoutTemplate: () => 5 as never }).catch(
+      (e: unknown) => e,
+    )
+    expect((wrong as Error).message).toBe(
+      '[node-axes] the function given as lockoutTemplate failed: it must return a string',
+    )
+  })
 })
 
 describe('lockoutUrl', () => {
@@ -419,6 +437,9 @@ describe('lockoutCallable', () => {
     )
     expect(error).toBeInstanceOf(AxesCallableError)
     expect((error as AxesCallableError).option).toBe('lockoutCallable')
+    expect((error as Error).message).toBe(
+      '[node-axes] the function given as lockoutCallable failed: it must return { status, headers, body } (body a string)',
+    )
   })
 
   it('a throwing callable is called once and becomes an AxesCallableError', async () => {
@@ -430,6 +451,10 @@ describe('lockoutCallable', () => {
       },
     }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AxesCallableError)
+    expect((error as Error).message).toBe(
+      '[node-axes] the function given as lockoutCallable failed: inside',
+    )
+    expect((error as Error).cause).toBeInstanceOf(TypeError)
     // django-axes retries a TypeError with the legacy arguments, calling it twice (§10 #11)
     expect(calls).toBe(1)
   })
@@ -583,11 +608,80 @@ describe('store errors', () => {
     expect(called).toBe(false)
   })
 
+  it('are never cached, and say what they are: text, or JSON to a JSON client', async () => {
+    const axes = createAxes({ logger: false, handler: broken() })
+    const decision = await axes.isAllowed(request())
+    const text = await axes.lockoutResponse(request(), decision)
+    expect(text).toEqual({
+      status: 503,
+      headers: { 'cache-control': 'no-store', 'content-type': 'text/plain; charset=utf-8' },
+      body: STORE_ERROR_MESSAGE,
+    })
+    for (const headers of [XHR, { accept: 'application/json' }]) {
+      const json = await axes.lockoutResponse(request({ headers }), decision)
+      expect(json).toEqual({
+        status: 503,
+        headers: { 'cache-control': 'no-store', 'content-type': 'application/json' },
+        body: JSON.stringify({ error: STORE_ERROR_MESSAGE }),
+      })
+    }
+  })
+
   it('let the login through with failOpen', async () => {
     const axes = createAxes({ logger: false, handler: broken(), onStoreError: 'failOpen' })
     const decision = await axes.isAllowed(request())
     expect(decision.allowed).toBe(true)
     expect(decision.reason).toBe('storeError')
+  })
+})
+
+describe('malformed and unread logins: 400, whatever the lockout options', () => {
+  // Every lockout form is configured: a 400 is no lockout, so none of them may answer it.
+  const options: AxesOptions = {
+    logger: false,
+    lockoutUrl: '/locked/',
+    lockoutTemplate: () => '<p>locked</p>',
+    lockoutCallable: () => ({ status: 429, headers: {}, body: 'custom' }),
+    enableRetryAfterHeader: true,
+    cooloffTime: 1,
+  }
+  const cases = [
+    [
+      'a repeated username',
+      { body: { username: ['a', 'b'], password: 'x' } },
+      MALFORMED_CREDENTIALS_MESSAGE,
+    ],
+    ['a body nothing parsed', { body: undefined, bodyUnread: true }, UNREAD_BODY_MESSAGE],
+  ] as const
+
+  it.each(cases)('%s is answered as plain text, never cached', async (_name, fields, message) => {
+    const axes = createAxes(options)
+    const req = request(fields)
+    const decision = await axes.isAllowed(req)
+    expect(await axes.lockoutResponse(req, decision)).toEqual({
+      status: 400,
+      headers: { 'cache-control': 'no-store', 'content-type': 'text/plain; charset=utf-8' },
+      body: message,
+    })
+  })
+
+  it.each(cases)('%s is answered as JSON { error } to an XHR', async (_name, fields, message) => {
+    const axes = createAxes(options)
+    const req = request({ ...fields, headers: XHR })
+    const decision = await axes.isAllowed(req)
+    expect(await axes.lockoutResponse(req, decision)).toEqual({
+      status: 400,
+      headers: { 'cache-control': 'no-store', 'content-type': 'application/json' },
+      body: JSON.stringify({ error: message }),
+    })
+  })
+
+  it('the messages tell the client what to send', () => {
+    expect(MALFORMED_CREDENTIALS_MESSAGE).toBe('Malformed login: send each field once, as text.')
+    expect(UNREAD_BODY_MESSAGE).toBe(
+      'Login not read: send it as a form (application/x-www-form-urlencoded) or as JSON.',
+    )
+    expect(STORE_ERROR_MESSAGE).toMatch(/^Login is temporarily unavailable/)
   })
 })
 

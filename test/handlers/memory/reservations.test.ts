@@ -220,4 +220,119 @@ describe('memory handler: reservations', () => {
     for (let i = 0; i < 3; i++) expect((await handler.reserve(input)).outcome).toBe('reserved')
     expect((await handler.reserve(input)).outcome).toBe('busy')
   })
+
+  it('a late settle never frees the place of a reservation made after its deadline', async () => {
+    const handler = memoryHandler()
+    const rule = { reservationTtlMs: 1000, failureLimit: 1 }
+    const at = (now: number) => conformanceInput({}, { rule, now })
+    for (const deadline of [t0 + 1000, t0 + 5000]) {
+      const late = await handler.reserve(at(deadline - 1000))
+      // Its time passes: its place is given back, and the one attempt left goes to a newer login.
+      expect((await handler.reserve(at(deadline))).outcome).toBe('reserved')
+      for (const outcome of ['success', 'cancel'] as const) {
+        await handler.settle({ ...at(deadline), reservation: late.reservation as string, outcome })
+        // The newer login still holds the one place: a third is refused.
+        expect((await handler.reserve(at(deadline))).outcome).toBe('busy')
+      }
+      await handler.resetAttempts({})
+    }
+  })
+
+  it('a failure settled at or after its deadline counts once, however often it is settled', async () => {
+    const handler = memoryHandler()
+    const rule = { reservationTtlMs: 1000, failureLimit: 10 }
+    const at = (now: number) => conformanceInput({}, { rule, now })
+    const { reservation } = await handler.reserve(at(t0))
+    for (const now of [t0 + 1000, t0 + 1500, t0 + 9000]) {
+      const settled = await handler.settle({
+        ...at(now),
+        reservation: reservation as string,
+        outcome: 'failure',
+      })
+      expect(settled.failures, String(now - t0)).toBe(1)
+    }
+  })
+
+  it("settling one client's reservation gives back that client's place only", async () => {
+    const handler = memoryHandler()
+    const rule = { failureLimit: 1 }
+    const client = (ipAddress: string) => conformanceInput({ ipAddress }, { rule, now: t0 })
+    const first = await handler.reserve(client('10.0.0.1'))
+    const second = await handler.reserve(client('10.0.0.2'))
+    await handler.settle({
+      ...client('10.0.0.2'),
+      reservation: second.reservation as string,
+      outcome: 'success',
+    })
+    expect((await handler.reserve(client('10.0.0.2'))).outcome).toBe('reserved')
+    expect((await handler.reserve(client('10.0.0.1'))).outcome).toBe('busy')
+    expect(first.outcome).toBe('reserved')
+  })
+
+  it('a token it settled long ago, or one it never gave, frees no place of a newer reservation', async () => {
+    const handler = memoryHandler()
+    const rule = { failureLimit: 1 }
+    const input = conformanceInput({}, { rule, now: t0 })
+    const settle = (reservation: string) =>
+      handler.settle({ ...input, reservation, outcome: 'cancel' })
+    const first = await handler.reserve(input)
+    await settle(first.reservation as string)
+    // 1,024 more come and go: the ring reuses the first one's place for the newest.
+    for (let i = 0; i < 1023; i++)
+      await settle((await handler.reserve(input)).reservation as string)
+    const newest = await handler.reserve(input)
+    expect(newest.outcome).toBe('reserved')
+    const seq = (newest.reservation as string).split('@')[0]
+    for (const token of [
+      first.reservation as string,
+      '1',
+      `${seq}0`,
+      `${1025 + 1024}@${t0 + 30_000}`,
+    ]) {
+      await settle(token)
+      expect((await handler.reserve(input)).outcome, token).toBe('busy')
+    }
+  })
+
+  it('a reservation with a shorter time never shortens the hold of one in flight', async () => {
+    const handler = memoryHandler()
+    const at = (reservationTtlMs: number, now: number) =>
+      conformanceInput({}, { rule: { reservationTtlMs, failureLimit: 2 }, now })
+    await handler.reserve(at(10_000, t0))
+    await handler.reserve(at(1000, t0))
+    // A bucket's places are held until the latest deadline of those in flight.
+    expect((await handler.reserve(at(1000, t0 + 2000))).outcome).toBe('busy')
+    expect((await handler.reserve(at(1000, t0 + 10_000))).outcome).toBe('reserved')
+  })
+
+  it('after a reset, a reservation made before it frees no place of one made after', async () => {
+    const handler = memoryHandler()
+    const rule = { failureLimit: 1 }
+    const input = conformanceInput({}, { rule, now: t0 })
+    const before = await handler.reserve(input)
+    await handler.resetBuckets(input.buckets)
+    const after = await handler.reserve(input)
+    await handler.settle({ ...input, reservation: after.reservation as string, outcome: 'success' })
+    await handler.settle({
+      ...input,
+      reservation: before.reservation as string,
+      outcome: 'success',
+    })
+    // No place is held now; one login takes the one attempt left, and the next waits.
+    expect((await handler.reserve(input)).outcome).toBe('reserved')
+    expect((await handler.reserve(input)).outcome).toBe('busy')
+  })
+
+  it('a failure settled twice counts once, even once the ring has grown past it', async () => {
+    const handler = memoryHandler()
+    const rule = { failureLimit: 5000 }
+    const input = conformanceInput({}, { rule, now: t0 })
+    const { reservation } = await handler.reserve(input)
+    const settle = () =>
+      handler.settle({ ...input, reservation: reservation as string, outcome: 'failure' })
+    expect((await settle()).failures).toBe(1)
+    // 1,100 logins in flight: the ring grows, and forgets the settled reservation.
+    for (let i = 0; i < 1100; i++) await handler.reserve(input)
+    expect((await settle()).failures).toBe(1)
+  })
 })

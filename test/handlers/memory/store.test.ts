@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { memoryHandler } from '../../../src/handlers/memory/index.js'
+import { keyBytes, SLOT_BYTES } from '../../../src/handlers/memory/store.js'
 import { conformanceInput } from '../../../src/testing/index.js'
 
 // The bucket store (src/handlers/memory/store.ts) through the handler: the maxBuckets bound,
@@ -123,5 +124,87 @@ describe('memory handler: bounded', () => {
       )
     }
     expect(handler.size).toBeLessThan(400)
+  })
+
+  it('stays within the smallest maxBytes from the start, its slots included', async () => {
+    const handler = memoryHandler({ maxBytes: 4096 })
+    expect(handler.bytes).toBeLessThanOrEqual(4096)
+    for (let i = 0; i < 200; i++) {
+      await handler.recordFailure(client(i))
+      expect(handler.bytes).toBeLessThanOrEqual(4096)
+    }
+    expect(handler.size).toBeGreaterThan(0)
+  })
+
+  it('with short keys, doubles its slots only when the doubled array fits in maxBytes', async () => {
+    const maxBytes = 1 << 20
+    const handler = memoryHandler({ maxBytes })
+    for (let i = 0; i < 10_000; i++) {
+      await handler.recordFailure(client(i))
+      expect(handler.bytes).toBeLessThanOrEqual(maxBytes)
+    }
+    // Each bucket costs its slot and its key: the estimate counts both, and the budget is used.
+    const perBucket = SLOT_BYTES + keyBytes(client(0).buckets[0]?.key ?? '')
+    expect(handler.bytes).toBeGreaterThanOrEqual(handler.size * perBucket)
+    expect(handler.size * perBucket).toBeGreaterThan(maxBytes / 2)
+  })
+
+  it('reuses the slots of buckets that come and go: a steady load does not grow it', async () => {
+    const handler = memoryHandler()
+    // 1,024 buckets: the first slots' array full, so that a needless doubling would show.
+    const round = async () => {
+      for (let i = 0; i < 1024; i++) await handler.recordFailure(client(i))
+      for (let i = 0; i < 1024; i++) await handler.resetBuckets(client(i).buckets)
+    }
+    await round()
+    const bytes = handler.bytes
+    for (let i = 0; i < 4; i++) await round()
+    expect(handler.bytes).toBe(bytes)
+  })
+
+  it('resetting buckets it does not hold removes nothing and changes no estimate', async () => {
+    const handler = memoryHandler()
+    await handler.recordFailure(client(1))
+    const bytes = handler.bytes
+    expect(await handler.resetBuckets([...client(2).buckets, ...client(3).buckets])).toBe(0)
+    expect(await handler.deleteAttempts(['ip_address:10.9.9.9', 'nonsense'])).toBe(0)
+    expect(handler.bytes).toBe(bytes)
+    expect(handler.size).toBe(1)
+    expect(await handler.resetBuckets(client(1).buckets)).toBe(1)
+    expect(handler.size).toBe(0)
+  })
+
+  it('lists a bucket until the instant its failures stop counting, not at it', async () => {
+    const handler = memoryHandler()
+    const rule = { cooloffMs: 1000 }
+    await handler.recordFailure(conformanceInput({}, { rule, now: t0 }))
+    expect(await handler.listAttempts({ now: t0 + 999 })).toHaveLength(1)
+    expect(await handler.listAttempts({ now: t0 + 1000 })).toEqual([])
+    const full = conformanceInput({}, { rule }).rule
+    expect(await handler.cleanExpiredAttempts({ now: t0 + 999, rule: full })).toBe(0)
+    expect(await handler.cleanExpiredAttempts({ now: t0 + 1000, rule: full })).toBe(1)
+  })
+
+  it('a lock that has lifted no longer keeps its bucket over newer ones when making room', async () => {
+    // Tiers remember failures (10 minutes) longer than the first lock lasts (1 second).
+    const rule = {
+      cooloffMs: null,
+      tiers: [
+        { failures: 3, cooloffMs: 1000 },
+        { failures: 5, cooloffMs: 600_000 },
+      ],
+    }
+    const at = (ipAddress: string, now: number) => conformanceInput({ ipAddress }, { rule, now })
+    const handler = memoryHandler({ maxBuckets: 2 })
+    for (let i = 0; i < 3; i++) await handler.recordFailure(at('10.0.0.1', t0))
+    await handler.recordFailure(at('10.0.0.2', t0 + 1500))
+    expect(await handler.getFailures(at('10.0.0.1', t0 + 2000))).toEqual({
+      failures: 3,
+      lockedUntil: null,
+    })
+    await handler.recordFailure(at('10.0.0.3', t0 + 2000))
+    // The oldest bucket went, its lock lifted; the newer client's failure is kept.
+    expect((await handler.getFailures(at('10.0.0.1', t0 + 2000))).failures).toBe(0)
+    expect((await handler.getFailures(at('10.0.0.2', t0 + 2000))).failures).toBe(1)
   })
 })
