@@ -25,6 +25,7 @@ export {
   type AxesVariables,
   axesMiddleware,
   type HonoAxesOptions,
+  type HonoConnInfo,
   sendLockout,
   toAxesRequest,
   toResponse,
