@@ -4,7 +4,9 @@
 // token, then the credentials callback), the client address in Vercel's `x-real-ip`. Wrong
 // passwords lock out, the lockout is Auth.js' CredentialsSignin with code locked_out, and the
 // right password before the lock signs in with a session. node-axes is the package as built
-// (dist/), copied into the app's node_modules (test/support/next-site.ts).
+// (dist/), copied into the app's node_modules (test/support/next-site.ts). next-auth is not in the
+// project's own node_modules, so tsconfig.json leaves examples/authjs-next out: this test is its
+// check.
 
 import { describe, expect, it } from 'vitest'
 import { signInClient } from '../adapters/authjs/app.js'
