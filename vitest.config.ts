@@ -9,8 +9,8 @@ import { testKinds } from './test/support/test-kinds.js'
 // - integration: the files that ask for a server (test/support/inject-servers.ts or servers.ts),
 //   run the build (built-cli.ts, dist/) or start processes (node:child_process, startProcess, a
 //   browser), themselves or through a helper under test/. Its global setup starts PostgreSQL,
-//   MariaDB, Redis and a Redis Cluster (Debian's packages or AXES_TEST_*_URL) and builds dist/
-//   when it is stale.
+//   MariaDB, Redis and a Redis Cluster (Debian's packages or AXES_TEST_*_URL), builds dist/
+//   when it is stale, and installs the runtimes into .runtimes/ when they are missing.
 // A file's project follows from what it uses (test/support/test-kinds.ts): import a server helper
 // and it moves to integration. A unit file that reaches a server helper some other way fails
 // with an error that says so (inject-servers.ts).
@@ -33,7 +33,11 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: integration,
-          globalSetup: ['test/support/global-servers.ts', 'test/support/global-build.ts'],
+          globalSetup: [
+            'test/support/global-servers.ts',
+            'test/support/global-build.ts',
+            'test/support/global-runtimes.ts',
+          ],
         },
       },
     ],

@@ -14,13 +14,13 @@ import { bucketsFor } from '../src/ground/buckets.js'
 import { databaseHandler } from '../src/handlers/database/index.js'
 import type { DatabaseHandlerOptions } from '../src/handlers/database/options.js'
 import type { CountInput, LockoutRule } from '../src/index.js'
+import { betterSqlite3 } from '../test/support/runtimes.js'
 import {
   createDatabase,
   startMariadb,
   startPostgres,
   type TestServer,
 } from '../test/support/servers.js'
-import { betterSqlite3 } from '../test/support/sqlite.js'
 import { rate } from './rate.js'
 
 /** One figure. */

@@ -8,8 +8,8 @@
 # (test/cli/config.test.ts); and better-sqlite3, the optional SQLite driver, for its own tests
 # (test/handlers/database/sqlite-drivers.test.ts): a native addon, built for the Node on PATH
 # (prebuilt, or compiled with python3, make and g++), into .runtimes/better-sqlite3-<ABI>/ so that
-# each Node major keeps its own build. CI runs this before `npm test`, once per Node it tests on;
-# run it once (`npm run runtimes`, so that the build is for the scripts' Node) to test them locally.
+# each Node major keeps its own build. `npm test` runs this (test/support/global-runtimes.ts) when
+# something is missing, for the Node it runs on; `npm run runtimes` runs it by hand.
 # Set AXES_RUNTIMES_DIR to install elsewhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -4,7 +4,9 @@
  * in app/api/auth/[...nextauth]/route.ts. Copy both into a Next.js app, then:
  *
  *   npm install next-auth@beta node-axes
- *   AUTH_SECRET=… npx next dev       # Auth.js' sign-in page: http://localhost:3000/api/auth/signin
+ *   AUTH_SECRET=$(openssl rand -base64 33) npx next dev
+ *
+ * then Auth.js' sign-in page: http://localhost:3000/api/auth/signin (alice / wonderland).
  *
  * `axesAuthorize` wraps `authorize`: a locked-out client is refused before the password check with
  * Auth.js' `CredentialsSignin`, whose code (`locked_out`) Auth.js puts on its redirect to the
@@ -29,21 +31,26 @@ const axes = createAxes({
 
 // Your users: the user for the right password, else null. Here one demo user; yours looks the user
 // up and compares a password hash (bcrypt, argon2).
-async function verify(username: unknown, password: unknown) {
-  return username === 'alice' && password === 'wonderland' ? { id: 'alice', name: 'alice' } : null
+const users = {
+  verify: async (username: unknown, password: unknown) =>
+    username === 'alice' && password === 'wonderland' ? { id: username, name: username } : null,
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
-  secret: process.env.AUTH_SECRET ?? 'example-secret-change-me-example-secret-change-me',
+  // Auth.js signs its cookies with AUTH_SECRET, from the environment.
   trustHost: true,
   providers: [
     Credentials({
       credentials: { username: { label: 'Username' }, password: { type: 'password' } },
       // A route handler sees no socket: the client address is the header the platform sets and
       // overwrites (Vercel's x-real-ip; behind your own proxy, the header it sets).
-      authorize: axesAuthorize(axes, async ({ username, password }) => verify(username, password), {
-        clientAddress: trustedHeader('x-real-ip'),
-      }),
+      authorize: axesAuthorize(
+        axes,
+        async ({ username, password }) => users.verify(username, password),
+        {
+          clientAddress: trustedHeader('x-real-ip'),
+        },
+      ),
     }),
   ],
 })

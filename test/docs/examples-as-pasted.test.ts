@@ -5,11 +5,13 @@
 // (`npm pack`), its framework from this repository's node_modules, run with tsx as the README
 // says, with only the port changed. Then it is played over HTTP as a user would: alice signs in
 // with her password, and wrong passwords end in the lockout (429), after which her password is
-// refused too. Examples for Bun, Deno and Workers are left to test/examples/web-runtimes.test.ts;
-// a block that continues a page's example says so with an HTML comment before it
-// (`<!-- fragment: … -->`) and is not run alone; one whose flow is not a form POST to /login, or
-// that needs a project's compiler settings, names the test that plays it
-// (`<!-- tested elsewhere: test/… -->`).
+// refused too. Auth.js' examples are played through its own sign-in (a CSRF token, then a POST to
+// /auth/callback/credentials; the lockout is its CredentialsSignin with code locked_out), with
+// AUTH_SECRET set as their page says; NestJS' with `experimentalDecorators` in the project's
+// tsconfig.json, as their page says. Examples for Bun, Deno and Workers are left to
+// test/examples/web-runtimes.test.ts; a block that continues a page's example says so with an
+// HTML comment before it (`<!-- fragment: … -->`) and is not run alone; one that needs more than
+// this names the test that plays it (`<!-- tested elsewhere: test/… -->`).
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import {
@@ -26,6 +28,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signInClient } from '../adapters/authjs/app.js'
 import { freePort, ROOT } from '../support/child-process.js'
 
 interface Example {
@@ -101,6 +104,13 @@ function project(example: Example, index: number): { dir: string; file: string }
   symlinkSync(packed, join(dir, 'node_modules', 'node-axes'), 'dir')
   linkDependencies(join(dir, 'node_modules'))
   const file = example.lang === 'ts' ? 'app.ts' : 'app.js'
+  if (example.code.includes("from '@nestjs/")) {
+    // Nest's decorators, as a Nest project's tsconfig.json has them (docs/nestjs.md says so).
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      `${JSON.stringify({ compilerOptions: { experimentalDecorators: true } }, null, 2)}\n`,
+    )
+  }
   // Only the port changes.
   writeFileSync(join(dir, file), example.code.replaceAll('3000', 'Number(process.env.PORT)'))
   return { dir, file }
@@ -113,7 +123,13 @@ async function run(
   const port = await freePort()
   const child = spawn(process.execPath, ['--import', 'tsx', file], {
     cwd: dir,
-    env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      NODE_ENV: 'production',
+      // Auth.js' examples need one (docs/authjs.md says so).
+      AUTH_SECRET: 'docs-example-secret-docs-example-secret-0123',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -138,13 +154,39 @@ async function run(
   }
 }
 
-const login = (base: string, password: string) =>
-  fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ username: 'alice', password }),
-  })
+/** How an example is played: alice's password, then wrong ones until the lockout. */
+interface Flow {
+  /** Signs alice in with `password`; what the user sees. */
+  login(password: string): Promise<Response>
+  /** Whether a response is a signed-in one. */
+  signedIn(res: Response): boolean
+  /** Whether a response is the lockout; else it must be an ordinary failure. */
+  lockedOut(res: Response): boolean
+}
+
+/** A form POST to /login: signed in below 400, locked out with 429. */
+const formFlow = (base: string): Flow => ({
+  login: (password) =>
+    fetch(`${base}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: 'alice', password }),
+    }),
+  signedIn: (res) => res.status < 400,
+  lockedOut: (res) => res.status === 429,
+})
+
+/** Auth.js' credentials sign-in: redirected without an error, or with code locked_out. */
+async function authjsFlow(base: string): Promise<Flow> {
+  const signIn = await signInClient(base)
+  const location = (res: Response) => res.headers.get('location') ?? ''
+  return {
+    login: (password) => signIn({ username: 'alice', password }),
+    signedIn: (res) => res.status === 302 && !/[?&]error=/.test(location(res)),
+    lockedOut: (res) => /[?&]code=locked_out$/.test(location(res)),
+  }
+}
 
 describe('complete examples in README.md and docs/', () => {
   it('are found (the README quickstart and each framework page among them)', () => {
@@ -157,6 +199,8 @@ describe('complete examples in README.md and docs/', () => {
       'docs/hono.md',
       'docs/koa.md',
       'docs/passport.md',
+      'docs/nestjs.md',
+      'docs/authjs.md',
     ]) {
       expect(where).toContain(page)
     }
@@ -168,15 +212,20 @@ describe('complete examples in README.md and docs/', () => {
       const { dir, file } = project(example, index)
       const app = await run(dir, file)
       try {
-        const first = await login(app.base, 'wonderland')
-        expect(first.status, app.output()).toBeLessThan(400)
-        let status = 0
-        for (let i = 0; i < 10 && status !== 429; i++) {
-          status = (await login(app.base, 'nope')).status
-          if (status !== 429) expect(status, app.output()).toBeLessThan(500)
+        const flow = example.code.includes("from '@auth/")
+          ? await authjsFlow(app.base)
+          : formFlow(app.base)
+        const first = await flow.login('wonderland')
+        expect(flow.signedIn(first), `${first.status}\n${app.output()}`).toBe(true)
+        let locked = false
+        for (let i = 0; i < 10 && !locked; i++) {
+          const res = await flow.login('nope')
+          locked = flow.lockedOut(res)
+          if (!locked) expect(res.status, app.output()).toBeLessThan(500)
+          if (!locked) expect(flow.signedIn(res)).toBe(false)
         }
-        expect(status, app.output()).toBe(429)
-        expect((await login(app.base, 'wonderland')).status).toBe(429)
+        expect(locked, app.output()).toBe(true)
+        expect(flow.lockedOut(await flow.login('wonderland'))).toBe(true)
       } finally {
         app.child.kill('SIGTERM')
       }

@@ -8,8 +8,11 @@
 // project's own node_modules, so tsconfig.json leaves examples/authjs-next out: this test is its
 // check.
 
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { signInClient } from '../adapters/authjs/app.js'
+import { ROOT } from '../support/child-process.js'
 import { nextSite, startNext } from '../support/next-site.js'
 import { eachRunning } from '../support/runtime-server.js'
 import { runtimeBinary, runtimePackage } from '../support/runtimes.js'
@@ -17,6 +20,27 @@ import { runtimeBinary, runtimePackage } from '../support/runtimes.js'
 /** Where Auth.js sends a failed credentials sign-in: its sign-in page with the error's code. */
 const signInError = (code: string) =>
   new RegExp(`/api/auth/signin\\?error=CredentialsSignin&code=${code}$`)
+
+const AUTH = 'examples/authjs-next/auth.ts'
+const ROUTE = 'examples/authjs-next/app/api/auth/[...nextauth]/route.ts'
+
+/** A file from its first `import` on (after its header comment), as docs/authjs.md shows it. */
+const code = (file: string) => {
+  const text = readFileSync(join(ROOT, file), 'utf8')
+  return text.slice(text.indexOf('\nimport ') + 1)
+}
+
+describe('docs/authjs.md', () => {
+  it("shows examples/authjs-next's auth.ts and route handler as they are (this test plays them)", () => {
+    const page = readFileSync(join(ROOT, 'docs/authjs.md'), 'utf8')
+    const blocks = [
+      ...page.matchAll(
+        /<!-- (?:tested elsewhere|fragment)[^>]*authjs-next[^>]*-->\n\n```ts\n([\s\S]*?)```/g,
+      ),
+    ]
+    expect(blocks.map((m) => m[1])).toEqual([code(AUTH), code(ROUTE)])
+  })
+})
 
 const next = runtimeBinary('next')
 const nextAuth = next === null ? null : runtimePackage('next-auth')
@@ -26,11 +50,12 @@ describe.skipIf(nextAuth === null)('examples/authjs-next on Next.js with next-au
 
   it('locks out wrong passwords with CredentialsSignin code locked_out, and signs in the right password before the lock', async () => {
     const site = nextSite('authjs-site', {
-      'auth.js': 'examples/authjs-next/auth.ts',
-      'app/api/auth/[...nextauth]/route.js':
-        'examples/authjs-next/app/api/auth/[...nextauth]/route.ts',
+      'auth.js': AUTH,
+      'app/api/auth/[...nextauth]/route.js': ROUTE,
     })
-    const running = servers.use(await startNext(next as string, site))
+    // As the example's comment starts it: Auth.js signs its cookies with AUTH_SECRET.
+    const secret = 'test-secret-test-secret-test-secret-0123456789'
+    const running = servers.use(await startNext(next as string, site, { AUTH_SECRET: secret }))
     const signIn = await signInClient(`${running.base}/api`)
     const from = (ip: string) => ({ 'x-real-ip': ip })
     const wrong = { username: 'alice', password: 'nope' }

@@ -51,10 +51,14 @@ export function nextSite(name: string, files: Record<string, string>): string {
 }
 
 /** `next dev` (the installed `next`, run by this Node) on `site`, on a free port. */
-export function startNext(next: string, site: string): Promise<Running> {
+export function startNext(
+  next: string,
+  site: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Running> {
   return start(
     process.execPath,
     (port) => [next, 'dev', '--port', String(port), '--hostname', '127.0.0.1'],
-    { cwd: site, anyAnswer: true, timeoutMs: 90_000 },
+    { cwd: site, anyAnswer: true, timeoutMs: 90_000, env },
   )
 }

@@ -34,12 +34,18 @@ export async function printed(running: Running, text: string): Promise<string> {
 export async function start(
   binary: string,
   args: (port: number) => string[],
-  options: { cwd?: string; anyAnswer?: boolean; timeoutMs?: number } = {},
+  options: { cwd?: string; anyAnswer?: boolean; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<Running> {
   const port = await freePort()
   const child: ChildProcess = spawn(binary, args(port), {
     cwd: options.cwd ?? ROOT,
-    env: { ...process.env, PORT: String(port), NO_COLOR: '1', NEXT_TELEMETRY_DISABLED: '1' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      NO_COLOR: '1',
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

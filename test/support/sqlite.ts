@@ -1,11 +1,9 @@
 // The tests read and write SQLite files with Node's built-in node:sqlite (nothing to compile), with
 // the few better-sqlite3 conveniences they use: `new Database(file, { readonly })`, `pragma()`.
-// better-sqlite3 itself, the optional driver, is loaded for its own tests by betterSqlite3().
+// better-sqlite3 itself, the optional driver, is loaded for its own tests by betterSqlite3()
+// (./runtimes.js).
 
-import { createRequire } from 'node:module'
-import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { RUNTIMES_DIR } from './runtimes.js'
 
 /** A SQLite connection on node:sqlite, with better-sqlite3's `pragma()`. */
 export class Database extends DatabaseSync {
@@ -32,36 +30,6 @@ export function schemaOf(file: string): Record<string, string> {
     return Object.fromEntries(rows.map((r) => [r.name, r.sql]))
   } finally {
     db.close()
-  }
-}
-
-/** better-sqlite3's Database class (the default export). */
-export type BetterSqlite3 = new (
-  file: string,
-) => {
-  prepare(sql: string): { all(...p: unknown[]): unknown[]; run(...p: unknown[]): unknown }
-  exec(sql: string): unknown
-  close(): unknown
-}
-
-/**
- * better-sqlite3 as scripts/install-runtimes.sh builds it for this Node (a native addon, so one
- * build per Node ABI, in .runtimes/better-sqlite3-<ABI>/), or null with a warning when it is not
- * there; under CI=true a missing build is an error (.ci/run installs it for each Node it tests).
- */
-export function betterSqlite3(): BetterSqlite3 | null {
-  const base = join(RUNTIMES_DIR, `better-sqlite3-${process.versions.modules}`)
-  try {
-    return createRequire(join(base, 'package.json'))('better-sqlite3') as BetterSqlite3
-  } catch (error) {
-    const fix = `Build it with \`npm run runtimes\` (into ${base}).`
-    if (process.env.CI === 'true') {
-      throw new Error(`better-sqlite3 is not built for this Node (${String(error)}). ${fix}`)
-    }
-    console.warn(
-      `[node-axes tests] better-sqlite3 is not built for this Node: its tests are skipped. ${fix}`,
-    )
-    return null
   }
 }
 

@@ -19,11 +19,12 @@ describe('the unit and integration projects', () => {
     expect(new Set(listed).size).toBe(listed.length)
   })
 
-  it('start servers and build only for the integration project', () => {
+  it('start servers, build and install runtimes only for the integration project', () => {
     expect(project('unit')?.globalSetup).toBeUndefined()
     expect(project('integration')?.globalSetup).toEqual([
       'test/support/global-servers.ts',
       'test/support/global-build.ts',
+      'test/support/global-runtimes.ts',
     ])
   })
 
@@ -33,6 +34,9 @@ describe('the unit and integration projects', () => {
     expect(integration).toContain('test/cli/commands.test.ts')
     expect(integration).toContain('test/examples/demo-site.test.ts')
     expect(integration).toContain('test/handlers/redis/redis.test.ts')
+    // better-sqlite3, built into .runtimes/ by the integration project's global setup.
+    expect(integration).toContain('test/handlers/database/sqlite-drivers.test.ts')
+    expect(unit).toContain('test/handlers/database/sqlite.test.ts')
     expect(unit).toContain('test/core/durations.test.ts')
     expect(unit).toContain('test/support/test-kinds.test.ts')
     for (const file of unit) expect(integrationReason(`${ROOT}/${file}`), file).toBeNull()

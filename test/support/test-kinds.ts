@@ -3,7 +3,8 @@
 // projects from this. A file is an integration test when it asks for a server
 // (test/support/inject-servers.ts: PostgreSQL, MariaDB, Redis, Redis Cluster, or a server of its
 // own from test/support/servers.ts), runs the build (test/support/built-cli.ts, dist/), or starts
-// other processes (node:child_process, examples started with startProcess, a browser). Every other file is a
+// other processes (node:child_process, examples started with startProcess, a browser), or uses what
+// scripts/install-runtimes.sh installs (test/support/runtimes.ts). Every other file is a
 // unit test: one process, no server, no build. test/support/test-kinds.test.ts checks the split.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
@@ -20,6 +21,7 @@ export const INTEGRATION_MARKERS: readonly (readonly [RegExp, string])[] = [
   [/\bstartProcess\(/, 'starts an example or an application (startProcess)'],
   [/from 'node:child[_]process'/, 'starts other processes (node:child_process)'],
   [/from 'playwright[-]core'/, 'drives a browser (playwright-core)'],
+  [/support\/runtimes\.js'/, 'uses a runtime or driver installed into .runtimes/ (runtimes.ts)'],
 ]
 
 const RELATIVE_IMPORT = /from '(\.{1,2}\/[^']+)\.js'/g

@@ -9,7 +9,8 @@ import { join } from 'node:path'
 import { databaseHandler } from 'node-axes/database'
 import { conformanceInput, describeHandlerConformance } from 'node-axes/testing'
 import { afterAll, describe, expect, it } from 'vitest'
-import { betterSqlite3, Database, schemaOf } from '../../support/sqlite.js'
+import { betterSqlite3 } from '../../support/runtimes.js'
+import { Database, schemaOf } from '../../support/sqlite.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'node-axes-sqlite-drivers-'))
 let n = 0

@@ -3,7 +3,7 @@
  * the `handlers` auth.ts exports; node-axes is in the Credentials provider's `authorize` there.
  */
 
-import { handlers } from '../../../../auth.js'
+import { handlers } from '../../../../auth'
 
 // node-axes needs Node's runtime (not the edge runtime) for its stores.
 export const runtime = 'nodejs'
