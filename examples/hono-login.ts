@@ -1,6 +1,7 @@
 /**
- * A login page on Hono, protected by node-axes; served here by @hono/node-server, the same app
- * runs on Bun, Deno and in a Next.js route handler (`export const POST = app.fetch`).
+ * A login page on Hono, protected by node-axes; served here by @hono/node-server, the peer address
+ * taken by Hono's own `getConnInfo` (@hono/node-server/conninfo). The same app runs on Bun, Deno
+ * and Cloudflare Workers with that runtime's `getConnInfo` (examples/hono/).
  *
  *   npx tsx examples/hono-login.ts         # then open http://localhost:3000
  *
@@ -10,39 +11,23 @@
  */
 
 import { serve } from '@hono/node-server'
-import { Hono } from 'hono'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import type { Hono } from 'hono'
 import { type Axes, createAxes } from 'node-axes'
-import { type AxesVariables, protectLogin } from 'node-axes/hono'
-import {
-  exampleOptions,
-  isMain,
-  loginPage,
-  verifyUser,
-  welcomePage,
-  wrongPassword,
-} from './demo.js'
+import type { AxesVariables } from 'node-axes/hono'
+import { exampleOptions, isMain } from './demo.js'
+import { createHonoApp, logClients } from './hono/app.js'
 
-/** The example's Hono app around a node-axes instance. */
+/** The example's Hono app around a node-axes instance, on @hono/node-server. */
 export function createApp(axes: Axes): Hono<{ Variables: AxesVariables }> {
-  const app = new Hono<{ Variables: AxesVariables }>()
-  app.get('/', (c) => c.html(loginPage()))
-  app.post(
-    '/login',
-    protectLogin(axes, ({ username, password }) => verifyUser(username, password), {
-      bodyLimit: 16 * 1024,
-      onFailure: (c, decision) => c.html(loginPage(wrongPassword(decision.remaining)), 401),
-    }),
-    (c) => {
-      const login = c.get('axesLogin')
-      return c.html(welcomePage(login.ok ? String(login.user) : ''))
-    },
-  )
-  return app
+  return createHonoApp(axes, getConnInfo)
 }
 
 if (isMain(import.meta.url)) {
   const port = Number(process.env.PORT ?? 3000)
-  const app = createApp(createAxes({ ...exampleOptions, logger: console }))
+  const axes = createAxes({ ...exampleOptions, logger: console })
+  logClients(axes)
+  const app = createApp(axes)
   serve({ fetch: app.fetch, port }, () => {
     console.log(`node-axes Hono example: http://localhost:${port}`)
   })

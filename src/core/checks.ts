@@ -73,8 +73,8 @@ export const CHECKS = {
     hint: "Add the proxy's header to ipwareMetaPrecedenceOrder.",
   },
   'axes.W012': {
-    message: 'The client IP of a request could not be determined (see unknownClientIp).',
-    hint: 'Check the adapter passes the socket address and the proxy options.',
+    message: 'The client IP of a request could not be determined{detail} (see unknownClientIp).',
+    hint: 'Check the adapter passes the socket address and the proxy options.{fix}',
   },
   'axes.W013': {
     message: "{framework}'s trust-proxy setting and node-axes' proxy options disagree: {detail}.",
@@ -101,10 +101,13 @@ export const CHECKS = {
 /** A check code. */
 export type CheckId = keyof typeof CHECKS
 
-/** Builds a check from its code, filling `{placeholders}`, with its help link. */
+/**
+ * Builds a check from its code, filling `{placeholders}` (one not given is left out: axes.W012's
+ * `{detail}` and `{fix}` are an adapter's additions), with its help link.
+ */
 export function makeCheck(id: CheckId, values: Record<string, string> = {}): AxesCheck {
   const entry = CHECKS[id]
-  const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? `{${k}}`)
+  const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? '')
   return {
     id,
     level: 'warning',

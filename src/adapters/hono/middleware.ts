@@ -7,9 +7,10 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { Axes } from '../../compose/axes.js'
 import type { AxesResponse, LockoutDecision } from '../../core/types.js'
-import { invalidArgument } from '../../ground/errors.js'
+import { AxesError, invalidArgument } from '../../ground/errors.js'
 import type { AxesRequest } from '../../ground/request.js'
 import type { LoginResult } from '../shared/login.js'
+import { axesTrustsProxy } from '../shared/proxy-check.js'
 import { headersRecord, sessionIdOf } from '../shared/request.js'
 import { type AxesRequestApi, requestApi } from '../shared/request-api.js'
 
@@ -21,19 +22,42 @@ export interface AxesVariables {
   axesLogin: LoginResult<unknown>
 }
 
+/**
+ * What Hono's connection-info helpers answer (`ConnInfo` of `hono/conninfo`), the part node-axes
+ * reads: the peer address as the runtime reports it.
+ */
+export interface HonoConnInfo {
+  /** The remote end of the connection. */
+  remote: {
+    /** The peer address, when the runtime knows it. */
+    address?: string | undefined
+  }
+}
+
 /** Options of `axesMiddleware` and `protectLogin`. */
 export interface HonoAxesOptions {
   /**
-   * The peer address of the connection. Hono has no portable way to it.
-   * @default `c.env.incoming.socket.remoteAddress` (@hono/node-server), `c.env.requestIP(c.req.raw)`
-   * (Bun), `c.env.remoteAddr.hostname` (Deno); otherwise none (check axes.W012 fires)
+   * Hono's own connection-info helper for the runtime the app runs on: `getConnInfo` from
+   * `@hono/node-server/conninfo`, `hono/bun`, `hono/deno`, `hono/cloudflare-workers` (the
+   * `cf-connecting-ip` header Cloudflare's edge sets) or `hono/vercel` (`x-real-ip`). The peer
+   * address is its `remote.address`.
+   * @default the peer address read as those helpers read it on @hono/node-server, Bun and Deno;
+   * elsewhere none (check axes.W012 says so, and names this option)
+   */
+  connInfo?: (c: Context) => HonoConnInfo
+  /**
+   * The peer address of the connection, your own way (instead of `connInfo`).
+   * @default as `connInfo`
    */
   socketAddress?: (c: Context) => string | null | undefined
   /** The session id for the access log's `session_hash`, if the application has sessions. */
   sessionId?: (c: Context) => string | null | undefined
 }
 
-/** The peer address as each runtime's Hono adapter exposes it. */
+/**
+ * The peer address as each runtime's Hono adapter exposes it (what `getConnInfo` of
+ * @hono/node-server, `hono/bun` and `hono/deno` read).
+ */
 function defaultSocketAddress(c: Context): string | null {
   const env = c.env as Record<string, unknown> | undefined
   if (typeof env !== 'object' || env === null) return null
@@ -47,6 +71,62 @@ function defaultSocketAddress(c: Context): string | null {
   return typeof remote?.hostname === 'string' ? remote.hostname : null
 }
 
+/** The peer address from the application's `connInfo` helper; its failure is a clear error. */
+function connInfoAddress(c: Context, connInfo: (c: Context) => HonoConnInfo): string | null {
+  let info: HonoConnInfo
+  try {
+    info = connInfo(c)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    throw new AxesError(
+      'AXES_INVALID_ARGUMENT',
+      `connInfo failed (${message}): pass the getConnInfo of the runtime this app runs on`,
+      { cause: error },
+    )
+  }
+  const address = info?.remote?.address
+  return typeof address === 'string' && address !== '' ? address : null
+}
+
+/** The peer address of `c`, from the options' source or the runtime's. */
+function peerAddress(c: Context, options: HonoAxesOptions): string | null {
+  if (options.socketAddress) return options.socketAddress(c) ?? null
+  if (options.connInfo) return connInfoAddress(c, options.connInfo)
+  return defaultSocketAddress(c)
+}
+
+/** Checks the options' address sources: at most one, and functions. */
+export function checkHonoOptions(options: HonoAxesOptions): void {
+  for (const name of ['connInfo', 'socketAddress', 'sessionId'] as const) {
+    const value = options[name]
+    if (value !== undefined && typeof value !== 'function') {
+      throw invalidArgument(`${name} must be a function, not ${typeof value}`)
+    }
+  }
+  if (options.connInfo && options.socketAddress) {
+    throw invalidArgument('connInfo and socketAddress both name the peer address: pass one')
+  }
+}
+
+/**
+ * Check axes.W012 in Hono's words, when no peer address was found and node-axes reads nothing
+ * else (no forwarded header, no `clientIpCallable`): the client IP is then unknown for certain,
+ * and the fix is Hono's own `getConnInfo`.
+ */
+export function reportMissingPeer(axes: Axes, request: AxesRequest, options: HonoAxesOptions) {
+  if (request.socketAddress !== null || axesTrustsProxy(axes)) return
+  const effect =
+    axes.options.unknownClientIp === 'shareBucket'
+      ? 'all such clients share one IP bucket, and one attacker locks all of them out'
+      : 'every login counted by IP is refused (AXES_NO_CLIENT_IP)'
+  axes.reportCheck('axes.W012', {
+    detail: `: Hono found no peer address on this runtime${options.connInfo ? ' (connInfo gave none)' : ''}, so ${effect}`,
+    fix: options.connInfo
+      ? " connInfo must be the getConnInfo of the runtime the app runs on (hono/cloudflare-workers reads cf-connecting-ip, set only behind Cloudflare's edge; hono/vercel reads x-real-ip)."
+      : " On Hono, pass the runtime's getConnInfo: protectLogin(axes, verify, { connInfo: getConnInfo }), from hono/cloudflare-workers, hono/vercel, hono/bun, hono/deno or @hono/node-server/conninfo.",
+  })
+}
+
 /** The request as node-axes sees it. */
 export function toAxesRequest(
   c: Context,
@@ -54,12 +134,11 @@ export function toAxesRequest(
   options: HonoAxesOptions = {},
 ): AxesRequest {
   const session = options.sessionId?.(c)
-  const address = options.socketAddress ? options.socketAddress(c) : defaultSocketAddress(c)
   return {
     method: c.req.method,
     path: c.req.path,
     headers: headersRecord(c.req.raw.headers),
-    socketAddress: address ?? null,
+    socketAddress: peerAddress(c, options),
     query: new URL(c.req.url).searchParams,
     body,
     sessionId: sessionIdOf(session),
@@ -106,8 +185,11 @@ export function axesMiddleware(
   axes: Axes,
   options: HonoAxesOptions = {},
 ): MiddlewareHandler<{ Variables: AxesVariables }> {
+  checkHonoOptions(options)
   return async (c, next) => {
-    c.set('axes', requestApi(axes, toAxesRequest(c, undefined, options)))
+    const request = toAxesRequest(c, undefined, options)
+    reportMissingPeer(axes, request, options)
+    c.set('axes', requestApi(axes, request))
     await next()
   }
 }

@@ -16,7 +16,9 @@ import { requestApi } from '../shared/request-api.js'
 import { readWebBody, type WebBodyRead } from '../shared/web-body.js'
 import {
   type AxesVariables,
+  checkHonoOptions,
   type HonoAxesOptions,
+  reportMissingPeer,
   respond,
   toAxesRequest,
   toResponse,
@@ -58,6 +60,7 @@ export function protectLogin<User>(
   verify: VerifyFunction<Context, User>,
   options: HonoProtectLoginOptions = {},
 ): MiddlewareHandler<{ Variables: AxesVariables }> {
+  checkHonoOptions(options)
   const limit = options.bodyLimit ?? 100 * 1024
   return async (c, next) => {
     const read = await readBody(c, limit)
@@ -67,7 +70,9 @@ export function protectLogin<User>(
         connection: 'close',
       })
     }
-    const api = requestApi(axes, toAxesRequest(c, read.body, options))
+    const request = toAxesRequest(c, read.body, options)
+    reportMissingPeer(axes, request, options)
+    const api = requestApi(axes, request)
     c.set('axes', api)
     const result = await runLogin(axes, api.request, read.body, c, verify)
     c.set('axesLogin', result as LoginResult<unknown>)
