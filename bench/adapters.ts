@@ -1,7 +1,8 @@
 /**
  * The adapters' part of `npm run bench -- --adapters`: login-route requests per second with
- * autocannon, the route bare and guarded by `protectLogin`, on Express and Fastify, with the memory
- * handler and with SQLite. Each app runs in its own process (bench/adapter-server.ts) on the
+ * autocannon, the route bare and guarded by `protectLogin`, on Express, Fastify, Koa and Hono, with
+ * the memory handler and with SQLite; on Express also the bare route behind express-rate-limit
+ * (its defaults, a limit never reached), the contender `protectLogin` is compared with. Each app runs in its own process (bench/adapter-server.ts) on the
  * build in dist/ (built first when missing; rebuild after changing src/); autocannon runs here.
  *
  * Two workloads: every request a failed login of a new username (a new client each time, so the
@@ -23,11 +24,11 @@ import autocannon from 'autocannon'
 
 /** One figure. */
 export interface AdapterRow {
-  framework: 'express' | 'fastify'
+  framework: (typeof FRAMEWORKS)[number]
   workload: 'failed login, new client each' | 'successful login'
   /** How the route checks the password: a map lookup, or a scrypt hash. */
   verifier: 'map' | 'scrypt'
-  mode: 'bare' | 'memory' | 'sqlite'
+  mode: (typeof MODES)[number]
   requestsPerSecond: number
   /** Requests per second as a share of the bare route's. */
   ofBare: number
@@ -41,8 +42,11 @@ export interface AdapterRow {
 }
 
 const SERVER = fileURLToPath(new URL('./adapter-server.ts', import.meta.url))
-const FRAMEWORKS = ['express', 'fastify'] as const
-const MODES = ['bare', 'memory', 'sqlite'] as const
+const FRAMEWORKS = ['express', 'fastify', 'koa', 'hono'] as const
+const MODES = ['bare', 'memory', 'sqlite', 'express-rate-limit'] as const
+/** The modes measured on a framework: express-rate-limit is an Express middleware. */
+const modesOf = (framework: string) =>
+  MODES.filter((mode) => mode !== 'express-rate-limit' || framework === 'express')
 const WORKLOADS = ['failed login, new client each', 'successful login'] as const
 /** The (workload, verifier) pairs measured: scrypt only where the failure is recorded. */
 const CASES = [
@@ -128,7 +132,7 @@ export async function adaptersBench(quick: boolean): Promise<AdapterRow[]> {
       for (const { workload, verifier } of CASES) {
         // A hash takes milliseconds: a longer run for enough requests.
         const duration = verifier === 'scrypt' ? seconds * 2 : seconds
-        for (const mode of MODES) {
+        for (const mode of modesOf(framework)) {
           const dir = mkdtempSync(join(tmpdir(), 'axes-bench-adapters-'))
           const { child, port } = await startServer(framework, mode, dir, verifier)
           try {
@@ -158,7 +162,7 @@ export async function adaptersBench(quick: boolean): Promise<AdapterRow[]> {
     for (const { workload, verifier } of CASES) {
       const bare = best.get(key(framework, workload, verifier, 'bare'))?.rps ?? Number.NaN
       const bareCpu = best.get(key(framework, workload, verifier, 'bare'))?.cpu ?? Number.NaN
-      for (const mode of MODES) {
+      for (const mode of modesOf(framework)) {
         const figure = best.get(key(framework, workload, verifier, mode))
         rows.push({
           framework,
@@ -179,7 +183,13 @@ export async function adaptersBench(quick: boolean): Promise<AdapterRow[]> {
     `\nLogin route with autocannon (32 connections, best of ${rounds} × ${seconds} s; the app in its own process): requests/s, and the app's CPU time per request`,
   )
   for (const r of rows) {
-    const label = `${r.framework} · ${r.workload}${r.verifier === 'scrypt' ? ' (scrypt)' : ''} · ${r.mode === 'bare' ? 'bare route' : `protectLogin, ${r.mode} handler`}`
+    const route =
+      r.mode === 'bare'
+        ? 'bare route'
+        : r.mode === 'express-rate-limit'
+          ? 'express-rate-limit'
+          : `protectLogin, ${r.mode} handler`
+    const label = `${r.framework} · ${r.workload}${r.verifier === 'scrypt' ? ' (scrypt)' : ''} · ${route}`
     const cpu = `${r.cpuMicrosecondsPerRequest.toFixed(0).padStart(5)} µs CPU`
     const share =
       r.mode === 'bare'
@@ -188,6 +198,22 @@ export async function adaptersBench(quick: boolean): Promise<AdapterRow[]> {
     const odd = r.non2xx4xx > 0 ? `  (${r.non2xx4xx} unexpected statuses)` : ''
     console.log(
       `  ${label.padEnd(70)} ${Math.round(r.requestsPerSecond).toLocaleString('en').padStart(8)} /s  ${share}${odd}`,
+    )
+  }
+  for (const { workload, verifier } of CASES) {
+    const find = (mode: string) =>
+      rows.find(
+        (r) =>
+          r.framework === 'express' &&
+          r.workload === workload &&
+          r.verifier === verifier &&
+          r.mode === mode,
+      )
+    const ours = find('memory')
+    const theirs = find('express-rate-limit')
+    if (!ours || !theirs) continue
+    console.log(
+      `  express · ${workload}${verifier === 'scrypt' ? ' (scrypt)' : ''}: protectLogin (memory) ÷ express-rate-limit = ${(ours.requestsPerSecond / theirs.requestsPerSecond).toFixed(3)} by req/s, ${(theirs.cpuMicrosecondsPerRequest / ours.cpuMicrosecondsPerRequest).toFixed(3)} by CPU`,
     )
   }
   return rows

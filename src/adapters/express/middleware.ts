@@ -11,9 +11,9 @@ import { invalidArgument } from '../../ground/errors.js'
 import type { AxesRequest } from '../../ground/request.js'
 import { chooseLockoutRendering } from '../shared/lockout-rendering.js'
 import { type ClientIpSource, checkClientIpSource, checkProxies } from '../shared/proxy-check.js'
-import { LazyAxesRequest, sessionIdOf } from '../shared/request.js'
 import { type AxesRequestApi, requestApi } from '../shared/request-api.js'
 import { withVary } from '../shared/vary.js'
+import { ExpressAxesRequest } from './request.js'
 
 declare global {
   namespace Express {
@@ -54,39 +54,6 @@ const seen = new WeakSet<Axes>()
 export const optionsOf: WeakMap<Request, ExpressAxesOptions> = new WeakMap()
 
 /**
- * The request as node-axes sees it. A class, so that the body and the query are read when used
- * (a body parser mounted on the route runs after axesMiddleware; the query is parsed on demand)
- * through getters on the prototype, which V8 handles faster than accessors in object literals.
- */
-class ExpressAxesRequest extends LazyAxesRequest {
-  readonly #req: Request
-
-  constructor(req: Request, sessionId?: ExpressAxesOptions['sessionId'], frameworkIp = false) {
-    super(
-      req.method,
-      // The whole path, as Django's path_info, also inside a router mounted under a prefix.
-      req.baseUrl ? `${req.baseUrl}${req.path}` : req.path,
-      req.headers,
-      req.socket?.remoteAddress ?? null,
-      sessionIdOf(sessionId ? sessionId(req) : (req as { sessionID?: unknown }).sessionID),
-    )
-    this.#req = req
-    if (frameworkIp) this.frameworkIp = req.ip ?? null
-  }
-
-  /** Express' `req.ip`, with `clientIp: 'framework'`. */
-  frameworkIp?: string | null
-
-  get query(): Record<string, unknown> {
-    return this.#req.query as Record<string, unknown>
-  }
-
-  get body(): unknown {
-    return this.#req.body
-  }
-}
-
-/**
  * The request as node-axes sees it (the body and the query read when used); with
  * `clientIp: 'framework'`, the client IP is Express' `req.ip`.
  */
@@ -110,26 +77,44 @@ function checkTrustProxy(axes: Axes, req: Request, source: ClientIpSource): void
   checkProxies(axes, source, 'Express', "app.set('trust proxy')", trusts)
 }
 
+/** The API attached to each request (read here rather than as `req.axes`: see ./request.ts). */
+const apis = new WeakMap<Request, AxesRequestApi>()
+
 /**
  * The request's per-request API: the one already attached for this instance, or a new one set as
  * `req.axes` (checking `trust proxy` once per instance).
  */
 export function apiFor(axes: Axes, req: Request, options: ExpressAxesOptions): AxesRequestApi {
-  const existing = (req as { axes?: AxesRequestApi }).axes
-  if (existing && existing.axes === axes) return existing
+  const existing = apis.get(req)
+  if (existing !== undefined && existing.axes === axes) return existing
   const source = checkClientIpSource(options.clientIp)
   checkTrustProxy(axes, req, source)
   const api = requestApi(axes, toAxesRequest(req, options.sessionId, source))
+  apis.set(req, api)
   req.axes = api
   if (options.lockoutView !== undefined) optionsOf.set(req, options)
   return api
 }
 
-/** Writes a framework-neutral response. */
+/**
+ * Writes a framework-neutral response: the status and headers set on Node's response directly
+ * (each call on Express' `res` is a lookup along its prototype chain: see ./request.ts), the body
+ * sent with `res.send` (Express' charset, Content-Length and ETag).
+ */
 export function sendAxesResponse(res: Response, response: AxesResponse): void {
-  res.status(response.status).set(withVary(response.headers, res.get('vary')))
-  if (response.body === '') res.end()
-  else res.send(response.body)
+  const { status, body } = response
+  // Express' own check (and error) for a status that is not a three-digit integer.
+  if (Number.isInteger(status) && status >= 100 && status <= 999) res.statusCode = status
+  else res.status(status)
+  const headers = withVary(response.headers, res.getHeader('vary'))
+  for (const name in headers) {
+    const value = headers[name] as string
+    // Express adds the charset to a Content-Type that has none; `res.send` does it for a body.
+    if (body === '' && name.toLowerCase() === 'content-type') res.set(name, value)
+    else res.setHeader(name, value)
+  }
+  if (body === '') res.end()
+  else res.send(body)
 }
 
 /**
