@@ -39,7 +39,8 @@ export interface ChallengeOptions {
    * Verifies the challenge a request carries (for example a Turnstile token in
    * `request.body['cf-turnstile-response']`, checked with the provider's siteverify API), for
    * requests whose `challenge` the application or the adapter did not set. Called at most once per
-   * request, only when the attempt needs a challenge; return false when the request carries none.
+   * request, only when the attempt needs a challenge (from `isAllowed` too, where a login page's
+   * request may have no body); return false when the request carries none.
    * A verifier that throws is logged, and the challenge counts as not passed.
    */
   verify?: ChallengeVerifier
