@@ -5,8 +5,9 @@
  *
  * An Express app with a login page (alice / wonderland, bob / builder) protected by node-axes on
  * its embedded default, a SQLite file: `./axes.sqlite3` in the working directory (or
- * `AXES_DATABASE_URL`, the variable the `node-axes` command reads too). Three wrong passwords for
- * one username from one IP lock that pair out for a minute. The admin pages are at /admin, behind a
+ * `AXES_DATABASE_URL`, the variable the `node-axes` command reads too). After two wrong passwords
+ * for one username from one IP the form asks for a challenge (a stub: a checkbox "I am not a
+ * robot", verified on the server; node-axes/challenges); a third locks that pair out for a minute. The admin pages are at /admin, behind a
  * sign-in of their own (admin / axes-demo), which node-axes guards as well.
  *
  * The sessions are a cookie naming an entry in a Map: enough for a demo, not for production (use
@@ -16,9 +17,12 @@
 
 import { randomBytes } from 'node:crypto'
 import express from 'express'
-import { type Axes, createAxes } from 'node-axes'
+import type { LockoutDecision } from 'node-axes'
+import { type Axes, type AxesOptions, createAxes } from 'node-axes'
 import { createAdminHandler, expressAdmin } from 'node-axes/admin'
+import { challenges } from 'node-axes/challenges'
 import { axesMiddleware, protectLogin } from 'node-axes/express'
+import { CHALLENGE_HTML, challengeMessage, verifyStubChallenge } from './challenge-login.js'
 import {
   escapeHtml,
   exampleOptions,
@@ -29,6 +33,15 @@ import {
   wrongPassword,
 } from './demo.js'
 import { shortErrors } from './express-login.js'
+
+/**
+ * The demo site's options: the examples' (three failures lock for a minute), and a challenge
+ * after two failures.
+ */
+export const demoSiteOptions: AxesOptions = {
+  ...exampleOptions,
+  challenges: challenges({ after: 2 }),
+}
 
 /** The admin pages' path. */
 export const ADMIN_PATH = '/admin'
@@ -77,23 +90,26 @@ class Sessions {
   }
 }
 
-/** The home page: what to try, and the login form (or who is signed in). */
-function homePage(user: string | undefined, message = ''): string {
+/** The home page: what to try, and the login form (or who is signed in), with the challenge. */
+function homePage(user: string | undefined, message = '', challenge = false, name = ''): string {
   const form = user
     ? `<p>Signed in as <strong>${escapeHtml(user)}</strong>.</p>
 <form method="post" action="/logout"><button>Sign out</button></form>`
-    : `${loginForm('/login', message)}
+    : `${loginForm('/login', message, challenge ? CHALLENGE_HTML : '', name)}
 <p>Demo users: <code>alice</code> / <code>wonderland</code> and <code>bob</code> / <code>builder</code>.</p>`
   return page(
     'node-axes demo',
     `<div class="card">${form}</div>
 <h2>What to try</h2>
 <ol>
-  <li>Sign in as <code>alice</code> with a wrong password three times. The first two answers say
-  how many attempts are left; the third is the lockout page (HTTP 429 with <code>Retry-After</code>).
-  Now even alice's right password is refused: node-axes does not call the password check for a
-  locked-out client, and each try during the lockout starts the minute again (django-axes'
-  default).</li>
+  <li>Sign in as <code>alice</code> with a wrong password twice. Each answer says how many attempts
+  are left, and after the second the form asks for a challenge: a checkbox, "I am not a robot",
+  where a real site shows Turnstile, hCaptcha or reCAPTCHA (<code>node-axes/challenges</code>).
+  Sign in again without ticking it: refused (HTTP 403) before the password is checked, and not
+  counted, however often you try. Tick it and get the password wrong a third time: the lockout
+  page (HTTP 429 with <code>Retry-After</code>). Now even alice's right password is refused:
+  node-axes does not call the password check for a locked-out client, and each try during the
+  lockout starts the minute again (django-axes' default).</li>
   <li>Sign in as <code>bob</code>: he is not locked out. The lockout is per username and IP
   address together (<code>lockoutParameters: [['username', 'ip_address']]</code>).</li>
   <li>Open <a href="${ADMIN_PATH}">the admin pages</a> and sign in as <code>${ADMIN_USER}</code> /
@@ -111,18 +127,31 @@ function homePage(user: string | undefined, message = ''): string {
   )
 }
 
-/** The admin sign-in page. */
-function adminLoginPage(message = ''): string {
+/** The admin sign-in page, with the challenge. */
+function adminLoginPage(message = '', challenge = false): string {
+  const extra = challenge ? CHALLENGE_HTML : ''
   return page(
     'Admin sign-in',
-    `<div class="card">${loginForm(`${ADMIN_PATH}/login`, message)}</div>
+    `<div class="card">${loginForm(`${ADMIN_PATH}/login`, message, extra)}</div>
 <p>Demo credentials: <code>${ADMIN_USER}</code> / <code>${ADMIN_PASSWORD}</code>. node-axes guards
-this form too: three wrong passwords lock it for a minute.</p>
+this form too: after two wrong passwords it asks for the challenge, and three lock it for a
+minute.</p>
 <p><a href="/">Back to the demo</a></p>`,
   )
 }
 
-/** The demo site's Express app around a node-axes instance. */
+/** Whether the next attempt after this failure needs the challenge. */
+function needsChallenge(decision: LockoutDecision): boolean {
+  return decision.challenge === 'required'
+}
+
+/** The username a form posted, to fill the form again. */
+function nameOf(body: unknown): string {
+  const name = (body as Record<string, unknown> | undefined)?.username
+  return typeof name === 'string' ? name.slice(0, 150) : ''
+}
+
+/** The demo site's Express app around a node-axes instance (made with `demoSiteOptions`). */
 export function createDemoApp(axes: Axes): express.Express {
   const sessions = new Sessions()
   const app = express()
@@ -138,11 +167,21 @@ export function createDemoApp(axes: Axes): express.Express {
   app.post(
     '/login',
     protectLogin(axes, ({ username, password }) => verifyUser(username, password), {
-      onFailure: (_req, res, _next, decision) => {
-        res
-          .status(401)
-          .type('html')
-          .send(homePage(undefined, wrongPassword(decision.remaining)))
+      // The stub challenge, verified on the server (only when the attempt needs one).
+      verifyChallenge: (req) => verifyStubChallenge(req.body),
+      onFailure: (req, res, _next, decision) => {
+        const page = homePage(
+          undefined,
+          wrongPassword(decision.remaining),
+          needsChallenge(decision),
+          nameOf(req.body),
+        )
+        res.status(401).type('html').send(page)
+      },
+      // No passed challenge: the form with it; nothing was checked or counted.
+      onChallenge: (req, res, _next, decision) => {
+        const page = homePage(undefined, challengeMessage(decision), true, nameOf(req.body))
+        res.status(403).type('html').send(page)
       },
     }),
     (_req, res) => {
@@ -172,11 +211,16 @@ export function createDemoApp(axes: Axes): express.Express {
       ({ username, password }) =>
         username === ADMIN_USER && password === ADMIN_PASSWORD ? username : null,
       {
+        verifyChallenge: (req) => verifyStubChallenge(req.body),
         onFailure: (_req, res, _next, decision) => {
+          const page = adminLoginPage(wrongPassword(decision.remaining), needsChallenge(decision))
+          res.status(401).type('html').send(page)
+        },
+        onChallenge: (_req, res, _next, decision) => {
           res
-            .status(401)
+            .status(403)
             .type('html')
-            .send(adminLoginPage(wrongPassword(decision.remaining)))
+            .send(adminLoginPage(challengeMessage(decision), true))
         },
       },
     ),
@@ -211,7 +255,7 @@ if (isMain(import.meta.url)) {
   const port = Number(process.env.PORT ?? 3000)
   const host = process.env.HOST ?? '127.0.0.1'
   const axes = createAxes({
-    ...exampleOptions,
+    ...demoSiteOptions,
     // The embedded default is sqlite:axes.sqlite3; AXES_DATABASE_URL points it elsewhere.
     ...(process.env.AXES_DATABASE_URL ? { databaseUrl: process.env.AXES_DATABASE_URL } : {}),
     enableAccessFailureLog: true,

@@ -55,13 +55,17 @@ export function page(title: string, body: string): string {
 <main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`
 }
 
-/** A login form posting to `action`, after an optional message. */
-export function loginForm(action: string, message = ''): string {
+/**
+ * A login form posting to `action`, after an optional message; `extra` is HTML placed before the
+ * button (a challenge), and `username` fills the username field.
+ */
+export function loginForm(action: string, message = '', extra = '', username = ''): string {
+  const value = username ? ` value="${escapeHtml(username)}"` : ''
   return `${message ? `<p role="alert">${escapeHtml(message)}</p>` : ''}
 <form class="login" method="post" action="${escapeHtml(action)}">
-  <label>Username <input name="username" autocomplete="username"></label>
+  <label>Username <input name="username" autocomplete="username"${value}></label>
   <label>Password <input name="password" type="password" autocomplete="current-password"></label>
-  <button>Sign in</button>
+  ${extra}<button>Sign in</button>
 </form>`
 }
 

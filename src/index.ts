@@ -32,6 +32,7 @@ export {
 export type {
   AxesEvents,
   AxesListener,
+  ChallengeRequiredEvent,
   DecidedEvent,
   DecidedOperation,
   DeviceTrustedEvent,

@@ -12,13 +12,15 @@ import type { DecisionReason, LockoutDecision, ResolvedTier } from './types.js'
 
 /**
  * The decision for a counted attempt from the handler's answer: locked out when a bucket is
- * locked, allowed otherwise; marked `trustedDevice` when counted in a trusted device's bucket.
+ * locked, allowed otherwise; marked `trustedDevice` when counted in a trusted device's bucket and
+ * `challenge: 'passed'` when it carried a challenge that passed.
  */
 export function countDecision(
   counted: {
     readonly client: ClientIdentity
     readonly rule: LockoutRule
     readonly device?: string | null
+    readonly challenge?: 'passed'
   },
   result: CountResult,
   recorded: boolean,
@@ -38,6 +40,7 @@ export function countDecision(
     now,
   )
   if (counted.device) decision.trustedDevice = true
+  if (counted.challenge) decision.challenge = counted.challenge
   return decision
 }
 

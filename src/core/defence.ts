@@ -1,16 +1,18 @@
 /**
  * Defences as the engine applies them around the handler: objects made by factories in their own
  * subpaths (`deviceCookies()` from `node-axes/device-cookies`, `sprayDetection()` from
- * `node-axes/spray-detection`), so that an application that configures neither carries none of
- * their code; `repeatPasswords()` from `node-axes/repeat-passwords` likewise. The engine calls
- * each step it has, in order: `screen` before counting, `repeated` before a failure is recorded,
- * `failed` after a recorded failure, `succeeded` after a successful login.
+ * `node-axes/spray-detection`, `challenges()` from `node-axes/challenges`, `repeatPasswords()` from
+ * `node-axes/repeat-passwords`), so that an application that configures none carries none of their
+ * code. The engine calls each step it has, in order: `screen` before counting, `repeated` before a
+ * failure is recorded, `failed` after a recorded failure, `succeeded` after a successful login; the
+ * lockout response asks `respond` for a refusal of the defence's own.
  */
 
 import type { AxesRequest, Credentials } from '../ground/request.js'
 import type { InstanceContext } from './context.js'
+import type { ResolvedOptions } from './options.js'
 import type { Counted, Prepared } from './preparation.js'
-import type { LockoutDecision } from './types.js'
+import type { AxesResponse, LockoutDecision } from './types.js'
 
 /** A defence: what the engine calls around the handler. Store errors may be thrown. */
 export interface LoginDefence {
@@ -18,13 +20,15 @@ export interface LoginDefence {
   check?(context: InstanceContext): void
   /**
    * Before the handler counts the attempt: a final decision (refused, nothing counted), or the
-   * attempt to count, changed or not.
+   * attempt to count, changed or not. `reported` is true for `loginFailed`, a failure the
+   * application reports after its own password check (a gate before that check cannot apply).
    */
   screen?(
     context: InstanceContext,
     request: AxesRequest,
     counted: Counted,
     rawIp: string | null,
+    reported?: boolean,
   ): Promise<Prepared>
   /**
    * Before the failure of a counted attempt is recorded: true when it is not to be counted (the
@@ -36,10 +40,26 @@ export interface LoginDefence {
     credentials: Credentials | null,
     counted: Counted,
   ): Promise<boolean>
-  /** After a failure of the attempt was recorded. */
-  failed?(context: InstanceContext, request: AxesRequest, counted: Counted): Promise<void>
+  /** After a failure of the attempt was recorded (the decision may be marked). */
+  failed?(
+    context: InstanceContext,
+    request: AxesRequest,
+    counted: Counted,
+    decision: LockoutDecision,
+  ): Promise<void>
   /** After a successful login (the decision may be given what the response must carry). */
   succeeded?(context: InstanceContext, decision: LockoutDecision): Promise<void>
+  /** The response (and the message) for a refusal of this defence's own, if it has any. */
+  respond?(request: AxesRequest, decision: LockoutDecision): AxesResponse
+  /** The message of a refusal of this defence's own. */
+  readonly message?: string
+}
+
+/** The defences the options configure, in the order the engine applies them. */
+export function defencesOf(o: ResolvedOptions): LoginDefence[] {
+  return [o.sprayDetection, o.deviceCookies, o.challenges, o.repeatPasswords].filter(
+    Boolean,
+  ) as LoginDefence[]
 }
 
 /**
@@ -53,12 +73,13 @@ export async function screenAll(
   counted: Counted,
   rawIp: string | null,
   storeFailure: (error: unknown) => LockoutDecision,
+  reported: boolean,
 ): Promise<Prepared> {
   let prepared: Prepared = counted
   try {
     for (const defence of defences) {
       if (prepared.kind === 'final') break
-      prepared = (await defence.screen?.(context, request, prepared, rawIp)) ?? prepared
+      prepared = (await defence.screen?.(context, request, prepared, rawIp, reported)) ?? prepared
     }
     return prepared
   } catch (error) {

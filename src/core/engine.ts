@@ -16,8 +16,8 @@ import type { AxesRequest, ClientIdentity, Credentials } from '../ground/request
 import type { LockoutRule } from '../ground/rule.js'
 import { VERSION } from '../ground/version.js'
 import type { InstanceContext } from './context.js'
-import { countDecision, type DecisionFacts, decide, uncountedDecision } from './decisions.js'
-import { isRepeat, type LoginDefence, screenAll } from './defence.js'
+import { countDecision, decide, uncountedDecision } from './decisions.js'
+import { defencesOf, isRepeat, type LoginDefence, screenAll } from './defence.js'
 import { Diagnostics, describeMode } from './diagnostics.js'
 import { UNRESOLVED_DJANGO_PATHS } from './django-marker.js'
 import { AxesEmitter } from './events.js'
@@ -126,8 +126,7 @@ export class AxesEngine {
     const logs = this.capabilities.logs ? (this.handler as AccessLogStore) : null
     this.#sessions = new Sessions(this.context, logs, this.#report)
     this.#prep = new Preparation(this.context, new Policy(o), this.#report)
-    const defences = [o.sprayDetection, o.deviceCookies, o.repeatPasswords]
-    this.#defences = defences.filter((d) => d !== null) as LoginDefence[]
+    this.#defences = defencesOf(o)
     this.#screens = this.#defences.filter((d) => d.screen)
     this.#repeats = this.#defences.filter((d) => d.repeated)
     for (const defence of this.#defences) defence.check?.(this.context)
@@ -208,16 +207,13 @@ export class AxesEngine {
       return this.#reservation(request, creds, decision, prepared, result.reservation)
     }
     if (result.outcome === 'busy') {
-      const facts: DecisionFacts = {
-        reason: 'tooManyInFlight',
-        allowed: false,
-        client: prepared.client,
-        rule: prepared.rule,
-        failures: result.failures,
-        lockedUntil: null,
-        recorded: false,
-      }
-      const decision = decide(facts, this.options.clock())
+      const { client, rule } = prepared
+      const failures = result.failures
+      const facts = { client, rule, failures, lockedUntil: null, recorded: false }
+      const decision = decide(
+        { reason: 'tooManyInFlight', allowed: false, ...facts },
+        this.options.clock(),
+      )
       return this.#reservation(request, creds, decision, null, null)
     }
     const decision = this.#counted(prepared, result, result.recorded)
@@ -245,7 +241,7 @@ export class AxesEngine {
     const state = this.#prep.state(request)
     this.#noteMiddleware(state)
     if (!state.checked) this.diagnostics.report('axes.W003')
-    const pending = this.#prepare(request, creds)
+    const pending = this.#prepare(request, creds, true)
     const prepared = pending instanceof Promise ? await pending : pending
     if (prepared.kind === 'final') return prepared.decision
     return this.#recordFailure(request, creds, prepared)
@@ -321,18 +317,19 @@ export class AxesEngine {
 
   // ----- internals -----
 
-  /** Prepares a request and, with defences, screens it (synchronous when neither awaits). */
-  #prepare(request: AxesRequest, credentials: Credentials | null): Prepared | Promise<Prepared> {
-    const pending = this.#prep.prepare(request, credentials)
-    return this.#screens.length > 0 ? this.#screen(request, pending) : pending
+  /** Prepares and screens a request (sync without screens); `reported`: from `loginFailed`. */
+  #prepare(request: AxesRequest, creds: Credentials | null, reported = false) {
+    const pending = this.#prep.prepare(request, creds)
+    return this.#screens.length > 0 ? this.#screen(request, pending, reported) : pending
   }
 
-  async #screen(request: AxesRequest, pending: Prepared | Promise<Prepared>): Promise<Prepared> {
+  async #screen(request: AxesRequest, pending: Prepared | Promise<Prepared>, reported: boolean) {
     const prepared = pending instanceof Promise ? await pending : pending
     if (prepared.kind === 'final') return prepared
     const fail = (error: unknown) =>
       this.#storeFailure(prepared.client, prepared.rule, error, 'screen')
-    return screenAll(this.#screens, this.context, request, prepared, this.rawIpOf(request), fail)
+    const ip = this.rawIpOf(request)
+    return screenAll(this.#screens, this.context, request, prepared, ip, fail, reported)
   }
 
   #noteMiddleware(state: RequestState): void {
@@ -375,7 +372,7 @@ export class AxesEngine {
     if (repeat) return decision
     if (decision.lockedOut) this.#report.lockedOut(request, prepared, decision)
     for (const d of this.#defences)
-      await d.failed?.(this.context, request, prepared).catch(this.#onDefError)
+      await d.failed?.(this.context, request, prepared, decision).catch(this.#onDefError)
     return decision
   }
 

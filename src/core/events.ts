@@ -1,8 +1,8 @@
 /**
  * Events: django-axes' signals, typed. `loginFailed`, `loggedIn` and `loggedOut` are emitted as
  * node-axes records them; `lockedOut` (django-axes' `user_locked_out`) when a failure reaches the
- * limit and again on every attempt refused while locked; `deviceTrusted` and `sprayDetected` from the
- * defences (./defences.ts).
+ * limit and again on every attempt refused while locked; `deviceTrusted`, `sprayDetected` and
+ * `challengeRequired` from the defences (./defence.ts).
  */
 
 import type { AxesRequest, ClientIdentity, Credentials } from '../ground/request.js'
@@ -95,6 +95,18 @@ export interface SprayDetectedEvent {
   lockedUntil: Date
 }
 
+/**
+ * The payload of `challengeRequired`: an attempt needed a challenge (the client has
+ * `challenges.after` failures or more) and carried none that passed; it was refused, uncounted.
+ * Emitted once per request.
+ */
+export interface ChallengeRequiredEvent {
+  request: AxesRequest
+  client: ClientIdentity
+  /** The refusal (reason `challengeRequired`, with the client's `failures` and `remaining`). */
+  decision: LockoutDecision
+}
+
 /** Every event and its payload. */
 export interface AxesEvents {
   decided: DecidedEvent
@@ -105,6 +117,7 @@ export interface AxesEvents {
   storeError: StoreErrorEvent
   deviceTrusted: DeviceTrustedEvent
   sprayDetected: SprayDetectedEvent
+  challengeRequired: ChallengeRequiredEvent
 }
 
 /** A listener; a returned promise is not awaited, but its rejection is caught and logged. */

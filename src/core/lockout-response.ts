@@ -94,8 +94,23 @@ export function corsHeaders(
   return headers
 }
 
+/** What the `challenges` option holds, as the lockout response asks it (node-axes/challenges). */
+interface ChallengeAnswer {
+  readonly message: string
+  respond(request: AxesRequest, decision: LockoutDecision): AxesResponse
+}
+
+/** The `challenges` option's answer when `decision` asks for a challenge, else null. */
+function challengeOf(options: ResolvedOptions, decision: LockoutDecision): ChallengeAnswer | null {
+  return decision.reason === 'challengeRequired'
+    ? (options.challenges as unknown as ChallengeAnswer)
+    : null
+}
+
 /** The message for a refused decision. */
 export function lockoutMessage(options: ResolvedOptions, decision: LockoutDecision): string {
+  const challenge = challengeOf(options, decision)
+  if (challenge) return challenge.message
   if (decision.reason === 'storeError') return STORE_ERROR_MESSAGE
   if (decision.reason === 'malformedCredentials') return MALFORMED_CREDENTIALS_MESSAGE
   if (decision.reason === 'unreadBody') return UNREAD_BODY_MESSAGE
@@ -140,7 +155,8 @@ export interface LockoutResponseInput {
  * Builds the response for a refused decision, in django-axes' order: the application's
  * `lockoutCallable`; JSON for XHR (with CORS headers) and for clients that accept JSON;
  * `lockoutTemplate`; a redirect to `lockoutUrl`; the plain message. A store failure answers 503, a
- * malformed login (a repeated or nested username or password field) 400.
+ * malformed login (a repeated or nested username or password field) 400, a challenge required
+ * (the `challenges` option) the challenge's own answer.
  */
 export async function buildLockoutResponse(input: LockoutResponseInput): Promise<AxesResponse> {
   const { options, request, decision, credentials } = input
@@ -151,6 +167,9 @@ export async function buildLockoutResponse(input: LockoutResponseInput): Promise
     return plainAnswer(request, 400, MALFORMED_CREDENTIALS_MESSAGE)
   }
   if (decision.reason === 'unreadBody') return plainAnswer(request, 400, UNREAD_BODY_MESSAGE)
+  // A challenge to show, not a lockout: the challenges option answers (403, `challenge_required`).
+  const challenge = challengeOf(options, decision)
+  if (challenge) return challenge.respond(request, decision)
 
   if (options.lockoutCallable) {
     let response: unknown

@@ -34,6 +34,8 @@ export interface Counted extends CountedClient {
   readonly source?: string | null
   /** The id of the trusted device the attempt is counted for (set by device cookies), if any. */
   readonly device?: string | null
+  /** `'passed'` when the attempt needed a challenge and carried one that passed (challenges). */
+  readonly challenge?: 'passed'
 }
 
 /** What `#prepare` found out before counting: a final decision, or an attempt to count. */
@@ -248,5 +250,6 @@ export function countedAt(attempt: Counted, now: number): Counted {
     input: countInput(attempt.input, now),
     source: attempt.source,
     device: attempt.device,
+    challenge: attempt.challenge,
   }
 }

@@ -35,6 +35,11 @@ export type DecisionReason =
    * than `sprayDetection.usernames` distinct usernames and is locked as a source.
    */
   | 'sourceLocked'
+  /**
+   * Refused (403), nothing counted: the client has `challenges.after` failures or more, and the
+   * request carries no challenge (CAPTCHA) that passed (`challenges`, node-axes/challenges).
+   */
+  | 'challengeRequired'
 
 /** A lockout tier after resolution: at `failures` failures, the lock lasts `cooloffMs`. */
 export interface ResolvedTier {
@@ -91,6 +96,12 @@ export interface LockoutDecision {
    * `succeeded()` (or `protect`) has resolved.
    */
   setCookie?: string
+  /**
+   * With `challenges` configured: `'required'` when the attempt was refused for want of a passed
+   * challenge, or after a failure when the next attempt will need one; `'passed'` when the
+   * attempt needed one and carried one that passed.
+   */
+  challenge?: 'required' | 'passed'
 }
 
 /**

@@ -47,6 +47,13 @@ export interface AxesRequest {
    * header (`clientIpCallable`, if set, still comes first).
    */
   frameworkIp?: string | null
+  /**
+   * The application's answer to a challenge (a CAPTCHA), for the `challenges` option
+   * (node-axes/challenges): true when the request carries a challenge the application verified, or
+   * a function node-axes calls (at most once per request, and only when the attempt needs a
+   * challenge) that verifies it. The adapters set it from their `verifyChallenge` option.
+   */
+  challenge?: boolean | (() => boolean | Promise<boolean>)
 }
 
 /**

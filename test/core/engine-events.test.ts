@@ -68,6 +68,7 @@ function setup(options: AxesOptions = {}) {
     storeError: [],
     deviceTrusted: [],
     sprayDetected: [],
+    challengeRequired: [],
   }
   for (const name of Object.keys(seen) as (keyof AxesEvents)[]) {
     axes.on(name, (payload) => {

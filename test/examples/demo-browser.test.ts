@@ -12,8 +12,7 @@ import { join } from 'node:path'
 import { databaseHandler } from 'node-axes/database'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { exampleOptions } from '../../examples/demo.js'
-import { createDemoApp } from '../../examples/demo-site.js'
+import { createDemoApp, demoSiteOptions } from '../../examples/demo-site.js'
 import { createAxes } from '../support/axes.js'
 import { CHROMIUM, chromiumPresent } from '../support/chromium.js'
 
@@ -33,7 +32,7 @@ describe.skipIf(!present)('the demo site in Chromium', () => {
   // The demo's store: a SQLite file (its rows keep the path the admin shows).
   const dir = mkdtempSync(join(tmpdir(), 'axes-demo-browser-'))
   const axes = createAxes({
-    ...exampleOptions,
+    ...demoSiteOptions,
     handler: databaseHandler({ url: `sqlite:${join(dir, 'axes.sqlite3')}` }),
     enableAccessFailureLog: true,
     logger: false,
@@ -92,9 +91,29 @@ describe.skipIf(!present)('the demo site in Chromium', () => {
     expect(await page.locator('form.login').count()).toBe(1)
   })
 
-  it('the lockout page links back to the sign-in page', async () => {
+  it('after two failures the form asks for the challenge, refuses without it, and checks the password with it', async () => {
     await page.goto(`${base}/`)
     await signIn('alice', 'nope')
+    expect(await page.locator('[role=alert]').textContent()).toContain('1 attempt left')
+    const box = page.locator('input[name=not_a_robot]')
+    expect(await box.count()).toBe(1)
+    expect(await page.locator('form.login').textContent()).toContain('I am not a robot')
+    // The form keeps the username; without the box ticked, the password is not even checked.
+    expect(await page.locator('input[name=username]').inputValue()).toBe('alice')
+    await signIn('alice', 'wonderland')
+    expect(await page.locator('[role=alert]').textContent()).toContain(
+      'Please tick "I am not a robot" to sign in (1 attempt left before the lock).',
+    )
+    await shot('challenge')
+  })
+
+  it('the lockout page links back to the sign-in page', async () => {
+    await page.goto(`${base}/`)
+    await page.fill('input[name=username]', 'alice')
+    await page.fill('input[name=password]', 'nope')
+    // The form from the home page has no challenge: the answer brings it.
+    await Promise.all([page.waitForLoadState('load'), page.click('form.login button')])
+    await page.check('input[name=not_a_robot]')
     await signIn('alice', 'nope')
     expect(await page.locator('h1').textContent()).toBe('Locked out')
     await shot('lockout')

@@ -53,8 +53,24 @@ describe('npm start (examples/demo-site.ts)', () => {
     const reopened = await fetch(`${base}/login`)
     expect(reopened.status).toBe(200)
     expect(await reopened.text()).toContain('<form class="login" method="post" action="/login">')
-    expect((await post('/login', { username: 'alice', password: 'nope' })).status).toBe(401)
-    const third = await post('/login', { username: 'alice', password: 'nope' })
+    const second = await post('/login', { username: 'alice', password: 'nope' })
+    expect(second.status).toBe(401)
+    // After two failures the form asks for the challenge (the stub: a checkbox).
+    const secondPage = await second.text()
+    expect(secondPage).toContain('1 attempt left')
+    expect(secondPage).toContain('name="not_a_robot"')
+    expect(secondPage).toContain('I am not a robot')
+    // Without it: refused before the password check, not counted, however often.
+    for (const password of ['nope', 'wonderland', 'nope']) {
+      const refused = await post('/login', { username: 'alice', password })
+      expect(refused.status).toBe(403)
+      const text = await refused.text()
+      expect(text).toContain('Please tick &quot;I am not a robot&quot; to sign in (1 attempt left')
+      expect(text).toContain('name="not_a_robot"')
+      expect(text).toContain('value="alice"')
+    }
+    // With it ticked the password is checked: the third failure is the lockout.
+    const third = await post('/login', { username: 'alice', password: 'nope', not_a_robot: 'yes' })
     expect(third.status).toBe(429)
     expect(third.headers.get('retry-after')).toBe('60')
     const lockout = await third.text()
@@ -62,6 +78,10 @@ describe('npm start (examples/demo-site.ts)', () => {
     // Not a dead end: the lockout page links back.
     expect(lockout).toContain('<a href="/">Back to the sign-in page</a>')
     expect((await post('/login', { username: 'alice', password: 'wonderland' })).status).toBe(429)
+    expect(
+      (await post('/login', { username: 'alice', password: 'wonderland', not_a_robot: 'yes' }))
+        .status,
+    ).toBe(429)
     // Others are not locked out: the lockout is per username and IP address.
     const bob = await post('/login', { username: 'bob', password: 'builder' })
     expect(bob.status).toBe(303)
@@ -70,8 +90,8 @@ describe('npm start (examples/demo-site.ts)', () => {
     ).toContain('Signed in as <strong>bob</strong>')
 
     // The command line the home page suggests reads the same file with the demo's options: three
-    // failures, and the right password refused during the lockout, which counts as django-axes
-    // counts it; the lock ends a minute after that last try.
+    // failures, and the two tries refused during the lockout, which count as django-axes counts
+    // them (the refusals for want of the challenge do not); the lock ends a minute after that last try.
     const { stdout, stderr } = await run(
       process.execPath,
       [
@@ -89,7 +109,7 @@ describe('npm start (examples/demo-site.ts)', () => {
     )
     expect(stderr).toContain('node-axes.config.ts: 3 failures lock for 1 minute')
     expect(stdout).toMatch(
-      /^127\.0\.0\.1 +alice +4 +\S+ \S+ +\S+ \S+ \(in (\d+ seconds|1 minute)\)/m,
+      /^127\.0\.0\.1 +alice +5 +\S+ \S+ +\S+ \S+ \(in (\d+ seconds|1 minute)\)/m,
     )
 
     // The admin sends an anonymous visitor to its own sign-in, which refuses a wrong password.

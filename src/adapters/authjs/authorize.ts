@@ -18,12 +18,14 @@ const CODES: Partial<Record<DecisionReason, string>> = {
   tooManyInFlight: 'too_many_attempts',
   malformedCredentials: 'malformed_credentials',
   storeError: 'login_unavailable',
+  challengeRequired: 'challenge_required',
 }
 
 /**
  * A sign-in refused by node-axes, as Auth.js reports a failed credentials sign-in: the redirect
  * to the sign-in (or error) page carries `error=CredentialsSignin&code=locked_out` (or
- * `blacklisted`, `too_many_attempts`, `malformed_credentials`, `login_unavailable`), and
+ * `blacklisted`, `too_many_attempts`, `malformed_credentials`, `login_unavailable`,
+ * `challenge_required`), and
  * `signIn(…, { redirect: false })` returns that `code`.
  */
 export class AxesCredentialsSignin extends CredentialsSignin {
@@ -55,6 +57,16 @@ export interface AxesAuthorizeOptions {
    * @default the instance's `passwordFormField` ('password')
    */
   passwordField?: string
+  /**
+   * Verifies the challenge (a CAPTCHA) the sign-in carries, for the `challenges` option
+   * (node-axes/challenges): true when it passed (a token among the credentials, for example).
+   * Called at most once per sign-in, only when the attempt needs a challenge; without a passed
+   * one the sign-in is refused with code `challenge_required` and `authorize` does not run.
+   */
+  verifyChallenge?: (
+    credentials: Record<string, unknown>,
+    request: Request,
+  ) => boolean | Promise<boolean>
 }
 
 /** Auth.js' `authorize`: the credentials submitted and the request; a user, or null. */
@@ -104,6 +116,8 @@ export function axesAuthorize<Credentials extends Record<string, unknown>, User>
     if (fields[passwordField] !== undefined) core[passField] = fields[passwordField]
     const axesRequest = toAxesRequest(request, clientAddressOf(source, request, []), core)
     axes.attach(axesRequest)
+    const check = options.verifyChallenge
+    if (check) axesRequest.challenge = () => check(fields, request)
     const reservation = await axes.reserve(axesRequest, core)
     if (!reservation.decision.allowed) throw new AxesCredentialsSignin(reservation.decision)
     let user: User | null | undefined

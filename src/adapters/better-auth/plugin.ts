@@ -54,6 +54,7 @@ const CODES: Partial<Record<DecisionReason, string>> = {
   tooManyInFlight: 'TOO_MANY_ATTEMPTS_IN_FLIGHT',
   malformedCredentials: 'MALFORMED_CREDENTIALS',
   storeError: 'LOGIN_UNAVAILABLE',
+  challengeRequired: 'CHALLENGE_REQUIRED',
 }
 
 /** Headers of node-axes' lockout response kept on the `APIError`. */

@@ -12,6 +12,7 @@ import {
   lockoutError,
 } from '../shared/lockout-error.js'
 import {
+  type ChallengeCheck,
   invalidCredentialsResponse,
   type LoginResult,
   runLogin,
@@ -33,6 +34,18 @@ export interface ExpressProtectLoginOptions extends ExpressAxesOptions {
    * `Invalid username or password.` (JSON `{ error, remaining }` for JSON clients).
    */
   onFailure?: (req: Request, res: Response, next: NextFunction, decision: LockoutDecision) => void
+  /**
+   * Verifies the challenge (a CAPTCHA) the login request carries, for the `challenges` option
+   * (node-axes/challenges): true when it passed. Called at most once per request, only when the
+   * attempt needs a challenge.
+   */
+  verifyChallenge?: ChallengeCheck<Request>
+  /**
+   * Answers an attempt refused for want of a passed challenge (reason `challengeRequired`), for
+   * example with the login form and the challenge. By default: 403 with
+   * `{ error: 'challenge_required', message, remaining }` (plain text for other clients).
+   */
+  onChallenge?: (req: Request, res: Response, next: NextFunction, decision: LockoutDecision) => void
   /**
    * `'error'` hands a refusal (lockout, store failure, malformed login) to Express' error
    * handling as `next(err)`, an `AxesLockoutError` with `status`, `headers`, the message, and the
@@ -58,7 +71,7 @@ export function protectLogin<User>(
   const delivery = checkLockoutDelivery(options.lockoutAs)
   return (req, res, next) => {
     const api = apiFor(axes, req, options)
-    runLogin(axes, api.request, req.body, req, verify)
+    runLogin(axes, api.request, req.body, req, verify, options.verifyChallenge)
       .then(async (result: LoginResult<User>) => {
         res.locals.axesLogin = result
         if (result.ok) {
@@ -67,6 +80,9 @@ export function protectLogin<User>(
           return next()
         }
         if (!result.decision.allowed) {
+          if (result.decision.reason === 'challengeRequired' && options.onChallenge) {
+            return options.onChallenge(req, res, next, result.decision)
+          }
           if (delivery === 'error') {
             const response = await api.lockoutResponse(result.decision)
             return next(lockoutError(axes, result.decision, response))

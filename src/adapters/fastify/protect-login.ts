@@ -6,7 +6,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Axes } from '../../compose/axes.js'
 import type { LockoutDecision } from '../../core/types.js'
-import { invalidCredentialsResponse, runLogin, type VerifyFunction } from '../shared/login.js'
+import {
+  type ChallengeCheck,
+  invalidCredentialsResponse,
+  runLogin,
+  type VerifyFunction,
+} from '../shared/login.js'
 import { checkClientIpSource } from '../shared/proxy-check.js'
 import { apiFor, type FastifyAxesOptions, sendAxesResponse } from './plugin.js'
 
@@ -21,6 +26,17 @@ export interface FastifyProtectLoginOptions {
    * `Invalid username or password.` (JSON `{ error, remaining }` for JSON clients).
    */
   onFailure?: (request: FastifyRequest, reply: FastifyReply, decision: LockoutDecision) => unknown
+  /**
+   * Verifies the challenge (a CAPTCHA) the login request carries, for the `challenges` option
+   * (node-axes/challenges): true when it passed. Called at most once per request, only when the
+   * attempt needs a challenge.
+   */
+  verifyChallenge?: ChallengeCheck<FastifyRequest>
+  /**
+   * Answers an attempt refused for want of a passed challenge (reason `challengeRequired`). By
+   * default: 403 with `{ error: 'challenge_required', message, remaining }`.
+   */
+  onChallenge?: (request: FastifyRequest, reply: FastifyReply, decision: LockoutDecision) => unknown
 }
 
 /**
@@ -38,7 +54,8 @@ export function protectLogin<User>(
   checkClientIpSource(options.clientIp)
   return async function axesProtectLogin(request, reply) {
     const api = apiFor(axes, request, options.sessionId, options.clientIp)
-    const result = await runLogin(axes, api.request, request.body, request, verify)
+    const check = options.verifyChallenge
+    const result = await runLogin(axes, api.request, request.body, request, verify, check)
     request.axesLogin = result
     if (result.ok) {
       // The device cookie node-axes issued for this login (deviceCookies), if any; Fastify
@@ -47,6 +64,9 @@ export function protectLogin<User>(
       return
     }
     if (!result.decision.allowed) {
+      if (result.decision.reason === 'challengeRequired' && options.onChallenge) {
+        return options.onChallenge(request, reply, result.decision)
+      }
       return sendAxesResponse(reply, await api.lockoutResponse(result.decision))
     }
     if (options.onFailure) return options.onFailure(request, reply, result.decision)

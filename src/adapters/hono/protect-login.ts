@@ -7,6 +7,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import type { Axes } from '../../compose/axes.js'
 import type { LockoutDecision } from '../../core/types.js'
 import {
+  type ChallengeCheck,
   invalidCredentialsResponse,
   type LoginResult,
   runLogin,
@@ -36,6 +37,17 @@ export interface HonoProtectLoginOptions extends HonoAxesOptions {
    * `Invalid username or password.` (JSON `{ error, remaining }` for JSON clients).
    */
   onFailure?: (c: Context, decision: LockoutDecision) => Response | Promise<Response>
+  /**
+   * Verifies the challenge (a CAPTCHA) the login request carries, for the `challenges` option
+   * (node-axes/challenges): true when it passed. Called at most once per request, only when the
+   * attempt needs a challenge; the body is read by then (`c.req.parseBody()` works).
+   */
+  verifyChallenge?: ChallengeCheck<Context>
+  /**
+   * Answers an attempt refused for want of a passed challenge (reason `challengeRequired`). By
+   * default: 403 with `{ error: 'challenge_required', message, remaining }`.
+   */
+  onChallenge?: (c: Context, decision: LockoutDecision) => Response | Promise<Response>
 }
 
 /** Reads the body within `limit`, then keeps its bytes for later `c.req.json()` and friends. */
@@ -74,7 +86,7 @@ export function protectLogin<User>(
     reportMissingPeer(axes, request, options)
     const api = requestApi(axes, request)
     c.set('axes', api)
-    const result = await runLogin(axes, api.request, read.body, c, verify)
+    const result = await runLogin(axes, api.request, read.body, c, verify, options.verifyChallenge)
     c.set('axesLogin', result as LoginResult<unknown>)
     if (result.ok) {
       // The device cookie node-axes issued for this login (deviceCookies), if any.
@@ -83,7 +95,12 @@ export function protectLogin<User>(
       await next()
       return
     }
-    if (!result.decision.allowed) return respond(c, await api.lockoutResponse(result.decision))
+    if (!result.decision.allowed) {
+      if (result.decision.reason === 'challengeRequired' && options.onChallenge) {
+        return options.onChallenge(c, result.decision)
+      }
+      return respond(c, await api.lockoutResponse(result.decision))
+    }
     if (options.onFailure) return options.onFailure(c, result.decision)
     return toResponse(invalidCredentialsResponse(api.request, result.decision, axes))
   }

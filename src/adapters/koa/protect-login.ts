@@ -11,7 +11,12 @@ import {
   type LockoutDelivery,
   lockoutError,
 } from '../shared/lockout-error.js'
-import { invalidCredentialsResponse, runLogin, type VerifyFunction } from '../shared/login.js'
+import {
+  type ChallengeCheck,
+  invalidCredentialsResponse,
+  runLogin,
+  type VerifyFunction,
+} from '../shared/login.js'
 import { checkClientIpSource } from '../shared/proxy-check.js'
 import { apiFor, type KoaAxesOptions, sendAxesResponse } from './middleware.js'
 
@@ -22,6 +27,17 @@ export interface KoaProtectLoginOptions extends KoaAxesOptions {
    * `Invalid username or password.` (JSON `{ error, remaining }` for JSON clients).
    */
   onFailure?: (ctx: Context, decision: LockoutDecision) => unknown
+  /**
+   * Verifies the challenge (a CAPTCHA) the login request carries, for the `challenges` option
+   * (node-axes/challenges): true when it passed. Called at most once per request, only when the
+   * attempt needs a challenge.
+   */
+  verifyChallenge?: ChallengeCheck<Context>
+  /**
+   * Answers an attempt refused for want of a passed challenge (reason `challengeRequired`). By
+   * default: 403 with `{ error: 'challenge_required', message, remaining }`.
+   */
+  onChallenge?: (ctx: Context, decision: LockoutDecision) => unknown
   /**
    * `'error'` throws a refusal (lockout, store failure, malformed login) into Koa's error
    * handling, as `ctx.throw` would: an `AxesLockoutError` with `status`, `expose`, `headers` (Koa's
@@ -53,6 +69,7 @@ export function protectLogin<User>(
       (ctx.request as { body?: unknown }).body,
       ctx,
       verify,
+      options.verifyChallenge,
     )
     ctx.state.axesLogin = result
     if (result.ok) {
@@ -61,6 +78,9 @@ export function protectLogin<User>(
       return next()
     }
     if (!result.decision.allowed) {
+      if (result.decision.reason === 'challengeRequired' && options.onChallenge) {
+        return options.onChallenge(ctx, result.decision)
+      }
       const response = await api.lockoutResponse(result.decision)
       if (delivery === 'error') throw lockoutError(axes, result.decision, response)
       return sendAxesResponse(ctx, response)

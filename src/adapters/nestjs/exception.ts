@@ -52,8 +52,12 @@ export interface AxesLockoutBody {
   error: string
 }
 
-/** The `error` text of a status, as Nest's built-in exceptions name it. */
-function errorName(status: number): string {
+/**
+ * The `error` text of a status, as Nest's built-in exceptions name it; `Challenge Required` for a
+ * refusal for want of a passed challenge (403, as a plain `Forbidden` is not).
+ */
+function errorName(status: number, decision: LockoutDecision): string {
+  if (decision.reason === 'challengeRequired') return 'Challenge Required'
   if (status === 400) return 'Bad Request'
   if (status === 403) return 'Forbidden'
   if (status === 429) return 'Too Many Requests'
@@ -63,7 +67,7 @@ function errorName(status: number): string {
 
 /**
  * The refusal of a login by node-axes (a lockout, a blacklisted client, too many attempts in
- * flight, a malformed login, the store down), as an `HttpException`: Nest's exception layer
+ * flight, a malformed login, the store down, a challenge required), as an `HttpException`: Nest's exception layer
  * answers it as `{ statusCode, message, error }` with the status node-axes chose
  * (`httpResponseCode`, 400 for a malformed login, 503 for a store failure), and an exception
  * filter of the application can catch it (`@Catch(AxesLockoutException)`) to answer otherwise,
@@ -77,7 +81,11 @@ export class AxesLockoutException extends HttpException {
 
   constructor(message: string, decision: LockoutDecision, axesResponse: AxesResponse) {
     const status = axesResponse.status
-    const body: AxesLockoutBody = { statusCode: status, message, error: errorName(status) }
+    const body: AxesLockoutBody = {
+      statusCode: status,
+      message,
+      error: errorName(status, decision),
+    }
     super(body, status)
     this.decision = decision
     this.axesResponse = axesResponse

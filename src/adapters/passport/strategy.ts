@@ -81,6 +81,13 @@ export interface AxesStrategyOptions {
    * body, else the query string
    */
   credentials?: (req: PassportRequest) => Credentials | null
+  /**
+   * Verifies the challenge (a CAPTCHA) the login request carries, for the `challenges` option
+   * (node-axes/challenges): true when it passed. Called at most once per request, only when the
+   * attempt needs a challenge. A refusal for want of one is answered as a lockout is (`lockout`),
+   * with status 403 and reason `challengeRequired`.
+   */
+  verifyChallenge?: (req: PassportRequest) => boolean | Promise<boolean>
 }
 
 /** The request as node-axes sees it. */
@@ -162,6 +169,7 @@ export function strategyCredentials(
 function failStatus(axes: Axes, decision: LockoutDecision): number {
   if (decision.reason === 'storeError') return 503
   if (decision.reason === 'malformedCredentials' || decision.reason === 'unreadBody') return 400
+  if (decision.reason === 'challengeRequired') return 403
   return axes.options.httpResponseCode
 }
 
@@ -209,6 +217,8 @@ export function axesStrategy<S extends PassportStrategyLike>(
   ) {
     const request = toAxesRequest(req)
     axes.attach(request)
+    const check = options.verifyChallenge
+    if (check) request.challenge = () => check(req)
     const credentials = options.credentials
       ? options.credentials(req)
       : strategyCredentials(axes, strategy, req)

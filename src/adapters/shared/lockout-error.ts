@@ -20,7 +20,10 @@ export type LockoutDelivery = 'response' | 'error'
  */
 export class AxesLockoutError extends Error {
   override readonly name = 'AxesLockoutError'
-  /** The HTTP status: `httpResponseCode` (429) for a lockout, 503 for a store failure, 400 for a malformed login. */
+  /**
+   * The HTTP status: `httpResponseCode` (429) for a lockout, 503 for a store failure, 400 for a
+   * malformed login, 403 for a challenge required (`challenges`).
+   */
   readonly status: number
   /** The same, under the name Fastify and others read. */
   readonly statusCode: number

@@ -24,7 +24,7 @@ export type LockoutRendering =
 /**
  * Chooses the rendering of a refused decision. With a framework view configured (`view` true),
  * the view takes the template's place in django-axes' order: after the store failure (and the
- * malformed login), the
+ * malformed login, and the challenge required, which are no lockouts), the
  * `lockoutCallable` and JSON, before the core's `lockoutTemplate` and the redirect. Otherwise the
  * core's `lockoutResponse` decides.
  */
@@ -39,7 +39,8 @@ export async function chooseLockoutRendering(
   const lockout =
     decision.reason !== 'storeError' &&
     decision.reason !== 'malformedCredentials' &&
-    decision.reason !== 'unreadBody'
+    decision.reason !== 'unreadBody' &&
+    decision.reason !== 'challengeRequired'
   if (view && lockout && !o.lockoutCallable && !wantsJson(request)) {
     const headers: Record<string, string> = { 'cache-control': 'no-store' }
     if (o.enableRetryAfterHeader) {

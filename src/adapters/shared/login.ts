@@ -33,6 +33,14 @@ export type VerifyFunction<Req, User> = (
 ) => User | null | undefined | false | Promise<User | null | undefined | false>
 
 /**
+ * The application's check of the challenge (a CAPTCHA: Turnstile, hCaptcha, reCAPTCHA…) a login
+ * request carries, for the `challenges` option (node-axes/challenges): true when it passed. Called
+ * at most once per request, and only when the attempt needs a challenge; return false when the
+ * request carries none.
+ */
+export type ChallengeCheck<Req> = (request: Req) => boolean | Promise<boolean>
+
+/**
  * Reads the login fields of a parsed body (an object or `URLSearchParams`): `core` for the engine
  * (the fields present, as the body holds them: the engine refuses a repeated or nested field with
  * reason `malformedCredentials`, so `verify` never runs for one) and `verify` for the application
@@ -72,7 +80,8 @@ export type LoginResult<User> =
  * The login-route flow (django-axes' `axes_dispatch`): reserves an attempt, calls `verify` only
  * when the client is allowed, records the failure or the success, and returns the outcome. A
  * refused outcome (`decision.allowed` false) is answered with the lockout response; a wrong
- * password that leaves the client allowed with the adapter's failure response.
+ * password that leaves the client allowed with the adapter's failure response. `verifyChallenge`,
+ * if given, is how the request's challenge is verified (`challenges`).
  */
 export async function runLogin<Req, User>(
   axes: Axes,
@@ -80,7 +89,9 @@ export async function runLogin<Req, User>(
   body: unknown,
   frameworkRequest: Req,
   verify: VerifyFunction<Req, User>,
+  verifyChallenge?: ChallengeCheck<Req>,
 ): Promise<LoginResult<User>> {
+  if (verifyChallenge) request.challenge = () => verifyChallenge(frameworkRequest)
   // A request with a body, but no fields parsed from it: nothing (no parser for its type), or
   // text or bytes (a parser that keeps it as it is, such as Fastify's for text/plain).
   if (body == null || typeof body === 'string' || body instanceof Uint8Array) {
@@ -128,7 +139,8 @@ export const INVALID_CREDENTIALS_MESSAGE = 'Invalid username or password.'
 
 /**
  * The default answer to wrong credentials that leave the client allowed: 401, JSON
- * (`{ error, remaining }`) for JSON clients, plain text otherwise; with `axes` given and its
+ * (`{ error, remaining }`, with `challenge: 'required'` when the next attempt needs a challenge)
+ * for JSON clients, plain text otherwise; with `axes` given and its
  * `rateLimitHeaders` option on, the RateLimit header fields. Adapters take an `onFailure`
  * option to answer otherwise (re-render the form, for example).
  */
@@ -143,11 +155,12 @@ export function invalidCredentialsResponse(
   }
   if (wantsJson(request)) {
     headers['content-type'] = 'application/json'
-    return {
-      status: 401,
-      headers,
-      body: JSON.stringify({ error: INVALID_CREDENTIALS_MESSAGE, remaining: decision.remaining }),
+    const body: Record<string, unknown> = {
+      error: INVALID_CREDENTIALS_MESSAGE,
+      remaining: decision.remaining,
     }
+    if (decision.challenge === 'required') body.challenge = 'required'
+    return { status: 401, headers, body: JSON.stringify(body) }
   }
   headers['content-type'] = 'text/plain; charset=utf-8'
   return { status: 401, headers, body: INVALID_CREDENTIALS_MESSAGE }

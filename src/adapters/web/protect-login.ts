@@ -48,6 +48,21 @@ export interface WebProtectLoginOptions<Args extends unknown[], User> extends We
     ...args: Args
   ) => Response | Promise<Response>
   /**
+   * Verifies the challenge (a CAPTCHA) the login request carries, for the `challenges` option
+   * (node-axes/challenges): true when it passed. `request` is a copy whose body can be read again.
+   * Called at most once per request, only when the attempt needs a challenge.
+   */
+  verifyChallenge?: (request: Request, ...args: Args) => boolean | Promise<boolean>
+  /**
+   * Answers an attempt refused for want of a passed challenge (reason `challengeRequired`). By
+   * default: 403 with `{ error: 'challenge_required', message, remaining }`.
+   */
+  onChallenge?: (
+    request: Request,
+    decision: LockoutDecision,
+    ...args: Args
+  ) => Response | Promise<Response>
+  /**
    * The largest body read, in bytes; a larger one is answered 413 without verifying.
    * @default 102400 (100 KiB, Express' default)
    */
@@ -96,24 +111,36 @@ export function protectLogin<Args extends unknown[], User>(
     }
     const session = options.sessionId?.(request, ...args) ?? null
     const api = requestApi(axes, toAxesRequest(request, address, read.body, session))
-    const result = await runLogin(axes, api.request, read.body, request, verify)
+    const check = options.verifyChallenge
+    const challenge = check && ((r: Request) => check(replay(r, read.bytes), ...args))
+    const result = await runLogin(axes, api.request, read.body, request, verify, challenge)
     if (result.ok) {
-      const bodiless = request.method === 'GET' || request.method === 'HEAD'
-      // From its parts, not new Request(request): a framework's subclass (Next.js' NextRequest) may
-      // come from another copy of the Fetch classes, whose private state this one cannot read.
-      const copy = new Request(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: bodiless ? null : read.bytes,
-      })
+      const copy = replay(request, read.bytes)
       const login = { user: result.user, decision: result.decision, clientAddress: address }
       const response = await options.onSuccess(copy, login, ...args)
       return withCookie(response, result.decision.setCookie)
     }
-    if (!result.decision.allowed) return toResponse(await api.lockoutResponse(result.decision))
+    if (!result.decision.allowed) {
+      if (result.decision.reason === 'challengeRequired' && options.onChallenge) {
+        return options.onChallenge(request, result.decision, ...args)
+      }
+      return toResponse(await api.lockoutResponse(result.decision))
+    }
     if (options.onFailure) return options.onFailure(request, result.decision, ...args)
     return toResponse(invalidCredentialsResponse(api.request, result.decision, axes))
   }
+}
+
+/** A copy of `request` whose body (the bytes read) can be read again. */
+function replay(request: Request, bytes: Uint8Array<ArrayBuffer>): Request {
+  const bodiless = request.method === 'GET' || request.method === 'HEAD'
+  // From its parts, not new Request(request): a framework's subclass (Next.js' NextRequest) may
+  // come from another copy of the Fetch classes, whose private state this one cannot read.
+  return new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: bodiless ? null : bytes,
+  })
 }
 
 /**

@@ -4,6 +4,10 @@
  * detection, so that one source failing across many usernames is locked as a source, and the same
  * wrong password counted once. Each is off unless configured, and each takes an object made by a factory from its own subpath, so that an
  * application that configures neither carries none of their code. Declared as ./lockout.ts
+ * cookies, so that a known device is not locked out by someone else's guesses, spray
+ * detection, so that one source failing across many usernames is locked as a source, and
+ * challenges, a CAPTCHA asked before the lock. Each is off unless configured, and each takes an object made by a factory from its own subpath, so that an
+ * application that configures none carries none of their code. Declared as ./lockout.ts
  * declares its part.
  */
 
@@ -55,4 +59,18 @@ export const DEFENCE_OPTIONS = {
    * ```
    */
   repeatPasswords: nodeOption<DefenceObject | null>(v.defence, null),
+  /**
+   * Challenges instead of locks: after `after` failures (below `failureLimit`) an attempt must
+   * carry a challenge (a CAPTCHA the application shows and verifies) that passed, or it is refused
+   * (reason `challengeRequired`, 403) without reaching the password check and without being
+   * counted. Make the object with `challenges({ after })` from `node-axes/challenges`
+   * (docs/challenges.md). Null turns them off.
+   * @default null
+   * @example
+   * ```ts
+   * import { challenges } from 'node-axes/challenges'
+   * createAxes({ failureLimit: 10, challenges: challenges({ after: 3 }) })
+   * ```
+   */
+  challenges: nodeOption<DefenceObject | null>(v.defence, null),
 }
