@@ -8,6 +8,7 @@
  * lockout response asks `respond` for a refusal of the defence's own.
  */
 
+import type { AxesHandler, ResetFilter } from '../ground/contract.js'
 import type { AxesRequest, Credentials } from '../ground/request.js'
 import type { InstanceContext } from './context.js'
 import type { ResolvedOptions } from './options.js'
@@ -47,6 +48,11 @@ export interface LoginDefence {
     counted: Counted,
     decision: LockoutDecision,
   ): Promise<void>
+  /**
+   * After `axes.reset(filter)`: forget what the defence keeps in this process for `handler` that
+   * the reset covers (shared handlers forget what they keep in their own `resetAttempts`).
+   */
+  reset?(handler: AxesHandler, filter: ResetFilter): Promise<void>
   /** After a successful login (the decision may be given what the response must carry). */
   succeeded?(context: InstanceContext, decision: LockoutDecision): Promise<void>
   /** The response (and the message) for a refusal of this defence's own, if it has any. */

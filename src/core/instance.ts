@@ -20,6 +20,7 @@ import { parseIp } from '../ground/ip.js'
 import type { AxesRequest } from '../ground/request.js'
 import type { LockoutRule } from '../ground/rule.js'
 import type { AxesCheck, CheckId } from './checks.js'
+import { defencesOf } from './defence.js'
 import { AxesEngine } from './engine.js'
 import type { AxesEvents, AxesListener } from './events.js'
 
@@ -74,7 +75,11 @@ export class AxesInstance extends AxesEngine {
    * (`ipOrUsername`), or all of them with no argument. Returns how many were removed.
    */
   async reset(filter: ResetRequestFilter = {}): Promise<number> {
-    return this.handler.resetAttempts(this.resetFilterOf(filter))
+    const covered = this.resetFilterOf(filter)
+    const removed = await this.handler.resetAttempts(covered)
+    // What defences keep in the process (spray detection's sources beside the memory handler).
+    for (const defence of defencesOf(this.options)) await defence.reset?.(this.handler, covered)
+    return removed
   }
 
   /**

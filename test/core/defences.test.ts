@@ -181,6 +181,33 @@ describe('spray detection in the engine', () => {
     expect(r.decision.reason).toBe('sourceLocked')
   })
 
+  it('forgets the sources a reset covers with the memory handler too (axes.reset)', async () => {
+    const axes = createAxes({
+      lockoutParameters: ['username'],
+      logger: false,
+      sprayDetection: sprayDetection({ usernames: 2 }),
+    })
+    const tries = async (username: string, ip: string) => {
+      const req = request(username, ip)
+      return (await axes.protect(req, req.body as Record<string, string>, () => null)).decision
+    }
+    const lock = async (ip: string) => {
+      for (let i = 0; i < 3; i++) await tries(`u${i}`, ip)
+      expect((await tries('u9', ip)).reason).toBe('sourceLocked')
+    }
+    await lock('10.8.8.8')
+    await lock('10.9.9.9')
+    // A reset by username leaves sources alone; one by IP lifts that IP's lock, and only it.
+    await axes.reset({ username: 'u9' })
+    expect((await tries('u8', '10.8.8.8')).reason).toBe('sourceLocked')
+    await axes.reset({ ip: '10.8.8.8' })
+    expect((await tries('u8', '10.8.8.8')).reason).toBe('allowed')
+    expect((await tries('u8', '10.9.9.9')).reason).toBe('sourceLocked')
+    // A reset of everything lifts every source lock.
+    await axes.reset()
+    expect((await tries('u7', '10.9.9.9')).reason).toBe('allowed')
+  })
+
   it('refuses bad settings and handlers that cannot keep sources', () => {
     expect(() => sprayDetection({ usernames: 0 })).toThrow(/usernames/)
     expect(() =>

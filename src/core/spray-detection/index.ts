@@ -9,7 +9,7 @@
 
 import type { AxesHandler } from '../../ground/contract.js'
 import type { SourceStore } from '../../ground/contract-sources.js'
-import { SOURCE_METHODS } from '../../ground/contract-sources.js'
+import { SOURCE_METHODS, sourcesOfReset } from '../../ground/contract-sources.js'
 import { sha256Hex128 } from '../../ground/digest.js'
 import { AxesConfigError } from '../../ground/errors.js'
 import { maskIp, parseIp } from '../../ground/ip.js'
@@ -161,6 +161,15 @@ export function sprayDetection(options: SprayDetectionOptions): SprayDetection {
           message: `needs a shared handler that keeps sources (database, redis); the '${handler.name}' handler does not`,
         },
       ])
+    },
+
+    async reset(handler, filter) {
+      // A shared handler forgot its sources in resetAttempts; the memory handler's are kept here.
+      if (keepsSources(handler)) return
+      const book = sourcesOf(handler)
+      const covered = sourcesOfReset(filter)
+      if (covered === null) await book.resetSources(null)
+      for (const source of covered ?? []) await book.resetSources(source)
     },
 
     async screen(context, _request, counted, rawIp) {
