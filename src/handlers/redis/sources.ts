@@ -19,6 +19,7 @@ import {
 } from '../../ground/contract-sources.js'
 import type { Connection, RedisCommands } from './client.js'
 import type { KeyLayout } from './keys.js'
+import { scanMatching } from './scan.js'
 
 /**
  * KEYS: the set, the lock. ARGV: username, now, since, limit, cool-off (ms), window (ms).
@@ -65,25 +66,14 @@ export function redisSources(commands: RedisCommands, keys: KeyLayout): RedisSou
   const sha = createHash('sha1').update(NOTE).digest('hex')
 
   /** Calls `each` with every source key of a kind (`s` sets, `l` locks) on every master. */
-  async function scan(
+  const scan = (
     kind: string,
     operation: string,
     each: (source: string, key: string, master: Connection) => Promise<void>,
-  ): Promise<void> {
-    const pattern = `${keys.scanPattern()}}#${kind}:*`
-    for (const master of commands.masters()) {
-      let cursor = '0'
-      do {
-        const [next, found] = (await commands.send(
-          ['SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000'],
-          operation,
-          master,
-        )) as [string, string[]]
-        cursor = String(next)
-        for (const key of found) await each(key.slice(key.indexOf('}#') + 4), key, master)
-      } while (cursor !== '0')
-    }
-  }
+  ) =>
+    scanMatching(commands, `${keys.scanPattern()}}#${kind}:*`, operation, (key, master) =>
+      each(key.slice(key.indexOf('}#') + 4), key, master),
+    )
 
   async function resetSources(source: string | null): Promise<number> {
     if (source !== null) {
