@@ -171,7 +171,8 @@ export interface CountingStore {
    * Atomic: the release and the failure are one step; settling the same token twice within the
    * reservation time has no effect the second time. A `failure` settled after the reservation time
    * (when the handler may have dropped the place) is still recorded; a reset does not void
-   * reservations in flight.
+   * reservations in flight. A settle after the reservation time releases nothing: the place went
+   * when its time passed, and a newer reservation may hold it now.
    */
   settle(input: SettleInput): Awaitable<CountResult>
 

@@ -74,6 +74,29 @@ export function reservationCases(suite: ConformanceSuite): void {
     expect(later.outcome).toBe('reserved')
   })
 
+  it('gives back no place when settled after its reservation time: newer reservations hold them', async () => {
+    const rule = { reservationTtlMs: 5_000 }
+    const late = await suite.handler.reserve(conformanceInput({}, { rule, now: t0 }))
+    expect(late.outcome).toBe('reserved')
+    // Its time passes, its place with it; three newer reservations take every attempt left.
+    for (let i = 0; i < 3; i++) {
+      const newer = await suite.handler.reserve(conformanceInput({}, { rule, now: t0 + 5_001 }))
+      expect(newer.outcome).toBe('reserved')
+    }
+    const full = await suite.handler.reserve(conformanceInput({}, { rule, now: t0 + 5_002 }))
+    expect(full.outcome).toBe('busy')
+    for (const outcome of ['cancel', 'success'] as const) {
+      await suite.handler.settle({
+        ...conformanceInput({}, { rule, now: t0 + 5_003 }),
+        reservation: late.reservation as string,
+        outcome,
+      })
+      // Four in flight with three attempts left, had the late settle freed a newer one's place.
+      const after = await suite.handler.reserve(conformanceInput({}, { rule, now: t0 + 5_004 }))
+      expect(after.outcome).toBe('busy')
+    }
+  })
+
   it('still records a failure settled after its reservation time, or after a reset', async () => {
     const rule = { reservationTtlMs: 5_000 }
     const late = await suite.handler.reserve(conformanceInput({}, { rule, now: t0 }))

@@ -227,8 +227,13 @@ while a <= nargs do
     elseif op == 's' then
       local outcome = ARGV[a + 2]
       if redis.call('DEL', KEYS[first + n]) == 1 then
-        for b = 0, (n - 1) * 7, 7 do
-          if S[b + 3] > 0 then S[b + 3] = S[b + 3] - 1 end
+        -- Its key outlives its deadline (twice the reservation time): past the deadline its place
+        -- went with the bucket's held places (all go when the latest deadline passes) and may be a
+        -- newer reservation's now, so only a settle in time gives one back.
+        if tonumber(ARGV[a + 3]) > now then
+          for b = 0, (n - 1) * 7, 7 do
+            if S[b + 3] > 0 then S[b + 3] = S[b + 3] - 1 end
+          end
         end
         if outcome == 'f' then
           writeFailures(false)
