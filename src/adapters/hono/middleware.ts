@@ -127,22 +127,61 @@ export function reportMissingPeer(axes: Axes, request: AxesRequest, options: Hon
   })
 }
 
+/**
+ * The request as node-axes sees it: the query and the session id read when the engine asks for
+ * them; the headers as the runtime holds them (on @hono/node-server Node's own record, which
+ * spares building a Web `Headers` object).
+ */
+class HonoAxesRequest implements AxesRequest {
+  readonly #c: Context
+  readonly #options: HonoAxesOptions
+  #query: URLSearchParams | undefined
+  #session: string | null | undefined
+  readonly method: string
+  readonly path: string
+  readonly headers: AxesRequest['headers']
+  readonly socketAddress: string | null
+
+  constructor(
+    c: Context,
+    readonly body: unknown,
+    options: HonoAxesOptions,
+  ) {
+    this.#c = c
+    this.#options = options
+    this.method = c.req.method
+    this.path = c.req.path
+    this.headers = nodeHeaders(c) ?? headersRecord(c.req.raw.headers)
+    this.socketAddress = peerAddress(c, options)
+  }
+
+  get query(): URLSearchParams {
+    this.#query ??= new URL(this.#c.req.url).searchParams
+    return this.#query
+  }
+
+  get sessionId(): string | null {
+    if (this.#session === undefined) this.#session = sessionIdOf(this.#options.sessionId?.(this.#c))
+    return this.#session
+  }
+}
+
+/** Node's header record of the request, on @hono/node-server (its `c.env.incoming`). */
+function nodeHeaders(c: Context): AxesRequest['headers'] | undefined {
+  const env = c.env as { incoming?: { headers?: unknown } } | undefined
+  const headers = typeof env === 'object' && env !== null ? env.incoming?.headers : undefined
+  return typeof headers === 'object' && headers !== null
+    ? (headers as AxesRequest['headers'])
+    : undefined
+}
+
 /** The request as node-axes sees it. */
 export function toAxesRequest(
   c: Context,
   body: unknown,
   options: HonoAxesOptions = {},
 ): AxesRequest {
-  const session = options.sessionId?.(c)
-  return {
-    method: c.req.method,
-    path: c.req.path,
-    headers: headersRecord(c.req.raw.headers),
-    socketAddress: peerAddress(c, options),
-    query: new URL(c.req.url).searchParams,
-    body,
-    sessionId: sessionIdOf(session),
-  }
+  return new HonoAxesRequest(c, body, options)
 }
 
 /** A framework-neutral response as a Web `Response`. */

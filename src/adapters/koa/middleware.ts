@@ -9,7 +9,7 @@ import type { Axes } from '../../compose/axes.js'
 import type { AxesResponse, LockoutDecision } from '../../core/types.js'
 import type { AxesRequest } from '../../ground/request.js'
 import { type ClientIpSource, checkClientIpSource, checkProxies } from '../shared/proxy-check.js'
-import { LazyAxesRequest, sessionIdOf } from '../shared/request.js'
+import { sessionIdOf } from '../shared/request.js'
 import { type AxesRequestApi, requestApi } from '../shared/request-api.js'
 import { withVary } from '../shared/vary.js'
 
@@ -44,25 +44,40 @@ function defaultSessionId(ctx: Context): unknown {
 
 /**
  * The request as node-axes sees it. A class, so that the body is read when used (a body parser
- * mounted on the route runs after axesMiddleware) through a getter on the prototype.
+ * mounted on the route runs after axesMiddleware) through a getter on the prototype, and the
+ * session id only when the engine asks for it (reading koa-session's `ctx.session` loads the
+ * session).
  */
-class KoaAxesRequest extends LazyAxesRequest {
+class KoaAxesRequest implements AxesRequest {
   readonly #ctx: Context
+  readonly #sessionId: KoaAxesOptions['sessionId']
+  #session: string | null | undefined
+  readonly method: string
+  readonly path: string
+  readonly headers: AxesRequest['headers']
+  readonly socketAddress: string | null
+  /** Koa's `ctx.ip`, with `clientIp: 'framework'`. */
+  frameworkIp?: string | null
 
   constructor(ctx: Context, sessionId?: KoaAxesOptions['sessionId'], frameworkIp = false) {
-    super(
-      ctx.method,
-      ctx.path,
-      ctx.headers,
-      ctx.req.socket?.remoteAddress ?? null,
-      sessionIdOf(sessionId ? sessionId(ctx) : defaultSessionId(ctx)),
-    )
     this.#ctx = ctx
+    this.#sessionId = sessionId
+    const req = ctx.req
+    this.method = req.method ?? 'GET'
+    this.path = ctx.path
+    this.headers = req.headers
+    this.socketAddress = req.socket?.remoteAddress ?? null
     if (frameworkIp) this.frameworkIp = ctx.ip || null
   }
 
-  /** Koa's `ctx.ip`, with `clientIp: 'framework'`. */
-  frameworkIp?: string | null
+  /** The session id (`sessionId(ctx)`, else the session middleware's), read when used. */
+  get sessionId(): string | null {
+    if (this.#session === undefined) {
+      const ctx = this.#ctx
+      this.#session = sessionIdOf(this.#sessionId ? this.#sessionId(ctx) : defaultSessionId(ctx))
+    }
+    return this.#session
+  }
 
   get query(): Record<string, unknown> {
     return this.#ctx.query
