@@ -12,6 +12,7 @@ import { type Cidr, cidrContains, parseCidr } from './ip-range.js'
 /** Builds a lookup table entry for a literal network; the literals below are all valid. */
 function net(text: string): Cidr {
   const cidr = parseCidr(text)
+  // Stryker disable next-line ConditionalExpression: equivalent as false (every literal here is valid); as true, every classification throws
   if (cidr === null) throw invalidArgument(`invalid built-in network ${text}`)
   return cidr
 }
@@ -24,9 +25,7 @@ function inAny(ip: ParsedIp, networks: readonly Cidr[]): boolean {
 // Not-globally-reachable blocks of the IANA IPv4 and IPv6 special-purpose address
 // registries, as CPython's `ipaddress` lists them (CPython main, which also has
 // RFC 9637's 3fff::/20), together with the globally reachable exceptions inside them.
-const IPV4_SHARED = net('100.64.0.0/10')
-const IPV4_LOOPBACK = net('127.0.0.0/8')
-const IPV4_NOT_GLOBAL: readonly Cidr[] = [
+const V4_NOT_GLOBAL = [
   '0.0.0.0/8',
   '10.0.0.0/8',
   '127.0.0.0/8',
@@ -41,9 +40,9 @@ const IPV4_NOT_GLOBAL: readonly Cidr[] = [
   '203.0.113.0/24',
   '240.0.0.0/4',
   '255.255.255.255/32',
-].map(net)
-const IPV4_GLOBAL_EXCEPTIONS: readonly Cidr[] = ['192.0.0.9/32', '192.0.0.10/32'].map(net)
-const IPV6_NOT_GLOBAL: readonly Cidr[] = [
+]
+const V4_GLOBAL_EXCEPTIONS = ['192.0.0.9/32', '192.0.0.10/32']
+const V6_NOT_GLOBAL = [
   '::1/128',
   '::/128',
   '64:ff9b:1::/48',
@@ -54,18 +53,48 @@ const IPV6_NOT_GLOBAL: readonly Cidr[] = [
   '3fff::/20',
   'fc00::/7',
   'fe80::/10',
-].map(net)
-const IPV6_GLOBAL_EXCEPTIONS: readonly Cidr[] = [
+]
+const V6_GLOBAL_EXCEPTIONS = [
   '2001:1::1/128',
   '2001:1::2/128',
   '2001:3::/32',
   '2001:4:112::/48',
   '2001:20::/28',
   '2001:30::/28',
-].map(net)
+]
+
+/** The registries' networks, parsed. */
+interface Registries {
+  readonly v4Shared: Cidr
+  readonly v4Loopback: Cidr
+  readonly v4NotGlobal: readonly Cidr[]
+  readonly v4GlobalExceptions: readonly Cidr[]
+  readonly v6NotGlobal: readonly Cidr[]
+  readonly v6GlobalExceptions: readonly Cidr[]
+}
+
+let registries: Registries | undefined
+
+/**
+ * The networks, parsed on first use rather than at import: an application that never classifies
+ * an address never parses them, and a mistyped literal fails the classification tests instead of
+ * every import of the module (which StrykerJS' vitest runner counted as a surviving mutant).
+ */
+function builtIn(): Registries {
+  registries ??= {
+    v4Shared: net('100.64.0.0/10'),
+    v4Loopback: net('127.0.0.0/8'),
+    v4NotGlobal: V4_NOT_GLOBAL.map(net),
+    v4GlobalExceptions: V4_GLOBAL_EXCEPTIONS.map(net),
+    v6NotGlobal: V6_NOT_GLOBAL.map(net),
+    v6GlobalExceptions: V6_GLOBAL_EXCEPTIONS.map(net),
+  }
+  return registries
+}
 
 /** A version-6 ParsedIp built by hand may still hold a mapped address: classify it as IPv4. */
 function unmapped(ip: ParsedIp): ParsedIp {
+  // Stryker disable next-line ConditionalExpression: an IPv4 address's four bytes are never a mapped address, so the version test only saves the look
   return ip.version === 6 && isMappedIpv4(ip.bytes) ? makeIp(4, ip.bytes.slice(12, 16)) : ip
 }
 
@@ -78,10 +107,11 @@ function unmapped(ip: ParsedIp): ParsedIp {
  */
 export function isPrivateIp(ip: ParsedIp): boolean {
   const address = unmapped(ip)
+  const r = builtIn()
   if (address.version === 4) {
-    return inAny(address, IPV4_NOT_GLOBAL) && !inAny(address, IPV4_GLOBAL_EXCEPTIONS)
+    return inAny(address, r.v4NotGlobal) && !inAny(address, r.v4GlobalExceptions)
   }
-  return inAny(address, IPV6_NOT_GLOBAL) && !inAny(address, IPV6_GLOBAL_EXCEPTIONS)
+  return inAny(address, r.v6NotGlobal) && !inAny(address, r.v6GlobalExceptions)
 }
 
 /**
@@ -90,14 +120,15 @@ export function isPrivateIp(ip: ParsedIp): boolean {
  */
 export function isGlobalIp(ip: ParsedIp): boolean {
   const address = unmapped(ip)
-  if (address.version === 4 && cidrContains(IPV4_SHARED, address)) return false
+  // Stryker disable next-line ConditionalExpression: a range never contains an address of the other family, so the version test only saves the look
+  if (address.version === 4 && cidrContains(builtIn().v4Shared, address)) return false
   return !isPrivateIp(address)
 }
 
 /** Python's `ipaddress` `is_loopback`: `127.0.0.0/8` for IPv4, exactly `::1` for IPv6. */
 export function isLoopbackIp(ip: ParsedIp): boolean {
   const address = unmapped(ip)
-  if (address.version === 4) return cidrContains(IPV4_LOOPBACK, address)
+  if (address.version === 4) return cidrContains(builtIn().v4Loopback, address)
   const bytes = address.bytes
   for (let i = 0; i < 15; i++) if (bytes[i] !== 0) return false
   return bytes[15] === 1
