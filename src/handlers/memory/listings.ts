@@ -18,7 +18,9 @@ export function detailOf(
   now: number,
 ): AttemptDetail | null {
   const base = slot * STRIDE
+  // Stryker disable next-line ArithmeticOperator: FAILURES is the slot's first field (0)
   const failures = store.data[base + FAILURES] ?? 0
+  // Stryker disable next-line ConditionalExpression: a bucket without failures has no expiry (0), so expired() answers true for it too
   if (failures === 0 || store.expired(slot, now)) return null
   const fields = decodeBucketKey(key) ?? {}
   const lockedUntil = store.lockLift(slot)
@@ -30,6 +32,7 @@ export function detailOf(
     userAgent: fields.user_agent ?? null,
     failures,
     attemptTime: new Date(store.data[base + LAST_AT] ?? 0),
+    // Stryker disable next-line ConditionalExpression: null > now is false, as the null test says
     lockedUntil: lockedUntil !== null && lockedUntil > now ? lockedUntil : null,
     pathInfo: null,
     httpAccept: null,
@@ -53,6 +56,7 @@ export function detailsOf(store: BucketStore, now: number): AttemptDetail[] {
 export function resetMatching(store: BucketStore, filter: ResetFilter): number {
   const ip = filter.ipAddress ?? null
   const username = filter.username ?? null
+  // Stryker disable next-line ConditionalExpression,BlockStatement: the loop below removes the same buckets (an empty filter matches every key); this is its fast path
   if (ip === null && username === null) {
     const count = store.index.size
     store.clear()
