@@ -4,6 +4,7 @@
  * node-axes' answers the Express way.
  */
 
+import type { OutgoingHttpHeaders } from 'node:http'
 import type { Request, RequestHandler, Response } from 'express'
 import type { Axes } from '../../compose/axes.js'
 import type { AxesResponse, LockoutDecision } from '../../core/types.js'
@@ -97,24 +98,45 @@ export function apiFor(axes: Axes, req: Request, options: ExpressAxesOptions): A
 }
 
 /**
- * Writes a framework-neutral response: the status and headers set on Node's response directly
- * (each call on Express' `res` is a lookup along its prototype chain: see ./request.ts), the body
- * sent with `res.send` (Express' charset, Content-Length and ETag).
+ * Writes a framework-neutral response in two calls on Node's response, `writeHead` and `end`,
+ * rather than through Express' `res.send`: each call and property read on Express' `res` is a
+ * lookup along its prototype chain (see ./request.ts), and `res.send` makes a dozen (settings,
+ * ETag, freshness, charset). What it would add to these responses is kept: the charset of a text
+ * type, and Content-Length (Node's, from the body). No ETag: the answers are `no-store`.
  */
 export function sendAxesResponse(res: Response, response: AxesResponse): void {
   const { status, body } = response
   // Express' own check (and error) for a status that is not a three-digit integer.
-  if (Number.isInteger(status) && status >= 100 && status <= 999) res.statusCode = status
-  else res.status(status)
-  const headers = withVary(response.headers, res.getHeader('vary'))
+  if (!(Number.isInteger(status) && status >= 100 && status <= 999)) res.status(status)
+  const given = response.headers
+  const headers = given.vary === undefined ? given : withVary(given, res.getHeader('vary'))
+  if (body !== '') {
+    res.writeHead(status, headersFor(headers, body)).end(body)
+    return
+  }
+  // No body (a redirect): Express' `res.set` gives a Content-Type its charset the way it does.
+  res.statusCode = status
   for (const name in headers) {
     const value = headers[name] as string
-    // Express adds the charset to a Content-Type that has none; `res.send` does it for a body.
-    if (body === '' && name.toLowerCase() === 'content-type') res.set(name, value)
+    if (name.toLowerCase() === 'content-type') res.set(name, value)
     else res.setHeader(name, value)
   }
-  if (body === '') res.end()
-  else res.send(body)
+  res.end()
+}
+
+/**
+ * The headers `res.send` would send with `body`: its Content-Length, and `; charset=utf-8` on a
+ * Content-Type that names none.
+ */
+function headersFor(headers: Readonly<Record<string, string>>, body: string): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = { ...headers, 'content-length': Buffer.byteLength(body) }
+  for (const name in headers) {
+    const value = headers[name] as string
+    if (name.toLowerCase() === 'content-type' && !/;\s*charset=/i.test(value)) {
+      out[name] = `${value}; charset=utf-8`
+    }
+  }
+  return out
 }
 
 /**

@@ -126,6 +126,52 @@ for (const [name, express] of [
       await playOwnLoginCode(started.base, axes)
     })
 
+    it("answers as res.send would: the charset, Content-Length, the app's headers, no body to HEAD", async () => {
+      const axes = createAxes({
+        handler: 'memory',
+        failureLimit: 2,
+        lockoutParameters: ['ip_address'],
+        logger: false,
+      })
+      const app = express()
+      app.use(express.urlencoded({ extended: false }))
+      app.use((_req, res, next) => {
+        res.setHeader('x-frame-options', 'DENY')
+        next()
+      })
+      app.all(
+        '/login',
+        protectLogin(axes, () => null),
+        (_req, res) => {
+          res.send('in')
+        },
+      )
+      const started = apps.use(await startedServer(app.listen(0, '127.0.0.1')))
+      const post = (accept: string, method = 'POST') =>
+        fetch(`${started.base}/login`, {
+          method,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept },
+          body: method === 'HEAD' ? null : new URLSearchParams({ username: 'eve', password: 'x' }),
+        })
+      const json = await post('application/json')
+      const text = await json.text()
+      expect(json.status).toBe(401)
+      expect(json.headers.get('content-type')).toBe('application/json; charset=utf-8')
+      expect(json.headers.get('content-length')).toBe(String(Buffer.byteLength(text)))
+      expect(json.headers.get('x-frame-options')).toBe('DENY')
+      expect(json.headers.get('cache-control')).toBe('no-store')
+      expect(JSON.parse(text)).toMatchObject({ remaining: 1 })
+      const locked = await post('text/html')
+      const page = await locked.text()
+      expect(locked.status).toBe(429)
+      expect(locked.headers.get('content-type')).toMatch(/^text\/[a-z]+; charset=utf-8$/)
+      expect(locked.headers.get('content-length')).toBe(String(Buffer.byteLength(page)))
+      const head = await post('text/html', 'HEAD')
+      expect(head.status).toBe(429)
+      expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength(page)))
+      expect(await head.text()).toBe('')
+    })
+
     it('renders the lockoutView given to axesMiddleware in sendLockout, escaping the username', async () => {
       const axes = createAxes({ handler: 'memory', failureLimit: 1, logger: false })
       const app = express()
