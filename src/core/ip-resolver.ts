@@ -143,7 +143,7 @@ function parseList(value: string, rightMost: boolean): ParsedIp[] | null {
 type TrustedProxy = { kind: 'prefix'; prefix: string } | { kind: 'cidr'; cidr: Cidr }
 
 function isTrustedAt(ip: ParsedIp | undefined, trusted: TrustedProxy): boolean {
-  // Stryker disable next-line ConditionalExpression: ip is never undefined (the list holds one address per trusted entry); the test is for the type checker
+  // Stryker disable next-line ConditionalExpression,BooleanLiteral: ip is never undefined (the list holds one address per trusted entry); the test is for the type checker
   if (ip === undefined) return false
   return trusted.kind === 'prefix'
     ? ip.text.startsWith(trusted.prefix)

@@ -113,6 +113,9 @@ describe('trusted proxies', () => {
     expect(at('8.8.8.8, 11.1.1.1, 172.16.0.9')).toBeNull()
     expect(at('8.8.8.8, 10.1.1.1')).toBeNull()
     expect(at('8.8.8.8, 9.9.9.9, 10.1.1.1, 172.16.0.9')).toBeNull()
+    // One address more than proxies + 1, though its first proxies match: strict, skipped.
+    expect(at('8.8.8.8, 10.1.1.1, 172.16.0.9, 1.1.1.1')).toBeNull()
+    expect(at('8.8.8.8, 10.1.1.1, 172.16.0.9, 10.2.2.2')).toBeNull()
   })
 
   it('with a proxy count as well, both lengths must agree', () => {
