@@ -63,7 +63,9 @@ const MAX_HEADER_ENTRIES = 100
 
 /** Characters Python's `str.strip()` removes (those for which `str.isspace()` is true). */
 function isPythonSpace(code: number): boolean {
-  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d) || code >= 0x1c
+  // 0x09-0x0d: tab to carriage return; 0x1c-0x20: the four separators and the space.
+  if (code <= 0x20) return (code >= 0x09 && code <= 0x0d) || code >= 0x1c
+  // Stryker disable next-line ConditionalExpression: as false, the list below holds no code between 0x21 and 0x84 either (a fast path)
   if (code < 0x85) return false
   return (
     code === 0x85 ||
@@ -80,11 +82,13 @@ function isPythonSpace(code: number): boolean {
 
 /** Python's `str.strip()` with no arguments. */
 function pyStrip(value: string): string {
+  // charCodeAt past either end is NaN, which is no space, so each loop stops there at the
+  // latest; an all-space value ends with end (0) below start, and slice(start, end) is ''.
   let start = 0
+  while (isPythonSpace(value.charCodeAt(start))) start++
   let end = value.length
-  while (start < end && isPythonSpace(value.charCodeAt(start))) start++
-  while (end > start && isPythonSpace(value.charCodeAt(end - 1))) end--
-  return start === 0 && end === value.length ? value : value.slice(start, end)
+  while (isPythonSpace(value.charCodeAt(end - 1))) end--
+  return value.slice(start, end)
 }
 
 /**
@@ -109,14 +113,13 @@ function parseEntry(entry: string): ParsedIp | null {
 function readValue(raw: unknown): string | null {
   if (typeof raw === 'string') return raw.length > MAX_HEADER_LENGTH ? null : raw
   if (!Array.isArray(raw)) return null
-  let joined = ''
-  for (let i = 0; i < raw.length; i++) {
-    const part: unknown = raw[i]
+  let joined: string | null = null
+  for (const part of raw as unknown[]) {
     if (typeof part !== 'string') return null
-    joined = i === 0 ? part : `${joined},${part}`
+    joined = joined === null ? part : `${joined},${part}`
     if (joined.length > MAX_HEADER_LENGTH) return null
   }
-  return raw.length === 0 ? null : joined
+  return joined // null for an empty array
 }
 
 /** Strict parsing of a whole header: every entry must be valid, at most 100 of them. */
@@ -139,7 +142,9 @@ function parseList(value: string, rightMost: boolean): ParsedIp[] | null {
 /** A trusted-proxy entry: a python-ipware string prefix, or a CIDR range (node-axes extension). */
 type TrustedProxy = { kind: 'prefix'; prefix: string } | { kind: 'cidr'; cidr: Cidr }
 
-function isTrusted(ip: ParsedIp, trusted: TrustedProxy): boolean {
+function isTrustedAt(ip: ParsedIp | undefined, trusted: TrustedProxy): boolean {
+  // Stryker disable next-line ConditionalExpression,BooleanLiteral: ip is never undefined (the list holds one address per trusted entry); the test is for the type checker
+  if (ip === undefined) return false
   return trusted.kind === 'prefix'
     ? ip.text.startsWith(trusted.prefix)
     : cidrContains(trusted.cidr, ip)
@@ -215,31 +220,31 @@ export function createIpResolver(options: IpResolverOptions): IpResolver {
     if (!entry.includes('/')) return { kind: 'prefix', prefix: entry }
     const cidr = parseCidr(entry)
     if (cidr === null) throw invalidArgument(`trustedProxies entry is not a valid CIDR: ${entry}`)
+    // Stryker disable next-line StringLiteral: isTrustedAt only tests kind === 'prefix'
     return { kind: 'cidr', cidr }
   })
   const rightMost = proxyOrder === 'right-most'
 
   /** The address chosen from one header, or null when python-ipware would skip the header. */
   function candidateFrom(value: string): ParsedIp | null {
+    // parseList never returns an empty list ('' splits into one part, which is no address).
     const list = parseList(value, rightMost)
-    if (list === null || list.length === 0) return null
+    if (list === null) return null
     if (count !== null && list.length - 1 !== count) return null
     if (trusted.length > 0) {
       if (list.length - 1 !== trusted.length) return null
-      const offset = list.length - trusted.length
-      for (let i = 0; i < trusted.length; i++) {
-        const ip = list[offset + i]
-        const entry = trusted[i]
-        if (ip === undefined || entry === undefined || !isTrusted(ip, entry)) return null
-      }
-      return list[list.length - (trusted.length + 1)] ?? null
+      // The proxies are the entries after the first, matched pairwise.
+      const proxies = list.slice(1)
+      if (!trusted.every((entry, i) => isTrustedAt(proxies[i], entry))) return null
     }
-    if (count !== null) return list[list.length - (count + 1)] ?? null
+    // python-ipware takes the entry trustedProxies.length + 1 (else proxyCount + 1) from the
+    // end; the strict length checks above make it the first.
     return list[0] ?? null
   }
 
   return (source: IpSource): string | null => {
     try {
+      // Stryker disable next-line OptionalChaining: a null source then throws, and the catch answers null as the loop would
       const headers: unknown = source?.headers
       const headerMap =
         typeof headers === 'object' && headers !== null
@@ -251,13 +256,15 @@ export function createIpResolver(options: IpResolverOptions): IpResolver {
       for (const name of sources) {
         const raw =
           name === null
-            ? source?.socketAddress
+            ? // Stryker disable next-line OptionalChaining: a null source then throws, and the catch answers null as the loop would
+              source?.socketAddress
             : headerMap !== undefined && Object.hasOwn(headerMap, name)
               ? headerMap[name]
               : undefined
         const value = readValue(raw)
         if (value === null) continue
         const trimmed = pyStrip(value)
+        // Stryker disable next-line ConditionalExpression: as false, '' is parsed as one entry, which is no address, and the header is skipped all the same
         if (trimmed.length === 0) continue
 
         const ip = candidateFrom(trimmed)
@@ -266,6 +273,7 @@ export function createIpResolver(options: IpResolverOptions): IpResolver {
         if (isLoopbackIp(ip)) firstLoopback ??= ip
         else firstPrivate ??= ip
       }
+      // Stryker disable next-line OptionalChaining: a null firstLoopback then throws, and the catch answers null
       return firstPrivate?.text ?? firstLoopback?.text ?? null
     } catch {
       return null
