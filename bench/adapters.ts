@@ -117,8 +117,17 @@ function load(
   })
 }
 
-/** Runs the adapter benchmark and prints its table. */
-export async function adaptersBench(quick: boolean): Promise<AdapterRow[]> {
+/**
+ * Runs the adapter benchmark and prints its table; `only` names the frameworks to measure (all when
+ * empty), for a quicker run of one of them.
+ */
+export async function adaptersBench(
+  quick: boolean,
+  only: readonly string[] = [],
+): Promise<AdapterRow[]> {
+  const unknown = only.filter((name) => !(FRAMEWORKS as readonly string[]).includes(name))
+  if (unknown.length > 0) throw new Error(`--frameworks: unknown ${unknown.join(', ')}`)
+  const frameworks = FRAMEWORKS.filter((name) => only.length === 0 || only.includes(name))
   // The apps load node-axes from the build, as applications do.
   if (!existsSync(fileURLToPath(new URL('../dist/fastify/index.js', import.meta.url)))) {
     execFileSync('npm', ['run', 'build'], { stdio: 'inherit' })
@@ -128,7 +137,7 @@ export async function adaptersBench(quick: boolean): Promise<AdapterRow[]> {
   const best = new Map<string, { rps: number; odd: number; cpu: number }>()
   const key = (f: string, w: string, v: string, m: string) => `${f}|${w}|${v}|${m}`
   for (let round = 0; round < rounds; round++) {
-    for (const framework of FRAMEWORKS) {
+    for (const framework of frameworks) {
       for (const { workload, verifier } of CASES) {
         // A hash takes milliseconds: a longer run for enough requests.
         const duration = verifier === 'scrypt' ? seconds * 2 : seconds
@@ -158,7 +167,7 @@ export async function adaptersBench(quick: boolean): Promise<AdapterRow[]> {
     }
   }
   const rows: AdapterRow[] = []
-  for (const framework of FRAMEWORKS) {
+  for (const framework of frameworks) {
     for (const { workload, verifier } of CASES) {
       const bare = best.get(key(framework, workload, verifier, 'bare'))?.rps ?? Number.NaN
       const bareCpu = best.get(key(framework, workload, verifier, 'bare'))?.cpu ?? Number.NaN

@@ -20,6 +20,7 @@
  *   refused requests per second beside the memory handler's.
  *
  * Usage: npm run bench [-- --quick] [-- --memory | --database | --sqlite | --redis | --adapters | --flood]
+ *        [-- --frameworks express,koa]   (--adapters: only these frameworks)
  *        [-- --json FILE]   (--sqlite: the two SQLite drivers of the database part, side by side)
  */
 
@@ -322,7 +323,9 @@ if (only === null || only === 'memory') {
 const database =
   only === null || only === 'database' ? await databaseBench(quick, args.includes('--sqlite')) : []
 const redis = only === null || only === 'redis' ? await redisBench(quick) : []
-const adapters: AdapterRow[] = only === 'adapters' ? await adaptersBench(quick) : []
+const frameworksAt = args.indexOf('--frameworks')
+const frameworks = frameworksAt < 0 ? [] : (args[frameworksAt + 1] ?? '').split(',')
+const adapters: AdapterRow[] = only === 'adapters' ? await adaptersBench(quick, frameworks) : []
 const floods: FloodRow[] = only === null || only === 'flood' ? await floodBench(quick) : []
 
 if (jsonFile) {
