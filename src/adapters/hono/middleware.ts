@@ -61,7 +61,7 @@ export interface HonoAxesOptions {
 function defaultSocketAddress(c: Context): string | null {
   const env = c.env as Record<string, unknown> | undefined
   if (typeof env !== 'object' || env === null) return null
-  const incoming = env.incoming as { socket?: { remoteAddress?: unknown } } | undefined
+  const incoming = nodeIncoming(c)
   if (typeof incoming?.socket?.remoteAddress === 'string') return incoming.socket.remoteAddress
   if (typeof env.requestIP === 'function') {
     const info = (env.requestIP as (r: Request) => { address?: unknown } | null)(c.req.raw)
@@ -166,10 +166,17 @@ class HonoAxesRequest implements AxesRequest {
   }
 }
 
-/** Node's header record of the request, on @hono/node-server (its `c.env.incoming`). */
-function nodeHeaders(c: Context): AxesRequest['headers'] | undefined {
+/** Node's request on @hono/node-server (its `c.env.incoming`); undefined on other runtimes. */
+function nodeIncoming(
+  c: Context,
+): { headers?: unknown; socket?: { remoteAddress?: unknown } } | undefined {
   const env = c.env as { incoming?: { headers?: unknown } } | undefined
-  const headers = typeof env === 'object' && env !== null ? env.incoming?.headers : undefined
+  return typeof env === 'object' && env !== null ? env.incoming : undefined
+}
+
+/** Node's header record of the request, on @hono/node-server. */
+function nodeHeaders(c: Context): AxesRequest['headers'] | undefined {
+  const headers = nodeIncoming(c)?.headers
   return typeof headers === 'object' && headers !== null
     ? (headers as AxesRequest['headers'])
     : undefined
